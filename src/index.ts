@@ -27,6 +27,27 @@ export type { NdArray, TypedNdArray } from './io/ndarray.js';
 export { ndarrayOf, toCOrder } from './io/ndarray.js';
 export { readNpy, writeNpy } from './io/npy.js';
 export { readNpyFile, writeNpyFile } from './node/npy-files.js';
+export {
+  parseNdarrayText,
+  formatNdarrayText,
+  parseDTypeName,
+  formatPsanaTimestamp,
+  cspad2x2NaturalToDaq,
+  cspad2x2DaqToNatural,
+  CSPAD_SIZE,
+  CSPAD2X2_SIZE,
+  CSPAD_SHAPE,
+  CSPAD2X2_SHAPE,
+  CSPAD2X2_DAQ_SHAPE,
+} from './io/ndarray-text.js';
+export type {
+  FormatNdarrayTextOptions,
+  ParseNdarrayTextOptions,
+  ParsedNdarrayText,
+  NdarrayTextInfo,
+} from './io/ndarray-text.js';
+export { compileNumberFormat } from './io/ndarray-text-format.js';
+export type { NumberFormatter } from './io/ndarray-text-format.js';
 
 // ---- xtc ----------------------------------------------------------------------------------------
 
@@ -37,13 +58,105 @@ export { readNpyFile, writeNpyFile } from './node/npy-files.js';
 // ---- deploy (calib store) -----------------------------------------------------------------------
 
 // ---- geometry -----------------------------------------------------------------------------------
+export type { GeometryFile, GeometryRecord } from './geometry/file-format.js';
+export { parseGeometryText, formatGeometryText, formatGeometryRecord } from './geometry/file-format.js';
+export type { ObjectRef, ObjectParams, CoordOptions, IndexMapOptions } from './geometry/geometry-access.js';
+export { GeometryAccess, parseObjectName } from './geometry/geometry-access.js';
+export type { Coords } from './geometry/transform.js';
+export type { PixelIndexes } from './geometry/image.js';
+export { imageFromPixelArrays, ndarrayFromImage, ImageAssembler } from './geometry/image.js';
+export type { SegmentGeometry, SegmentMaskOptions } from './geometry/segments.js';
+export { segmentGeometry, isSegmentName } from './geometry/segments.js';
+export type { CrystfelExportOptions } from './geometry/crystfel-export.js';
+export { geometryToCrystfel } from './geometry/crystfel-export.js';
+export { getDefaultGeometryText, getDefaultGeometry, defaultGeometryTypes, frameGeometry, frameGeometryText } from './geometry/defaults.js';
 
 // ---- mask ---------------------------------------------------------------------------------------
 
 // ---- plot ---------------------------------------------------------------------------------------
 
 // ---- metrology ----------------------------------------------------------------------------------
+export type {
+  MetrologyPoint,
+  MetrologyTable,
+  MetrologyPointLocation,
+  MetrologySurvey,
+  MetrologyLayout,
+  XlsxReadOptions,
+  SensorLayout,
+  SensorMeasure,
+  MetrologyVariant,
+  MetrologyResult,
+  MetrologyProcessOptions,
+  MetrologyGeometryHeader,
+  MetrologyQualityReport,
+  MetrologyTolerances,
+  SensorQualityRow,
+  MetrologyPlotOptions,
+  MetrologyConvertOptions,
+  MetrologyOutputs,
+} from './metrology/index.js';
+export {
+  parseMetrologyText,
+  formatMetrologyText,
+  readMetrologyXlsx,
+  writeMetrologyXlsx,
+  readMetrologyInput,
+  toSurvey,
+  processSurvey,
+  convertMetrology,
+  guessVariant,
+  measureSensor,
+  xppOpticalPoint,
+  formatMetrologyGeometry,
+  formatCenterText,
+  formatCenterUmText,
+  formatTiltText,
+  buildMetrologyQualityReport,
+  formatMetrologyQualityText,
+  metrologyQualityJson,
+  renderMetrologyPlot,
+  METROLOGY_VARIANTS,
+  METROLOGY_TOLERANCES,
+} from './metrology/index.js';
 
 // ---- jobs ---------------------------------------------------------------------------------------
+export type {
+  JobPhase,
+  PieceSpec,
+  SlurmOptions,
+  SchedulerStatus,
+  TaskRecord,
+  SubmissionRecord,
+  JobRecord,
+  SubmitPiecesOptions,
+  MonitorOptions,
+  WaitOptions,
+  SlurmClientOptions,
+  CommandRunner,
+  CommandResult,
+  CliCommandOptions,
+  WorkerPoolOptions,
+  TransferResult,
+} from './jobs/index.js';
+export {
+  submitPieces,
+  refreshJob,
+  waitForJob,
+  cancelJob,
+  retryJob,
+  getJob,
+  readJobRecord,
+  listJobRecords,
+  jobRecordPath,
+  SlurmClient,
+  resolveCliCommand,
+  runInWorkers,
+  serveWorkerTasks,
+  withTransfer,
+  parseSqueue,
+  parseSacct,
+  parseScontrolShowJob,
+} from './jobs/index.js';
 
 // ---- facade -------------------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { formatNdarrayText } from '../io/ndarray-text.js';
+import { ndarrayOf, type NdArray } from '../io/ndarray.js';
+import { writeNpy } from '../io/npy.js';
+import { writeFileAtomic } from '../node/files.js';
+import { CalibStoreError } from '../errors.js';
+import type { DarkSourceResult } from './dark-run.js';
+
+/** Kinds of per-source work files, in the order psana's `savebw` bits list them, with their text format. */
+export const DARK_FILE_KINDS = [
+  { kind: 'ave', array: 'pedestals', fmt: '%8.2f', arrType: 'average' },
+  { kind: 'rms', array: 'pixel_rms', fmt: '%8.2f', arrType: 'RMS' },
+  { kind: 'sta', array: 'pixel_status', fmt: '%d', arrType: 'status' },
+  { kind: 'msk', array: 'mask', fmt: '%1d', arrType: 'mask' },
+  { kind: 'max', array: 'max', fmt: '%d', arrType: 'max' },
+  { kind: 'min', array: 'min', fmt: '%d', arrType: 'min' },
+] as const;
+
+/** A work-file kind: `ave`, `rms`, `sta`, `msk`, `max`, `min`, or `zero` (Rayonix zero pedestals). */
+export type DarkFileKind = (typeof DARK_FILE_KINDS)[number]['kind'] | 'zero';
+
+/** `<resultsDir>/<prefix><exp>-r<run4>-` (calibman's dark prefix). */
+export function darkPrefix(resultsDir: string, prefix: string, experiment: string, run: number): string {
+  return path.join(resultsDir, `${prefix}${experiment}-r${String(run).padStart(4, '0')}-`);
+}
+
+/** `<dark prefix>peds-<kind>-<src>.txt`, e.g. `work/results/clb-xppn4116-r0137-peds-ave-XppGon.0:Epix100a.1.txt`. */
+export function darkWorkFile(resultsDir: string, prefix: string, experiment: string, run: number, kind: DarkFileKind, source: string): string {
+  return `${darkPrefix(resultsDir, prefix, experiment, run)}peds-${kind}-${source}.txt`;
+}
+
+/** Where to write and what to put in the headers. */
+export interface DarkOutputOptions {
+  resultsDir: string;
+  prefix: string;
+  experiment: string;
+  run: number;
+  /** Dataset text for the `DATASET` comment. */
+  dataset: string;
+  /** Also write `.npy` next to every text file. */
+  npy?: boolean;
+  /** Write `peds-zero` (all-zero pedestals, shape of the averages) for these sources (Rayonix `--zeropeds`). */
+  zeroPedsSources?: readonly string[];
+  fileMode?: number;
+  dirMode?: number;
+}
+
+/** Files written for one source, by kind. */
+export type DarkOutputFiles = Partial<Record<DarkFileKind, string>>;
+
+function zerosLike(a: NdArray): NdArray {
+  return ndarrayOf(new Float32Array(a.size), a.shape);
+}
+
+/**
+ * Write the work files of every source in psana's ndarray text format (atomically, file by file).
+ * Everything is formatted first, so a formatting problem writes nothing.
+ * @throws CalibStoreError when the results directory cannot be written.
+ */
+export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: DarkOutputOptions): Promise<Map<string, DarkOutputFiles>> {
+  const planned: { file: string; text: string; npy?: NdArray }[] = [];
+  const out = new Map<string, DarkOutputFiles>();
+  for (const r of results) {
+    const files: DarkOutputFiles = {};
+    const comments = (arrType: string) => [`DATASET  ${o.dataset}`, `STATISTICS  ${r.arrays.statistics}`, `ARR_TYPE  ${arrType}`, `SOURCE  ${r.source}`];
+    for (const k of DARK_FILE_KINDS) {
+      const arr = r.arrays[k.array];
+      if (!arr) continue;
+      const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind, r.source);
+      const info = { WORK_DIR: o.resultsDir, FILE_NAME: file };
+      planned.push({ file, text: formatNdarrayText(arr, { comments: comments(k.arrType), fmt: k.fmt, info }), npy: arr });
+      files[k.kind] = file;
+    }
+    if (o.zeroPedsSources?.includes(r.source)) {
+      const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, 'zero', r.source);
+      const zeros = zerosLike(r.arrays.pedestals);
+      planned.push({ file, text: formatNdarrayText(zeros, { comments: comments('zero pedestals'), fmt: '%.0f', info: { FILE_NAME: file } }), npy: zeros });
+      files.zero = file;
+    }
+    out.set(r.source, files);
+  }
+  try {
+    await fsp.mkdir(o.resultsDir, { recursive: true, mode: o.dirMode });
+  } catch (err) {
+    throw new CalibStoreError(`cannot create the results directory (${(err as Error).message})`, { path: o.resultsDir });
+  }
+  for (const p of planned) {
+    await writeFileAtomic(p.file, p.text, { mode: o.fileMode });
+    if (o.npy && p.npy) await writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy), { mode: o.fileMode });
+  }
+  return out;
+}

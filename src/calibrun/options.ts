@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/**
+ * calibrun's parameters as given by a user (command line, confpars file or a script), before the
+ * run/experiment/detector checks. Keys are the python `dest` names so that logs and confpars stay
+ * recognisable. Numeric values may be given as text (command line) or numbers (scripts).
+ */
+
+/** Flag text used in messages for each parameter. */
+export const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  exp: '--exp (-e)',
+  run: '--run (-r)',
+  detector: '--detector (-d)',
+  num_events: '--num_events (-n)',
+  skip_events: '--skip_events (-s)',
+  scan_events: '--scan_events (-m)',
+  event_code: '--event_code (-f)',
+  thr_int_min: '--thr_int_min (-B)',
+  thr_int_max: '--thr_int_max (-T)',
+  thr_rms_min: '--thr_rms_min (-b)',
+  thr_rms_max: '--thr_rms_max (-t)',
+  intnlo: '--intnlo (-Z)',
+  intnhi: '--intnhi (-U)',
+  rmsnlo: '--rmsnlo (-z)',
+  rmsnhi: '--rmsnhi (-u)',
+  nrecs1: '--nrecs1',
+  runrange: '--runrange (-v)',
+  queue: '--queue (-q)',
+  workdir: '--workdir (-w)',
+  calibdir: '--calibdir (-c)',
+  dsnamex: '--dsnamex (-x)',
+  root: '--root',
+  print_bits: '--print_bits (-p)',
+  loglev: '--loglev (-l)',
+  dirmode: '--dirmode',
+  filemode: '--filemode',
+  group: '--group',
+};
+
+/** Defaults of the current calibrun (calibrun.md §1). */
+export const CALIBRUN_DEFAULTS = {
+  num_events: 1000,
+  skip_events: 0,
+  scan_events: 10,
+  thr_int_min: 0.1,
+  thr_int_max: 16000,
+  thr_rms_min: 0.1,
+  thr_rms_max: 10000,
+  intnlo: 5,
+  intnhi: 5,
+  rmsnlo: 5,
+  rmsnhi: 5,
+  nrecs1: 50,
+  /** Legacy print bits 036 (octal): info, warning, error, critical. */
+  print_bits: 0o36,
+  loglev: 'INFO',
+  dirmode: 0o2775,
+  filemode: 0o664,
+} as const;
+
+/** Log level names accepted by `-l/--loglev` (python logging names). */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * Parse an integer the way python optparse did for calibrun: a leading `0` means octal (`02775`), `0o`/`0x`
+ * prefixes are honoured, anything else is decimal. Returns NaN when the text is not an integer.
+ */
+export function parseOptparseInt(text: string): number {
+  const t = text.trim();
+  if (/^[+-]?0[0-7]+$/.test(t)) return parseInt(t, 8);
+  if (/^[+-]?0\d+$/.test(t)) return NaN;
+  if (/^0[oO][0-7]+$/.test(t)) return parseInt(t.slice(2), 8);
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t.slice(2), 16);
+  if (/^[+-]?\d+$/.test(t)) return parseInt(t, 10);
+  return NaN;
+}
+
+const intField = (opts: { min?: number; octal?: boolean } = {}) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : opts.octal ? parseOptparseInt(v) : /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n)) {
+      ctx.addIssue({ code: 'custom', message: `expected an integer, found "${v}"` });
+      return z.NEVER;
+    }
+    if (opts.min !== undefined && n < opts.min) {
+      ctx.addIssue({ code: 'custom', message: `expected an integer >= ${opts.min}, found ${n}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const floatField = (opts: { min?: number } = {}) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: `expected a number, found "${v}"` });
+      return z.NEVER;
+    }
+    if (opts.min !== undefined && n < opts.min) {
+      ctx.addIssue({ code: 'custom', message: `expected a number >= ${opts.min}, found ${n}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const textField = () => z.string().trim().min(1, 'expected a non-empty value');
+
+/** Event codes `40,43` (OR), a negative code inverts the selection; `None` disables selection. */
+export function parseEventCodes(text: string | readonly number[]): number[] | undefined {
+  if (Array.isArray(text)) return text.length ? [...(text as readonly number[])] : undefined;
+  const t = String(text).trim();
+  if (t === '' || t.toLowerCase() === 'none') return undefined;
+  const codes = t.split(',').map((p) => p.trim());
+  if (codes.some((c) => !/^[+-]?\d+$/.test(c))) {
+    throw new ConfigError(OPTION_FLAGS.event_code, `expected comma separated integers like "40,43" or "-162", found "${t}"`);
+  }
+  return codes.map(Number);
+}
+
+/** Validity run range `<begin>-<end>` (end a number or `end`), as written into `<range>.data`. */
+export function checkRunRange(text: string): string {
+  const m = /^(\d+)-(\d+|end)$/.exec(text.trim());
+  if (!m) throw new ConfigError(OPTION_FLAGS.runrange, `expected a run range like "123-end" or "123-567", found "${text}"`);
+  if (m[2] !== 'end' && Number(m[2]) < Number(m[1])) {
+    throw new ConfigError(OPTION_FLAGS.runrange, `run range "${text}" ends before it begins`);
+  }
+  return `${Number(m[1])}-${m[2] === 'end' ? 'end' : Number(m[2])}`;
+}
+
+/** zod schema of calibrun's user parameters (all optional here; required ones are checked in order later). */
+export const CalibrunOptionsSchema = z
+  .object({
+    exp: textField().optional(),
+    run: z.union([z.number().int().nonnegative().transform(String), textField()]).optional(),
+    detector: z.union([textField(), z.array(z.string()).transform((a) => a.join(','))]).optional(),
+    num_events: intField({ min: 1 }).optional(),
+    skip_events: intField({ min: 0 }).optional(),
+    scan_events: intField({ min: 0 }).optional(),
+    event_code: z.union([z.string(), z.array(z.number().int())]).optional(),
+    thr_int_min: floatField().optional(),
+    thr_int_max: floatField().optional(),
+    thr_rms_min: floatField().optional(),
+    thr_rms_max: floatField().optional(),
+    intnlo: floatField({ min: 0 }).optional(),
+    intnhi: floatField({ min: 0 }).optional(),
+    rmsnlo: floatField({ min: 0 }).optional(),
+    rmsnhi: floatField({ min: 0 }).optional(),
+    nrecs1: intField({ min: 1 }).optional(),
+    runrange: textField().optional(),
+    queue: textField().optional(),
+    workdir: textField().optional(),
+    calibdir: textField().optional(),
+    dsnamex: textField().optional(),
+    root: textField().optional(),
+    print_bits: intField({ min: 0, octal: true }).optional(),
+    loglev: z
+      .string()
+      .transform((s) => s.trim().toUpperCase())
+      .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }))
+      .optional(),
+    dirmode: intField({ min: 0, octal: true }).optional(),
+    filemode: intField({ min: 0, octal: true }).optional(),
+    group: textField().optional(),
+    process: z.boolean().optional(),
+    deploy: z.boolean().optional(),
+    loadcfg: z.boolean().optional(),
+    zeropeds: z.boolean().optional(),
+    deploygeo: z.boolean().optional(),
+    npy: z.boolean().optional(),
+    savecfg: z.union([z.boolean(), textField()]).optional(),
+  })
+  .strict();
+
+/** Parameters as the user gave them (see {@link CalibrunOptionsSchema}). */
+export type CalibrunOptionsInput = z.input<typeof CalibrunOptionsSchema>;
+/** Parameters after type checks and coercion. */
+export type CalibrunOptions = z.output<typeof CalibrunOptionsSchema>;
+
+/**
+ * Validate user parameters; the first problem becomes a ConfigError naming the option
+ * (`--num_events (-n): expected an integer >= 1, found 0`).
+ */
+export function parseCalibrunOptions(input: unknown): CalibrunOptions {
+  const r = CalibrunOptionsSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const key = String(issue.path[0] ?? '');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys?: string[] }).keys ?? [];
+    throw new ConfigError(keys.join(', ') || 'options', `unknown calibrun parameter(s); known: ${Object.keys(CalibrunOptionsSchema.shape).join(', ')}`);
+  }
+  let message = issue.message;
+  if (issue.code === 'invalid_union' || /^Invalid input/.test(message)) {
+    message = `invalid value ${JSON.stringify((input as Record<string, unknown>)?.[key])}`;
+  }
+  throw new ConfigError(OPTION_FLAGS[key] ?? key, message);
+}

@@ -1,0 +1,73 @@
+import type { NdArray } from '../io/ndarray.js';
+import type { DarkThresholds } from './config.js';
+
+/**
+ * The narrow interfaces the run-level dark driver needs from the XTC reader and the dark accumulator.
+ * `engines.ts` binds them to the real modules; tests may bind them to in-memory runs.
+ */
+
+/** One event of a run (a subset of the XTC reader's `XtcEvent`). */
+export interface RunEvent {
+  /** 0-based index of the event in the run. */
+  readonly index: number;
+  /** EVR event codes present in the event (empty when the event has no EVR data). */
+  readonly eventCodes: readonly number[];
+  /** DetInfo sources with data in this event (`CxiDs1.0:Cspad.0`). */
+  readonly sources: readonly string[];
+  /** Raw frame of a source; a view valid until the next event. */
+  frame(source: string): NdArray | undefined;
+  /** Damage word of a source's data (0 = intact). */
+  damage(source: string): number;
+}
+
+/** An open run. */
+export interface RunReader {
+  /** The xtc files read. */
+  readonly files: readonly string[];
+  events(opts?: { signal?: AbortSignal }): AsyncIterable<RunEvent>;
+  close(): Promise<void> | void;
+}
+
+/** What to open: explicit files, or experiment/run in an xtc directory. */
+export interface OpenRunRequest {
+  files?: string[];
+  xtcDir?: string;
+  experiment?: string;
+  run?: number;
+  live?: { timeoutMs: number };
+}
+
+/** The per-source arrays of a finished dark accumulation (dark-processing.md §2.5). */
+export interface DarkArrays {
+  /** Gated average (ADU), float. */
+  pedestals: NdArray;
+  /** Gated rms (ADU), float. */
+  pixel_rms: NdArray;
+  /** Status bits, 0 = good. */
+  pixel_status: NdArray;
+  /** 1 = good, 0 = bad. */
+  mask?: NdArray;
+  /** Max / min of the raw values (ADU). */
+  max: NdArray;
+  min: NdArray;
+  /** Value written as `STATISTICS` (psana: number of records − 1). */
+  statistics: number;
+}
+
+/** Accumulates the frames of one source. */
+export interface DarkAccumulator {
+  add(frame: NdArray): void;
+  /** Frames added so far. */
+  readonly count: number;
+  /** @throws InsufficientDataError when too few frames were added. */
+  finish(): DarkArrays;
+}
+
+/** Minimum number of frames a source needs (psana produces nothing with fewer than 3). */
+export const MIN_DARK_FRAMES = 3;
+
+/** Factories the driver uses. */
+export interface DarkEngines {
+  openRun(req: OpenRunRequest): Promise<RunReader>;
+  createAccumulator(thresholds: DarkThresholds, shape: readonly number[], source: string): DarkAccumulator;
+}

@@ -1,0 +1,66 @@
+import { CommanderError } from 'commander';
+import { CalibmanError } from '../../errors.js';
+import { runCalibrun, type CalibrunOutcome } from '../../calibrun/app.js';
+import { createProgressRenderer } from '../../calibrun/progress.js';
+import { humanStamp } from '../../calibrun/session-log.js';
+import type { DarkEngines } from '../../calibrun/ports.js';
+import { buildCalibrunProgram, programOptionsToInput } from './program.js';
+
+/** Where calibrun writes and what it runs with (process defaults in the real CLI; injectable for tests). */
+export interface CalibrunMainIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  engines: DarkEngines;
+  signal?: AbortSignal;
+  submitBatch?: Parameters<typeof runCalibrun>[1]['submitBatch'];
+  /** Receives the outcome on success (tests). */
+  onOutcome?: (o: CalibrunOutcome) => void;
+}
+
+/**
+ * Run calibrun on `argv` (without `node` and the script) and return the exit status:
+ * 0 success, 1 a calibman error (message on stderr), 2 an internal error, 130 aborted.
+ */
+export async function calibrunMain(argv: string[], io: CalibrunMainIO): Promise<number> {
+  if (argv.length === 0) {
+    io.stderr.write('MISSING PARAMETERS\ntry: calibrun -h\n');
+    return 1;
+  }
+  const program = buildCalibrunProgram();
+  program.configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    throw err;
+  }
+  const t0 = Date.now();
+  const renderer = createProgressRenderer(io.stderr);
+  try {
+    const outcome = await runCalibrun(programOptionsToInput(program.opts()), {
+      env: io.env,
+      cwd: io.cwd,
+      argv: ['calibrun', ...argv],
+      echo: (line) => io.stdout.write(line + '\n'),
+      onProgress: (p) => renderer.update(p),
+      signal: io.signal,
+      engines: io.engines,
+      submitBatch: io.submitBatch,
+    });
+    renderer.end();
+    io.stdout.write(`${humanStamp(new Date())} end of calibrun, consumed time = ${((Date.now() - t0) / 1000).toFixed(3)}(sec)\n`);
+    io.onOutcome?.(outcome);
+    return 0;
+  } catch (err) {
+    renderer.end();
+    if (err instanceof CalibmanError) {
+      io.stderr.write(`calibrun: ${err.message}\n`);
+      return err.name === 'AbortError' ? 130 : 1;
+    }
+    io.stderr.write(`calibrun: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (io.env.CALIBMAN_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+    return 2;
+  }
+}

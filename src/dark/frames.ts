@@ -1,0 +1,49 @@
+/**
+ * Frame inputs of the dark accumulators: a C-ordered typed array or an ndarray in the raw shape.
+ */
+import { ConfigError } from '../errors.js';
+import { type DType, type TypedArray, dtypeOf, shapeSize } from '../io/dtype.js';
+import { type NdArray, toCOrder } from '../io/ndarray.js';
+
+/** One detector frame: typed array in C order (raw shape) or an ndarray view. */
+export type FrameInput = TypedArray | NdArray;
+
+/** The C-ordered data of a frame (a view when possible) and its dtype. */
+export function frameData(frame: FrameInput, size: number): { data: TypedArray; dtype: DType } {
+  const data = ArrayBuffer.isView(frame) ? (frame as TypedArray) : toCOrder(frame as NdArray);
+  if (data.length !== size) {
+    throw new ConfigError('frame', `expected ${size} pixels (raw shape), found ${data.length}`);
+  }
+  return { data, dtype: dtypeOf(data) };
+}
+
+/**
+ * Copy a frame into `dst` at `offset` as raw 16-bit words (the low 16 bits of every value; masking
+ * with the data bits happens later). 16-bit frames are copied byte for byte.
+ */
+export function copyFrameWords(dst: Uint16Array, offset: number, data: TypedArray): void {
+  const n = data.length;
+  if (data instanceof Uint16Array) {
+    dst.set(data, offset);
+  } else if (data instanceof Int16Array) {
+    dst.set(new Uint16Array(data.buffer, data.byteOffset, n), offset);
+  } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    for (let i = 0; i < n; i++) dst[offset + i] = Number(BigInt.asUintN(16, data[i]));
+  } else {
+    const src = data as Exclude<TypedArray, BigInt64Array | BigUint64Array>;
+    for (let i = 0; i < n; i++) dst[offset + i] = src[i] & 0xffff;
+  }
+}
+
+/** Copy frames into one contiguous block of 16-bit words (`block[f * size + i]`). */
+export function frameBlock(frames: readonly FrameInput[], shape: readonly number[]): { block: Uint16Array; size: number; dtype: DType | undefined } {
+  const size = shapeSize(shape);
+  const block = new Uint16Array(frames.length * size);
+  let dtype: DType | undefined;
+  frames.forEach((fr, f) => {
+    const d = frameData(fr, size);
+    dtype ??= d.dtype;
+    copyFrameWords(block, f * size, d.data);
+  });
+  return { block, size, dtype };
+}

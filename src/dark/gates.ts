@@ -1,0 +1,129 @@
+/**
+ * Stage 1 of psana's dark algorithm: per-pixel gates from a block of frames (quantiles 0.05 "lower"
+ * and 0.95 "higher" of the masked raw values, clamped to the intensity limits).
+ */
+import { InsufficientDataError } from '../errors.js';
+import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
+import { type FrameInput, frameBlock } from './frames.js';
+
+/**
+ * Per-pixel acceptance window of stage 2, as inclusive integer bounds on the masked raw value
+ * (`lo[i] > hi[i]` = nothing accepted). Equivalent to psana's float gates because the data are integers.
+ */
+export interface DarkGates {
+  /** Raw shape of the detector. */
+  shape: number[];
+  /** Number of frames of the block the gates were computed from. */
+  nFrames: number;
+  /** Lowest accepted value per pixel, ADU. */
+  lo: Int32Array;
+  /** Highest accepted value per pixel, ADU. */
+  hi: Int32Array;
+}
+
+const TILE = 256;
+
+/**
+ * Compute gates from a block of `m` frames stored contiguously (`block[f * size + i]`, raw 16-bit
+ * words, masked here with the data bits).
+ */
+export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly number[], params: DarkParams): DarkGates {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (m < 1) throw new InsufficientDataError('stage-1 gates need at least one frame, found 0');
+  const mask = dataBitMask(params.dataBits);
+  const kl = Math.min(m - 1, Math.max(0, Math.floor((m - 1) * params.fracLo)));
+  const kh = Math.min(m - 1, Math.max(0, Math.ceil((m - 1) * params.fracHi)));
+  const kb = kl + 1; // keep the kb smallest
+  const kt = m - kh; // keep the kt largest
+  const small = kb + kt <= 24;
+  const { intLo, intHi } = params;
+  const lo = new Int32Array(size);
+  const hi = new Int32Array(size);
+  const col = new Int32Array(TILE * m);
+  const bot = new Int32Array(kb);
+  const top = new Int32Array(kt);
+
+  for (let i0 = 0; i0 < size; i0 += TILE) {
+    const t = Math.min(TILE, size - i0);
+    for (let f = 0; f < m; f++) {
+      const base = f * size + i0;
+      for (let j = 0; j < t; j++) col[j * m + f] = block[base + j] & mask;
+    }
+    for (let j = 0; j < t; j++) {
+      const c0 = j * m;
+      let qlo: number;
+      let qhi: number;
+      if (small) {
+        let nb = 0;
+        let nt = 0;
+        for (let f = 0; f < m; f++) {
+          const v = col[c0 + f];
+          if (nb < kb) {
+            let p = nb++;
+            while (p > 0 && bot[p - 1] > v) {
+              bot[p] = bot[p - 1];
+              p--;
+            }
+            bot[p] = v;
+          } else if (v < bot[kb - 1]) {
+            let p = kb - 1;
+            while (p > 0 && bot[p - 1] > v) {
+              bot[p] = bot[p - 1];
+              p--;
+            }
+            bot[p] = v;
+          }
+          if (nt < kt) {
+            let p = nt++;
+            while (p > 0 && top[p - 1] < v) {
+              top[p] = top[p - 1];
+              p--;
+            }
+            top[p] = v;
+          } else if (v > top[kt - 1]) {
+            let p = kt - 1;
+            while (p > 0 && top[p - 1] < v) {
+              top[p] = top[p - 1];
+              p--;
+            }
+            top[p] = v;
+          }
+        }
+        qlo = bot[kb - 1];
+        qhi = top[kt - 1];
+      } else {
+        const s = col.subarray(c0, c0 + m).sort();
+        qlo = s[kl];
+        qhi = s[kh];
+      }
+      // psana: max(floor(qlo), int_lo) and min(ceil(qhi), int_hi) cast to the raw integer type,
+      // gate_hi += 1 where gate_hi <= gate_lo, then clamped again to the float limits.
+      const g1 = Math.trunc(qlo > intLo ? qlo : intLo);
+      let h1 = Math.trunc(qhi < intHi ? qhi : intHi);
+      if (!(h1 > g1)) h1 += 1;
+      lo[i0 + j] = Math.ceil(g1 > intLo ? g1 : intLo);
+      hi[i0 + j] = Math.floor(h1 < intHi ? h1 : intHi);
+    }
+  }
+  return { shape: [...shape], nFrames: m, lo, hi };
+}
+
+/**
+ * Stage 1 as a stand-alone step (for split processing): gates from the first `min(nrecs1, n)` selected
+ * frames of the whole run. Every piece of the run is then accumulated with these same gates.
+ * @throws InsufficientDataError without frames
+ */
+export function computeDarkGates(frames: readonly FrameInput[], shape: readonly number[], params: Partial<DarkParams> = {}): DarkGates {
+  const p = resolveDarkParams(params);
+  const use = frames.slice(0, p.nrecs1);
+  const { block, size } = frameBlock(use, shape);
+  void size;
+  return gatesFromBlock(block, use.length, shape, p);
+}
+
+/** True when two gate sets are identical (same shape and bounds). */
+export function sameGates(a: DarkGates, b: DarkGates): boolean {
+  if (a.lo.length !== b.lo.length || a.shape.join(',') !== b.shape.join(',')) return false;
+  for (let i = 0; i < a.lo.length; i++) if (a.lo[i] !== b.lo[i] || a.hi[i] !== b.hi[i]) return false;
+  return true;
+}

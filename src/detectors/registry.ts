@@ -1,0 +1,101 @@
+/**
+ * The detector registry: one entry per detector type. To add a type, write one file exporting a
+ * {@link DetectorType} and list it in DETECTOR_TYPES below.
+ */
+import { DetectorNotFoundError } from '../errors.js';
+import { CAMERAS } from './cameras.js';
+import { CSPAD } from './cspad.js';
+import { CSPAD2X2 } from './cspad2x2.js';
+import { PNCCD } from './pnccd.js';
+import type { DetectorType } from './types.js';
+
+/** Every registered detector type. */
+export const DETECTOR_TYPES: readonly DetectorType[] = [CSPAD, CSPAD2X2, PNCCD, ...CAMERAS];
+
+const byName = new Map<string, DetectorType>();
+const byDevice = new Map<string, DetectorType>();
+for (const t of DETECTOR_TYPES) {
+  for (const n of [t.name, ...t.names]) byName.set(n.toLowerCase(), t);
+  for (const d of t.devices) byDevice.set(d, t);
+}
+
+/** The detector type a user name denotes (case-insensitive: `CSPAD`, `cspad`, `OPAL1000`, `Opal1000`…). */
+export function getDetectorType(name: string): DetectorType | undefined {
+  return byName.get(name.trim().toLowerCase());
+}
+
+/** Like {@link getDetectorType} but throws DetectorNotFoundError listing the registry names. */
+export function requireDetectorType(name: string): DetectorType {
+  const t = getDetectorType(name);
+  if (!t) throw new DetectorNotFoundError(name, DETECTOR_TYPES.map((d) => d.name), 'in the detector registry');
+  return t;
+}
+
+/** The device name of a psana DetInfo source string (`CxiDs1.0:Cspad.0` → `Cspad`). */
+export function sourceDevice(source: string): string | undefined {
+  const m = /^(?:DetInfo\()?[^:|]+[.-]\d+[:|]([^.|-]+)[.-]\d+\)?$/.exec(source.trim());
+  return m ? m[1] : undefined;
+}
+
+/** The detector type of a source string, by its DetInfo device (`…:Cspad.0` → CSPAD, never CSPAD2x2). */
+export function detectorTypeOfSource(source: string): DetectorType | undefined {
+  const dev = sourceDevice(source);
+  return dev === undefined ? undefined : byDevice.get(dev);
+}
+
+/** A detector of a run: its source and registry type. */
+export interface ResolvedDetector {
+  source: string;
+  type: DetectorType;
+}
+
+/**
+ * Resolve what a user asked for against the sources of a run. Each request may be a source string
+ * (`CxiDs1.0:Cspad.0`, also `DetInfo(…)`/pdsdata spelling), an alias from the run's AliasConfig, or a
+ * registry name (`CSPAD` → every `…:Cspad.N` source, never `Cspad2x2`). Unknown or absent →
+ * DetectorNotFoundError listing what the run contains.
+ */
+export function resolveDetectors(
+  requests: readonly string[],
+  sources: readonly string[],
+  aliases: ReadonlyMap<string, string> = new Map(),
+): ResolvedDetector[] {
+  const out: ResolvedDetector[] = [];
+  const seen = new Set<string>();
+  const add = (source: string): void => {
+    const type = detectorTypeOfSource(source);
+    if (type && !seen.has(source)) {
+      seen.add(source);
+      out.push({ source, type });
+    }
+  };
+  const known = sources.filter((s) => detectorTypeOfSource(s));
+  const available = [...known, ...[...aliases].filter(([, s]) => known.includes(s)).map(([a, s]) => `${a} (${s})`)];
+  for (const req of requests) {
+    const r = normalizeSource(req);
+    if (sources.includes(r)) {
+      if (!detectorTypeOfSource(r)) throw new DetectorNotFoundError(req, available, '(source has no registered detector type)');
+      add(r);
+      continue;
+    }
+    const aliased = aliases.get(req);
+    if (aliased !== undefined && sources.includes(aliased) && detectorTypeOfSource(aliased)) {
+      add(aliased);
+      continue;
+    }
+    const type = getDetectorType(req);
+    const matches = type ? known.filter((s) => detectorTypeOfSource(s) === type) : [];
+    if (!matches.length) throw new DetectorNotFoundError(req, available, 'in this run');
+    matches.forEach(add);
+  }
+  return out;
+}
+
+/** psana source string from the accepted spellings (`DetInfo(X)` → `X`, `Det-0|Dev-0` → `Det.0:Dev.0`). */
+export function normalizeSource(s: string): string {
+  let t = s.trim();
+  const m = /^DetInfo\((.*)\)$/.exec(t);
+  if (m) t = m[1];
+  const p = /^([^.:|]+)-(\d+)\|([^.:|]+)-(\d+)$/.exec(t);
+  return p ? `${p[1]}.${p[2]}:${p[3]}.${p[4]}` : t;
+}

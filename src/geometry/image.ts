@@ -1,0 +1,174 @@
+/**
+ * From pixel coordinates to an image: index maps (psana's xy_to_rc_arrays), image filling (last pixel in
+ * flat order wins) and image → per-pixel array.
+ */
+import { CalibmanError } from '../errors.js';
+
+/** Image row/column index of every pixel (C order of the detector array) and the image shape. */
+export interface PixelIndexes {
+  rows: Uint32Array;
+  cols: Uint32Array;
+  shape: number[];
+  imageShape: [number, number];
+}
+
+/** Options of {@link xyToRowCol}. */
+export interface IndexOptions {
+  /** Bin size, um (default: the detector's pixel scale size). */
+  pixScaleSizeUm: number;
+  /** Offset (rows, cols) in pixels added before the minimum; non-positive components are ignored (psana). */
+  xy0OffPix?: [number, number];
+  /** 0 = psana frame (rows follow +x, cols +y); 1 = LAB frame (rows follow −y, cols +x). */
+  cframe?: 0 | 1;
+}
+
+function minMax(a: Float64Array): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/** The reference point (xmin and ymin, or ymax in the LAB frame) of psana's binning, um. */
+export function binningOrigin(x: Float64Array, y: Float64Array, o: IndexOptions): { a: number; b: number } {
+  const p = o.pixScaleSizeUm;
+  const [ox, oy] = o.xy0OffPix ?? [0, 0];
+  let a = minMax(x)[0];
+  if (o.cframe === 1) {
+    let b = minMax(y)[1];
+    if (ox > 0) a -= ox * p;
+    if (oy > 0) b += oy * p;
+    return { a: a - p / 2, b: b + p / 2 };
+  }
+  let b = minMax(y)[0];
+  if (ox > 0) a -= ox * p;
+  if (oy > 0) b -= oy * p;
+  return { a: a - p / 2, b: b - p / 2 };
+}
+
+/** psana's `xy_to_rc_arrays`: bin coordinates into image rows and columns (truncating division). */
+export function xyToRowCol(x: Float64Array, y: Float64Array, shape: number[], o: IndexOptions): PixelIndexes {
+  const p = o.pixScaleSizeUm;
+  if (!(p > 0)) throw new CalibmanError(`pixel scale size must be positive, found ${p}`);
+  const { a, b } = binningOrigin(x, y, o);
+  const n = x.length;
+  const rows = new Uint32Array(n);
+  const cols = new Uint32Array(n);
+  let rmax = 0, cmax = 0;
+  const lab = o.cframe === 1;
+  for (let i = 0; i < n; i++) {
+    const r = Math.trunc(lab ? (b - y[i]) / p : (x[i] - a) / p);
+    const c = Math.trunc(lab ? (x[i] - a) / p : (y[i] - b) / p);
+    rows[i] = r;
+    cols[i] = c;
+    if (r > rmax) rmax = r;
+    if (c > cmax) cmax = c;
+  }
+  return { rows, cols, shape: [...shape], imageShape: [rmax + 1, cmax + 1] };
+}
+
+/** Index (row, col) of one point (um) with the same binning; may be negative or outside the image. */
+export function pointToRowCol(px: number, py: number, x: Float64Array, y: Float64Array, o: IndexOptions, fract = false): [number, number] {
+  const p = o.pixScaleSizeUm;
+  const { a, b } = binningOrigin(x, y, o);
+  const r = o.cframe === 1 ? (b - py) / p : (px - a) / p;
+  const c = o.cframe === 1 ? (px - a) / p : (py - b) / p;
+  return fract ? [r, c] : [Math.floor(r), Math.floor(c)];
+}
+
+function checkSizes(rows: ArrayLike<number>, cols: ArrayLike<number>, values: ArrayLike<number>): void {
+  if (rows.length !== cols.length || rows.length !== values.length) {
+    throw new CalibmanError(`image from pixel arrays: sizes differ (rows ${rows.length}, cols ${cols.length}, values ${values.length})`);
+  }
+}
+
+/**
+ * Fill an image of `imageShape` from per-pixel values: image[rows[i], cols[i]] = values[i] in flat order,
+ * so the last pixel of a bin wins (psana's img_from_pixel_arrays); bins no pixel reaches are 0.
+ * `out` (length rows × cols of the image) is reused when given.
+ */
+export function imageFromPixelArrays(
+  rows: Uint32Array,
+  cols: Uint32Array,
+  values: ArrayLike<number>,
+  imageShape: [number, number],
+  out?: Float64Array | Float32Array,
+): Float64Array | Float32Array {
+  checkSizes(rows, cols, values);
+  const [h, w] = imageShape;
+  const img = out ?? new Float32Array(h * w);
+  if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h}×${w} = ${h * w}`);
+  img.fill(0);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i], c = cols[i];
+    if (r < h && c < w) img[r * w + c] = values[i];
+  }
+  return img;
+}
+
+/**
+ * Per-pixel values read back from an image: out[i] = image[rows[i], cols[i]] (psana's
+ * convert_mask2d_to_ndarray). Pixels that lost a bin collision receive the winner's value.
+ */
+export function ndarrayFromImage<T extends Float64Array | Float32Array | Uint8Array>(
+  image: ArrayLike<number>,
+  imageShape: [number, number],
+  rows: Uint32Array,
+  cols: Uint32Array,
+  out: T,
+): T {
+  const [h, w] = imageShape;
+  if (image.length !== h * w) throw new CalibmanError(`image has ${image.length} elements, expected ${h}×${w}`);
+  if (out.length !== rows.length) throw new CalibmanError(`output has ${out.length} elements, expected ${rows.length}`);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i], c = cols[i];
+    out[i] = r < h && c < w ? image[r * w + c] : 0;
+  }
+  return out;
+}
+
+/**
+ * A precomputed image assembler for one index map: keeps only the pixel that wins each bin, so assembling
+ * a frame is one gather-scatter pass. Bins no pixel reaches are left untouched in a reused buffer
+ * (0 in a fresh one), which is the same as psana's result for a zero-initialised image.
+ */
+export class ImageAssembler {
+  /** Flat pixel index of each winning pixel, ascending. */
+  readonly pixels: Uint32Array;
+  /** Flat image bin of each winning pixel. */
+  readonly bins: Uint32Array;
+  readonly imageShape: [number, number];
+  readonly size: number;
+  constructor(rows: Uint32Array, cols: Uint32Array, imageShape: [number, number]) {
+    checkSizes(rows, cols, rows);
+    const [h, w] = imageShape;
+    const winner = new Int32Array(h * w).fill(-1);
+    for (let i = 0; i < rows.length; i++) if (rows[i] < h && cols[i] < w) winner[rows[i] * w + cols[i]] = i;
+    const isWinner = new Uint8Array(rows.length);
+    let n = 0;
+    for (let b = 0; b < winner.length; b++) if (winner[b] >= 0) { isWinner[winner[b]] = 1; n++; }
+    this.pixels = new Uint32Array(n);
+    this.bins = new Uint32Array(n);
+    for (let i = 0, k = 0; i < rows.length; i++) {
+      if (isWinner[i]) {
+        this.pixels[k] = i;
+        this.bins[k++] = rows[i] * w + cols[i];
+      }
+    }
+    this.imageShape = [h, w];
+    this.size = rows.length;
+  }
+  /** Assemble one frame (values in the detector's flat order) into `out` (a new Float32Array by default). */
+  assemble<T extends Float64Array | Float32Array = Float32Array>(values: ArrayLike<number>, out?: T): T {
+    if (values.length !== this.size) throw new CalibmanError(`frame has ${values.length} values, the geometry has ${this.size} pixels`);
+    const [h, w] = this.imageShape;
+    const img = (out ?? new Float32Array(h * w)) as T;
+    if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
+    const { pixels, bins } = this;
+    for (let k = 0; k < pixels.length; k++) img[bins[k]] = values[pixels[k]];
+    return img;
+  }
+}

@@ -1,0 +1,51 @@
+import { PNG } from 'pngjs';
+import type { TypedArray } from '../io/dtype.js';
+import type { PixelIndexMaps } from '../mask/pixel-mask.js';
+import { displayImage } from './arrange.js';
+import { type Histogram, type HistogramOptions, type HistogramPlotOptions, drawHistogram, histogram } from './histogram.js';
+import { type ImageRenderOptions, type RgbaImage, imageToRgba } from './raster.js';
+import { type XYPlotOptions, type XYSeries, drawXYPlot } from './xyplot.js';
+
+/** Encode an RGBA picture as PNG bytes (pngjs; the only Node-bound step of the plot module). */
+export function encodePng(img: RgbaImage): Uint8Array {
+  const png = new PNG({ width: img.width, height: img.height });
+  png.data.set(img.data);
+  const buf = PNG.sync.write(png);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Render a 2-D image (`imageShape` = [rows, cols]) through a colour map as PNG bytes. */
+export function renderImagePng(
+  image: Float32Array | Float64Array | ArrayLike<number>,
+  imageShape: readonly [number, number],
+  opts: ImageRenderOptions = {},
+): Uint8Array {
+  return encodePng(imageToRgba(image, imageShape, opts));
+}
+
+/**
+ * Render any ndarray as PNG: assembled with the geometry index maps when given, otherwise 2-D as is and
+ * stacks of segments tiled (see {@link displayImage}).
+ */
+export function renderNdarrayPng(
+  values: TypedArray | ArrayLike<number>,
+  shape: readonly number[],
+  opts: ImageRenderOptions & { maps?: PixelIndexMaps } = {},
+): Uint8Array {
+  const { image, imageShape } = displayImage(values, shape, opts.maps);
+  return renderImagePng(image, imageShape, opts);
+}
+
+/** Render a histogram (computed from `values` unless a {@link Histogram} is given) as PNG bytes. */
+export function renderHistogramPng(
+  data: ArrayLike<number> | Histogram,
+  opts: HistogramPlotOptions & HistogramOptions = {},
+): Uint8Array {
+  const h = 'counts' in data && 'edges' in data ? (data as Histogram) : histogram(data as ArrayLike<number>, opts);
+  return encodePng(drawHistogram(h, opts));
+}
+
+/** Render an x–y scatter/line plot as PNG bytes. */
+export function renderXYPlotPng(series: readonly XYSeries[], opts: XYPlotOptions = {}): Uint8Array {
+  return encodePng(drawXYPlot(series, opts));
+}

@@ -1,0 +1,165 @@
+import { XtcFormatError } from '../errors.js';
+import type { XtcByteSource } from './byte-source.js';
+import { DGRAM_HEADER_BYTES, type DgramHeader, type XtcNode, XTC_HEADER_BYTES, readDgramHeader, walkXtc, walkXtcHeaders } from './header.js';
+
+/** Largest datagram accepted by default, bytes (real LCLS-I datagrams are at most a few tens of MB). */
+export const DEFAULT_MAX_DGRAM_BYTES = 1 << 30;
+
+/** A datagram read into memory. `bytes` is a view of the reader's reused buffer, valid until the next read. */
+export interface Dgram {
+  /** Byte offset of the datagram in its file. */
+  offset: number;
+  header: DgramHeader;
+  /** The whole datagram (header included), `20 + extent` bytes; empty for header-only reads. */
+  bytes: Uint8Array;
+  /** DataView over `bytes`. */
+  view: DataView;
+}
+
+/** A last datagram cut short by the end of the file (normal for aborted and live runs). */
+export interface XtcTruncation {
+  file: string;
+  /** Offset of the incomplete datagram. */
+  offset: number;
+  /** Bytes the datagram header announced (or 40 for a partial header). */
+  expected: number;
+  /** Bytes present. */
+  found: number;
+}
+
+/** Options of {@link DgramReader}. */
+export interface DgramReaderOptions {
+  /** Largest datagram accepted, bytes (default 1 GiB). */
+  maxDgramBytes?: number;
+  /** File position to start from (default 0). */
+  start?: number;
+}
+
+/**
+ * Reads the datagrams of one file (byte source) in order with one reusable buffer, grown only when a
+ * larger datagram comes. Reports a truncated last datagram in {@link truncation} instead of throwing;
+ * structurally impossible headers throw XtcFormatError.
+ */
+export class DgramReader {
+  /** Offset of the next datagram. */
+  position: number;
+  /** Set when the file ended inside a datagram. */
+  truncation: XtcTruncation | undefined;
+  private buf: Uint8Array<ArrayBuffer>;
+  private dv: DataView;
+  private readonly hdr = new Uint8Array(DGRAM_HEADER_BYTES + 4096);
+  private readonly hdv = new DataView(this.hdr.buffer);
+  private readonly maxBytes: number;
+
+  constructor(
+    readonly source: XtcByteSource,
+    options: DgramReaderOptions = {},
+  ) {
+    this.position = options.start ?? 0;
+    this.maxBytes = options.maxDgramBytes ?? DEFAULT_MAX_DGRAM_BYTES;
+    this.buf = new Uint8Array(new ArrayBuffer(1 << 16));
+    this.dv = new DataView(this.buf.buffer);
+  }
+
+  /** Read the next datagram completely; null at the end of the file (or at a truncated last datagram). */
+  async next(): Promise<Dgram | null> {
+    const offset = this.position;
+    const header = await this.readHeader(offset, this.hdr.subarray(0, DGRAM_HEADER_BYTES));
+    if (!header) return null;
+    const size = XTC_HEADER_BYTES + header.extent;
+    if (size > this.buf.length) {
+      this.buf = new Uint8Array(new ArrayBuffer(Math.max(size, Math.min(this.maxBytes, this.buf.length * 2))));
+      this.dv = new DataView(this.buf.buffer);
+    }
+    this.buf.set(this.hdr.subarray(0, DGRAM_HEADER_BYTES));
+    const want = size - DGRAM_HEADER_BYTES;
+    const got = want > 0 ? await this.source.read(this.buf.subarray(DGRAM_HEADER_BYTES, size), offset + DGRAM_HEADER_BYTES) : 0;
+    if (got < want) {
+      this.truncation = { file: this.source.name, offset, expected: size, found: DGRAM_HEADER_BYTES + got };
+      return null;
+    }
+    this.position = offset + size;
+    return { offset, header, bytes: this.buf.subarray(0, size), view: this.dv };
+  }
+
+  /**
+   * Read the next datagram's header and visit its Xtc tree, skipping payload bytes when the source
+   * allows random access. Node offsets are absolute file positions. Returns null at the end.
+   */
+  async nextHeaders(visit: (node: XtcNode) => void): Promise<DgramHeader | null> {
+    if (!this.source.randomAccess) {
+      const d = await this.next();
+      if (!d) return null;
+      walkXtc(d.view, 20, { file: this.source.name, base: d.offset }, (n) => visit({ ...n, offset: n.offset + d.offset }));
+      return d.header;
+    }
+    const offset = this.position;
+    // one read brings the header and the first few KB of the tree
+    const header = await this.readHeader(offset, this.hdr);
+    if (!header) return null;
+    const size = XTC_HEADER_BYTES + header.extent;
+    const inWindow = Math.min(this.windowFilled, size);
+    if (this.source.size === undefined) {
+      // cannot know the end without reading: check the last byte exists
+      const probe = new Uint8Array(1);
+      if (size > DGRAM_HEADER_BYTES && (await this.source.read(probe, offset + size - 1)) < 1) {
+        this.truncation = { file: this.source.name, offset, expected: size, found: -1 };
+        return null;
+      }
+    } else if (offset + size > this.source.size) {
+      this.truncation = { file: this.source.name, offset, expected: size, found: this.source.size - offset };
+      return null;
+    }
+    const small = new Uint8Array(XTC_HEADER_BYTES);
+    const smallView = new DataView(small.buffer);
+    const rootView = new DataView(this.hdr.buffer, 20, XTC_HEADER_BYTES);
+    await walkXtcHeaders(
+      rootView,
+      offset + 20,
+      this.source.name,
+      async (pos) => {
+        const rel = pos - offset;
+        if (rel + XTC_HEADER_BYTES <= inWindow) return new DataView(this.hdr.buffer, rel, XTC_HEADER_BYTES);
+        const got = await this.source.read(small, pos);
+        if (got < XTC_HEADER_BYTES) {
+          throw new XtcFormatError({ file: this.source.name, offset: pos, what: 'Xtc header', expected: '20 bytes', found: `${got} bytes` });
+        }
+        return smallView;
+      },
+      visit,
+    );
+    this.position = offset + size;
+    return header;
+  }
+
+  private windowFilled = 0;
+
+  /** Read and validate a datagram header into `into` (≥ 40 bytes); null at a clean or truncated end. */
+  private async readHeader(offset: number, into: Uint8Array): Promise<DgramHeader | null> {
+    const got = await this.source.read(into, offset);
+    this.windowFilled = got;
+    if (got === 0) return null;
+    if (got < DGRAM_HEADER_BYTES) {
+      this.truncation = { file: this.source.name, offset, expected: DGRAM_HEADER_BYTES, found: got };
+      return null;
+    }
+    const header = readDgramHeader(new DataView(into.buffer, into.byteOffset, DGRAM_HEADER_BYTES), 0);
+    const size = XTC_HEADER_BYTES + header.extent;
+    if (header.extent < XTC_HEADER_BYTES) {
+      throw new XtcFormatError({ file: this.source.name, offset: offset + 36, what: 'datagram extent', expected: `≥ ${XTC_HEADER_BYTES}`, found: String(header.extent) });
+    }
+    if (size > this.maxBytes) {
+      throw new XtcFormatError({ file: this.source.name, offset: offset + 36, what: 'datagram extent', expected: `a datagram ≤ ${this.maxBytes} bytes`, found: `${size} bytes` });
+    }
+    if (this.source.size !== undefined && size > this.source.size) {
+      throw new XtcFormatError({
+        file: this.source.name,
+        offset: offset + 36,
+        what: 'datagram extent',
+        expected: `a datagram no larger than the file (${this.source.size} bytes)`,
+        found: `${size} bytes`,
+      });
+    }
+    return header;
+  }
+}

@@ -1,0 +1,58 @@
+/** LCLS-I XTC: enums, sources, datagram reading, runs, scans, payload codecs, writer, synthetic runs. */
+export * from './enums.js';
+export {
+  type Src,
+  type DetInfoParts,
+  srcLevel,
+  detInfoParts,
+  detInfoPhy,
+  detectorName,
+  deviceName,
+  detInfoString,
+  detInfoPdsName,
+  sourceString,
+  parseDetInfo,
+  detInfoSrc,
+  procInfoSrc,
+  bldInfoSrc,
+} from './src.js';
+export {
+  DGRAM_HEADER_BYTES,
+  XTC_HEADER_BYTES,
+  ERR_FIDUCIAL,
+  MAX_FIDUCIALS,
+  type DgramHeader,
+  type XtcNode,
+  readDgramHeader,
+  typeIdOf,
+  typeVersionOf,
+  isCompressed,
+  typeIdValue,
+  walkXtc,
+} from './header.js';
+export { type XtcByteSource, bytesSource, blobSource, readableStreamSource } from './byte-source.js';
+export { DgramReader, type Dgram, type XtcTruncation, type DgramReaderOptions, DEFAULT_MAX_DGRAM_BYTES } from './dgram-reader.js';
+export { ConfigStore } from './configs.js';
+export { type XtcEvent, EventView } from './event.js';
+export { XtcRunReader, type XtcStreamInput, type XtcRunReaderOptions } from './run.js';
+export type { XtcScan, XtcScanSource } from './scan.js';
+export { parseXtcFileName, xtcFileName, experimentMatches, isControlStream, type XtcFileName } from './filenames.js';
+export { type XtcSpec, type DgramSpec, encodeDgram, xtcSize, dgramSize, eventXtc, segmentXtc, droppedXtc } from './writer.js';
+export * from './payloads/cspad.js';
+export * from './payloads/cspad2x2.js';
+export * from './payloads/pnccd.js';
+export * from './payloads/camera.js';
+export * from './payloads/evr.js';
+export * from './payloads/alias.js';
+export { PixelKind, type SyntheticDetectorSpec, type PixelModel, buildPixelModel, defaultSource, FrameGenerator } from './synthetic/model.js';
+export {
+  type SyntheticRunSpec,
+  type SyntheticTruth,
+  type SyntheticEventTruth,
+  type SyntheticRun,
+  type SyntheticFile,
+  generateSyntheticRun,
+  syntheticRunFiles,
+} from './synthetic/generate.js';
+export { mulberry32, gaussian, mixSeed } from './synthetic/prng.js';
+export { groupRunFiles, streamInputsFromSources, xtcRunFromBytes, xtcRunFromSources, type GroupedStream } from './run-inputs.js';

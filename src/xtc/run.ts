@@ -1,0 +1,227 @@
+import { CalibmanError } from '../errors.js';
+import type { FrameScratch } from '../detectors/types.js';
+import type { XtcByteSource } from './byte-source.js';
+import { ConfigStore } from './configs.js';
+import { type Dgram, DgramReader, type DgramReaderOptions, type XtcTruncation } from './dgram-reader.js';
+import { TransitionId } from './enums.js';
+import { EventView, ScratchBuffers, type XtcEvent } from './event.js';
+import { type XtcScan, ScanAccumulator } from './scan.js';
+
+/** One stream of a run: its chunks, opened one after another. */
+export interface XtcStreamInput {
+  /** Stream number (`s01` → 1). */
+  stream: number;
+  /** Names of the chunk files known now (for `files`). */
+  names: readonly string[];
+  /**
+   * Open chunk `index` (0-based); resolves undefined after the last chunk. `lastTransition` is the
+   * TransitionId of the previous chunk's last datagram (live readers stop after EndRun/Unconfigure).
+   */
+  openChunk(index: number, lastTransition?: number): Promise<XtcByteSource | undefined>;
+  /** Total bytes of the stream when known (for progress). */
+  size?: number;
+}
+
+/** Options of {@link XtcRunReader}. */
+export interface XtcRunReaderOptions extends DgramReaderOptions {
+  /** Called when a file ends inside a datagram (also listed in `truncations`). */
+  onTruncation?: (t: XtcTruncation) => void;
+}
+
+/** Reads the datagrams of one stream, chaining its chunks. */
+export class StreamCursor {
+  current: Dgram | null = null;
+  private reader: DgramReader | undefined;
+  private chunk = -1;
+  private ended = false;
+  private lastTransition: number | undefined;
+
+  constructor(
+    readonly input: XtcStreamInput,
+    private readonly options: XtcRunReaderOptions,
+    private readonly truncations: XtcTruncation[],
+  ) {}
+
+  /** Name of the chunk being read. */
+  get file(): string {
+    return this.reader?.source.name ?? this.input.names[0] ?? `stream ${this.input.stream}`;
+  }
+
+  /** Offset within the current chunk (bytes consumed). */
+  get position(): number {
+    return this.reader?.position ?? 0;
+  }
+
+  /** Advance to the next datagram of the stream (null at the end). */
+  async advance(): Promise<Dgram | null> {
+    for (;;) {
+      if (this.ended) return (this.current = null);
+      if (!this.reader) {
+        const src = await this.input.openChunk(++this.chunk, this.lastTransition);
+        if (!src) {
+          this.ended = true;
+          continue;
+        }
+        this.reader = new DgramReader(src, this.options);
+      }
+      const d = await this.reader.next();
+      if (d) {
+        this.lastTransition = d.header.transition;
+        return (this.current = d);
+      }
+      await this.finishChunk();
+    }
+  }
+
+  /** Read the next datagram's headers only (scan); null at the end. */
+  async advanceHeaders(visit: Parameters<DgramReader['nextHeaders']>[0]): Promise<ReturnType<DgramReader['nextHeaders']> extends Promise<infer H> ? H : never> {
+    for (;;) {
+      if (this.ended) return null;
+      if (!this.reader) {
+        const src = await this.input.openChunk(++this.chunk, this.lastTransition);
+        if (!src) {
+          this.ended = true;
+          continue;
+        }
+        this.reader = new DgramReader(src, this.options);
+      }
+      const h = await this.reader.nextHeaders(visit);
+      if (h) {
+        this.lastTransition = h.transition;
+        return h;
+      }
+      await this.finishChunk();
+    }
+  }
+
+  private async finishChunk(): Promise<void> {
+    const r = this.reader!;
+    if (r.truncation) {
+      this.truncations.push(r.truncation);
+      this.options.onTruncation?.(r.truncation);
+    }
+    await r.source.close();
+    this.reader = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.reader?.source.close();
+    this.reader = undefined;
+    this.ended = true;
+  }
+}
+
+function clockBefore(a: Dgram, b: Dgram): boolean {
+  return a.header.sec !== b.header.sec ? a.header.sec < b.header.sec : a.header.nsec < b.header.nsec;
+}
+
+/**
+ * A run read from its streams (platform-neutral). DAQ streams are merged into one time-ordered event
+ * sequence by clock, as psana does; configuration is tracked per source from Configure and
+ * BeginCalibCycle.
+ */
+export class XtcRunReader {
+  /** Files that ended inside a datagram. */
+  readonly truncations: XtcTruncation[] = [];
+  /** Configuration seen so far (filled while iterating). */
+  readonly configs = new ConfigStore();
+  private readonly scratches = new Map<number, ScratchBuffers>();
+  private readonly cursors = new Set<StreamCursor>();
+
+  constructor(
+    readonly streams: readonly XtcStreamInput[],
+    private readonly options: XtcRunReaderOptions = {},
+  ) {}
+
+  /** Every chunk file name known. */
+  get files(): string[] {
+    return this.streams.flatMap((s) => s.names);
+  }
+
+  private scratch = (phy: number): FrameScratch => {
+    let s = this.scratches.get(phy);
+    if (!s) this.scratches.set(phy, (s = new ScratchBuffers()));
+    return s;
+  };
+
+  /** L1Accept events merged over streams, in clock order. Frames are valid until the next event. */
+  async *events(opts: { signal?: AbortSignal } = {}): AsyncGenerator<XtcEvent> {
+    const cursors = this.streams.map((s) => new StreamCursor(s, this.options, this.truncations));
+    cursors.forEach((c) => this.cursors.add(c));
+    try {
+      for (const c of cursors) await c.advance();
+      let index = 0;
+      let calibCycle = -1;
+      let cycleStreams = 0;
+      for (;;) {
+        if (opts.signal?.aborted) throw abortError(opts.signal);
+        let best: StreamCursor | undefined;
+        for (const c of cursors) if (c.current && (!best || clockBefore(c.current, best.current!))) best = c;
+        if (!best) break;
+        const d = best.current!;
+        const t = d.header.transition;
+        if (t === TransitionId.L1Accept) {
+          yield new EventView(index++, best.input.stream, calibCycle, d, { configs: this.configs, scratch: this.scratch, file: best.file });
+        } else if (t === TransitionId.Configure || t === TransitionId.BeginCalibCycle) {
+          this.configs.update(d, best.file);
+          if (t === TransitionId.BeginCalibCycle) {
+            // every stream carries each BeginCalibCycle: count a new cycle once per group of streams
+            if (cycleStreams === 0) calibCycle++;
+            cycleStreams = (cycleStreams + 1) % cursors.length;
+          }
+        }
+        await best.advance();
+      }
+    } finally {
+      for (const c of cursors) {
+        await c.close();
+        this.cursors.delete(c);
+      }
+    }
+  }
+
+  /**
+   * Summarize the run reading headers only (payload bytes are skipped where the source allows it):
+   * sources with type/version and counts, events, calib cycles, damage, unknown types, truncation.
+   */
+  async scan(opts: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void } = {}): Promise<XtcScan> {
+    const acc = new ScanAccumulator(this.files);
+    const total = this.streams.reduce((s, x) => s + (x.size ?? 0), 0);
+    let done = 0;
+    let lastReport = 0;
+    for (const input of this.streams) {
+      const cursor = new StreamCursor(input, this.options, this.truncations);
+      this.cursors.add(cursor);
+      try {
+        acc.beginStream(input.stream);
+        for (;;) {
+          if (opts.signal?.aborted) throw abortError(opts.signal);
+          const h = await cursor.advanceHeaders((n) => acc.node(n));
+          if (!h) break;
+          acc.datagram(h);
+          done += 20 + h.extent;
+          if (opts.onProgress && done - lastReport > 256 * 1024 * 1024) {
+            lastReport = done;
+            opts.onProgress(done, total);
+          }
+        }
+      } finally {
+        await cursor.close();
+        this.cursors.delete(cursor);
+      }
+    }
+    opts.onProgress?.(total || done, total);
+    return acc.result(this.truncations);
+  }
+
+  /** Close any open file. */
+  async close(): Promise<void> {
+    for (const c of this.cursors) await c.close();
+    this.cursors.clear();
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const r = signal.reason;
+  return r instanceof Error ? r : new CalibmanError('aborted');
+}

@@ -1,0 +1,189 @@
+/**
+ * Per-detector pixel models for synthetic runs: pedestal map, noise sigma, hot, dead and saturated
+ * pixels, photon hits on non-dark events. The model is the ground truth a test compares with.
+ */
+import { getDetectorType } from '../../detectors/registry.js';
+import { ConfigError } from '../../errors.js';
+import type { DType } from '../../io/dtype.js';
+import { GAUSS_TABLE_SIZE, gaussian, gaussianTable, mixSeed, mulberry32 } from './prng.js';
+
+/** Pixel status codes of a synthetic model. */
+export const PixelKind = { Good: 0, Hot: 1, Dead: 2, Saturated: 3, Absent: 4 } as const;
+
+/** How one detector of a synthetic run is modelled. */
+export interface SyntheticDetectorSpec {
+  /** Registry name: `CSPAD`, `CSPAD2x2`, `PNCCD`, `OPAL1000` (or another Camera::FrameV1 camera). */
+  type: string;
+  /** psana source string (default per type, e.g. `CxiDs1.0:Cspad.0`). */
+  source?: string;
+  /** User alias written to the AliasConfig (e.g. `cspad`). */
+  alias?: string;
+  /** Pedestal map: mean and spread (Gaussian sigma over pixels), ADU. */
+  pedestal?: { mean: number; spread: number };
+  /** Noise sigma map: mean and spread over pixels, ADU (floored at 0.5). */
+  noise?: { mean: number; spread: number };
+  /** Fraction of hot pixels (noise × hotFactor). */
+  hotFraction?: number;
+  /** Noise multiplier of hot pixels (default 10). */
+  hotFactor?: number;
+  /** Fraction of dead pixels (constant `deadValue`). */
+  deadFraction?: number;
+  /** Value of dead pixels (default 0). */
+  deadValue?: number;
+  /** Fraction of pixels stuck at the maximum ADC value. */
+  saturatedFraction?: number;
+  /** Photon hits on non-dark events: probability per pixel and ADU per photon. */
+  photons?: { rate: number; adu: number };
+  /** CSPAD: CspadConfig version 1-5 (default 5). */
+  configVersion?: number;
+  /** CSPAD: CspadElement version 1-2 (default 2); CSPAD2x2 config version 1-2; pnCCD config version 1-2. */
+  elementVersion?: number;
+  /** CSPAD: sections (0-31, 8·quad + section) absent from the configuration (stored nowhere, read as 0). */
+  absentSections?: readonly number[];
+  /** CSPAD: order of the quad elements in each event (default 0,1,2,3). */
+  quadOrder?: readonly number[];
+  /** Cameras: frame size and bit depth (default 1024×1024, 12 bits). */
+  width?: number;
+  height?: number;
+  depth?: number;
+  /** Event indices where this detector's contribution is dropped (damaged, no payload). */
+  droppedEvents?: readonly number[];
+}
+
+/** Ground truth of one detector. */
+export interface PixelModel {
+  source: string;
+  /** Registry name. */
+  type: string;
+  alias: string | undefined;
+  /** psana raw shape and dtype. */
+  shape: number[];
+  dtype: DType;
+  /** Mean raw value of each pixel without photons (ADU; dead/saturated: their constant). */
+  pedestals: Float32Array;
+  /** Noise sigma of each pixel (ADU; 0 for dead/saturated/absent). */
+  noise: Float32Array;
+  /** {@link PixelKind} of each pixel. */
+  kind: Uint8Array;
+  /** Largest raw value (2^bits − 1). */
+  maxValue: number;
+  deadValue: number;
+  photons: { rate: number; adu: number };
+  spec: SyntheticDetectorSpec;
+}
+
+const DEFAULT_SOURCES: Record<string, string> = {
+  CSPAD: 'CxiDs1.0:Cspad.0',
+  CSPAD2x2: 'MecTargetChamber.0:Cspad2x2.1',
+  PNCCD: 'Camp.0:pnCCD.1',
+};
+
+/** Default psana source of a registry type. */
+export function defaultSource(type: string): string {
+  const t = getDetectorType(type);
+  if (!t) throw new ConfigError('type', `unknown detector type "${type}"`);
+  return DEFAULT_SOURCES[t.name] ?? `XppEndstation.0:${t.devices[0]}.0`;
+}
+
+/** Build the ground-truth model of a detector (deterministic for a seed). */
+export function buildPixelModel(spec: SyntheticDetectorSpec, seed: number): PixelModel {
+  const t = getDetectorType(spec.type);
+  if (!t) throw new ConfigError('type', `unknown detector type "${spec.type}"`);
+  const isCamera = t.shape === undefined;
+  const depth = spec.depth ?? 12;
+  const shape = isCamera ? [spec.height ?? 1024, spec.width ?? 1024] : [...t.shape!];
+  const dtype: DType = isCamera ? (depth <= 8 ? 'uint8' : 'uint16') : t.dtype;
+  const bits = isCamera ? depth : t.dataBits;
+  const maxValue = 2 ** bits - 1;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const defaults =
+    t.name === 'PNCCD'
+      ? { ped: { mean: 900, spread: 100 }, noise: { mean: 15, spread: 3 }, adu: 150 }
+      : isCamera
+        ? { ped: { mean: depth <= 8 ? 10 : 32, spread: 2 }, noise: { mean: depth <= 8 ? 1.5 : 2, spread: 0.3 }, adu: depth <= 8 ? 20 : 100 }
+        : { ped: { mean: 1200, spread: 150 }, noise: { mean: 5, spread: 1 }, adu: 35 };
+  const ped = spec.pedestal ?? defaults.ped;
+  const noi = spec.noise ?? defaults.noise;
+  const rand = mulberry32(mixSeed(seed, 0x9e3779b9));
+  const pedestals = new Float32Array(n);
+  const noise = new Float32Array(n);
+  const kind = new Uint8Array(n);
+  const deadValue = spec.deadValue ?? 0;
+  const hot = spec.hotFraction ?? 0;
+  const dead = spec.deadFraction ?? 0;
+  const sat = spec.saturatedFraction ?? 0;
+  for (let i = 0; i < n; i++) {
+    pedestals[i] = Math.min(maxValue - 1, Math.max(1, ped.mean + ped.spread * gaussian(rand)));
+    noise[i] = Math.max(0.5, noi.mean + noi.spread * gaussian(rand));
+    const u = rand();
+    if (u < dead) {
+      kind[i] = PixelKind.Dead;
+      pedestals[i] = deadValue;
+      noise[i] = 0;
+    } else if (u < dead + sat) {
+      kind[i] = PixelKind.Saturated;
+      pedestals[i] = maxValue;
+      noise[i] = 0;
+    } else if (u < dead + sat + hot) {
+      kind[i] = PixelKind.Hot;
+      noise[i] *= spec.hotFactor ?? 10;
+    }
+  }
+  if (t.name === 'CSPAD') {
+    const sectPixels = 185 * 388;
+    for (const s of spec.absentSections ?? []) {
+      kind.fill(PixelKind.Absent, s * sectPixels, (s + 1) * sectPixels);
+      pedestals.fill(0, s * sectPixels, (s + 1) * sectPixels);
+      noise.fill(0, s * sectPixels, (s + 1) * sectPixels);
+    }
+  }
+  return {
+    source: spec.source ?? defaultSource(t.name),
+    type: t.name,
+    alias: spec.alias,
+    shape,
+    dtype,
+    pedestals,
+    noise,
+    kind,
+    maxValue,
+    deadValue,
+    photons: spec.photons ?? { rate: 0.01, adu: defaults.adu },
+    spec,
+  };
+}
+
+/** Generates raw frames of a model with a fast table-driven Gaussian noise. */
+export class FrameGenerator {
+  private readonly table: Float32Array;
+  constructor(
+    readonly model: PixelModel,
+    private readonly seed: number,
+  ) {
+    this.table = gaussianTable(mixSeed(seed, 0x51ed27));
+  }
+
+  /** Fill `out` (psana raw layout) with the frame of event `event`; photons only when `dark` is false. */
+  fill(out: Int16Array | Uint16Array | Uint8Array, event: number, dark: boolean): void {
+    const { pedestals, noise, kind, maxValue } = this.model;
+    const table = this.table;
+    const mask = GAUSS_TABLE_SIZE - 1;
+    const photonThreshold = dark ? -1 : Math.floor(this.model.photons.rate * 65536);
+    const adu = this.model.photons.adu;
+    let s = mixSeed(this.seed, event, 0x2545f491) | 1;
+    const n = out.length;
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      const k = kind[i];
+      if (k === 0 || k === 1) {
+        let v = pedestals[i] + noise[i] * table[s & mask];
+        if (((s >>> 16) & 0xffff) < photonThreshold) v += adu;
+        v = Math.round(v);
+        out[i] = v < 0 ? 0 : v > maxValue ? maxValue : v;
+      } else if (k === 4) out[i] = 0;
+      else out[i] = pedestals[i];
+    }
+  }
+}

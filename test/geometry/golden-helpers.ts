@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+
+export const GEO_FIXTURES = '/work/shared/fixtures/geometry';
+export const GOLDEN_DIR = join(GEO_FIXTURES, 'golden');
+
+/** All fixture golden files (not segments.golden.json). */
+export function goldenFiles(): string[] {
+  return readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.golden.json') && f !== 'segments.golden.json').sort();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function readGolden(name: string): any {
+  return JSON.parse(readFileSync(join(GOLDEN_DIR, name), 'utf8'));
+}
+
+/** Fixture text for a golden file (its `fixture` field is relative to /work). */
+export function fixtureText(g: { fixture: string }): string {
+  return readFileSync(join('/work', g.fixture), 'utf8');
+}
+
+export function sha256(a: ArrayLike<number>, kind: 'u32' | 'u8' | 'f32'): string {
+  const buf = kind === 'u32' ? Uint32Array.from(a) : kind === 'u8' ? Uint8Array.from(a) : Float32Array.from(a);
+  return createHash('sha256').update(new Uint8Array(buf.buffer)).digest('hex');
+}
+
+export function wsum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * ((i % 9973) + 1);
+  return s;
+}
+
+export function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function close(actual: number, expected: number, rel: number, abs: number): void {
+  const tol = Math.max(abs, Math.abs(expected) * rel);
+  if (!(Math.abs(actual - expected) <= tol)) expect.fail(`${actual} differs from ${expected} by more than ${tol}`);
+}
+
+/** Compare float stats {min,max,mean,sum,std}. */
+export function expectStats(a: Float64Array, s: { min: number; max: number; mean: number; sum: number; std: number }): void {
+  let lo = Infinity, hi = -Infinity, t = 0;
+  for (let i = 0; i < a.length; i++) {
+    lo = Math.min(lo, a[i]);
+    hi = Math.max(hi, a[i]);
+    t += a[i];
+  }
+  const mean = t / a.length;
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v += (a[i] - mean) ** 2;
+  close(lo, s.min, 0, 1e-9);
+  close(hi, s.max, 0, 1e-9);
+  close(mean, s.mean, 1e-9, 1e-6);
+  close(t, s.sum, 1e-9, 1e-3);
+  close(Math.sqrt(v / a.length), s.std, 1e-9, 1e-6);
+}
+
+/** Compare an integer index array {min,max,sum,wsum,sha256_u32}. */
+export function expectIndexStats(a: Uint32Array, s: { min: number; max: number; sum: number; wsum: number; sha256_u32: string }): void {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    lo = Math.min(lo, a[i]);
+    hi = Math.max(hi, a[i]);
+  }
+  expect({ min: lo, max: hi, sum: sum(a), wsum: wsum(a), sha256_u32: sha256(a, 'u32') }).toEqual({
+    min: s.min, max: s.max, sum: s.sum, wsum: s.wsum, sha256_u32: s.sha256_u32,
+  });
+}
