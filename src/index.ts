@@ -50,12 +50,89 @@ export { compileNumberFormat } from './io/ndarray-text-format.js';
 export type { NumberFormatter } from './io/ndarray-text-format.js';
 
 // ---- xtc ----------------------------------------------------------------------------------------
+export * from './xtc/index.js';
+export {
+  openXtcRun,
+  findRunFiles,
+  listRuns,
+  type XtcRun,
+  type RunFiles,
+  type OpenXtcRunOptions,
+} from './node/xtc-run.js';
+export { openXtcFile, type LiveOptions } from './node/xtc-file-source.js';
+export { writeSyntheticRun, type WriteSyntheticRunOptions, type WrittenSyntheticRun } from './node/xtc-synthetic.js';
 
 // ---- detectors ----------------------------------------------------------------------------------
+export * from './detectors/index.js';
 
 // ---- dark ---------------------------------------------------------------------------------------
 
 // ---- deploy (calib store) -----------------------------------------------------------------------
+export {
+  CALIB_TYPES,
+  CALIB_TYPE_NAMES,
+  isCalibType,
+  getCalibType,
+  calibTypesForGroup,
+  parseSource,
+  formatSource,
+  sourceDirName,
+  DEVICE_CALIB_GROUPS,
+  DETECTOR_MENU_GROUPS,
+  detectorTypeFromSource,
+  calibGroupForSource,
+  calibGroupForDetector,
+  parseRunRange,
+  formatRunRange,
+  parseCalibFileName,
+  calibFileName,
+  findCalibFile,
+  formatFindExplanation,
+  calibFileCoverage,
+  formatDeployRecord,
+  formatDeleteRecord,
+  parseHistory,
+  calibTypeDir,
+  calibFilePath,
+  splitCalibFilePath,
+  formatShowCmd,
+  formatOperation,
+  validateConstants,
+  checkCalibFile,
+  compareConstants,
+  formatQualityTable,
+} from './deploy/index.js';
+export type {
+  CalibTypeInfo,
+  DetInfoSource,
+  RunRange,
+  FindResult,
+  FinderCandidate,
+  CandidateVerdict,
+  FileCoverage,
+  HistoryContext,
+  HistoryRecord,
+  CalibFileLocation,
+  CalibOperation,
+  ConstantsExpectation,
+  ValidationReport,
+  ValidationProblem,
+  QualityReport,
+  SegmentQuality,
+} from './deploy/index.js';
+export { CalibStore, openCalibStore } from './node/calib-store.js';
+export type {
+  CalibStoreOptions,
+  TypeAddress,
+  StoreFindResult,
+  StoreStatus,
+  TypeStatus,
+  StoreDiffResult,
+  DeployRequest,
+  CopyRequest,
+  RemoveRequest,
+  StoreOperationResult,
+} from './node/calib-store.js';
 
 // ---- geometry -----------------------------------------------------------------------------------
 export type { GeometryFile, GeometryRecord } from './geometry/file-format.js';

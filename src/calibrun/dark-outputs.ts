@@ -69,7 +69,7 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
       if (!arr) continue;
       const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind, r.source);
       const info = { WORK_DIR: o.resultsDir, FILE_NAME: file };
-      planned.push({ file, text: formatNdarrayText(arr, { comments: comments(k.arrType), fmt: k.fmt, info }), npy: arr });
+      planned.push({ file, text: formatNdarrayText(arr, { comments: comments(k.arrType), fmt: k.fmt, info, dtype: r.arrays.dtypes?.[k.array] }), npy: arr });
       files[k.kind] = file;
     }
     if (o.zeroPedsSources?.includes(r.source)) {

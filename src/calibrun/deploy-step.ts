@@ -73,7 +73,7 @@ export async function findExistingWorkFiles(config: CalibrunConfig): Promise<Map
 export async function checkCalibDirWritable(calibDir: string): Promise<void> {
   let p = path.resolve(calibDir);
   for (;;) {
-    const st = await fsp.stat(p).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : err));
+    const st = await fsp.stat(p).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? undefined : err));
     if (st instanceof Error) throw new CalibStoreError(`calib directory not usable (${(st as NodeJS.ErrnoException).code ?? st.message})`, { path: p });
     if (st) {
       if (!st.isDirectory()) throw new CalibStoreError(`calib directory ${calibDir} cannot be created: ${p} is not a directory`, { path: calibDir });

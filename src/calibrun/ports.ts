@@ -1,3 +1,4 @@
+import type { DType } from '../io/dtype.js';
 import type { NdArray } from '../io/ndarray.js';
 import type { DarkThresholds } from './config.js';
 
@@ -52,6 +53,8 @@ export interface DarkArrays {
   min: NdArray;
   /** Value written as `STATISTICS` (psana: number of records − 1). */
   statistics: number;
+  /** numpy dtype names for the file headers, by array name. */
+  dtypes?: Partial<Record<'pedestals' | 'pixel_rms' | 'pixel_status' | 'mask' | 'max' | 'min', DType>>;
 }
 
 /** Accumulates the frames of one source. */
@@ -70,4 +73,6 @@ export const MIN_DARK_FRAMES = 3;
 export interface DarkEngines {
   openRun(req: OpenRunRequest): Promise<RunReader>;
   createAccumulator(thresholds: DarkThresholds, shape: readonly number[], source: string): DarkAccumulator;
+  /** Sources of a run with their detector types (optional; the facade falls back to reading events). */
+  scanSources?(req: OpenRunRequest, opts: { events?: number; signal?: AbortSignal }): Promise<{ source: string; detectorType: string | undefined }[]>;
 }

@@ -19,6 +19,10 @@ export interface DarkGates {
   lo: Int32Array;
   /** Highest accepted value per pixel, ADU. */
   hi: Int32Array;
+  /** Smallest masked value of the block per pixel (bounds the running minimum), ADU. */
+  blockMin: Int32Array;
+  /** Largest masked value of the block per pixel, ADU. */
+  blockMax: Int32Array;
 }
 
 const TILE = 256;
@@ -39,6 +43,8 @@ export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly nu
   const { intLo, intHi } = params;
   const lo = new Int32Array(size);
   const hi = new Int32Array(size);
+  const blockMin = new Int32Array(size);
+  const blockMax = new Int32Array(size);
   const col = new Int32Array(TILE * m);
   const bot = new Int32Array(kb);
   const top = new Int32Array(kt);
@@ -91,10 +97,14 @@ export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly nu
         }
         qlo = bot[kb - 1];
         qhi = top[kt - 1];
+        blockMin[i0 + j] = bot[0];
+        blockMax[i0 + j] = top[0];
       } else {
         const s = col.subarray(c0, c0 + m).sort();
         qlo = s[kl];
         qhi = s[kh];
+        blockMin[i0 + j] = s[0];
+        blockMax[i0 + j] = s[m - 1];
       }
       // psana: max(floor(qlo), int_lo) and min(ceil(qhi), int_hi) cast to the raw integer type,
       // gate_hi += 1 where gate_hi <= gate_lo, then clamped again to the float limits.
@@ -105,7 +115,7 @@ export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly nu
       hi[i0 + j] = Math.floor(h1 < intHi ? h1 : intHi);
     }
   }
-  return { shape: [...shape], nFrames: m, lo, hi };
+  return { shape: [...shape], nFrames: m, lo, hi, blockMin, blockMax };
 }
 
 /**
@@ -124,6 +134,8 @@ export function computeDarkGates(frames: readonly FrameInput[], shape: readonly 
 /** True when two gate sets are identical (same shape and bounds). */
 export function sameGates(a: DarkGates, b: DarkGates): boolean {
   if (a.lo.length !== b.lo.length || a.shape.join(',') !== b.shape.join(',')) return false;
-  for (let i = 0; i < a.lo.length; i++) if (a.lo[i] !== b.lo[i] || a.hi[i] !== b.hi[i]) return false;
+  for (let i = 0; i < a.lo.length; i++) {
+    if (a.lo[i] !== b.lo[i] || a.hi[i] !== b.hi[i] || a.blockMin[i] !== b.blockMin[i] || a.blockMax[i] !== b.blockMax[i]) return false;
+  }
   return true;
 }

@@ -1,13 +1,21 @@
 /**
- * Stage 2 of psana's dark algorithm: gated accumulation. The hot path of dark processing.
+ * Stage 2 of psana's dark algorithm: gated accumulation, the hot path of dark processing.
  *
- * Frames are processed in batches, pixel by pixel across the batch, so each per-pixel accumulator is
- * loaded and stored once per batch instead of once per frame. All sums are of integers and stay below
- * 2^53, so they are exact and independent of the order of accumulation (which makes states mergeable).
+ * Frames are processed in batches, tile by tile: the per-pixel accumulators of a tile stay in cache
+ * while every frame of the batch is added, so main memory sees each accumulator once per batch. The
+ * fast path (value inside its gate) only adds `d = r - lo` and `d²`; rejected values take the slow path
+ * (counters below/above the intensity limits, running max/min). Accepted values cannot change max/min
+ * because those start from the stage-1 block's extremes, which bound the gate; pixels whose gate is
+ * not bounded that way (collapsed gates) run entirely on the slow path.
+ *
+ * All sums are of integers below 2^53, hence exact and independent of the order of accumulation.
  */
 import type { DarkGates } from './gates.js';
 
-/** Per-pixel accumulators of stage 2 (psana's arr_sum0/1/2, sta_int_lo/hi, arr_max/min). */
+/** psana's initial value of the running minimum. */
+export const MIN_INIT = 0xffff;
+
+/** Per-pixel results of stage 2 in psana's terms (arr_sum0/1/2, sta_int_lo/hi, arr_max/min). */
 export interface DarkSums {
   /** Accepted frames per pixel. */
   count: Uint32Array;
@@ -19,17 +27,140 @@ export interface DarkSums {
   cntLo: Uint32Array;
   /** Frames with r > intHi. */
   cntHi: Uint32Array;
-  /** Maximum of r over all frames (starts at 0). */
+  /** Maximum of r over all frames. */
   max: Int32Array;
-  /** Minimum of r over all frames (starts at 0xffff as in psana). */
+  /** Minimum of r over all frames. */
   min: Int32Array;
 }
 
-/** psana's initial value of the running minimum. */
-export const MIN_INIT = 0xffff;
+/** Pixels per tile: 4 accumulator arrays of this length stay in L1/L2. */
+const TILE = 2048;
 
-/** Fresh zeroed accumulators for `size` pixels. */
-export function createDarkSums(size: number): DarkSums {
+/** The stage-2 accumulation engine for one detector (or a range of its pixels). */
+export class Stage2Engine {
+  readonly size: number;
+  /** Frames accumulated so far. */
+  nFrames = 0;
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+  private readonly fastWidth: Int32Array;
+  private readonly sumD: Float64Array;
+  private readonly sumD2: Float64Array;
+  private readonly rejected: Uint32Array;
+  private readonly cntLo: Uint32Array;
+  private readonly cntHi: Uint32Array;
+  private readonly max: Int32Array;
+  private readonly min: Int32Array;
+  private readonly tD = new Float64Array(TILE);
+  private readonly tD2 = new Float64Array(TILE);
+  private readonly tRej = new Int32Array(TILE);
+
+  constructor(
+    gates: DarkGates,
+    private readonly mask: number,
+    private readonly intLo: number,
+    private readonly intHi: number,
+  ) {
+    const n = gates.lo.length;
+    this.size = n;
+    this.lo = gates.lo;
+    this.hi = gates.hi;
+    this.fastWidth = new Int32Array(n);
+    this.max = new Int32Array(n);
+    this.min = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const lo = gates.lo[i];
+      const hi = gates.hi[i];
+      const bmin = gates.blockMin[i];
+      const bmax = gates.blockMax[i];
+      this.fastWidth[i] = hi >= lo && lo >= bmin && hi <= bmax ? hi - lo : -1;
+      this.max[i] = bmax > 0 ? bmax : 0;
+      this.min[i] = bmin < MIN_INIT ? bmin : MIN_INIT;
+    }
+    this.sumD = new Float64Array(n);
+    this.sumD2 = new Float64Array(n);
+    this.rejected = new Uint32Array(n);
+    this.cntLo = new Uint32Array(n);
+    this.cntHi = new Uint32Array(n);
+  }
+
+  /**
+   * Add `nf` frames stored contiguously in `buf` starting at frame `frame0`
+   * (`buf[(frame0 + f) * size + i]`, raw 16-bit words).
+   */
+  addFrames(buf: Uint16Array, frame0: number, nf: number): void {
+    const size = this.size;
+    for (let i0 = 0; i0 < size; i0 += TILE) this.addTile(buf, frame0 * size, nf, i0, Math.min(TILE, size - i0));
+    this.nFrames += nf;
+  }
+
+  private addTile(buf: Uint16Array, base0: number, nf: number, i0: number, t: number): void {
+    const { lo, hi, fastWidth, tD, tD2, tRej, mask, intLo, intHi, cntLo, cntHi, max, min } = this;
+    const size = this.size;
+    tD.fill(0, 0, t);
+    tD2.fill(0, 0, t);
+    tRej.fill(0, 0, t);
+    for (let f = 0; f < nf; f++) {
+      const base = base0 + f * size + i0;
+      for (let j = 0; j < t; j++) {
+        const i = i0 + j;
+        const r = buf[base + j] & mask;
+        const d = r - lo[i];
+        if (d >= 0 && d <= fastWidth[i]) {
+          tD[j] += d;
+          tD2[j] += d * d;
+        } else {
+          if (r > max[i]) max[i] = r;
+          if (r < min[i]) min[i] = r;
+          if (d >= 0 && r <= hi[i]) {
+            tD[j] += d;
+            tD2[j] += d * d;
+          } else {
+            tRej[j]++;
+            if (r < intLo) cntLo[i]++;
+            if (r > intHi) cntHi[i]++;
+          }
+        }
+      }
+    }
+    const { sumD, sumD2, rejected } = this;
+    for (let j = 0; j < t; j++) {
+      const i = i0 + j;
+      sumD[i] += tD[j];
+      sumD2[i] += tD2[j];
+      rejected[i] += tRej[j];
+    }
+  }
+
+  /** The accumulated values in psana's terms (fresh arrays). */
+  sums(): DarkSums {
+    const n = this.size;
+    const count = new Uint32Array(n);
+    const sum1 = new Float64Array(n);
+    const sum2 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = this.nFrames - this.rejected[i];
+      const lo = this.lo[i];
+      const sd = this.sumD[i];
+      count[i] = c;
+      // r = d + lo: Σr = Σd + n·lo, Σr² = Σd² + 2·lo·Σd + n·lo² (exact integers)
+      sum1[i] = c === 0 ? 0 : sd + c * lo;
+      sum2[i] = c === 0 ? 0 : this.sumD2[i] + 2 * lo * sd + c * lo * lo;
+    }
+    return {
+      count,
+      sum1,
+      sum2,
+      cntLo: this.cntLo.slice(),
+      cntHi: this.cntHi.slice(),
+      max: this.max.slice(),
+      min: this.min.slice(),
+    };
+  }
+}
+
+/** Fresh accumulators for `size` pixels with psana's initial max (0) and min (0xffff). */
+export function emptyDarkSums(size: number): DarkSums {
   const min = new Int32Array(size);
   min.fill(MIN_INIT);
   return {
@@ -41,70 +172,6 @@ export function createDarkSums(size: number): DarkSums {
     max: new Int32Array(size),
     min,
   };
-}
-
-/** Gate widths `hi - lo` (−1 for an empty gate), the form the kernel uses. */
-export function gateWidths(gates: DarkGates): Int32Array {
-  const w = new Int32Array(gates.lo.length);
-  for (let i = 0; i < w.length; i++) {
-    const d = gates.hi[i] - gates.lo[i];
-    w[i] = d < 0 ? -1 : d;
-  }
-  return w;
-}
-
-/**
- * Accumulate `nf` frames stored contiguously in `buf` from frame `frame0` (`buf[(frame0 + f) * size + i]`,
- * raw 16-bit words) for pixels `[start, end)`.
- */
-export function accumulateStage2(
-  s: DarkSums,
-  lo: Int32Array,
-  width: Int32Array,
-  buf: Uint16Array,
-  frame0: number,
-  nf: number,
-  size: number,
-  mask: number,
-  intLo: number,
-  intHi: number,
-  start = 0,
-  end = size,
-): void {
-  const { count, sum1, sum2, cntLo, cntHi, max, min } = s;
-  const base = frame0 * size;
-  for (let i = start; i < end; i++) {
-    const g = lo[i];
-    const w = width[i];
-    let mx = max[i];
-    let mn = min[i];
-    let n = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let idx = base + i;
-    for (let f = 0; f < nf; f++, idx += size) {
-      const r = buf[idx] & mask;
-      if (r > mx) mx = r;
-      if (r < mn) mn = r;
-      const d = r - g;
-      if (d >= 0 && d <= w) {
-        n++;
-        s1 += r;
-        s2 += r * r;
-      } else {
-        // accepted values lie inside [intLo, intHi], so only rejected ones can be counted here
-        if (r < intLo) cntLo[i]++;
-        if (r > intHi) cntHi[i]++;
-      }
-    }
-    max[i] = mx;
-    min[i] = mn;
-    if (n !== 0) {
-      count[i] += n;
-      sum1[i] += s1;
-      sum2[i] += s2;
-    }
-  }
 }
 
 /** Add the accumulators of `b` into `a` (exact: integer sums, max of max, min of min). */

@@ -44,7 +44,7 @@ const INT_RANGE: Partial<Record<DType, readonly [number, number]>> = {
   int32: [-2147483648, 2147483647],
   uint32: [0, 4294967295],
   int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint64: [0, 18446744073709551615],
+  uint64: [0, 2 ** 64],
 };
 const FLOAT32_MAX = 3.4028234663852886e38;
 

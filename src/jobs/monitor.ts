@@ -178,6 +178,7 @@ export async function waitForJob(workDir: string, id: string, options: WaitOptio
 export async function cancelJob(workDir: string, id: string, options: MonitorOptions = {}): Promise<JobRecord> {
   const slurm = options.slurm ?? new SlurmClient();
   return updateJobRecord(workDir, id, async (record) => {
+    await refreshRecord(record, slurm);
     const ids = new Set<string>();
     for (const t of [...record.pieces, record.merge]) {
       if (t.slurmId && !isTerminal(t.phase)) ids.add(t.slurmId);

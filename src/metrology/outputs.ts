@@ -53,8 +53,9 @@ export function formatMetrologyGeometry(result: MetrologyResult, header: Metrolo
     `EXPERIMENT ${header.experiment ?? 'Any'}`,
     `DETECTOR   ${det}`,
     'CALIB_TYPE geometry',
-    `COMMENT:01 Produced by calibman metrology processor ${result.variant}${result.n90 ? ` (n90=${result.n90})` : ''}`,
+    'COMMENT:01 Table contains the list of geometry parameters for alignment of 2x1 sensors, quads, CSPAD, etc',
     'COMMENT:02 All translation and rotation pars of the object are defined w.r.t. parent object Cartesian frame',
+    `COMMENT:03 Produced by calibman metrology processor ${result.variant}${result.n90 ? ` (n90=${result.n90})` : ''}`,
     ...PARAMS,
     'HDR PARENT IND        OBJECT IND     X0[um]   Y0[um]   Z0[um]   ROT-Z ROT-Y ROT-X     TILT-Z   TILT-Y   TILT-X',
   ];

@@ -3,7 +3,8 @@
  * centre, design rotation and tilt — what the geometry file says) against the measured corners, with the
  * corner deviations magnified so that tens of um become visible. Drawn with the plot module's x–y plot.
  */
-import { drawXYPlot, type RgbaImage, type XYSeries } from '../plot/index.js';
+import type { RgbaImage } from '../plot/raster.js';
+import { drawXYPlot, type XYSeries } from '../plot/xyplot.js';
 import { SENSOR_LAYOUTS, type MetrologyResult } from './processors.js';
 import { NOMINAL_2X1_UM } from './quality.js';
 

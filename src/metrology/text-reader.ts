@@ -15,7 +15,7 @@ export const MAX_COORDINATE_UM = 1e9;
  *
  * Rules (a superset of what CalibManager's processors read, stricter on mistakes):
  * - blank lines are skipped; `#` starts a comment (whole line or trailing, e.g. `1 0 0 0  # S1`);
- * - `Quad N` (any case) starts quad N; so does a comment that is exactly `# quad N`, a form real surveys
+ * - `Quad N` (any case, further words ignored) starts quad N; so does a comment that is exactly `# quad N`, a form real surveys
  *   use; points before any header belong to quad 0;
  * - a line whose first word is `Point` or `Sensor` (any case) is a column title;
  * - every other line must be `n x y z`: an integer point number and three numbers in um.
@@ -40,7 +40,7 @@ export function parseMetrologyText(text: string, file?: string): MetrologyTable 
     const f = body.split(/\s+/);
     const first = f[0].toLowerCase();
     if (first === 'quad') {
-      if (f.length !== 2) throw fail(`expected "Quad N", found "${body}"`);
+      if (f.length < 2) throw fail(`expected "Quad N", found "${body}"`);
       quad = parseQuad(f[1], fail);
       continue;
     }

@@ -98,6 +98,7 @@ export async function makeDirs(dirs: readonly string[], mode: number, gid: numbe
         if (st?.isDirectory()) continue;
         throw new CalibStoreError('exists and is not a directory', { path: d });
       }
+      if (code === 'ENOENT') throw new CalibStoreError(`cannot create directory: the parent ${path.dirname(d)} does not exist`, { path: d });
       throw storeError(d, err, 'create directory');
     }
   }

@@ -63,7 +63,7 @@ export interface CopyRequest {
   readonly source?: string;
   readonly type?: string;
   readonly group?: string;
-  /** Default `single-file-manager`. */
+  /** Default `single-file-manager` (the CLI uses `group-file-manager` for several files). */
   readonly comment?: string;
   readonly dryRun?: boolean;
   readonly run?: number;
@@ -191,7 +191,7 @@ export class StoreWriter {
     if (move && path.resolve(target) === from) throw new CalibStoreError('move onto itself', { path: from });
     return this.write({
       content, fromLabel: req.from, group, source, type, range,
-      comment: req.comment ?? (move ? 'single-file-manager' : 'group-file-manager'),
+      comment: req.comment ?? 'single-file-manager',
       run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun),
       removeInput: move ? from : undefined, validation,
     });
@@ -202,7 +202,7 @@ export class StoreWriter {
   }
 
   private async write(job: WriteJob): Promise<StoreOperationResult> {
-    const { calibDir, dirMode, fileMode, gid } = this.s;
+    const { calibDir, dirMode, gid } = this.s;
     const groupDir = joinPath(calibDir, job.group);
     const srcDir = joinPath(groupDir, job.source);
     const typeDir = joinPath(srcDir, job.type);

@@ -43,7 +43,8 @@ export function assembleImage(values: ArrayLike<number>, maps: PixelIndexMaps, b
 
 /**
  * Lay out a stack of segments `(..., rows, cols)` as a grid of tiles separated by `gap` pixels of NaN,
- * choosing the number of tile columns so that the picture is roughly square (CSPAD (32,185,388) → 4 × 8).
+ * choosing the number of tile columns that makes the picture closest to square (CSPAD (32,185,388) →
+ * 4 columns × 8 rows).
  */
 export function tileSegments(values: ArrayLike<number>, shape: readonly number[], gap = 4): DisplayImage {
   if (shape.length < 3) throw new ConfigError('shape', `expected at least 3 dimensions, found (${shape.join(',')})`);
@@ -53,7 +54,15 @@ export function tileSegments(values: ArrayLike<number>, shape: readonly number[]
   if (nseg * sr * sc !== values.length) {
     throw new ConfigError('shape', `(${shape.join(',')}) does not hold ${values.length} values`);
   }
-  const tc = Math.max(1, Math.min(nseg, Math.round(Math.sqrt((nseg * sr) / sc))));
+  let tc = 1;
+  let best = Infinity;
+  for (let k = 1; k <= nseg; k++) {
+    const w = k * sc + (k - 1) * gap;
+    const rowsOfTiles = Math.ceil(nseg / k);
+    const h = rowsOfTiles * sr + (rowsOfTiles - 1) * gap;
+    const misfit = Math.abs(Math.log(w / h));
+    if (misfit < best - 1e-12) [best, tc] = [misfit, k];
+  }
   const tr = Math.ceil(nseg / tc);
   const rows = tr * sr + (tr - 1) * gap;
   const cols = tc * sc + (tc - 1) * gap;

@@ -33,15 +33,17 @@ const INK: Rgb = [0, 0, 0];
 const GRID: Rgb = [225, 225, 225];
 
 /**
- * "Nice" tick positions covering [lo, hi]: about `target` steps of 1, 2 or 5 × 10^k, only values within
- * the range.
+ * "Nice" tick positions within [lo, hi]: the step of 1, 2 or 5 × 10^k giving the number of steps closest
+ * to `target`.
  */
 export function niceTicks(lo: number, hi: number, target = 6): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [lo];
   const raw = (hi - lo) / Math.max(1, target);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / mag;
-  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  let step = mag;
+  for (const m of [1, 2, 5, 10]) {
+    if (Math.abs((hi - lo) / (m * mag) - target) < Math.abs((hi - lo) / step - target)) step = m * mag;
+  }
   const first = Math.ceil(lo / step - 1e-9);
   const ticks: number[] = [];
   for (let k = first; k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));

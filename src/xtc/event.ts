@@ -115,9 +115,16 @@ export class EventView implements XtcEvent {
     this.sources = sources;
   }
 
+  /** psana source string for a source string, pdsdata spelling or alias of the run's AliasConfig. */
+  resolve(source: string): string {
+    const s = normalizeDetInfoCached(source);
+    if (this.sources.includes(s)) return s;
+    return this.ctx.configs.aliases.get(source) ?? s;
+  }
+
   /** The leaf carrying the detector data of a source. */
   leaf(source: string): EventLeaf | undefined {
-    const s = normalizeDetInfoCached(source);
+    const s = this.resolve(source);
     let found: EventLeaf | undefined;
     for (const l of this.leaves) {
       if (l.source !== s) continue;
@@ -127,7 +134,7 @@ export class EventView implements XtcEvent {
   }
 
   frame(source: string): NdArray | undefined {
-    const s = normalizeDetInfoCached(source);
+    const s = this.resolve(source);
     if (this.frames.has(s)) return this.frames.get(s);
     const leaf = this.leaf(s);
     let out: NdArray | undefined;
@@ -149,13 +156,13 @@ export class EventView implements XtcEvent {
   }
 
   damage(source: string): number {
-    const s = normalizeDetInfoCached(source);
+    const s = this.resolve(source);
     let d = 0;
     for (const l of this.leaves) if (l.source === s) d |= l.damage;
     return d >>> 0;
   }
 
   detectorType(source: string): string | undefined {
-    return detectorTypeOfSource(normalizeDetInfoCached(source))?.name;
+    return detectorTypeOfSource(this.resolve(source))?.name;
   }
 }

@@ -26,3 +26,29 @@ describe('CrystFEL export reproduces psana byte for byte', () => {
     expect(() => geometryToCrystfel(cspad2x2)).toThrow(/2 segments/);
   });
 });
+
+describe('CrystFEL import like psana', () => {
+  for (const name of goldenFiles()) {
+    const g = readGolden(name);
+    const back = g.crystfel_back_to_psana_from_cframe0;
+    if (!back) continue;
+    it(`${name}: importer data lines and re-imported coordinates`, async () => {
+      const { crystfelToGeometryText } = await import('../../src/geometry/crystfel-import.js');
+      const geom = readFileSync(join(GOLDEN_DIR, g.crystfel_export_files.cframe0), 'utf8');
+      const text = crystfelToGeometryText(geom, { dettype: back.dettype, header: { dateTime: 'T', author: 'A', command: 'C' } });
+      const data = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      expect(data).toEqual(back.data_lines);
+      const geo = GeometryAccess.fromText(text);
+      const c = geo.getPixelCoords();
+      const { expectStats } = await import('./golden-helpers.js');
+      for (const k of ['x', 'y', 'z'] as const) expectStats(c[k], back.coords_um[k]);
+    });
+  }
+
+  it('rejects unknown detector types and missing panels', async () => {
+    const { crystfelToGeometryText } = await import('../../src/geometry/crystfel-import.js');
+    expect(() => crystfelToGeometryText('', { dettype: 'rayonix' })).toThrow(GeometryFileError);
+    expect(() => crystfelToGeometryText('p0a0/fs = +1x +0y\n', { dettype: 'jungfrau' })).toThrow(/panel p1a0 is missing/);
+    expect(() => crystfelToGeometryText('p0a0/fs = hello\n', { dettype: 'jungfrau' })).toThrow(/line 1/);
+  });
+});

@@ -23,6 +23,7 @@ afterEach(() => {
 });
 
 async function run(...args: string[]): Promise<number> {
+  process.exitCode = undefined;
   try {
     await buildProgram().parseAsync(['node', 'calibman', ...args]);
   } catch (e) {

@@ -58,6 +58,12 @@ describe('metrology spreadsheet reader', () => {
     expect(coords(xlsx)).toEqual(coords(text));
   });
 
+  it('a sheet without a title row (first row all numbers) keeps that row as point 1', () => {
+    const text = readSurvey(XPP);
+    const sheets = calibmanSheets(text).map((s) => ({ ...s, rows: s.rows.slice(1) }));
+    expect(coords(readMetrologyXlsx(makeWorkbook(sheets)))).toEqual(coords(text));
+  });
+
   it('round-trips through writeMetrologyXlsx', () => {
     const text = readSurvey(XPP);
     expect(coords(readMetrologyXlsx(writeMetrologyXlsx(text)))).toEqual(coords(text));

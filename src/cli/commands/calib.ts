@@ -200,7 +200,8 @@ export function register(program: Command): void {
           const dir = o.calibDir ?? splitCalibFilePath(f)?.calibDir;
           if (!dir) throw new CalibStoreError('not inside a calib store and no --calib-dir given', { path: f });
           const store = await openCalibStore(dir, storeOptions(o));
-          const req = { from: f, runRange: o.runRange, source: o.source, type: o.type, group: o.calibGroup, comment: o.comment, dryRun: o.dryRun, run: o.run };
+          const comment = o.comment ?? (files.length > 1 ? 'group-file-manager' : 'single-file-manager');
+          const req = { from: f, runRange: o.runRange, source: o.source, type: o.type, group: o.calibGroup, comment, dryRun: o.dryRun, run: o.run };
           results.push(await (move ? store.move(req) : store.copy(req)));
         }
         report(results);

@@ -1,4 +1,294 @@
 import type { Command } from 'commander';
+import { CalibmanError } from '../../errors.js';
+import { GeometryAccess, type ObjectRef } from '../../geometry/geometry-access.js';
+import { geometryToCrystfel } from '../../geometry/crystfel-export.js';
+import { crystfelToGeometryText, inferCrystfelDettype } from '../../geometry/crystfel-import.js';
+import type { TypedArray } from '../../io/dtype.js';
+import { ndarrayOf, toCOrder } from '../../io/ndarray.js';
+import { parseNdarrayText } from '../../io/ndarray-text.js';
+import { readTextFile, writeFileAtomic } from '../../node/files.js';
+import { readNpyFile, writeNpyFile } from '../../node/npy-files.js';
+import { renderImagePng } from '../../plot/png.js';
+import { action, parseIntOption, parseNumberOption } from '../action.js';
+
+async function loadGeometry(file: string): Promise<GeometryAccess> {
+  return GeometryAccess.fromText(await readTextFile(file), { file });
+}
+
+function parseFrame(v: string): 0 | 1 {
+  if (v !== '0' && v !== '1') throw new CalibmanError(`--cframe: expected 0 (psana) or 1 (LAB), found "${v}"`);
+  return Number(v) as 0 | 1;
+}
+
+function parsePair(name: string): (v: string) => [number, number] {
+  return (v: string) => {
+    const p = v.split(',').map((s) => Number(s.trim()));
+    if (p.length !== 2 || p.some((n) => !Number.isFinite(n))) throw new CalibmanError(`${name}: expected ROW,COL, found "${v}"`);
+    return [p[0], p[1]];
+  };
+}
+
+/** `OBJECT:INDEX` (split on the last colon) or a parent-qualified path `QUAD:V1:2/SENS2X1:V1:3`. */
+function objectRef(s: string): ObjectRef {
+  return s;
+}
+
+function asNumbers(a: TypedArray): ArrayLike<number> {
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return Float64Array.from(a, (v) => Number(v));
+  return a;
+}
+
+async function readDataValues(file: string): Promise<ArrayLike<number>> {
+  if (file.endsWith('.npy')) return asNumbers(toCOrder((await readNpyFile(file)).array));
+  if (file.endsWith('.txt') || file.endsWith('.data')) {
+    const parsed = parseNdarrayText(await readTextFile(file), { file, dtype: 'float64', cspad2x2Layout: 'daq' });
+    return asNumbers(toCOrder(parsed.array));
+  }
+  throw new CalibmanError(`${file}: expected a .npy file or a psana ndarray text file (.txt/.data)`);
+}
+
+async function writeGeometry(out: string, geo: GeometryAccess, comment?: string): Promise<void> {
+  const g = comment ? geo.withComments([...geo.comments, comment]) : geo;
+  await writeFileAtomic(out, g.toText());
+  process.stdout.write(`wrote ${out}\n`);
+}
+
+function fmt(v: number, d = 3): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(d);
+}
 
 /** Register the `calibman geometry …` commands. */
-export function register(_program: Command): void {}
+export function register(program: Command): void {
+  const geo = program
+    .command('geometry')
+    .description('psana detector geometry files: coordinates, image index maps, masks, images, alignment, CrystFEL');
+
+  geo
+    .command('info')
+    .description('print the object tree, pixel count, array shape and image shape of a geometry file')
+    .argument('<geometry>', 'psana geometry file (e.g. calib/.../geometry/0-end.data)')
+    .action(
+      action(async (file: string) => {
+        const g = await loadGeometry(file);
+        const ix = g.getPixelCoordIndexes();
+        const lines = [
+          `top object:      ${g.topObject}`,
+          `sensor type:     ${g.segmentName} × ${g.numSegments}`,
+          `pixels:          ${g.size}`,
+          `array shape:     (${g.shape.join(', ')})`,
+          `pixel scale um:  ${g.getPixelScaleSizeUm()}`,
+          `image shape:     ${ix.imageShape[0]} × ${ix.imageShape[1]}`,
+          'objects (file order):',
+          ...g.objectsInFileOrder().map((o) => `  ${o}`),
+          ...g.warnings.map((w) => `warning: ${w}`),
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+      }),
+    );
+
+  geo
+    .command('coords')
+    .description('write pixel x, y, z coordinates (float64, um, psana array shape) as PREFIX-x.npy, -y.npy, -z.npy')
+    .argument('<geometry>', 'psana geometry file')
+    .requiredOption('--npy-prefix <prefix>', 'output prefix')
+    .option('--cframe <frame>', '0 = psana frame (default), 1 = LAB frame', parseFrame, 0 as 0 | 1)
+    .option('--no-tilt', 'ignore the tilt angles')
+    .action(
+      action(async (file: string, o: { npyPrefix: string; cframe: 0 | 1; tilt: boolean }) => {
+        const c = (await loadGeometry(file)).getPixelCoords({ cframe: o.cframe, doTilt: o.tilt });
+        for (const k of ['x', 'y', 'z'] as const) {
+          const out = `${o.npyPrefix}-${k}.npy`;
+          await writeNpyFile(out, ndarrayOf(c[k], c.shape), 'float64');
+          process.stdout.write(`wrote ${out}\n`);
+        }
+      }),
+    );
+
+  geo
+    .command('indexes')
+    .description('write image row/column index maps (uint32, psana array shape) as PREFIX-rows.npy, PREFIX-cols.npy')
+    .argument('<geometry>', 'psana geometry file')
+    .requiredOption('--npy-prefix <prefix>', 'output prefix')
+    .option('--pix-scale <um>', 'image bin size in um (default: the sensor pitch)', parseNumberOption('--pix-scale'))
+    .option('--xy0-off <row,col>', 'offset of the image origin in bins (psana xy0_off_pix)', parsePair('--xy0-off'))
+    .option('--cframe <frame>', '0 = psana frame (default), 1 = LAB frame', parseFrame, 0 as 0 | 1)
+    .action(
+      action(async (file: string, o: { npyPrefix: string; pixScale?: number; xy0Off?: [number, number]; cframe: 0 | 1 }) => {
+        const ix = (await loadGeometry(file)).getPixelCoordIndexes({ pixScaleSizeUm: o.pixScale, xy0OffPix: o.xy0Off, cframe: o.cframe });
+        for (const [k, a] of [['rows', ix.rows], ['cols', ix.cols]] as const) {
+          const out = `${o.npyPrefix}-${k}.npy`;
+          await writeNpyFile(out, ndarrayOf(a, ix.shape), 'uint32');
+          process.stdout.write(`wrote ${out}\n`);
+        }
+        process.stdout.write(`image shape ${ix.imageShape[0]} × ${ix.imageShape[1]}\n`);
+      }),
+    );
+
+  geo
+    .command('mask')
+    .description('write the sensor mask (uint8, 1 = good, psana array shape): +1 edges, +2 wide/central columns, +4 non-bonded, +8/+16 their neighbours')
+    .argument('<geometry>', 'psana geometry file')
+    .requiredOption('--bits <n>', 'mask control bits (255 = all)', parseIntOption('--bits'))
+    .requiredOption('--npy <out>', 'output .npy file')
+    .option('--width <n>', 'edge width in pixels', parseIntOption('--width'), 1)
+    .option('--wcentral <n>', 'central columns/rows masked each side of an ASIC boundary', parseIntOption('--wcentral'), 1)
+    .action(
+      action(async (file: string, o: { bits: number; npy: string; width: number; wcentral: number }) => {
+        const g = await loadGeometry(file);
+        const m = g.getPixelMask({ mbits: o.bits, width: o.width, wcentral: o.wcentral });
+        await writeNpyFile(o.npy, ndarrayOf(m, g.shape), 'uint8');
+        let bad = 0;
+        for (const v of m) bad += v === 0 ? 1 : 0;
+        process.stdout.write(`wrote ${o.npy} (${bad} of ${m.length} pixels masked)\n`);
+      }),
+    );
+
+  geo
+    .command('image')
+    .description('assemble a per-pixel array into an image (last pixel wins per bin, like psana)')
+    .argument('<geometry>', 'psana geometry file')
+    .argument('<data>', 'per-pixel values: .npy, or psana ndarray text (.txt/.data), any shape with the detector pixel count')
+    .option('--npy <out>', 'write the image as float32 .npy')
+    .option('--png <out>', 'write the image as PNG')
+    .option('--pix-scale <um>', 'image bin size in um', parseNumberOption('--pix-scale'))
+    .action(
+      action(async (file: string, dataFile: string, o: { npy?: string; png?: string; pixScale?: number }) => {
+        if (!o.npy && !o.png) throw new CalibmanError('give --npy OUT or --png OUT');
+        const g = await loadGeometry(file);
+        const values = await readDataValues(dataFile);
+        if (values.length !== g.size) throw new CalibmanError(`${dataFile}: ${values.length} values, the geometry has ${g.size} pixels`);
+        const { image, imageShape } = g.image(values, { pixScaleSizeUm: o.pixScale });
+        if (o.npy) {
+          await writeNpyFile(o.npy, ndarrayOf(image, imageShape), 'float32');
+          process.stdout.write(`wrote ${o.npy} (${imageShape[0]} × ${imageShape[1]})\n`);
+        }
+        if (o.png) {
+          await writeFileAtomic(o.png, renderImagePng(image, imageShape));
+          process.stdout.write(`wrote ${o.png} (${imageShape[0]} × ${imageShape[1]})\n`);
+        }
+      }),
+    );
+
+  const objectHelp = 'object as NAME:INDEX (split on the last colon, e.g. QUAD:V1:2; first match like psana) or a parent-qualified path QUAD:V1:2/SENS2X1:V1:3';
+  geo
+    .command('move')
+    .description("shift an object's origin in its parent's frame and save a new geometry file")
+    .argument('<geometry>', 'psana geometry file')
+    .argument('<object>', objectHelp)
+    .requiredOption('-o, --output <file>', 'output geometry file')
+    .option('--dx <um>', 'shift along x, um', parseNumberOption('--dx'), 0)
+    .option('--dy <um>', 'shift along y, um', parseNumberOption('--dy'), 0)
+    .option('--dz <um>', 'shift along z, um', parseNumberOption('--dz'), 0)
+    .option('--comment <text>', 'append a comment line to the saved file')
+    .action(
+      action(async (file: string, obj: string, o: { output: string; dx: number; dy: number; dz: number; comment?: string }) => {
+        const g = (await loadGeometry(file)).moveObject(objectRef(obj), o.dx, o.dy, o.dz);
+        await writeGeometry(o.output, g, o.comment);
+      }),
+    );
+
+  geo
+    .command('tilt')
+    .description("add tilt angles (deg, about the parent's Z, Y, X axes) to an object and save a new geometry file")
+    .argument('<geometry>', 'psana geometry file')
+    .argument('<object>', objectHelp)
+    .requiredOption('-o, --output <file>', 'output geometry file')
+    .option('--tilt-z <deg>', 'added tilt about z', parseNumberOption('--tilt-z'), 0)
+    .option('--tilt-y <deg>', 'added tilt about y', parseNumberOption('--tilt-y'), 0)
+    .option('--tilt-x <deg>', 'added tilt about x', parseNumberOption('--tilt-x'), 0)
+    .option('--comment <text>', 'append a comment line to the saved file')
+    .action(
+      action(async (file: string, obj: string, o: { output: string; tiltZ: number; tiltY: number; tiltX: number; comment?: string }) => {
+        const g = (await loadGeometry(file)).tiltObject(objectRef(obj), o.tiltX, o.tiltY, o.tiltZ);
+        await writeGeometry(o.output, g, o.comment);
+      }),
+    );
+
+  geo
+    .command('rotate')
+    .description('add design rotation angles (deg, multiples of 90 in practice) to an object and save a new geometry file')
+    .argument('<geometry>', 'psana geometry file')
+    .argument('<object>', objectHelp)
+    .requiredOption('-o, --output <file>', 'output geometry file')
+    .option('--rot-z <deg>', 'added rotation about z', parseNumberOption('--rot-z'), 0)
+    .option('--rot-y <deg>', 'added rotation about y', parseNumberOption('--rot-y'), 0)
+    .option('--rot-x <deg>', 'added rotation about x', parseNumberOption('--rot-x'), 0)
+    .option('--comment <text>', 'append a comment line to the saved file')
+    .action(
+      action(async (file: string, obj: string, o: { output: string; rotZ: number; rotY: number; rotX: number; comment?: string }) => {
+        const g = (await loadGeometry(file)).rotateObject(objectRef(obj), o.rotX, o.rotY, o.rotZ);
+        await writeGeometry(o.output, g, o.comment);
+      }),
+    );
+
+  geo
+    .command('compare')
+    .description('compare two geometry files: changed objects (B − A) and pixel displacement statistics')
+    .argument('<a>', 'geometry file A')
+    .argument('<b>', 'geometry file B')
+    .option('--json', 'print the comparison as JSON')
+    .option('--all', 'list unchanged objects too')
+    .action(
+      action(async (fa: string, fb: string, o: { json?: boolean; all?: boolean }) => {
+        const cmp = (await loadGeometry(fa)).compare(await loadGeometry(fb));
+        if (o.json) {
+          process.stdout.write(JSON.stringify(cmp, null, 2) + '\n');
+          return;
+        }
+        const lines: string[] = [];
+        for (const d of cmp.objects) {
+          if (!d.changed && !o.all) continue;
+          if (!d.inA || !d.inB) {
+            lines.push(`${d.path}: only in ${d.inA ? 'A' : 'B'}`);
+            continue;
+          }
+          const parts = Object.entries(d.delta!).filter(([, v]) => v !== 0).map(([k, v]) => `d${k}=${fmt(v, k.startsWith('t') ? 5 : 3)}`);
+          lines.push(`${d.path}: ${parts.length ? parts.join(' ') : 'unchanged'}`);
+        }
+        const changed = cmp.objects.filter((d) => d.changed).length;
+        lines.push(`${changed} of ${cmp.objects.length} objects differ`);
+        const p = cmp.pixels;
+        lines.push(
+          p
+            ? `pixels: ${p.n}, displacement um: max ${fmt(p.maxDistUm)} (pixel ${p.maxIndex}), mean ${fmt(p.meanDistUm)}, rms ${fmt(p.rmsDistUm)}; max |dx| ${fmt(p.maxAbsDxUm)} |dy| ${fmt(p.maxAbsDyUm)} |dz| ${fmt(p.maxAbsDzUm)}`
+            : 'pixels: counts differ, no per-pixel comparison',
+        );
+        process.stdout.write(lines.join('\n') + '\n');
+      }),
+    );
+
+  geo
+    .command('to-crystfel')
+    .description('export a psana geometry as CrystFEL .geom (psana UtilsConvert layout: one panel per ASIC)')
+    .argument('<geometry>', 'psana geometry file')
+    .requiredOption('-o, --output <file>', 'output .geom file')
+    .option('--cframe <frame>', '1 = LAB frame (default, as psana geometry_convert), 0 = psana frame', parseFrame, 1 as 0 | 1)
+    .action(
+      action(async (file: string, o: { output: string; cframe: 0 | 1 }) => {
+        const text = geometryToCrystfel(await loadGeometry(file), { cframe: o.cframe });
+        await writeFileAtomic(o.output, text);
+        process.stdout.write(`wrote ${o.output}\n`);
+      }),
+    );
+
+  geo
+    .command('from-crystfel')
+    .description('import a CrystFEL .geom into a psana geometry file (psana UtilsConvertCrystFEL conventions)')
+    .argument('<geom>', 'CrystFEL .geom file')
+    .requiredOption('-o, --output <file>', 'output psana geometry file')
+    .option('-d, --dettype <type>', 'cspad | cspadv2 | jungfrau | epix10ka | pnccd (default: guessed from the panels)')
+    .action(
+      action(async (file: string, o: { output: string; dettype?: string }) => {
+        const text = await readTextFile(file);
+        const dettype = o.dettype ?? inferCrystfelDettype(text, file);
+        const out = crystfelToGeometryText(text, {
+          dettype,
+          file,
+          header: { command: `calibman geometry from-crystfel ${file} -o ${o.output} -d ${dettype}` },
+        });
+        GeometryAccess.fromText(out, { file: o.output });
+        await writeFileAtomic(o.output, out);
+        process.stdout.write(`wrote ${o.output} (dettype ${dettype})\n`);
+      }),
+    );
+}

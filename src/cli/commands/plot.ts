@@ -8,6 +8,7 @@ import { readNpy } from '../../io/npy.js';
 import type { PixelIndexMaps } from '../../mask/pixel-mask.js';
 import { readFileBytes, readTextFile, writeFileAtomic } from '../../node/files.js';
 import { COLORMAPS, type ColormapName } from '../../plot/colormap.js';
+import { toFloat32 } from '../../plot/arrange.js';
 import { renderHistogramPng, renderNdarrayPng } from '../../plot/png.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
 
@@ -110,7 +111,7 @@ export function register(program: Command): void {
         const arr = await readNdarrayFile(file, o.geometry !== undefined);
         let png: Uint8Array;
         if (o.hist) {
-          const values = Float64Array.from(arr.data as ArrayLike<number>, Number);
+          const values = toFloat32(arr.data);
           png = renderHistogramPng(values, {
             bins: o.bins,
             range: o.range === 'auto' ? undefined : o.range,

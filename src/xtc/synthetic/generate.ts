@@ -281,8 +281,9 @@ export function generateSyntheticRun(spec: SyntheticRunSpec): SyntheticRun {
       const first = inCycle.length ? inCycle[0] : { ...timeOf(Math.floor((c * spec.events) / nCycles), c) };
       const last = inCycle.length ? inCycle[inCycle.length - 1] : first;
       const before = (t: { sec: number; nsec: number }, ms: number): [number, number] => {
-        const ns = t.sec * 1e9 + t.nsec - ms * 1e6;
-        return [Math.floor(ns / 1e9), ns % 1e9];
+        const ns = t.nsec - ms * 1_000_000;
+        const carry = Math.floor(ns / 1e9);
+        return [t.sec + carry, ns - carry * 1e9];
       };
       yield emit(tr(TransitionId.BeginCalibCycle, ...before(first, 3)));
       yield emit(tr(TransitionId.Enable, ...before(first, 2)));

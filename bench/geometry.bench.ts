@@ -1,0 +1,50 @@
+/**
+ * Geometry benchmarks: CSPAD coordinates + index maps from a file (target ≤ 50 ms) and image assembly
+ * (target ≥ 1000 CSPAD frames/s on one core).
+ */
+import { readFileSync } from 'node:fs';
+import { GeometryAccess } from '../src/geometry/geometry-access.js';
+import { imageFromPixelArrays } from '../src/geometry/image.js';
+
+const CSPAD_FILES = {
+  'CSPAD XPP default (32 sensors)': '/work/shared/fixtures/geometry/geometry-def-cspad.data',
+  'CSPAD CXI with quads': '/work/shared/fixtures/geometry/psgeom/refgeom_psana.data',
+};
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Print the geometry figures. */
+export async function run(): Promise<void> {
+  for (const [label, file] of Object.entries(CSPAD_FILES)) {
+    const text = readFileSync(file, 'utf8');
+    const times: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      const t0 = performance.now();
+      const g = GeometryAccess.fromText(text);
+      g.getPixelCoordIndexes();
+      times.push(performance.now() - t0);
+    }
+    console.log(`geometry: ${label}: parse + coordinates + index maps: median ${median(times).toFixed(1)} ms (first ${times[0].toFixed(1)} ms)`);
+  }
+
+  const g = GeometryAccess.fromText(readFileSync(CSPAD_FILES['CSPAD CXI with quads'], 'utf8'));
+  const ix = g.getPixelCoordIndexes();
+  const frame = new Float32Array(g.size).map((_, i) => i % 1000);
+  const out = new Float32Array(ix.imageShape[0] * ix.imageShape[1]);
+  const asm = g.imageAssembler();
+  const t0 = performance.now();
+  const nAsm = 300;
+  for (let k = 0; k < nAsm; k++) asm.assemble(frame, out);
+  const tAsm = (performance.now() - t0) / 1000;
+  console.log(`geometry: image assembly (ImageAssembler, reused float32 buffer): ${(nAsm / tAsm).toFixed(0)} CSPAD frames/s (${((tAsm / nAsm) * 1e3).toFixed(2)} ms/frame)`);
+  const t1 = performance.now();
+  const nPlain = 100;
+  for (let k = 0; k < nPlain; k++) imageFromPixelArrays(ix.rows, ix.cols, frame, ix.imageShape, out);
+  const tPlain = (performance.now() - t1) / 1000;
+  console.log(`geometry: image assembly (imageFromPixelArrays, clear + scatter): ${(nPlain / tPlain).toFixed(0)} CSPAD frames/s`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

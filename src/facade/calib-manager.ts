@@ -1,0 +1,379 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, RunNotFoundError } from '../errors.js';
+import { toCOrder, type NdArray } from '../io/ndarray.js';
+import type { DarkThresholds } from '../calibrun/config.js';
+import { CALIBRUN_DEFAULTS, checkRunRange } from '../calibrun/options.js';
+import { DETECTOR_MENU_NAMES, menuName } from '../calibrun/detector-menu.js';
+import { dataRoot, defaultCalibDir, defaultXtcDir, instrumentOf, instrumentCaseFor } from '../calibrun/dirs.js';
+import { runDarkPass, type DarkSourceResult } from '../calibrun/dark-run.js';
+import { writeDarkOutputs, type DarkOutputFiles } from '../calibrun/dark-outputs.js';
+import { defaultEngines } from '../calibrun/engines.js';
+import type { DarkEngines } from '../calibrun/ports.js';
+import type { DarkProgress } from '../calibrun/progress.js';
+import { parseXtcFileName, experimentMatches } from '../xtc/filenames.js';
+import { openCalibStore, type StoreDiffResult, type StoreOperationResult } from '../node/calib-store.js';
+
+const thresholdsSchema = z
+  .object({
+    intLo: z.number().finite(),
+    intHi: z.number().finite(),
+    rmsLo: z.number().finite(),
+    rmsHi: z.number().finite(),
+    intNLo: z.number().nonnegative(),
+    intNHi: z.number().nonnegative(),
+    rmsNLo: z.number().nonnegative(),
+    rmsNHi: z.number().nonnegative(),
+    fracLm: z.number().min(0).max(1),
+    nrecs1: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
+/** Configuration of a {@link CalibManager} (zod schema; bad values are rejected with the field name). */
+export const CalibManagerConfigSchema = z
+  .object({
+    /** Experiment, e.g. `cxi12345`; the instrument is its first three letters. */
+    experiment: z.string().regex(/^[A-Za-z]{3}[A-Za-z0-9_]+$/, 'expected a name like "cxi12345"'),
+    /** Detector menu names (`CSPAD`, `Opal1000`, case-insensitive) or exact sources. */
+    detectors: z.array(z.string().min(1)).default([]),
+    /** Data root (default `$SIT_PSDM_DATA` or `/reg/d/psdm`). */
+    root: z.string().min(1).optional(),
+    /** xtc directory (default `<root>/<INS>/<EXP>/xtc`). */
+    xtcDir: z.string().min(1).optional(),
+    /** calib directory (default `<root>/<INS>/<EXP>/calib`). */
+    calibDir: z.string().min(1).optional(),
+    /** Work directory; results go to `<workDir>/results` (default `./work`). */
+    workDir: z.string().min(1).default('./work'),
+    /** Work file prefix. */
+    filePrefix: z.string().default('clb-'),
+    /** Pixel-status thresholds (calibrun defaults for the missing ones). */
+    thresholds: thresholdsSchema.default({}),
+    /** Modes/group of created directories and files. */
+    dirMode: z.number().int().min(0).default(CALIBRUN_DEFAULTS.dirmode),
+    fileMode: z.number().int().min(0).default(CALIBRUN_DEFAULTS.filemode),
+    group: z.string().min(1).optional(),
+    /** HISTORY file name; empty disables HISTORY records. */
+    historyFileName: z.string().default('HISTORY'),
+  })
+  .strict();
+
+/** Input of {@link CalibManagerConfigSchema}. */
+export type CalibManagerConfigInput = z.input<typeof CalibManagerConfigSchema>;
+/** Validated configuration. */
+export type CalibManagerConfig = z.output<typeof CalibManagerConfigSchema>;
+
+/** Options of {@link CalibManager.runDark} (zod schema). */
+export const DarkJobOptionsSchema = z
+  .object({
+    /** Dark run, or runs read in order (the first names the files and the default run range). */
+    run: z.union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative()).min(1)]),
+    /** Events to use (after skip and event-code selection). */
+    numEvents: z.number().int().min(1).default(CALIBRUN_DEFAULTS.num_events),
+    skipEvents: z.number().int().min(0).default(0),
+    /** Events read while looking for the detectors (0 = no limit). */
+    scanEvents: z.number().int().min(0).default(CALIBRUN_DEFAULTS.scan_events),
+    /** Event codes, OR; a negative code inverts the selection. */
+    eventCodes: z.array(z.number().int()).optional(),
+    /** Explicit xtc files instead of the run's files in the xtc directory. */
+    files: z.array(z.string().min(1)).min(1).optional(),
+    /** Write the work files (psana text) into `<workDir>/results` (default true). */
+    write: z.boolean().default(true),
+    /** Also write `.npy` copies. */
+    npy: z.boolean().default(false),
+  })
+  .strict();
+
+/** Input of {@link DarkJobOptionsSchema}. */
+export type DarkJobOptionsInput = z.input<typeof DarkJobOptionsSchema>;
+
+/** Parse with a zod schema, turning the first issue into a ConfigError naming the field. */
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : what;
+  const keys = (issue as { keys?: string[] }).keys;
+  throw new ConfigError(keys?.length ? keys.join(', ') : field, keys?.length ? `unknown ${what} parameter` : issue.message);
+}
+
+/** The constants of one source from a dark job, as typed arrays. */
+export interface DarkConstants extends DarkSourceResult {
+  /** Work files written for this source, by kind (`ave`, `rms`, `sta`, …). */
+  files: DarkOutputFiles;
+  pedestals: NdArray;
+  pixelRms: NdArray;
+  pixelStatus: NdArray;
+  /** Number of pixels with a non-zero status. */
+  badPixels: number;
+}
+
+/** Result of {@link CalibManager.runDark}. */
+export interface DarkJob {
+  experiment: string;
+  run: number;
+  runs: number[];
+  sources: DarkConstants[];
+  eventsRead: number;
+  eventsUsed: number;
+  eventsRejected: number;
+  elapsedSec: number;
+  xtcFiles: string[];
+  /** Constants of a source, or of the first source of a menu detector. */
+  get(sourceOrDetector: string): DarkConstants;
+}
+
+/** Quality check result for one source and calib type. */
+export interface QualityCheck extends StoreDiffResult {
+  source: string;
+  calibType: string;
+  newFile: string;
+}
+
+/** Progress event dispatched by {@link CalibManager} (`addEventListener('progress', …)`). */
+export class DarkProgressEvent extends Event {
+  constructor(readonly progress: DarkProgress) {
+    super('progress');
+  }
+}
+
+/**
+ * The calibman front for scripts and a thin GUI: choose experiment and detectors, list runs on disk, scan a
+ * run's sources, run the dark job with progress events and an AbortSignal, inspect the constants as typed
+ * arrays, check them against what the calib directory holds, and deploy them.
+ *
+ * ```ts
+ * const cm = new CalibManager({ experiment: 'cxi12345', detectors: ['CSPAD'], root: '/data' });
+ * const job = await cm.runDark({ run: 42, numEvents: 500 });
+ * console.log(job.get('CSPAD').badPixels);
+ * await cm.deploy(job);
+ * ```
+ */
+export class CalibManager extends EventTarget {
+  readonly config: CalibManagerConfig;
+  private readonly engines: DarkEngines;
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(config: CalibManagerConfigInput, opts: { engines?: DarkEngines; env?: Record<string, string | undefined> } = {}) {
+    super();
+    this.config = parseOrThrow(CalibManagerConfigSchema, config, 'CalibManager');
+    this.engines = opts.engines ?? defaultEngines();
+    this.env = opts.env ?? process.env;
+    this.config.detectors = this.config.detectors.map((d) => checkDetector(d));
+    instrumentOf(this.config.experiment);
+  }
+
+  get experiment(): string {
+    return this.config.experiment;
+  }
+  /** Data root in use. */
+  get root(): string {
+    return dataRoot(this.config.root, this.env);
+  }
+  /** Instrument directory name (`CXI`, or `cxi` under an S3DF root). */
+  get instrument(): string {
+    return instrumentOf(this.config.experiment, instrumentCaseFor(this.root));
+  }
+  get xtcDir(): string {
+    return this.config.xtcDir ?? defaultXtcDir(this.root, this.config.experiment);
+  }
+  get calibDir(): string {
+    return this.config.calibDir ?? defaultCalibDir(this.root, this.config.experiment);
+  }
+  get workDir(): string {
+    return this.config.workDir;
+  }
+  /** Pixel-status thresholds with calibrun's defaults filled in. */
+  get thresholds(): DarkThresholds {
+    const t = this.config.thresholds;
+    const d = CALIBRUN_DEFAULTS;
+    return {
+      intLo: t.intLo ?? d.thr_int_min,
+      intHi: t.intHi ?? d.thr_int_max,
+      rmsLo: t.rmsLo ?? d.thr_rms_min,
+      rmsHi: t.rmsHi ?? d.thr_rms_max,
+      intNLo: t.intNLo ?? d.intnlo,
+      intNHi: t.intNHi ?? d.intnhi,
+      rmsNLo: t.rmsNLo ?? d.rmsnlo,
+      rmsNHi: t.rmsNHi ?? d.rmsnhi,
+      fracLm: t.fracLm ?? 0.1,
+      nrecs1: t.nrecs1 ?? d.nrecs1,
+    };
+  }
+
+  /** The detector menu of calibman. */
+  static get detectorMenu(): readonly string[] {
+    return DETECTOR_MENU_NAMES;
+  }
+
+  /** Replace the detector selection (menu names, case-insensitive, or exact sources). */
+  selectDetectors(names: readonly string[]): this {
+    this.config.detectors = names.map((d) => checkDetector(d));
+    return this;
+  }
+
+  /** Run numbers with xtc files of this experiment in the xtc directory, ascending. */
+  async listRuns(): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.xtcDir);
+    } catch (err) {
+      throw new RunNotFoundError(`cannot list the xtc directory ${this.xtcDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+        experiment: this.experiment,
+      });
+    }
+    const runs = new Set<number>();
+    for (const n of names) {
+      const f = parseXtcFileName(n);
+      if (f && experimentMatches(this.experiment, f.experiment)) runs.add(f.run);
+    }
+    return [...runs].sort((a, b) => a - b);
+  }
+
+  /** Sources with data in a run (DetInfo strings) and their detector types, from the run's first events. */
+  async scanSources(run: number, opts: { events?: number; signal?: AbortSignal } = {}): Promise<{ source: string; detectorType: string | undefined }[]> {
+    if (this.engines.scanSources) return this.engines.scanSources({ xtcDir: this.xtcDir, experiment: this.experiment, run }, opts);
+    const reader = await this.engines.openRun({ xtcDir: this.xtcDir, experiment: this.experiment, run });
+    const seen = new Set<string>();
+    try {
+      let n = 0;
+      for await (const ev of reader.events({ signal: opts.signal })) {
+        ev.sources.forEach((s) => seen.add(s));
+        if (++n >= (opts.events ?? 10)) break;
+      }
+    } finally {
+      await reader.close();
+    }
+    return [...seen].sort().map((source) => ({ source, detectorType: undefined }));
+  }
+
+  /**
+   * Process a dark run: one pass feeding every selected detector, then (by default) the work files in
+   * `<workDir>/results`. Progress goes to `onProgress` and to `progress` events.
+   * @throws RunNotFoundError, DetectorNotFoundError, InsufficientDataError, ConfigError
+   */
+  async runDark(options: DarkJobOptionsInput, ctl: { signal?: AbortSignal; onProgress?: (p: DarkProgress) => void } = {}): Promise<DarkJob> {
+    const o = parseOrThrow(DarkJobOptionsSchema, options, 'runDark');
+    if (!this.config.detectors.length) throw new ConfigError('detectors', 'no detector selected; use selectDetectors([...]) or the detectors option');
+    const runs = Array.isArray(o.run) ? o.run : [o.run];
+    const result = await runDarkPass(
+      {
+        open: o.files ? { files: o.files } : { xtcDir: this.xtcDir, experiment: this.experiment },
+        runs,
+        detectors: this.config.detectors,
+        numEvents: o.numEvents,
+        skipEvents: o.skipEvents,
+        scanEvents: o.scanEvents,
+        eventCodes: o.eventCodes,
+        thresholds: this.thresholds,
+        signal: ctl.signal,
+        onProgress: (p) => {
+          ctl.onProgress?.(p);
+          this.dispatchEvent(new DarkProgressEvent(p));
+        },
+      },
+      this.engines,
+    );
+    const files = o.write
+      ? await writeDarkOutputs(result.sources, {
+          resultsDir: path.join(this.workDir, 'results'),
+          prefix: this.config.filePrefix,
+          experiment: this.experiment,
+          run: runs[0],
+          dataset: o.files ? o.files.join(',') : `exp=${this.experiment}:run=${runs.join(',')}:dir=${this.xtcDir}`,
+          npy: o.npy,
+          fileMode: this.config.fileMode,
+          dirMode: this.config.dirMode,
+        })
+      : new Map<string, DarkOutputFiles>();
+    const sources: DarkConstants[] = result.sources.map((s) => ({
+      ...s,
+      files: files.get(s.source) ?? {},
+      pedestals: s.arrays.pedestals,
+      pixelRms: s.arrays.pixel_rms,
+      pixelStatus: s.arrays.pixel_status,
+      badPixels: countNonZero(s.arrays.pixel_status),
+    }));
+    return {
+      experiment: this.experiment,
+      run: runs[0],
+      runs,
+      sources,
+      eventsRead: result.eventsRead,
+      eventsUsed: result.eventsUsed,
+      eventsRejected: result.eventsRejected,
+      elapsedSec: result.elapsedSec,
+      xtcFiles: result.files,
+      get(key: string) {
+        const hit = sources.find((s) => s.source === key) ?? sources.find((s) => s.detector.toLowerCase() === key.toLowerCase());
+        if (!hit) throw new ConfigError('source', `no constants for "${key}"; this job has ${sources.map((s) => s.source).join(', ') || 'none'}`);
+        return hit;
+      },
+    };
+  }
+
+  private async store() {
+    return openCalibStore(this.calibDir, {
+      dirMode: this.config.dirMode,
+      fileMode: this.config.fileMode,
+      group: this.config.group,
+      historyFileName: this.config.historyFileName,
+      experiment: this.experiment,
+    });
+  }
+
+  /**
+   * Compare a job's pedestals (and pixel_status, pixel_rms) with what the calib directory holds for the
+   * run today (per-segment shifts, changed fraction, new bad pixels). Needs the work files (`write: true`).
+   */
+  async checkQuality(job: DarkJob, opts: { threshold?: number; types?: readonly ('pedestals' | 'pixel_rms' | 'pixel_status')[] } = {}): Promise<QualityCheck[]> {
+    const store = await this.store();
+    const types = opts.types ?? ['pedestals', 'pixel_status'];
+    const out: QualityCheck[] = [];
+    for (const s of job.sources) {
+      for (const t of types) {
+        const newFile = s.files[t === 'pedestals' ? 'ave' : t === 'pixel_rms' ? 'rms' : 'sta'];
+        if (!newFile) throw new ConfigError('job', `no work file for ${s.source} ${t}; run the job with write: true`);
+        const d = await store.diff({ source: s.source, type: t, newFile, run: job.run, threshold: opts.threshold, shape: s.shape });
+        out.push({ ...d, source: s.source, calibType: t, newFile });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deploy a job's pedestals, pixel_rms and pixel_status as `<runRange>.data` (default `<run>-end`) with
+   * HISTORY records (comment `calibman-dark`); everything is validated before the first file is written.
+   */
+  async deploy(
+    job: DarkJob,
+    opts: { runRange?: string; types?: readonly ('pedestals' | 'pixel_rms' | 'pixel_status')[]; dryRun?: boolean; comment?: string } = {},
+  ): Promise<StoreOperationResult[]> {
+    const runRange = opts.runRange !== undefined ? checkRunRange(opts.runRange) : `${job.run}-end`;
+    const types = opts.types ?? ['pedestals', 'pixel_rms', 'pixel_status'];
+    const store = await this.store();
+    const reqs = job.sources.flatMap((s) =>
+      types.map((t) => {
+        const srcFile = s.files[t === 'pedestals' ? 'ave' : t === 'pixel_rms' ? 'rms' : 'sta'];
+        if (!srcFile) throw new ConfigError('job', `no work file for ${s.source} ${t}; run the job with write: true`);
+        return { srcFile, source: s.source, type: t, runRange, comment: opts.comment ?? 'calibman-dark', run: job.run, experiment: job.experiment, dryRun: opts.dryRun, expect: { shape: s.shape } };
+      }),
+    );
+    return store.deployAll(reqs);
+  }
+}
+
+function checkDetector(name: string): string {
+  if (name.includes(':')) return name;
+  const m = menuName(name);
+  if (!m) throw new ConfigError('detectors', `"${name}" is not a detector menu name or a source; menu: ${DETECTOR_MENU_NAMES.join(', ')}`);
+  return m;
+}
+
+function countNonZero(a: NdArray): number {
+  const d = toCOrder(a) as ArrayLike<number | bigint>;
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (Number(d[i]) !== 0) n++;
+  return n;
+}

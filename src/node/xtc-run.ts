@@ -1,0 +1,156 @@
+/** Node adapter for LCLS-I runs: find a run's files in an xtc directory, open and read them. */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { RunNotFoundError } from '../errors.js';
+import { TransitionId } from '../xtc/enums.js';
+import type { XtcEvent } from '../xtc/event.js';
+import { experimentMatches, parseXtcFileName } from '../xtc/filenames.js';
+import { groupRunFiles } from '../xtc/run-inputs.js';
+import { XtcRunReader, type XtcRunReaderOptions, type XtcStreamInput } from '../xtc/run.js';
+import type { XtcScan } from '../xtc/scan.js';
+import { fileError } from './files.js';
+import { type LiveOptions, openXtcFile } from './xtc-file-source.js';
+
+/** The files of one run: stream number → chunk paths in order. */
+export interface RunFiles {
+  /** Experiment part of the file names (`e665`, `xcsc00118`). */
+  experiment: string | undefined;
+  run: number;
+  streams: Map<number, string[]>;
+}
+
+/** An open run (see {@link openXtcRun}). */
+export interface XtcRun {
+  readonly files: readonly string[];
+  scan(opts?: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void }): Promise<XtcScan>;
+  /** L1Accept events merged over streams; frames are valid until the next event. */
+  events(opts?: { signal?: AbortSignal }): AsyncIterable<XtcEvent>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openXtcRun}: explicit files, or an xtc directory + experiment + run. */
+export interface OpenXtcRunOptions extends XtcRunReaderOptions {
+  files?: string[];
+  xtcDir?: string;
+  experiment?: string;
+  run?: number;
+  /** Follow `.inprogress` files and wait for further chunks until the run is closed. */
+  live?: LiveOptions;
+}
+
+async function readDir(dir: string): Promise<string[]> {
+  try {
+    return await fsp.readdir(dir);
+  } catch (err) {
+    throw fileError(dir, err, 'list directory');
+  }
+}
+
+/** Run numbers present in an xtc directory (big-data files, closed or in progress), ascending. */
+export async function listRuns(xtcDir: string): Promise<number[]> {
+  const runs = new Set<number>();
+  for (const f of await readDir(xtcDir)) {
+    const p = parseXtcFileName(f);
+    if (p && !p.smd) runs.add(p.run);
+  }
+  return [...runs].sort((a, b) => a - b);
+}
+
+/**
+ * Find the chunk files of each stream of a run. A closed `.xtc` is preferred over a leftover
+ * `.inprogress` of the same chunk. Throws RunNotFoundError listing the runs present.
+ */
+export async function findRunFiles(xtcDir: string, experiment: string | undefined, run: number): Promise<RunFiles> {
+  const names = await readDir(xtcDir);
+  const chosen = new Map<string, { name: string; inProgress: boolean }>();
+  let exp: string | undefined;
+  for (const name of names) {
+    const p = parseXtcFileName(name);
+    if (!p || p.smd || p.run !== run || !experimentMatches(experiment, p.experiment)) continue;
+    exp ??= p.experiment;
+    const key = `${p.stream}/${p.chunk}`;
+    const prev = chosen.get(key);
+    if (!prev || (prev.inProgress && !p.inProgress)) chosen.set(key, { name, inProgress: p.inProgress });
+  }
+  if (!chosen.size) {
+    const runs = await listRuns(xtcDir);
+    throw new RunNotFoundError(
+      `run ${run}${experiment ? ` of experiment ${experiment}` : ''} not found in ${xtcDir}; runs present: ${runs.length ? runs.join(', ') : '(none)'}`,
+      { experiment, run },
+    );
+  }
+  const streams = new Map<number, string[]>();
+  for (const g of groupRunFiles([...chosen.values()].map((c) => c.name), (n) => n)) {
+    streams.set(g.stream, g.chunks.map((c) => path.join(xtcDir, c)));
+  }
+  return { experiment: exp, run, streams };
+}
+
+async function fileSize(p: string): Promise<number> {
+  try {
+    return (await fsp.stat(p)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Look for chunk `chunk` of a stream next to `previous`, waiting in live mode. */
+async function waitForChunk(previous: string, chunk: number, live: LiveOptions): Promise<string | undefined> {
+  const dir = path.dirname(previous);
+  const p = parseXtcFileName(path.basename(previous));
+  if (!p) return undefined;
+  const base = `${p.experiment}-r${String(p.run).padStart(4, '0')}-s${String(p.stream).padStart(2, '0')}-c${String(chunk).padStart(2, '0')}.xtc`;
+  const deadline = Date.now() + live.timeoutMs;
+  for (;;) {
+    for (const name of [base, base + '.inprogress']) {
+      const full = path.join(dir, name);
+      if (await fsp.stat(full).then(() => true, () => false)) return full;
+    }
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, live.pollMs ?? 200));
+  }
+}
+
+function streamInputs(groups: { stream: number; chunks: string[] }[], sizes: Map<string, number>, live: LiveOptions | undefined): XtcStreamInput[] {
+  return groups.map((g) => {
+    const chunks = [...g.chunks];
+    return {
+      stream: g.stream,
+      names: chunks,
+      size: chunks.reduce((s, c) => s + (sizes.get(c) ?? 0), 0),
+      async openChunk(index: number, lastTransition?: number) {
+        if (index < chunks.length) return openXtcFile(chunks[index], { live });
+        if (!live || index === 0) return undefined;
+        if (lastTransition === TransitionId.EndRun || lastTransition === TransitionId.Unconfigure) return undefined;
+        const next = await waitForChunk(chunks[index - 1], index, live);
+        if (!next) return undefined;
+        chunks.push(next);
+        return openXtcFile(next, { live });
+      },
+    };
+  });
+}
+
+/**
+ * Open a run from explicit files (grouped into streams and chunks by name) or from an xtc directory,
+ * experiment and run number.
+ */
+export async function openXtcRun(opts: OpenXtcRunOptions): Promise<XtcRun> {
+  let groups: { stream: number; chunks: string[] }[];
+  if (opts.files && opts.files.length) {
+    groups = groupRunFiles(opts.files, (f) => f);
+  } else if (opts.xtcDir !== undefined && opts.run !== undefined) {
+    const rf = await findRunFiles(opts.xtcDir, opts.experiment, opts.run);
+    groups = [...rf.streams.entries()].sort((a, b) => a[0] - b[0]).map(([stream, chunks]) => ({ stream, chunks }));
+  } else {
+    throw new RunNotFoundError('openXtcRun: give files, or xtcDir and run', { experiment: opts.experiment, run: opts.run });
+  }
+  const sizes = new Map<string, number>();
+  for (const g of groups) for (const c of g.chunks) sizes.set(c, await fileSize(c));
+  for (const g of groups) {
+    for (const c of g.chunks) {
+      if (!(await fsp.stat(c).then(() => true, () => false))) throw new RunNotFoundError(`no such file: ${c}`, { experiment: opts.experiment, run: opts.run });
+    }
+  }
+  return new XtcRunReader(streamInputs(groups, sizes, opts.live), opts);
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { PNG } from 'pngjs';
+import { describe, expect, it, vi } from 'vitest';
+import { dataShapeOf, register } from '../../src/cli/commands/plot.js';
+import { ndarrayOf } from '../../src/io/ndarray.js';
+import { formatNdarrayText } from '../../src/io/ndarray-text.js';
+import { writeNpy } from '../../src/io/npy.js';
+
+const GEO = '/work/shared/fixtures/geometry/geometry-def-cspad.data';
+const dir = mkdtempSync(join(tmpdir(), 'calibman-plot-cli-'));
+
+async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
+  const program = new Command('calibman').exitOverride();
+  register(program);
+  let stderr = '';
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'calibman', ...args]);
+  } catch {
+    process.exitCode ||= 1;
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stderr };
+}
+
+const readPng = (f: string): PNG => PNG.sync.read(readFileSync(f));
+
+describe('calibman plot', () => {
+  const cspad = new Float32Array(32 * 185 * 388);
+  for (let i = 0; i < cspad.length; i++) cspad[i] = Math.floor(i / (185 * 388)); // segment number
+  const text = join(dir, 'peds.txt');
+  writeFileSync(text, formatNdarrayText(ndarrayOf(cspad, [32, 185, 388]), { fmt: '%d' }));
+  const npyFile = join(dir, 'peds.npy');
+  writeFileSync(npyFile, writeNpy(ndarrayOf(cspad, [32, 185, 388])));
+
+  it('assembles a CSPAD .npy file with its geometry into the geometry image size', async () => {
+    const out = join(dir, 'img.png');
+    const r = await run('plot', npyFile, '--geometry', GEO, '--png', out, '--colormap', 'gray', '--range', '0,31');
+    expect(r.code).toBe(0);
+    const p = readPng(out);
+    expect([p.height, p.width]).toEqual([1942, 1940]);
+    // image bins no pixel reaches (gaps, holes of the tilted layout) are drawn in the NaN colour
+    let nanPixels = 0;
+    for (let k = 0; k < p.width * p.height; k++) if (p.data[4 * k] === 255 && p.data[4 * k + 1] === 200) nanPixels++;
+    expect(nanPixels).toBeGreaterThan(1942 * 1940 - 32 * 185 * 388);
+  });
+
+  it('tiles the segments without geometry; a 2-D .npy is drawn as is, half size', async () => {
+    const out = join(dir, 'tiles.png');
+    expect((await run('plot', text, '--png', out, '--range', '0,31', '--colormap', 'gray')).code).toBe(0);
+    const p = readPng(out);
+    expect([p.height, p.width]).toEqual([8 * 185 + 7 * 4, 4 * 388 + 3 * 4]);
+    // tile of segment 5 (row 1, column 1) is gray level round(255·5/31)
+    const o = ((185 + 4 + 10) * p.width + (388 + 4 + 10)) * 4;
+    expect(p.data[o]).toBe(Math.round((255 * 5) / 31));
+
+    const npy = join(dir, 'frame.npy');
+    writeFileSync(npy, writeNpy(ndarrayOf(Uint16Array.from({ length: 40 * 30 }, (_, i) => i), [40, 30])));
+    const out2 = join(dir, 'frame.png');
+    expect((await run('plot', npy, '--png', out2, '--scale', '0.5')).code).toBe(0);
+    expect([readPng(out2).height, readPng(out2).width]).toEqual([20, 15]);
+  });
+
+  it('draws a histogram with --hist', async () => {
+    const out = join(dir, 'hist.png');
+    expect((await run('plot', text, '--png', out, '--hist', '--bins', '32')).code).toBe(0);
+    expect(readPng(out).width).toBe(640);
+  });
+
+  it('refuses a geometry of another size, bad options and missing files with a message', async () => {
+    const small = join(dir, 'small.npy');
+    writeFileSync(small, writeNpy(ndarrayOf(new Float32Array(12), [3, 4])));
+    const r = await run('plot', small, '--geometry', GEO, '--png', join(dir, 'x.png'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/2296960 pixels/);
+    expect((await run('plot', small, '--png', join(dir, 'x.png'), '--colormap', 'rainbow')).code).not.toBe(0);
+    const missing = await run('plot', join(dir, 'nope.npy'), '--png', join(dir, 'x.png'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no such file/);
+  });
+
+  it('data shape of geometry arrays follows psana Detector', () => {
+    expect(dataShapeOf([1, 1, 4, 8, 185, 388])).toEqual([32, 185, 388]);
+    expect(dataShapeOf([1, 185, 388, 2])).toEqual([185, 388, 2]);
+    expect(dataShapeOf([1, 2, 2, 512, 512])).toEqual([4, 512, 512]);
+    expect(dataShapeOf([1, 704, 768])).toEqual([704, 768]);
+  });
+});
