@@ -66,6 +66,64 @@ export { writeSyntheticRun, type WriteSyntheticRunOptions, type WrittenSynthetic
 export * from './detectors/index.js';
 
 // ---- dark ---------------------------------------------------------------------------------------
+export {
+  CALIBRUN_DARK_DEFAULTS,
+  NDARRAVERAGE_DEFAULTS,
+  resolveDarkParams,
+  resolveNdArrAverageParams,
+  dataBitMask,
+  computeDarkGates,
+  sameGates,
+  createDarkAccumulator,
+  accumulateDarkPiece,
+  mergeDarkStates,
+  summariseDark,
+  DARK_STATUS_BITS,
+  evaluateLimits,
+  createNdArrAverageAccumulator,
+  mergeNdArrAverageStates,
+  summariseNdArrAverage,
+  evaluateRmsThreshold,
+  NDARRAVERAGE_STATUS_BITS,
+  encodeDarkState,
+  decodeDarkState,
+  createDarkEventSelector,
+  parseEventCodes,
+  eventCodesMatch,
+  darkWorkPrefix,
+  darkResultFileName,
+  darkGeometryFileName,
+  darkOutputTemplate,
+  expandDarkTemplate,
+  insertSourceBeforeExtension,
+  runString,
+  DARK_OUTPUT_KINDS,
+  formatDarkOutputs,
+} from './dark/index.js';
+export type {
+  DarkParams,
+  NdArrAverageParams,
+  FrameInput,
+  DarkGates,
+  DarkAccumulator,
+  DarkAccumulatorOptions,
+  DarkState,
+  DarkSums,
+  DarkResult,
+  DarkArrayName,
+  Limits,
+  NdArrAverageAccumulator,
+  NdArrAverageState,
+  AnyDarkState,
+  DarkEventSelection,
+  DarkEventDecision,
+  DarkEventInfo,
+  DarkFileKind,
+  DarkNameParts,
+  DarkTemplateValues,
+  DarkOutputKind,
+  DarkOutputHeader,
+} from './dark/index.js';
 
 // ---- deploy (calib store) -----------------------------------------------------------------------
 export {
@@ -107,6 +165,7 @@ export type {
   DetInfoSource,
   RunRange,
   FindResult,
+  FindOptions,
   FinderCandidate,
   CandidateVerdict,
   FileCoverage,
@@ -149,8 +208,82 @@ export { geometryToCrystfel } from './geometry/crystfel-export.js';
 export { getDefaultGeometryText, getDefaultGeometry, defaultGeometryTypes, frameGeometry, frameGeometryText } from './geometry/defaults.js';
 
 // ---- mask ---------------------------------------------------------------------------------------
+export type {
+  RoiMode,
+  RoiForm,
+  RectangleForm,
+  CircleForm,
+  RingForm,
+  WedgeForm,
+  PolygonForm,
+  LineForm,
+  RoiFormsFile,
+  ImageShape,
+  PixelIndexMaps,
+  RoiMaskOptions,
+} from './mask/index.js';
+export {
+  roiFormSchema,
+  roiFormsFileSchema,
+  validateRoiForms,
+  parseRoiForms,
+  formatRoiForms,
+  parseMedForms,
+  forEachPixelInForm,
+  rasterizeForm,
+  rasterizeForms,
+  STATUS_BITS,
+  ALL_STATUS_BITS,
+  maskFromStatus,
+  andMasks,
+  orMasks,
+  invertMask,
+  maskImageToNdarray,
+  roiMaskNdarray,
+  checkFormsImageShape,
+  maskFileKind,
+  formatMaskText,
+  formatMaskNpy,
+  encodeMaskFile,
+} from './mask/index.js';
 
 // ---- plot ---------------------------------------------------------------------------------------
+export type {
+  ColormapName,
+  RgbaImage,
+  ImageRenderOptions,
+  Rgb,
+  AxesSpec,
+  Axes,
+  Histogram,
+  HistogramOptions,
+  HistogramPlotOptions,
+  XYSeries,
+  XYPlotOptions,
+  DisplayImage,
+} from './plot/index.js';
+export {
+  COLORMAPS,
+  colormapLut,
+  autoRange,
+  imageToRgba,
+  RgbaCanvas,
+  niceTicks,
+  formatTick,
+  drawAxes,
+  histogram,
+  drawHistogram,
+  drawXYPlot,
+  toFloat32,
+  assembleImage,
+  tileSegments,
+  displayImage,
+  encodePng,
+  renderImagePng,
+  renderNdarrayPng,
+  renderHistogramPng,
+  renderXYPlotPng,
+} from './plot/index.js';
 
 // ---- metrology ----------------------------------------------------------------------------------
 export type {
@@ -215,6 +348,7 @@ export type {
   CliCommandOptions,
   WorkerPoolOptions,
   TransferResult,
+  IndexRange,
 } from './jobs/index.js';
 export {
   submitPieces,
@@ -234,6 +368,44 @@ export {
   parseSqueue,
   parseSacct,
   parseScontrolShowJob,
+  splitRange,
 } from './jobs/index.js';
 
 // ---- facade -------------------------------------------------------------------------------------
+export { CalibManager, DarkProgressEvent, CalibManagerConfigSchema, DarkJobOptionsSchema } from './facade/calib-manager.js';
+export type {
+  CalibManagerConfig,
+  CalibManagerConfigInput,
+  DarkJobOptionsInput,
+  DarkJob,
+  DarkConstants,
+  QualityCheck,
+} from './facade/calib-manager.js';
+export { runCalibrun } from './calibrun/app.js';
+export type { CalibrunContext, CalibrunOutcome } from './calibrun/app.js';
+export { resolveCalibrunConfig, configToConfpars, MISSING_MESSAGES } from './calibrun/config.js';
+export type { CalibrunConfig, DarkThresholds } from './calibrun/config.js';
+export { CalibrunOptionsSchema, parseCalibrunOptions, CALIBRUN_DEFAULTS } from './calibrun/options.js';
+export type { CalibrunOptionsInput, CalibrunOptions } from './calibrun/options.js';
+export { Confpars, parseConfpars, formatConfpars, CONFPARS_FILE_NAME } from './calibrun/confpars.js';
+export type { ConfparValue, ConfparType } from './calibrun/confpars.js';
+export {
+  dataRoot,
+  instrumentOf,
+  defaultXtcDir,
+  defaultCalibDir,
+  DATA_ROOT_REG,
+  DATA_ROOT_SDF,
+  DATA_ROOT_ENV,
+} from './calibrun/dirs.js';
+export { resolveDataset, parseDatasetString, parseRunList } from './calibrun/dataset.js';
+export type { DatasetSpec } from './calibrun/dataset.js';
+export { DETECTOR_MENU, DETECTOR_MENU_NAMES } from './calibrun/detector-menu.js';
+export { runDarkPass, makeEventCodeSelector } from './calibrun/dark-run.js';
+export type { DarkRunRequest, DarkRunResult, DarkSourceResult } from './calibrun/dark-run.js';
+export { writeDarkOutputs, darkWorkFile } from './calibrun/dark-outputs.js';
+export { defaultEngines } from './calibrun/engines.js';
+export type { DarkEngines, RunEvent, RunReader, DarkArrays } from './calibrun/ports.js';
+export { SessionLog, sessionLogPath } from './calibrun/session-log.js';
+export { createProgressRenderer, formatProgressLine } from './calibrun/progress.js';
+export type { DarkProgress, ProgressRenderer } from './calibrun/progress.js';

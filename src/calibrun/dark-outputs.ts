@@ -5,29 +5,24 @@ import { ndarrayOf, type NdArray } from '../io/ndarray.js';
 import { writeNpy } from '../io/npy.js';
 import { writeFileAtomic } from '../node/files.js';
 import { CalibStoreError } from '../errors.js';
+import { DARK_OUTPUT_KINDS } from '../dark/outputs.js';
+import { insertSourceBeforeExtension, runString } from '../dark/file-names.js';
 import type { DarkSourceResult } from './dark-run.js';
 
-/** Kinds of per-source work files, in the order psana's `savebw` bits list them, with their text format. */
-export const DARK_FILE_KINDS = [
-  { kind: 'ave', array: 'pedestals', fmt: '%8.2f', arrType: 'average' },
-  { kind: 'rms', array: 'pixel_rms', fmt: '%8.2f', arrType: 'RMS' },
-  { kind: 'sta', array: 'pixel_status', fmt: '%d', arrType: 'status' },
-  { kind: 'msk', array: 'mask', fmt: '%1d', arrType: 'mask' },
-  { kind: 'max', array: 'max', fmt: '%d', arrType: 'max' },
-  { kind: 'min', array: 'min', fmt: '%d', arrType: 'min' },
-] as const;
+/** Kinds of per-source work files in psana's `savebw` order, with their text formats (src/dark). */
+export const DARK_FILE_KINDS = DARK_OUTPUT_KINDS;
 
 /** A work-file kind: `ave`, `rms`, `sta`, `msk`, `max`, `min`, or `zero` (Rayonix zero pedestals). */
-export type DarkFileKind = (typeof DARK_FILE_KINDS)[number]['kind'] | 'zero';
+export type DarkFileKind = 'ave' | 'rms' | 'sta' | 'msk' | 'max' | 'min' | 'zero';
 
 /** `<resultsDir>/<prefix><exp>-r<run4>-` (calibman's dark prefix). */
 export function darkPrefix(resultsDir: string, prefix: string, experiment: string, run: number): string {
-  return path.join(resultsDir, `${prefix}${experiment}-r${String(run).padStart(4, '0')}-`);
+  return path.join(resultsDir, `${prefix}${experiment}-${runString(run)}-`);
 }
 
 /** `<dark prefix>peds-<kind>-<src>.txt`, e.g. `work/results/clb-xppn4116-r0137-peds-ave-XppGon.0:Epix100a.1.txt`. */
 export function darkWorkFile(resultsDir: string, prefix: string, experiment: string, run: number, kind: DarkFileKind, source: string): string {
-  return `${darkPrefix(resultsDir, prefix, experiment, run)}peds-${kind}-${source}.txt`;
+  return insertSourceBeforeExtension(`${darkPrefix(resultsDir, prefix, experiment, run)}peds-${kind}.txt`, source);
 }
 
 /** Where to write and what to put in the headers. */
@@ -65,12 +60,13 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
     const files: DarkOutputFiles = {};
     const comments = (arrType: string) => [`DATASET  ${o.dataset}`, `STATISTICS  ${r.arrays.statistics}`, `ARR_TYPE  ${arrType}`, `SOURCE  ${r.source}`];
     for (const k of DARK_FILE_KINDS) {
+      if (k.array === 'counts') continue;
       const arr = r.arrays[k.array];
       if (!arr) continue;
-      const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind, r.source);
+      const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind as DarkFileKind, r.source);
       const info = { WORK_DIR: o.resultsDir, FILE_NAME: file };
       planned.push({ file, text: formatNdarrayText(arr, { comments: comments(k.arrType), fmt: k.fmt, info, dtype: r.arrays.dtypes?.[k.array] }), npy: arr });
-      files[k.kind] = file;
+      files[k.kind as DarkFileKind] = file;
     }
     if (o.zeroPedsSources?.includes(r.source)) {
       const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, 'zero', r.source);

@@ -1,4 +1,5 @@
 import { CalibmanError, DetectorNotFoundError, InsufficientDataError } from '../errors.js';
+import { eventCodesMatch } from '../dark/selection.js';
 import type { DarkThresholds } from './config.js';
 import { sourceMatchesMenuName } from './detector-menu.js';
 import type { DarkProgress } from './progress.js';
@@ -60,13 +61,8 @@ export interface DarkRunResult {
  */
 export function makeEventCodeSelector(codes: readonly number[] | undefined): (eventCodes: readonly number[]) => boolean {
   if (!codes || codes.length === 0) return () => true;
-  const invert = codes.some((c) => c < 0);
-  const set = new Set(codes.map(Math.abs));
-  return (ev) => {
-    if (ev.length === 0) return false;
-    const hit = ev.some((c) => set.has(c));
-    return invert ? !hit : hit;
-  };
+  // the reader gives [] for an event without EVR data, which psana never selects
+  return (ev) => eventCodesMatch(codes, ev.length ? ev : undefined);
 }
 
 /** Error thrown when a pass is aborted through its AbortSignal. */

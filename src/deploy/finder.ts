@@ -80,6 +80,17 @@ function covers(r: RunRange, run: number): boolean {
   return r.begin <= run && run <= rangeEnd(r);
 }
 
+/** Options of {@link findCalibFile}. */
+export interface FindOptions {
+  /**
+   * `psana` (default): the C++ finder psana uses (`end` = UINT_MAX). `pscalib-py`: PSCalib's Python finder,
+   * where `end` means 9999, names with numbers above 9999 are invalid and larger runs are clipped to 9999.
+   */
+  readonly rules?: 'psana' | 'pscalib-py';
+}
+
+const PY_MAX = 9999;
+
 /**
  * Choose the calibration file for `run` among the names of one type directory, with psana's rules
  * (C++ `PSCalib::CalibFileFinder`): only `<begin>-<end>.data` names count; sort by begin ascending and
@@ -88,8 +99,9 @@ function covers(r: RunRange, run: number): boolean {
  * @param names directory entries (file names only)
  * @throws CalibStoreError when `run` is not a non-negative integer
  */
-export function findCalibFile(names: Iterable<string>, run: number): FindResult {
+export function findCalibFile(names: Iterable<string>, run: number, options: FindOptions = {}): FindResult {
   checkRun(run);
+  if (options.rules === 'pscalib-py') return findPython(names, run);
   const { files, skipped } = parseListing(names);
   let chosen: CalibFileName | undefined;
   for (let i = files.length - 1; i >= 0; i--) {
@@ -101,6 +113,26 @@ export function findCalibFile(names: Iterable<string>, run: number): FindResult 
   const candidates: FinderCandidate[] = files.map((f) => judge(f, run, chosen));
   for (const s of skipped) candidates.push({ name: s.name, verdict: 'skipped', reason: SKIP_TEXT[s.reason] });
   return { run, file: chosen?.name, range: chosen?.range, candidates };
+}
+
+/** PSCalib Python finder: `end` → 9999, numbers > 9999 invalid, runs clipped to 9999; equal ranges keep listing order. */
+function findPython(names: Iterable<string>, run: number): FindResult {
+  const files: CalibFileName[] = [];
+  const rest: FinderCandidate[] = [];
+  for (const name of names) {
+    const p = parseCalibFileName(name);
+    if (typeof p === 'string') rest.push({ name, verdict: 'skipped', reason: SKIP_TEXT[p] });
+    else if (p.range.begin > PY_MAX || (p.range.end !== OPEN_END && p.range.end > PY_MAX)) {
+      rest.push({ name, verdict: 'skipped', reason: 'run number above 9999: invalid for the Python finder' });
+    } else files.push({ name, range: { begin: p.range.begin, end: p.range.end === OPEN_END ? PY_MAX : p.range.end } });
+  }
+  files.sort((a, b) => a.range.begin - b.range.begin || rangeEnd(b.range) - rangeEnd(a.range));
+  const r = Math.min(run, PY_MAX);
+  let chosen: CalibFileName | undefined;
+  for (let i = files.length - 1; i >= 0 && !chosen; i--) if (covers(files[i].range, r)) chosen = files[i];
+  const original = (f: CalibFileName): RunRange => (parseCalibFileName(f.name) as CalibFileName).range;
+  const candidates = files.map((f) => ({ ...judge(f, r, chosen), range: original(f) }));
+  return { run, file: chosen?.name, range: chosen ? original(chosen) : undefined, candidates: [...candidates, ...rest] };
 }
 
 function judge(f: CalibFileName, run: number, chosen: CalibFileName | undefined): FinderCandidate {

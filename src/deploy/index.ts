@@ -7,7 +7,7 @@ export { DEVICE_CALIB_GROUPS, DETECTOR_MENU_GROUPS, detectorTypeFromSource, cali
 export { OPEN_END, MAX_RUN, UINT_MAX, rangeEnd, formatRunRange, parseRunRange, parseCalibFileName, calibFileName } from './run-range.js';
 export type { RunRange, CalibFileName, SkipReason } from './run-range.js';
 export { findCalibFile, formatFindExplanation, calibFileCoverage, parseListing } from './finder.js';
-export type { FindResult, FinderCandidate, CandidateVerdict, FileCoverage, RunInterval } from './finder.js';
+export type { FindResult, FindOptions, FinderCandidate, CandidateVerdict, FileCoverage, RunInterval } from './finder.js';
 export {
   formatDeployRecord,
   formatDeleteRecord,

@@ -131,9 +131,10 @@ export function ndarrayFromImage<T extends Float64Array | Float32Array | Uint8Ar
 }
 
 /**
- * A precomputed image assembler for one index map: keeps only the pixel that wins each bin, so assembling
- * a frame is one gather-scatter pass. Bins no pixel reaches are left untouched in a reused buffer
- * (0 in a fresh one), which is the same as psana's result for a zero-initialised image.
+ * A precomputed image assembler for one index map: keeps only the pixel that wins each bin and groups the
+ * winners into runs (consecutive pixels landing on bins a constant stride apart, e.g. along a sensor row),
+ * so assembling a frame is a few tight copy loops. Bins no pixel reaches are left untouched in a reused
+ * buffer (0 in a fresh one), which is the same as psana's result for a zero-initialised image.
  */
 export class ImageAssembler {
   /** Flat pixel index of each winning pixel, ascending. */
@@ -142,6 +143,8 @@ export class ImageAssembler {
   readonly bins: Uint32Array;
   readonly imageShape: [number, number];
   readonly size: number;
+  /** Runs: first pixel, first bin, bin stride, length (4 values per run). */
+  private readonly runs: Int32Array;
   constructor(rows: Uint32Array, cols: Uint32Array, imageShape: [number, number]) {
     checkSizes(rows, cols, rows);
     const [h, w] = imageShape;
@@ -158,6 +161,18 @@ export class ImageAssembler {
         this.bins[k++] = rows[i] * w + cols[i];
       }
     }
+    const runs: number[] = [];
+    for (let k = 0; k < n; ) {
+      const p0 = this.pixels[k], b0 = this.bins[k];
+      let len = 1;
+      const stride = k + 1 < n && this.pixels[k + 1] === p0 + 1 ? this.bins[k + 1] - b0 : 0;
+      if (stride !== 0) {
+        while (k + len < n && this.pixels[k + len] === p0 + len && this.bins[k + len] === b0 + len * stride) len++;
+      }
+      runs.push(p0, b0, stride, len);
+      k += len;
+    }
+    this.runs = Int32Array.from(runs);
     this.imageShape = [h, w];
     this.size = rows.length;
   }
@@ -167,8 +182,15 @@ export class ImageAssembler {
     const [h, w] = this.imageShape;
     const img = (out ?? new Float32Array(h * w)) as T;
     if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
-    const { pixels, bins } = this;
-    for (let k = 0; k < pixels.length; k++) img[bins[k]] = values[pixels[k]];
+    const runs = this.runs;
+    for (let r = 0; r < runs.length; r += 4) {
+      const p = runs[r], b = runs[r + 1], s = runs[r + 2], len = runs[r + 3];
+      if (s === 1) {
+        for (let j = 0; j < len; j++) img[b + j] = values[p + j];
+      } else {
+        for (let j = 0, bb = b; j < len; j++, bb += s) img[bb] = values[p + j];
+      }
+    }
     return img;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { GeometryFileError } from '../errors.js';
 import type { GeometryRecord } from './file-format.js';
-import { segmentPixelCoords } from './segments.js';
+import { segmentPixelCoords, type SegmentGeometry } from './segments.js';
 import type { GeoNode, GeoTree } from './tree.js';
 
 /** Pixel coordinates (um) in C order with psana's nested shape. */
@@ -39,6 +39,17 @@ export function transformInPlace(r: GeometryRecord, doTilt: boolean, x: Float64A
     y[i] = y3 + y0;
     z[i] = z3 + z0;
   }
+}
+
+const localCache = new WeakMap<SegmentGeometry, Map<boolean, { x: Float64Array; y: Float64Array; z: Float64Array }>>();
+
+/** Segment-local coordinates, computed once per sensor type (read-only). */
+function localCoords(seg: SegmentGeometry, wpc: boolean): { x: Float64Array; y: Float64Array; z: Float64Array } {
+  let m = localCache.get(seg);
+  if (!m) localCache.set(seg, (m = new Map()));
+  let c = m.get(wpc);
+  if (!c) m.set(wpc, (c = segmentPixelCoords(seg, wpc)));
+  return c;
 }
 
 /** Number of pixels under a node. */
@@ -85,21 +96,54 @@ export function interleaveTwo2x1<T extends Float64Array | Uint8Array>(a: T, star
   }
 }
 
-/** Fill `out` at [start, …) with a node's pixel coordinates in its parent's frame. Returns the end offset. */
-function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number): number {
-  const nd = tree.nodes[id];
-  let end = start;
-  if (nd.segment) {
-    const loc = segmentPixelCoords(nd.segment, wpc);
-    x.set(loc.x, start);
-    y.set(loc.y, start);
-    z.set(loc.z, start);
-    end = start + loc.x.length;
-  } else {
-    for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, x, y, z, end);
+/** Rotation/shift coefficients of one object: cz, sz, cy, sy, cx, sx, x0, y0, z0. */
+function coefficients(r: GeometryRecord, doTilt: boolean): number[] {
+  const az = (doTilt ? r.rotZ + r.tiltZ : r.rotZ) * DEG;
+  const ay = (doTilt ? r.rotY + r.tiltY : r.rotY) * DEG;
+  const ax = (doTilt ? r.rotX + r.tiltX : r.rotX) * DEG;
+  return [Math.cos(az), Math.sin(az), Math.cos(ay), Math.sin(ay), Math.cos(ax), Math.sin(ax), r.x0, r.y0, r.z0];
+}
+
+/**
+ * Place one segment's local pixels at [start, …) and carry them through the whole chain of placements up
+ * to the requested object in one pass (every pixel sees exactly psana's per-level operations, in order).
+ */
+function placeSegment(local: { x: Float64Array; y: Float64Array; z: Float64Array }, chain: Float64Array, x: Float64Array, y: Float64Array, z: Float64Array, start: number): void {
+  const n = local.x.length;
+  const levels = chain.length / 9;
+  const lx = local.x, ly = local.y, lz = local.z;
+  for (let i = 0; i < n; i++) {
+    let X = lx[i], Y = ly[i], Z = lz[i];
+    for (let k = 0, o = 0; k < levels; k++, o += 9) {
+      const cz = chain[o], sz = chain[o + 1], cy = chain[o + 2], sy = chain[o + 3], cx = chain[o + 4], sx = chain[o + 5];
+      const x1 = X * cz - Y * sz;
+      const y1 = Y * cz + X * sz;
+      const z2 = Z * cy - x1 * sy;
+      const x2 = x1 * cy + Z * sy;
+      const y3 = y1 * cx - z2 * sx;
+      const z3 = z2 * cx + y1 * sx;
+      X = x2 + chain[o + 6];
+      Y = y3 + chain[o + 7];
+      Z = z3 + chain[o + 8];
+    }
+    x[start + i] = X;
+    y[start + i] = Y;
+    z[start + i] = Z;
   }
-  transformInPlace(nd.record, doTilt, x, y, z, start, end);
-  if (!nd.segment && nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) {
+}
+
+/** Fill [start, …) with a node's pixels; `chain` holds the coefficients of the node's ancestors up to the requested object. */
+function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number, above: number[]): number {
+  const nd = tree.nodes[id];
+  const chainHere = [...coefficients(nd.record, doTilt), ...above];
+  if (nd.segment) {
+    const loc = localCoords(nd.segment, wpc);
+    placeSegment(loc, Float64Array.from(chainHere), x, y, z, start);
+    return start + loc.x.length;
+  }
+  let end = start;
+  for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, x, y, z, end, chainHere);
+  if (nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) {
     interleaveTwo2x1(x, start);
     interleaveTwo2x1(y, start);
     interleaveTwo2x1(z, start);
@@ -114,7 +158,7 @@ export function nodeCoords(tree: GeoTree, id: number, doTilt = true, useWidePixC
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const z = new Float64Array(n);
-  fillCoords(tree, id, doTilt, useWidePixCenter, x, y, z, 0);
+  fillCoords(tree, id, doTilt, useWidePixCenter, x, y, z, 0, []);
   return { x, y, z, shape };
 }
 

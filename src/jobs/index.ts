@@ -56,3 +56,5 @@ export { resolveCliCommand, findPackageRoot } from './cli-entry.js';
 export type { CliCommandOptions } from './cli-entry.js';
 export { runInWorkers, serveWorkerTasks, withTransfer } from './worker-pool.js';
 export type { WorkerPoolOptions, TransferResult } from './worker-pool.js';
+export { splitRange } from './split.js';
+export type { IndexRange } from './split.js';

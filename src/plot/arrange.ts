@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { TypedArray } from '../io/dtype.js';
-import type { PixelIndexMaps } from '../mask/pixel-mask.js';
+import type { PixelIndexMaps } from '../mask/index.js';
 
 /** A 2-D picture ready for a colour map: values in C order and `[rows, cols]`. */
 export interface DisplayImage {

@@ -102,6 +102,12 @@ export function drawHistogram(h: Histogram, opts: HistogramPlotOptions = {}): Rg
     const yt = Math.max(axes.top, Math.round(py(Math.max(c, yRange[0]))));
     canvas.fillRect(Math.max(axes.left + 1, xa), yt, Math.min(axes.right - 1, xb), yBase - 1, color);
   }
+  const outside = [
+    h.underflow ? `${h.underflow} below` : '',
+    h.overflow ? `${h.overflow} above` : '',
+    h.nan ? `${h.nan} NaN` : '',
+  ].filter(Boolean);
+  if (outside.length) canvas.text(axes.right - 4, axes.top + 4, outside.join(', '), [90, 90, 90], { align: 'right' });
   for (const m of opts.markers ?? []) {
     const x = px(m.x);
     if (x >= axes.left && x <= axes.right) canvas.line(x, axes.top + 1, x, axes.bottom - 1, m.color ?? [214, 39, 40]);

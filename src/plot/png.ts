@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import type { TypedArray } from '../io/dtype.js';
-import type { PixelIndexMaps } from '../mask/pixel-mask.js';
+import type { PixelIndexMaps } from '../mask/index.js';
 import { displayImage } from './arrange.js';
 import { type Histogram, type HistogramOptions, type HistogramPlotOptions, drawHistogram, histogram } from './histogram.js';
 import { type ImageRenderOptions, type RgbaImage, imageToRgba } from './raster.js';

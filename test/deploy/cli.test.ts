@@ -123,6 +123,8 @@ describe('calibman calib CLI', () => {
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain(`current: ${path.join(typeDir, '50-60.data')}`);
     expect(diff.stdout).toMatch(/new bad/);
+    const hist = await calibman('history', '--calib-dir', calib, '--source', SRC, '--type', 'pixel_status', '--json');
+    expect(JSON.parse(hist.stdout).map((r: { file: string }) => r.file)).toEqual(['0-end.data', '50-60.data']);
     const del = await calibman('delete', path.join(typeDir, '50-60.data'), '--no-backup');
     expect(del.code).toBe(0);
     expect(existsSync(path.join(typeDir, '50-60.data'))).toBe(false);

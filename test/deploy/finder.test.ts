@@ -111,3 +111,18 @@ describe('calibFileCoverage', () => {
     }
   });
 });
+
+describe('findCalibFile with the PSCalib Python rules', () => {
+  const py = { rules: 'pscalib-py' } as const;
+  it('maps end to 9999, clips runs and skips numbers above 9999', () => {
+    expect(findCalibFile(d('0-end'), 123456, py).file).toBe('0-end.data');
+    expect(findCalibFile(d('0-end', '10000-end'), 20000, py).file).toBe('0-end.data');
+    expect(findCalibFile(d('0-end', '10000-end'), 20000).file).toBe('10000-end.data');
+    expect(findCalibFile(d('0-end', '10000-end'), 20000, py).candidates.find((c) => c.name === '10000-end.data')!.verdict).toBe('skipped');
+    // 0-end and 0-9999 are the same range for Python: listing order decides (the later one)
+    expect(findCalibFile(d('0-9999', '0-end'), 5, py).file).toBe('0-end.data');
+    expect(findCalibFile(d('0-end', '0-9999'), 5, py).file).toBe('0-9999.data');
+    expect(findCalibFile(d('0-9999', '0-end'), 5).file).toBe('0-9999.data');
+    expect(findCalibFile(d('0-end', '5-10'), 7, py).range).toEqual({ begin: 5, end: 10 });
+  });
+});

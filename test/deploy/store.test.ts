@@ -103,6 +103,24 @@ describe('CalibStore (Node)', () => {
     await expect(openCalibStore(dir, { group: 'no-such-group-xyz' })).rejects.toThrow(ConfigError);
   });
 
+  it('applies the group option to created directories, files and HISTORY', async () => {
+    const groups = readFileSync('/etc/group', 'utf8').split('\n').map((l) => l.split(':')).filter((f) => f.length >= 3 && /^\d+$/.test(f[2]));
+    const other = groups.find((f) => Number(f[2]) !== process.getgid!());
+    if (!other) return;
+    const dir = tmpCalib();
+    const store = await openCalibStore(dir, { group: other[0] });
+    const r = await store.deploy({ bytes: pedsText(7), source: SRC, type: 'pedestals', runRange: '0-end' });
+    const gid = Number(other[2]);
+    if (process.getuid!() === 0) {
+      expect(r.warnings).toEqual([]);
+      for (const p of [dir, path.dirname(r.target), r.target, path.join(path.dirname(r.target), 'HISTORY')]) expect(statSync(p).gid, p).toBe(gid);
+    } else {
+      // an unprivileged user may not be in that group: calibrun goes on with a warning, so do we
+      expect(r.warnings.every((w) => w.startsWith('chgrp'))).toBe(true);
+    }
+    expect(r.operations[0]).toMatchObject({ op: 'mkdir', mode: 0o2775, group: other[0] });
+  });
+
   it('reports an unwritable calib directory as CalibStoreError', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'calibman-store-'));
     writeFileSync(path.join(root, 'exp'), 'a file where a directory should be');

@@ -48,6 +48,13 @@ describe('runInWorkers', () => {
     await expect(runInWorkers(worker, tasks, { signal: AbortSignal.abort() })).rejects.toThrow();
   });
 
+  it('runs a plain JavaScript worker (no tsx) that speaks the message protocol', async () => {
+    const plain = new URL('./fixtures/sum-worker-plain.mjs', import.meta.url);
+    const tasks = [{ from: 0, to: 500 }, { from: 500, to: 1234 }];
+    const parts = await runInWorkers<{ from: number; to: number }, number>(plain, tasks, { concurrency: 2 });
+    expect(parts[0] + parts[1]).toBe(sumSquares(0, 1234));
+  });
+
   it('returns an empty list for no tasks', async () => {
     expect(await runInWorkers(worker, [])).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { readFileBytes, readTextFile, writeFileAtomic } from '../../node/files.j
 import { COLORMAPS, type ColormapName } from '../../plot/colormap.js';
 import { toFloat32 } from '../../plot/arrange.js';
 import { renderHistogramPng, renderNdarrayPng } from '../../plot/png.js';
+import { autoRange } from '../../plot/raster.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
 
 /** An ndarray read from a `.npy` or psana ndarray text file, flat C order. */
@@ -100,7 +101,7 @@ export function register(program: Command): void {
     .option('-g, --geometry <geo>', 'psana geometry file used to assemble the detector image')
     .requiredOption('--png <out>', 'PNG file to write')
     .option('--colormap <name>', `colour map: ${COLORMAPS.join(', ')}`, parseColormap, 'viridis' as ColormapName)
-    .option('--range <lo,hi>', 'value range of the colour map (or histogram), or "auto" (1st-99th percentile)', parseRange, 'auto' as const)
+    .option('--range <lo,hi>', 'value range of the colour map (or histogram), or "auto": 1st-99th percentile (histogram: 0.1-99.9th)', parseRange, 'auto' as const)
     .option('--scale <factor>', 'picture size factor, e.g. 0.5 for half size', parseNumberOption('--scale'), 1)
     .option('--hist', 'draw a histogram of the values (e.g. the pixel_rms spectrum) instead of the image')
     .option('--bins <n>', 'histogram bins', parseIntOption('--bins'), 100)
@@ -114,7 +115,7 @@ export function register(program: Command): void {
           const values = toFloat32(arr.data);
           png = renderHistogramPng(values, {
             bins: o.bins,
-            range: o.range === 'auto' ? undefined : o.range,
+            range: o.range === 'auto' ? autoRange(values, [0.1, 99.9]) : o.range,
             logY: o.logy === true,
             title: o.title ?? file.split('/').pop(),
             xLabel: 'value',

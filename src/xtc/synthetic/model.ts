@@ -5,7 +5,7 @@
 import { getDetectorType } from '../../detectors/registry.js';
 import { ConfigError } from '../../errors.js';
 import type { DType } from '../../io/dtype.js';
-import { GAUSS_TABLE_SIZE, gaussian, gaussianTable, mixSeed, mulberry32 } from './prng.js';
+import { GAUSS_TABLE_SIZE, gaussianTable, mixSeed } from './prng.js';
 
 /** Pixel status codes of a synthetic model. */
 export const PixelKind = { Good: 0, Hot: 1, Dead: 2, Saturated: 3, Absent: 4 } as const;
@@ -104,7 +104,15 @@ export function buildPixelModel(spec: SyntheticDetectorSpec, seed: number): Pixe
         : { ped: { mean: 1200, spread: 150 }, noise: { mean: 5, spread: 1 }, adu: 35 };
   const ped = spec.pedestal ?? defaults.ped;
   const noi = spec.noise ?? defaults.noise;
-  const rand = mulberry32(mixSeed(seed, 0x9e3779b9));
+  const table = gaussianTable(mixSeed(seed, 0x9e3779b9));
+  const mask = GAUSS_TABLE_SIZE - 1;
+  let r = mixSeed(seed, 0x7f4a7c15) | 1;
+  const next = (): number => {
+    r ^= r << 13;
+    r ^= r >>> 17;
+    r ^= r << 5;
+    return r >>> 0;
+  };
   const pedestals = new Float32Array(n);
   const noise = new Float32Array(n);
   const kind = new Uint8Array(n);
@@ -113,9 +121,10 @@ export function buildPixelModel(spec: SyntheticDetectorSpec, seed: number): Pixe
   const dead = spec.deadFraction ?? 0;
   const sat = spec.saturatedFraction ?? 0;
   for (let i = 0; i < n; i++) {
-    pedestals[i] = Math.min(maxValue - 1, Math.max(1, ped.mean + ped.spread * gaussian(rand)));
-    noise[i] = Math.max(0.5, noi.mean + noi.spread * gaussian(rand));
-    const u = rand();
+    const a = next();
+    pedestals[i] = Math.min(maxValue - 1, Math.max(1, ped.mean + ped.spread * table[a & mask]));
+    noise[i] = Math.max(0.5, noi.mean + noi.spread * table[(a >>> 16) & mask]);
+    const u = next() / 4294967296;
     if (u < dead) {
       kind[i] = PixelKind.Dead;
       pedestals[i] = deadValue;
@@ -180,8 +189,7 @@ export class FrameGenerator {
       if (k === 0 || k === 1) {
         let v = pedestals[i] + noise[i] * table[s & mask];
         if (((s >>> 16) & 0xffff) < photonThreshold) v += adu;
-        v = Math.round(v);
-        out[i] = v < 0 ? 0 : v > maxValue ? maxValue : v;
+        out[i] = v <= 0 ? 0 : v >= maxValue ? maxValue : Math.floor(v + 0.5);
       } else if (k === 4) out[i] = 0;
       else out[i] = pedestals[i];
     }

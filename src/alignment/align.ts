@@ -1,0 +1,168 @@
+/**
+ * Geometry alignment on powder-ring images: per-object (quads, modules, sensors) in-plane shifts and
+ * rotations that make the rings concentric and sharp, applied to the geometry and iterated.
+ */
+import { CalibmanError } from '../errors.js';
+import type { GeometryAccess, ObjectParams } from '../geometry/geometry-access.js';
+import { fitRingCenterPrepared, prepareImage, type RingCenterResult, type RingImageOptions } from './center.js';
+import { objectOriginTop, pixelOwners, selectObjects, toParentFrame, type AlignedObject } from './frames.js';
+import { renderAlignmentPng, type AlignmentPictureOptions } from './picture.js';
+import { fitRings, type ResidualStats } from './ring-fit.js';
+
+/** Options of {@link alignGeometry}. */
+export interface AlignOptions extends RingImageOptions {
+  /**
+   * Objects to align: names (every object of that name, e.g. `QUAD:V1`), `NAME:INDEX` or paths
+   * (`QUAD:V1:2/SENS2X1:V1:3`). Default: the children of the first object with several children.
+   */
+  objects?: readonly string[];
+  /**
+   * Object held fixed to remove the gauge freedom (an item of `objects` by label or path), `'mean'`
+   * (zero-mean corrections) or `'none'` (pixels outside the aligned objects fix the frame). Default: the
+   * first object, or `'none'` when ring pixels outside the aligned objects carry weight.
+   */
+  reference?: string;
+  /** Fit in-plane rotations (default true). */
+  fitRotation?: boolean;
+  /** Geometry updates at most (default 5). */
+  maxIterations?: number;
+  /** Stop when every shift is below this (um, default 0.05) … */
+  toleranceUm?: number;
+  /** … and every rotation below this (deg, default 1e-4). */
+  toleranceDeg?: number;
+  /** Render the before/after picture (default false). */
+  picture?: boolean | AlignmentPictureOptions;
+}
+
+/** What happened to one aligned object. */
+export interface ObjectAlignment {
+  path: string;
+  label: string;
+  reference: boolean;
+  /** Total correction in the top frame: shift (um) and in-plane rotation (deg) about the object's origin. */
+  shiftUm: [number, number];
+  rotationDeg: number;
+  /** Parameter changes written to the file (new − old, in the parent frame): X0, Y0, Z0 um, TILT-Z deg. */
+  delta: { x0: number; y0: number; z0: number; tiltZ: number };
+  before: ResidualStats;
+  after: ResidualStats;
+  /** Per ring, before and after. */
+  perRing: { before: ResidualStats; after: ResidualStats }[];
+  /** No ring pixels constrain this object: left unchanged. */
+  unconstrained: boolean;
+}
+
+/** Result of {@link alignGeometry}. */
+export interface AlignmentResult {
+  /** The aligned geometry (a new instance; the input is unchanged). */
+  geometry: GeometryAccess;
+  objects: ObjectAlignment[];
+  /** Centre/ring fit on the input geometry and on the aligned geometry. */
+  before: RingCenterResult;
+  after: RingCenterResult;
+  /** Geometry updates made. */
+  iterations: number;
+  converged: boolean;
+  /** PNG bytes of the before/after picture when asked for. */
+  png?: Uint8Array;
+}
+
+function referenceSlot(ref: string | undefined, objects: readonly AlignedObject[], geo: GeometryAccess, unownedWeightShare: number): number {
+  if (ref === undefined) return unownedWeightShare > 0.01 ? -2 : 0;
+  if (ref === 'mean') return -1;
+  if (ref === 'none') return -2;
+  let k = objects.findIndex((o) => o.label === ref || o.path === ref);
+  if (k < 0) {
+    try {
+      const full = geo.objectPath(ref);
+      k = objects.findIndex((o) => o.path === full);
+    } catch {
+      k = -1;
+    }
+  }
+  if (k < 0) throw new CalibmanError(`reference ${ref} is not one of the aligned objects (${objects.map((o) => o.label).join(', ')}), 'mean' or 'none'`);
+  return k;
+}
+
+/**
+ * Align a geometry on a powder-ring image: fit the centre on the input geometry ("before"), then
+ * repeatedly fit common centre, ring radii and per-object (dx, dy, dθ) in the top frame, convert them to
+ * each object's parent frame (moveObject / tiltObject), recompute the pixel coordinates, until the
+ * corrections are below tolerance; finally refit the centre on the new geometry ("after").
+ * The detector plane is taken as the top frame's x–y plane (pixel z is ignored).
+ */
+export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, opts: AlignOptions = {}): AlignmentResult {
+  const objects = selectObjects(geo, opts.objects);
+  const owners = pixelOwners(geo, objects);
+  const img = prepareImage(geo, values, opts);
+  const before = fitRingCenterPrepared(geo, img, { ...opts, owners });
+  const totalW = before.rings.reduce((t, r) => t + r.weight, 0);
+  const ref = referenceSlot(opts.reference, objects, geo, before.unowned.weight / totalW);
+  const tolUm = opts.toleranceUm ?? 0.05;
+  const tolDeg = opts.toleranceDeg ?? 1e-4;
+  const maxIter = opts.maxIterations ?? 5;
+  const start: ObjectParams[] = objects.map((o) => geo.getObjectParams(o.path));
+  const shift = objects.map(() => [0, 0] as [number, number]);
+  const rot = objects.map(() => 0);
+  let cur = geo;
+  let center: readonly [number, number] = opts.fixCenter ? opts.center ?? [0, 0] : before.center;
+  let radii = before.radii;
+  let iterations = 0;
+  let converged = false;
+  let unconstrained: number[] = [];
+  while (iterations < maxIter) {
+    const c = cur.getPixelCoords();
+    const pivots = objects.map((o) => objectOriginTop(cur, o).slice(0, 2) as [number, number]);
+    const fit = fitRings(
+      { x: c.x, y: c.y, values: img.values, good: img.good, owners, pivots },
+      { center, radii, windowUm: before.windowUm, fitObjects: true, fitRotation: opts.fitRotation, referenceSlot: ref, fixCenter: opts.fixCenter, maxPixels: opts.maxPixels },
+    );
+    center = fit.center;
+    radii = fit.radii;
+    unconstrained = fit.unconstrained;
+    let next = cur;
+    fit.corrections.forEach((d, k) => {
+      if (d.dxUm === 0 && d.dyUm === 0 && d.dThetaDeg === 0) return;
+      const p = toParentFrame(cur, objects[k], d.dxUm, d.dyUm, d.dThetaDeg);
+      next = next.tiltObject(objects[k].path, 0, 0, p.tiltZDeg).moveObject(objects[k].path, ...p.move);
+      shift[k][0] += d.dxUm;
+      shift[k][1] += d.dyUm;
+      rot[k] += d.dThetaDeg;
+    });
+    cur = next;
+    iterations++;
+    const small = fit.corrections.every((d) => Math.hypot(d.dxUm, d.dyUm) < tolUm && Math.abs(d.dThetaDeg) < tolDeg);
+    if (small) {
+      converged = true;
+      break;
+    }
+  }
+  const after = fitRingCenterPrepared(cur, img, { ...opts, owners, center, radii, coarse: false });
+  const result: AlignmentResult = {
+    geometry: cur,
+    objects: objects.map((o, k) => {
+      const p0 = start[k];
+      const p1 = cur.getObjectParams(o.path);
+      return {
+        path: o.path,
+        label: o.label,
+        reference: k === ref,
+        shiftUm: shift[k],
+        rotationDeg: rot[k],
+        delta: { x0: p1.x0 - p0.x0, y0: p1.y0 - p0.y0, z0: p1.z0 - p0.z0, tiltZ: p1.tiltZ - p0.tiltZ },
+        before: before.objects[k].all,
+        after: after.objects[k].all,
+        perRing: before.objects[k].perRing.map((b, j) => ({ before: b, after: after.objects[k].perRing[j] })),
+        unconstrained: unconstrained.includes(k),
+      };
+    }),
+    before,
+    after,
+    iterations,
+    converged,
+  };
+  if (opts.picture) {
+    result.png = renderAlignmentPng(geo, cur, img, before, after, opts.picture === true ? {} : opts.picture);
+  }
+  return result;
+}

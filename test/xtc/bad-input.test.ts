@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { XtcFormatError } from '../../src/errors.js';
+import {
+  DgramReader,
+  TypeId,
+  bytesSource,
+  detInfoSrc,
+  encodeDgram,
+  eventXtc,
+  segmentXtc,
+  syntheticRunFiles,
+  xtcRunFromBytes,
+  type DgramSpec,
+} from '../../src/xtc/index.js';
+
+const camSpec = { events: 5, detectors: [{ type: 'OPAL1000', width: 16, height: 8, depth: 8 }] };
+const { files } = syntheticRunFiles(camSpec);
+const whole = files[0].bytes;
+
+async function collect(bytes: Uint8Array): Promise<{ n: number; trunc: DgramReader['truncation'] }> {
+  const r = new DgramReader(bytesSource(bytes, 'f.xtc'));
+  let n = 0;
+  while (await r.next()) n++;
+  return { n, trunc: r.truncation };
+}
+
+function dgram(children: DgramSpec['root']['children']): Uint8Array {
+  return encodeDgram({ transition: 12, sec: 1, nsec: 0, root: eventXtc(children ?? []) }).slice();
+}
+
+describe('truncated and corrupt input', () => {
+  it('yields every complete datagram of a truncated file and reports the truncation', async () => {
+    const full = await collect(whole);
+    expect(full.trunc).toBeUndefined();
+    for (const cut of [whole.length - 1, whole.length - 30, whole.length - 45]) {
+      const r = await collect(whole.subarray(0, cut));
+      expect(r.n).toBe(full.n - 1);
+      expect(r.trunc?.file).toBe('f.xtc');
+      expect(r.trunc!.offset + r.trunc!.found).toBe(cut);
+    }
+  });
+
+  it('reports truncation in scans and events of a run', async () => {
+    const cutFiles = [{ name: files[0].name, bytes: whole.subarray(0, whole.length - 100) }];
+    const scan = await xtcRunFromBytes(cutFiles).scan();
+    expect(scan.truncated).toHaveLength(1);
+    expect(scan.transitions.Unconfigure).toBeUndefined();
+    expect(scan.events).toBe(5);
+    const run = xtcRunFromBytes(cutFiles);
+    let n = 0;
+    for await (const ev of run.events()) n += ev.frame('XppEndstation.0:Opal1000.0') ? 1 : 0;
+    expect(n).toBe(5);
+    expect(run.truncations).toHaveLength(1);
+  });
+
+  it('rejects a datagram extent smaller than a header, with file and offset', async () => {
+    const b = whole.slice();
+    const second = 20 + new DataView(b.buffer).getUint32(36, true);
+    new DataView(b.buffer).setUint32(second + 36, 12, true);
+    const err = await collect(b).catch((e) => e);
+    expect(err).toBeInstanceOf(XtcFormatError);
+    expect(err).toMatchObject({ file: 'f.xtc', offset: second + 36, found: '12' });
+  });
+
+  it('rejects an extent larger than the file', async () => {
+    const b = whole.slice();
+    new DataView(b.buffer).setUint32(36, b.length + 100, true);
+    await expect(collect(b)).rejects.toThrow(/no larger than the file/);
+  });
+
+  it('rejects a child larger than its parent and a zero extent (no endless loop)', async () => {
+    const src = detInfoSrc(0x08000501);
+    for (const bad of [1000, 0]) {
+      const b = dgram([segmentXtc([{ src, typeId: TypeId.Frame, version: 1, payload: new Uint8Array(16) }], 1)]);
+      new DataView(b.buffer).setUint32(40 + 20 + 16, bad, true); // leaf extent
+      const run = xtcRunFromBytes([{ name: 'x.xtc', bytes: b }]);
+      const err = await (async () => {
+        for await (const _ of run.events()) void _;
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(XtcFormatError);
+      expect(err.offset).toBe(60);
+      const scanErr = await xtcRunFromBytes([{ name: 'x.xtc', bytes: b }]).scan().catch((e) => e);
+      expect(scanErr).toBeInstanceOf(XtcFormatError);
+    }
+  });
+
+  it('lists unknown TypeIds in scans and skips them in events', async () => {
+    const src = detInfoSrc(0x08000501);
+    const b = dgram([segmentXtc([{ src, typeId: 4000, version: 3, payload: new Uint8Array(8) }], 1)]);
+    const scan = await xtcRunFromBytes([{ name: 'u.xtc', bytes: b }]).scan();
+    expect(scan.unknownTypes).toEqual([{ typeId: 4000, version: 3, count: 1 }]);
+    for await (const ev of xtcRunFromBytes([{ name: 'u.xtc', bytes: b }]).events()) {
+      expect(ev.frame('Camp.0:pnCCD.1')).toBeUndefined();
+    }
+  });
+
+  it('does not descend into IncompleteContribution containers', async () => {
+    const src = detInfoSrc(0x08000501);
+    const seg = segmentXtc([{ src, typeId: TypeId.Frame, version: 1, payload: new Uint8Array(16) }], 1);
+    const b = dgram([{ ...seg, damage: 0x8000 }]);
+    const scan = await xtcRunFromBytes([{ name: 'i.xtc', bytes: b }]).scan();
+    expect(scan.sources.some((s) => s.type === 'Frame')).toBe(false);
+  });
+});

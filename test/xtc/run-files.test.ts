@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunNotFoundError } from '../../src/errors.js';
+import { findRunFiles, listRuns, openXtcRun } from '../../src/node/xtc-run.js';
+import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
+import { parseXtcFileName, syntheticRunFiles } from '../../src/xtc/index.js';
+
+const cam = (n: number, streams = 1) => ({
+  experiment: 'e665',
+  run: 12,
+  events: n,
+  streams,
+  detectors: [{ type: 'OPAL1000', width: 32, height: 16, depth: 12 }],
+});
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'calibman-runs-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('run file names', () => {
+  it('parses classic, named-experiment, in-progress and small-data names', () => {
+    expect(parseXtcFileName('e665-r0511-s01-c00.xtc')).toMatchObject({ experiment: 'e665', run: 511, stream: 1, chunk: 0, inProgress: false, smd: false });
+    expect(parseXtcFileName('xcsc00118-r0006-s80-c03.xtc.inprogress')).toMatchObject({ experiment: 'xcsc00118', run: 6, stream: 80, chunk: 3, inProgress: true });
+    expect(parseXtcFileName('e1-r1-s0-c0.smd.xtc')?.smd).toBe(true);
+    expect(parseXtcFileName('notes.txt')).toBeUndefined();
+  });
+});
+
+describe('finding and reading runs on disk', () => {
+  it('writes streams and chunks, finds them, chains chunks and merges streams in time order', async () => {
+    const d = join(dir, 'a');
+    const w = await writeSyntheticRun(d, cam(40, 3), { chunkBytes: 8000 });
+    expect(w.files.length).toBeGreaterThan(6);
+    writeFileSync(join(d, 'e665-r0013-s00-c00.xtc'), new Uint8Array(0));
+    expect(await listRuns(d)).toEqual([12, 13]);
+    const rf = await findRunFiles(d, '665', 12);
+    expect([...rf.streams.keys()]).toEqual([0, 1, 2]);
+    expect(rf.streams.get(1)!.length).toBeGreaterThan(2);
+    const run = await openXtcRun({ xtcDir: d, experiment: 'e665', run: 12 });
+    const times: number[] = [];
+    for await (const ev of run.events()) {
+      expect(ev.stream).toBe(ev.index % 3);
+      expect(ev.frame('XppEndstation.0:Opal1000.0')?.shape).toEqual([16, 32]);
+      times.push(ev.sec * 1e9 + ev.nsec);
+    }
+    expect(times).toHaveLength(40);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect((await run.scan()).events).toBe(40);
+  });
+
+  it('says which runs exist when a run is missing', async () => {
+    const err = await findRunFiles(join(dir, 'a'), undefined, 99).catch((e) => e);
+    expect(err).toBeInstanceOf(RunNotFoundError);
+    expect(err.message).toMatch(/runs present: 12, 13/);
+  });
+
+  it('prefers a closed chunk over a leftover .inprogress', async () => {
+    const d = join(dir, 'b');
+    const w = await writeSyntheticRun(d, cam(3));
+    writeFileSync(w.files[0] + '.inprogress', new Uint8Array(10));
+    const rf = await findRunFiles(d, undefined, 12);
+    expect(rf.streams.get(0)).toEqual([w.files[0]]);
+  });
+
+  it('follows a growing .inprogress file until it is renamed (live mode)', async () => {
+    const d = join(dir, 'c');
+    const { files } = syntheticRunFiles(cam(10));
+    const bytes = files[0].bytes;
+    const final = join(d, files[0].name);
+    const live = final + '.inprogress';
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(d);
+    const third = Math.floor(bytes.length / 3);
+    writeFileSync(live, bytes.subarray(0, third));
+    const run = await openXtcRun({ xtcDir: d, run: 12, live: { timeoutMs: 5000, pollMs: 20 } });
+    let n = 0;
+    const writer = (async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      appendFileSync(live, bytes.subarray(third, 2 * third));
+      await new Promise((r) => setTimeout(r, 100));
+      appendFileSync(live, bytes.subarray(2 * third));
+      renameSync(live, final);
+    })();
+    for await (const ev of run.events()) {
+      expect(ev.index).toBe(n++);
+    }
+    await writer;
+    expect(n).toBe(10);
+  });
+
+  it('gives up on a live file that stops growing', async () => {
+    const d = join(dir, 'e');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(d);
+    const { files } = syntheticRunFiles(cam(4));
+    writeFileSync(join(d, files[0].name + '.inprogress'), files[0].bytes.subarray(0, files[0].bytes.length - 50));
+    const run = await openXtcRun({ xtcDir: d, run: 12, live: { timeoutMs: 150, pollMs: 20 } });
+    const err = await (async () => {
+      for await (const _ of run.events()) void _;
+    })().catch((e) => e);
+    expect(String(err.message)).toMatch(/did not grow/);
+  });
+});
