@@ -44,11 +44,14 @@ if [ "$need_install" -eq 1 ]; then
   # policy-rc.d 101: let the packages install without trying to start services (we start them ourselves)
   policy=/usr/sbin/policy-rc.d
   created_policy=0
-  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; created_policy=1; fi
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; created_policy=1
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
     munge slurmctld slurmd slurm-client >/dev/null
-  [ "$created_policy" -eq 1 ] && rm -f "$policy"
+  if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; trap - EXIT; fi
 fi
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 

@@ -335,7 +335,7 @@ export class CalibManager extends EventTarget {
       for (const t of types) {
         const newFile = s.files[t === 'pedestals' ? 'ave' : t === 'pixel_rms' ? 'rms' : 'sta'];
         if (!newFile) throw new ConfigError('job', `no work file for ${s.source} ${t}; run the job with write: true`);
-        const d = await store.diff({ source: s.source, type: t, newFile, run: job.run, threshold: opts.threshold, shape: s.shape });
+        const d = await store.diff({ source: s.source, type: t, newFile, run: job.run, threshold: opts.threshold });
         out.push({ ...d, source: s.source, calibType: t, newFile });
       }
     }
@@ -357,7 +357,7 @@ export class CalibManager extends EventTarget {
       types.map((t) => {
         const srcFile = s.files[t === 'pedestals' ? 'ave' : t === 'pixel_rms' ? 'rms' : 'sta'];
         if (!srcFile) throw new ConfigError('job', `no work file for ${s.source} ${t}; run the job with write: true`);
-        return { srcFile, source: s.source, type: t, runRange, comment: opts.comment ?? 'calibman-dark', run: job.run, experiment: job.experiment, dryRun: opts.dryRun, expect: { shape: s.shape } };
+        return { srcFile, source: s.source, type: t, runRange, comment: opts.comment ?? 'calibman-dark', run: job.run, experiment: job.experiment, dryRun: opts.dryRun };
       }),
     );
     return store.deployAll(reqs);

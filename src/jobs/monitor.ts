@@ -108,7 +108,7 @@ export function describeTask(t: TaskRecord): string {
   const name = t.index < 0 ? 'merge' : `piece ${t.index}${t.label ? ` (${t.label})` : ''}`;
   const parts = [`${name} ${t.phase}${t.reason ? `: ${t.reason}` : ''}`];
   if (t.lastErrorLine) parts.push(`last error line: "${t.lastErrorLine}"`);
-  if (t.log) parts.push(`log: ${t.log}`);
+  if (t.log && !t.reason?.startsWith('not run')) parts.push(`log: ${t.log}`);
   return parts.join('; ');
 }
 

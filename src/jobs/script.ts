@@ -41,7 +41,7 @@ export function jobScriptText(spec: JobScriptSpec): string {
     `  merge) cmd=(${shellQuoteArgv(spec.merge)}) ;;`,
     '  *) echo "calibman: unknown task \'$task\' (expected 0..' + (spec.pieces.length - 1) + ' or merge)" >&2; exit 64 ;;',
     'esac',
-    'echo "calibman: job ' + spec.jobId + ' task $task on $(hostname) at $(date -Is) (slurm job ${SLURM_JOB_ID:-?})"',
+    'echo "calibman: job ' + spec.jobId + ' task $task on $(hostname) at $(date -Is) (slurm job ${SLURM_JOB_ID:-?}${SLURM_ARRAY_JOB_ID:+, array task ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID:-}})"',
     '"${cmd[@]}"',
     'rc=$?',
     'mkdir -p "$status_dir" && echo "$rc" > "$status_dir/$task.exit.tmp" && mv -f "$status_dir/$task.exit.tmp" "$status_dir/$task.exit"',

@@ -45,8 +45,6 @@ export class DgramReader {
   position: number;
   /** Set when the file ended inside a datagram. */
   truncation: XtcTruncation | undefined;
-  private buf: Uint8Array<ArrayBuffer>;
-  private dv: DataView;
   private readonly hdr = new Uint8Array(DGRAM_HEADER_BYTES + 4096);
   private readonly hdv = new DataView(this.hdr.buffer);
   private readonly maxBytes: number;
@@ -56,31 +54,62 @@ export class DgramReader {
     options: DgramReaderOptions = {},
   ) {
     this.position = options.start ?? 0;
+    this.readPos = this.position;
     this.maxBytes = options.maxDgramBytes ?? DEFAULT_MAX_DGRAM_BYTES;
-    this.buf = new Uint8Array(new ArrayBuffer(1 << 16));
-    this.dv = new DataView(this.buf.buffer);
   }
 
-  /** Read the next datagram completely; null at the end of the file (or at a truncated last datagram). */
-  async next(): Promise<Dgram | null> {
-    const offset = this.position;
-    const header = await this.readHeader(offset, this.hdr.subarray(0, DGRAM_HEADER_BYTES));
+  /**
+   * Read the next datagram completely; null at the end of the file (or at a truncated last datagram).
+   * With `prefetch`, the datagram after it is read into a second buffer in the background (the bytes
+   * of the datagram returned stay valid until the next call).
+   */
+  async next(prefetch = false): Promise<Dgram | null> {
+    let d: Dgram | null;
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = undefined;
+      d = await p;
+    } else {
+      d = await this.readInto(this.slot);
+    }
+    if (d) this.position = d.offset + d.bytes.length;
+    if (d && prefetch) {
+      this.slot ^= 1;
+      const p = this.readInto(this.slot);
+      p.catch(() => undefined); // surfaced by the next call
+      this.pending = p;
+    }
+    return d;
+  }
+
+  private pending: Promise<Dgram | null> | undefined;
+  private slot = 0;
+  private readonly bufs: (Uint8Array<ArrayBuffer> | undefined)[] = [undefined, undefined];
+
+  private async readInto(slot: number): Promise<Dgram | null> {
+    const offset = this.readPos;
+    const hdr = new Uint8Array(DGRAM_HEADER_BYTES);
+    const header = await this.readHeader(offset, hdr);
     if (!header) return null;
     const size = XTC_HEADER_BYTES + header.extent;
-    if (size > this.buf.length) {
-      this.buf = new Uint8Array(new ArrayBuffer(Math.max(size, Math.min(this.maxBytes, this.buf.length * 2))));
-      this.dv = new DataView(this.buf.buffer);
+    let buf = this.bufs[slot];
+    if (!buf || size > buf.length) {
+      buf = new Uint8Array(new ArrayBuffer(Math.max(size, Math.min(this.maxBytes, (buf?.length ?? 1 << 15) * 2))));
+      this.bufs[slot] = buf;
     }
-    this.buf.set(this.hdr.subarray(0, DGRAM_HEADER_BYTES));
+    buf.set(hdr);
     const want = size - DGRAM_HEADER_BYTES;
-    const got = want > 0 ? await this.source.read(this.buf.subarray(DGRAM_HEADER_BYTES, size), offset + DGRAM_HEADER_BYTES) : 0;
+    const got = want > 0 ? await this.source.read(buf.subarray(DGRAM_HEADER_BYTES, size), offset + DGRAM_HEADER_BYTES) : 0;
     if (got < want) {
       this.truncation = { file: this.source.name, offset, expected: size, found: DGRAM_HEADER_BYTES + got };
       return null;
     }
-    this.position = offset + size;
-    return { offset, header, bytes: this.buf.subarray(0, size), view: this.dv };
+    this.readPos = offset + size;
+    return { offset, header, bytes: buf.subarray(0, size), view: new DataView(buf.buffer) };
   }
+
+  /** Position of the next read (ahead of `position` while prefetching). */
+  private readPos: number;
 
   /**
    * Read the next datagram's header and visit its Xtc tree, skipping payload bytes when the source
@@ -129,6 +158,7 @@ export class DgramReader {
       visit,
     );
     this.position = offset + size;
+    this.readPos = this.position;
     return header;
   }
 

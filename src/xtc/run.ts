@@ -64,7 +64,7 @@ export class StreamCursor {
         }
         this.reader = new DgramReader(src, this.options);
       }
-      const d = await this.reader.next();
+      const d = await this.reader.next(true);
       if (d) {
         this.lastTransition = d.header.transition;
         return (this.current = d);

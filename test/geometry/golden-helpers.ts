@@ -22,7 +22,8 @@ export function fixtureText(g: { fixture: string }): string {
 }
 
 export function sha256(a: ArrayLike<number>, kind: 'u32' | 'u8' | 'f32'): string {
-  const buf = kind === 'u32' ? Uint32Array.from(a) : kind === 'u8' ? Uint8Array.from(a) : Float32Array.from(a);
+  const src = a as unknown as ArrayLike<number> & Iterable<number>;
+  const buf = kind === 'u32' ? new Uint32Array(src) : kind === 'u8' ? new Uint8Array(src) : new Float32Array(src);
   return createHash('sha256').update(new Uint8Array(buf.buffer)).digest('hex');
 }
 
@@ -47,9 +48,10 @@ function close(actual: number, expected: number, rel: number, abs: number): void
 export function expectStats(a: Float64Array, s: { min: number; max: number; mean: number; sum: number; std: number }): void {
   let lo = Infinity, hi = -Infinity, t = 0;
   for (let i = 0; i < a.length; i++) {
-    lo = Math.min(lo, a[i]);
-    hi = Math.max(hi, a[i]);
-    t += a[i];
+    const v = a[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    t += v;
   }
   const mean = t / a.length;
   let v = 0;
@@ -65,8 +67,9 @@ export function expectStats(a: Float64Array, s: { min: number; max: number; mean
 export function expectIndexStats(a: Uint32Array, s: { min: number; max: number; sum: number; wsum: number; sha256_u32: string }): void {
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < a.length; i++) {
-    lo = Math.min(lo, a[i]);
-    hi = Math.max(hi, a[i]);
+    const v = a[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
   expect({ min: lo, max: hi, sum: sum(a), wsum: wsum(a), sha256_u32: sha256(a, 'u32') }).toEqual({
     min: s.min, max: s.max, sum: s.sum, wsum: s.wsum, sha256_u32: s.sha256_u32,

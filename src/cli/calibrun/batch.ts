@@ -38,9 +38,10 @@ export function batchArgs(c: CalibrunConfig, action: '-P' | '-D'): string[] {
 
 /**
  * `-q <partition>`: submit the processing (`-P`) as a SLURM job and the deployment (`-D`, reading the
- * work files) as a job that starts only after it completed; returns once submitted.
+ * work files) as a job that starts only after it completed; returns once submitted. Site settings come from
+ * `CALIBMAN_SLURM_ACCOUNT` (e.g. `lcls:cxi12345`), `CALIBMAN_SLURM_TIME`, `CALIBMAN_SLURM_MEM`.
  */
-export function batchSubmitter(slurm?: SlurmClient) {
+export function batchSubmitter(slurm?: SlurmClient, env: Record<string, string | undefined> = process.env) {
   return async (config: CalibrunConfig, _argv: string[], log: SessionLog): Promise<void> => {
     if (!config.process && !config.deploy) {
       log.critical('Nothing to submit: add "-P" (process) and/or "-D" (deploy)');
@@ -56,6 +57,9 @@ export function batchSubmitter(slurm?: SlurmClient) {
       name: `dark-r${String(config.run).padStart(4, '0')}`,
       label: `calibrun ${config.experiment} run ${config.runs.join(',')} ${config.detectors.join(',')}`,
       partition: config.queue,
+      ...(env.CALIBMAN_SLURM_ACCOUNT ? { account: env.CALIBMAN_SLURM_ACCOUNT } : {}),
+      ...(env.CALIBMAN_SLURM_TIME ? { time: env.CALIBMAN_SLURM_TIME } : {}),
+      ...(env.CALIBMAN_SLURM_MEM ? { mem: env.CALIBMAN_SLURM_MEM } : {}),
       jobName: `calibrun-${config.experiment}-r${config.run}`,
       ...(slurm ? { slurm } : {}),
     });
