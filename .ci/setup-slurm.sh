@@ -25,11 +25,60 @@ WAIT_SEC=${SLURM_SETUP_WAIT_SEC:-90}
 
 node_state() { timeout 10 sinfo -h -N -p "$PARTITION" -o %t 2>/dev/null | head -n1 || true; }
 
-# ---- already up? ------------------------------------------------------------------------------------
-if command -v sinfo >/dev/null && [ -f "$CONF" ]; then
+# ---- slurm.conf -------------------------------------------------------------------------------------
+HOST=$(hostname -s)
+CPUS=$(nproc)
+MEM_MB=$(free -m | awk '/^Mem:/ {print $2}')
+REAL_MEM=$(( MEM_MB * 9 / 10 ))   # a little below the total so slurmd never drains the node for "low memory"
+
+new_conf=$(mktemp)
+cat >"$new_conf" <<EOF
+# Written by calibman .ci/setup-slurm.sh: a one-node cluster on localhost for integration tests.
+ClusterName=calibman-ci
+SlurmctldHost=$HOST(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CryptoType=crypto/munge
+MpiDefault=none
+StateSaveLocation=$STATE_DIR/slurmctld
+SlurmdSpoolDir=$STATE_DIR/slurmd
+SlurmctldPidFile=$RUN_DIR/slurmctld.pid
+SlurmdPidFile=$RUN_DIR/slurmd.pid
+SlurmctldLogFile=$LOG_DIR/slurmctld.log
+SlurmdLogFile=$LOG_DIR/slurmd.log
+SlurmctldPort=6817
+SlurmdPort=6818
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SwitchType=switch/none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+# keep finished jobs visible to "scontrol show job" for an hour (there is no accounting database here)
+MinJobAge=3600
+SchedulerParameters=sched_interval=2
+MessageTimeout=20
+SlurmctldTimeout=60
+SlurmdTimeout=60
+InactiveLimit=0
+KillWait=5
+# no slurmdbd: sacct is not available; job state comes from squeue / scontrol and the completion log
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/filetxt
+JobCompLoc=$LOG_DIR/jobcomp.log
+NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$REAL_MEM State=UNKNOWN
+# FORCE:4 lets up to 4 short test jobs share a core, so concurrent test files do not queue behind each other
+PartitionName=$PARTITION Nodes=$HOST Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
+EOF
+
+# ---- already up with this configuration? -------------------------------------------------------------
+if command -v sinfo >/dev/null && [ -f "$CONF" ] && cmp -s "$new_conf" "$CONF"; then
   st=$(node_state)
   case "$st" in
-    idle|mix|alloc|comp) log "SLURM already running (node state: $st); nothing to do"; exit 0 ;;
+    idle|mix|alloc|comp) rm -f "$new_conf"; log "SLURM already running (node state: $st); nothing to do"; exit 0 ;;
   esac
 fi
 
@@ -82,58 +131,9 @@ if ! munge_ok; then
   munge_ok || die "munged does not answer (see /var/log/munge/munged.log)"
 fi
 
-# ---- slurm.conf -------------------------------------------------------------------------------------
-HOST=$(hostname -s)
 getent hosts "$HOST" >/dev/null || echo "127.0.0.1 $HOST" >>/etc/hosts
-CPUS=$(nproc)
-MEM_MB=$(free -m | awk '/^Mem:/ {print $2}')
-REAL_MEM=$(( MEM_MB * 9 / 10 ))   # a little below the total so slurmd never drains the node for "low memory"
-
 install -d -m 0755 "$CONF_DIR" "$LOG_DIR" "$RUN_DIR" "$STATE_DIR"
 install -d -m 0755 "$STATE_DIR/slurmctld" "$STATE_DIR/slurmd"
-
-new_conf=$(mktemp)
-cat >"$new_conf" <<EOF
-# Written by calibman .ci/setup-slurm.sh: a one-node cluster on localhost for integration tests.
-ClusterName=calibman-ci
-SlurmctldHost=$HOST(127.0.0.1)
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CryptoType=crypto/munge
-MpiDefault=none
-StateSaveLocation=$STATE_DIR/slurmctld
-SlurmdSpoolDir=$STATE_DIR/slurmd
-SlurmctldPidFile=$RUN_DIR/slurmctld.pid
-SlurmdPidFile=$RUN_DIR/slurmd.pid
-SlurmctldLogFile=$LOG_DIR/slurmctld.log
-SlurmdLogFile=$LOG_DIR/slurmd.log
-SlurmctldPort=6817
-SlurmdPort=6818
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SwitchType=switch/none
-SchedulerType=sched/backfill
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-# keep finished jobs visible to "scontrol show job" for an hour (there is no accounting database here)
-MinJobAge=3600
-SchedulerParameters=sched_interval=2
-MessageTimeout=20
-SlurmctldTimeout=60
-SlurmdTimeout=60
-InactiveLimit=0
-KillWait=5
-# no slurmdbd: sacct is not available; job state comes from squeue / scontrol and the completion log
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/filetxt
-JobCompLoc=$LOG_DIR/jobcomp.log
-NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$REAL_MEM State=UNKNOWN
-PartitionName=$PARTITION Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
-EOF
-
 conf_changed=1
 if [ -f "$CONF" ] && cmp -s "$new_conf" "$CONF"; then conf_changed=0; fi
 if [ "$conf_changed" -eq 1 ]; then

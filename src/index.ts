@@ -299,7 +299,10 @@ export { imageFromPixelArrays, ndarrayFromImage, ImageAssembler } from './geomet
 export type { SegmentGeometry, SegmentMaskOptions } from './geometry/segments.js';
 export { segmentGeometry, isSegmentName } from './geometry/segments.js';
 export type { CrystfelExportOptions } from './geometry/crystfel-export.js';
-export { geometryToCrystfel } from './geometry/crystfel-export.js';
+export { geometryToCrystfel, CRYSTFEL_EXPORT_SEGMENTS } from './geometry/crystfel-export.js';
+export type { CrystfelGeom, CrystfelImportOptions } from './geometry/crystfel-import.js';
+export { crystfelToGeometryText, parseCrystfelGeom, inferCrystfelDettype, CRYSTFEL_IMPORT_TYPES } from './geometry/crystfel-import.js';
+export type { GeometryComparison, ObjectDelta, PixelDelta } from './geometry/compare.js';
 export { getDefaultGeometryText, getDefaultGeometry, defaultGeometryTypes, frameGeometry, frameGeometryText } from './geometry/defaults.js';
 
 // ---- mask ---------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 /**
- * Geometry alignment on powder-ring images: per-object (quads, modules, sensors) in-plane shifts and
- * rotations that make the rings concentric and sharp, applied to the geometry and iterated.
+ * Geometry alignment on powder-ring images: per-object (quads, modules, sensors) in-plane shifts that
+ * make the rings concentric and sharp, applied to the geometry and iterated.
  */
 import { CalibmanError } from '../errors.js';
 import type { GeometryAccess, ObjectParams } from '../geometry/geometry-access.js';
 import { fitRingCenterPrepared, prepareImage, type RingCenterResult, type RingImageOptions } from './center.js';
-import { objectOriginTop, pixelOwners, selectObjects, toParentFrame, type AlignedObject } from './frames.js';
+import { pixelOwners, selectObjects, toParentFrame, type AlignedObject } from './frames.js';
 import { renderAlignmentPng, type AlignmentPictureOptions } from './picture.js';
 import { fitRings, type ResidualStats } from './ring-fit.js';
 
@@ -22,14 +22,10 @@ export interface AlignOptions extends RingImageOptions {
    * first object, or `'none'` when ring pixels outside the aligned objects carry weight.
    */
   reference?: string;
-  /** Fit in-plane rotations (default true). */
-  fitRotation?: boolean;
   /** Geometry updates at most (default 5). */
   maxIterations?: number;
-  /** Stop when every shift is below this (um, default 0.05) … */
+  /** Stop when every shift of an update is below this (um, default 0.05). */
   toleranceUm?: number;
-  /** … and every rotation below this (deg, default 1e-4). */
-  toleranceDeg?: number;
   /** Render the before/after picture (default false). */
   picture?: boolean | AlignmentPictureOptions;
 }
@@ -39,11 +35,10 @@ export interface ObjectAlignment {
   path: string;
   label: string;
   reference: boolean;
-  /** Total correction in the top frame: shift (um) and in-plane rotation (deg) about the object's origin. */
+  /** Total shift in the top frame, um. */
   shiftUm: [number, number];
-  rotationDeg: number;
-  /** Parameter changes written to the file (new − old, in the parent frame): X0, Y0, Z0 um, TILT-Z deg. */
-  delta: { x0: number; y0: number; z0: number; tiltZ: number };
+  /** Parameter changes written to the file (new − old, in the parent frame), um. */
+  delta: { x0: number; y0: number; z0: number };
   before: ResidualStats;
   after: ResidualStats;
   /** Per ring, before and after. */
@@ -99,11 +94,9 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
   const totalW = before.rings.reduce((t, r) => t + r.weight, 0);
   const ref = referenceSlot(opts.reference, objects, geo, before.unowned.weight / totalW);
   const tolUm = opts.toleranceUm ?? 0.05;
-  const tolDeg = opts.toleranceDeg ?? 1e-4;
   const maxIter = opts.maxIterations ?? 5;
   const start: ObjectParams[] = objects.map((o) => geo.getObjectParams(o.path));
   const shift = objects.map(() => [0, 0] as [number, number]);
-  const rot = objects.map(() => 0);
   let cur = geo;
   let center: readonly [number, number] = opts.fixCenter ? opts.center ?? [0, 0] : before.center;
   let radii = before.radii;
@@ -112,26 +105,23 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
   let unconstrained: number[] = [];
   while (iterations < maxIter) {
     const c = cur.getPixelCoords();
-    const pivots = objects.map((o) => objectOriginTop(cur, o).slice(0, 2) as [number, number]);
     const fit = fitRings(
-      { x: c.x, y: c.y, values: img.values, good: img.good, owners, pivots },
-      { center, radii, windowUm: before.windowUm, fitObjects: true, fitRotation: opts.fitRotation, referenceSlot: ref, fixCenter: opts.fixCenter, maxPixels: opts.maxPixels },
+      { x: c.x, y: c.y, values: img.values, good: img.good, owners, objectCount: objects.length },
+      { center, radii, windowUm: before.windowUm, fitObjects: true, referenceSlot: ref, fixCenter: opts.fixCenter, maxPixels: opts.maxPixels },
     );
     center = fit.center;
     radii = fit.radii;
     unconstrained = fit.unconstrained;
     let next = cur;
     fit.corrections.forEach((d, k) => {
-      if (d.dxUm === 0 && d.dyUm === 0 && d.dThetaDeg === 0) return;
-      const p = toParentFrame(cur, objects[k], d.dxUm, d.dyUm, d.dThetaDeg);
-      next = next.tiltObject(objects[k].path, 0, 0, p.tiltZDeg).moveObject(objects[k].path, ...p.move);
+      if (d.dxUm === 0 && d.dyUm === 0) return;
+      next = next.moveObject(objects[k].path, ...toParentFrame(cur, objects[k], d.dxUm, d.dyUm));
       shift[k][0] += d.dxUm;
       shift[k][1] += d.dyUm;
-      rot[k] += d.dThetaDeg;
     });
     cur = next;
     iterations++;
-    const small = fit.corrections.every((d) => Math.hypot(d.dxUm, d.dyUm) < tolUm && Math.abs(d.dThetaDeg) < tolDeg);
+    const small = fit.corrections.every((d) => Math.hypot(d.dxUm, d.dyUm) < tolUm);
     if (small) {
       converged = true;
       break;
@@ -148,8 +138,7 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
         label: o.label,
         reference: k === ref,
         shiftUm: shift[k],
-        rotationDeg: rot[k],
-        delta: { x0: p1.x0 - p0.x0, y0: p1.y0 - p0.y0, z0: p1.z0 - p0.z0, tiltZ: p1.tiltZ - p0.tiltZ },
+        delta: { x0: p1.x0 - p0.x0, y0: p1.y0 - p0.y0, z0: p1.z0 - p0.z0 },
         before: before.objects[k].all,
         after: after.objects[k].all,
         perRing: before.objects[k].perRing.map((b, j) => ({ before: b, after: after.objects[k].perRing[j] })),

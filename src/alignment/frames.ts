@@ -158,23 +158,9 @@ export function pixelOwners(geo: GeometryAccess, objects: readonly AlignedObject
 }
 
 /**
- * Turn a top-frame correction of an object (rotation `dThetaDeg` about the z axis through the object's
- * origin, then a shift (dx, dy) um in the top frame's x–y plane) into psana operations in the object's
- * parent frame: a move (dx, dy, dz) and a TILT-Z change. Exact when the object's own X/Y rotations are
- * multiples of 180°; for small out-of-plane tilts the error is second order (removed by iterating).
+ * Turn a top-frame shift (dx, dy) um of an object (in the top frame's x–y plane) into the psana move in
+ * its parent's frame (dx, dy, dz), whatever the rotations/flips of its ancestors.
  */
-export function toParentFrame(geo: GeometryAccess, obj: AlignedObject, dxUm: number, dyUm: number, dThetaDeg: number): { move: [number, number, number]; tiltZDeg: number } {
-  const pt = parentToTop(geo, obj.path);
-  const p = geo.getObjectParams(obj.path);
-  // z axis of the object's frame before its own Z rotation, seen from the top frame
-  const own = matMul(rotX(p.rotX + p.tiltX), rotY(p.rotY + p.tiltY));
-  const zAxis = matVec(matMul(pt.m, own), [0, 0, 1]);
-  const sign = zAxis[2] >= 0 ? 1 : -1;
-  return { move: applyInverseRotation(pt.m, [dxUm, dyUm, 0]), tiltZDeg: sign * dThetaDeg };
-}
-
-/** Origin of an object in the top frame (um): the pivot of its in-plane rotation. */
-export function objectOriginTop(geo: GeometryAccess, obj: AlignedObject): [number, number, number] {
-  const p = geo.getObjectParams(obj.path);
-  return applyTransform(parentToTop(geo, obj.path), [p.x0, p.y0, p.z0]);
+export function toParentFrame(geo: GeometryAccess, obj: AlignedObject, dxUm: number, dyUm: number): [number, number, number] {
+  return applyInverseRotation(parentToTop(geo, obj.path).m, [dxUm, dyUm, 0]);
 }

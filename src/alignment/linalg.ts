@@ -37,10 +37,14 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number, damping = 
 
 /** Median of the finite values (copies; NaN when there are none). */
 export function median(values: ArrayLike<number>): number {
-  const a: number[] = [];
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) a.push(values[i]);
-  if (a.length === 0) return NaN;
-  a.sort((p, q) => p - q);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : 0.5 * (a[m - 1] + a[m]);
+  const a = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) a[n++] = v;
+  }
+  if (n === 0) return NaN;
+  const s = a.subarray(0, n).sort();
+  const m = n >> 1;
+  return n % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }

@@ -26,12 +26,12 @@ export function formatAlignmentReport(r: AlignmentResult): string {
     `beam centre (top frame, um): before (${r.before.center.map((v) => v.toFixed(1)).join(', ')}), after (${r.after.center.map((v) => v.toFixed(1)).join(', ')})`,
     `geometry updates: ${r.iterations}${r.converged ? ' (converged)' : ' (NOT converged: corrections still above tolerance)'}`,
     '',
-    'object           dx_um   dy_um  drot_deg   dX0_um  dY0_um  dTILTZ    mean/rms before  mean/rms after',
+    'object           dx_um   dy_um   dX0_um  dY0_um  dZ0_um    mean/rms before   mean/rms after',
   ];
   for (const o of r.objects) {
     const tag = o.reference ? ' (ref)' : o.unconstrained ? ' (no data)' : '';
     out.push(
-      `${(o.label + tag).padEnd(15)}${f(o.shiftUm[0], 2, 8)}${f(o.shiftUm[1], 2, 8)}${f(o.rotationDeg, 4, 10)}${f(o.delta.x0, 2, 9)}${f(o.delta.y0, 2, 8)}${f(o.delta.tiltZ, 4, 8)}    ${rs(o.before)}   ${rs(o.after)}`,
+      `${(o.label + tag).padEnd(15)}${f(o.shiftUm[0], 2, 8)}${f(o.shiftUm[1], 2, 8)}${f(o.delta.x0, 2, 9)}${f(o.delta.y0, 2, 8)}${f(o.delta.z0, 2, 8)}    ${rs(o.before)}   ${rs(o.after)}`,
     );
   }
   out.push('', 'ring  radius_um before  after   width_um before  after');
@@ -58,7 +58,6 @@ export function alignmentReportJson(r: AlignmentResult): object {
       reference: o.reference,
       unconstrained: o.unconstrained,
       shiftUm: o.shiftUm,
-      rotationDeg: o.rotationDeg,
       delta: o.delta,
       before: o.before,
       after: o.after,

@@ -1,7 +1,8 @@
 /**
  * The powder-ring least squares: intensity-weighted radial residuals |q − c| − R_j of the pixels near
- * each ring, with q the pixel position after a rigid in-plane correction (rotation about a pivot, then a
- * shift) of the object that owns it. Gauss–Newton with light Levenberg damping; ring windows, ring
+ * each ring, with q the pixel position after an in-plane shift of the object that owns it. (In-plane
+ * rotations are not fitted: a rotation about the beam centre leaves a ring image unchanged, and a
+ * rotation about any other point is that rotation plus a shift — see docs/alignment.md.) Gauss–Newton with light Levenberg damping; ring windows, ring
  * backgrounds and Tukey biweights are re-evaluated at every iteration (iteratively reweighted).
  */
 import { CalibmanError, InsufficientDataError } from '../errors.js';
@@ -17,8 +18,8 @@ export interface RingFitPixels {
   good: Uint8Array;
   /** Aligned-object slot of each pixel, −1 = not aligned (held fixed). Omit for a centre-only fit. */
   owners?: Int32Array;
-  /** Rotation pivot (top frame x, y um) of each object slot. */
-  pivots?: readonly (readonly [number, number])[];
+  /** Number of object slots (default: largest owner + 1). */
+  objectCount?: number;
 }
 
 /** Settings of {@link fitRings}. */
@@ -27,13 +28,11 @@ export interface RingFitSettings {
   radii: readonly number[];
   /** Half-width (um) of the window around each ring whose pixels enter the fit. */
   windowUm: number;
-  /** Fit per-object corrections (needs owners and pivots). */
+  /** Fit per-object shifts (needs owners). */
   fitObjects?: boolean;
-  /** Fit per-object rotations too (default true). */
-  fitRotation?: boolean;
   /**
-   * Gauge: the object slot held fixed (default 0); −1 = corrections constrained to zero mean (rotations
-   * only when the centre is fixed); −2 = no constraint (pixels outside the aligned objects fix the frame).
+   * Gauge: the object slot held fixed (default 0); −1 = shifts constrained to zero mean (ignored when the
+   * centre is fixed); −2 = no constraint (pixels outside the aligned objects fix the frame).
    */
   referenceSlot?: number;
   /** Keep the centre fixed. */
@@ -58,8 +57,8 @@ export interface ResidualStats {
 export interface RingFitResult {
   center: [number, number];
   radii: number[];
-  /** Per-object top-frame corrections: shift (um) and rotation about the pivot (deg). */
-  corrections: { dxUm: number; dyUm: number; dThetaDeg: number }[];
+  /** Per-object top-frame shifts, um. */
+  corrections: { dxUm: number; dyUm: number }[];
   /** Per ring: residual statistics and the background subtracted (ADU). */
   rings: (ResidualStats & { radiusUm: number; background: number })[];
   /** Per object slot: all rings together and per ring. */
@@ -91,8 +90,9 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
   if (!(h > 0)) throw new CalibmanError(`ring window half-width must be positive, found ${h}`);
   const fitObj = s.fitObjects === true;
   const owners = px.owners;
-  const pivots = px.pivots ?? [];
-  const K = fitObj ? pivots.length : 0;
+  let nObj = px.objectCount ?? 0;
+  if (owners && px.objectCount === undefined) for (let i = 0; i < owners.length; i++) nObj = Math.max(nObj, owners[i] + 1);
+  const K = fitObj ? nObj : 0;
   if (fitObj && !owners) throw new CalibmanError('object fit needs pixel owners');
   // candidate pixels: within 3 windows of a ring about the start centre
   const band = 3 * h;
@@ -100,7 +100,8 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
   const [c0x, c0y] = s.center;
   for (let i = 0; i < px.x.length; i++) {
     if (!px.good[i]) continue;
-    const rho = Math.hypot(px.x[i] - c0x, px.y[i] - c0y);
+    const ex = px.x[i] - c0x, ey = px.y[i] - c0y;
+    const rho = Math.sqrt(ex * ex + ey * ey);
     for (let j = 0; j < m; j++) {
       if (Math.abs(rho - s.radii[j]) < band) {
         cand.push(i);
@@ -121,8 +122,8 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
   }
   if (nc < 10 * (m + 2)) throw new InsufficientDataError(`only ${nc} usable pixels near the rings (radii ${s.radii.map((r) => r.toFixed(0)).join(', ')} um); check the radii, the centre and the mask`);
 
-  // parameters: cx, cy, R_0..R_{m−1}, then (dx, dy, dθ[rad]) per object
-  const P = 2 + m + 3 * K;
+  // parameters: cx, cy, R_0..R_{m−1}, then (dx, dy) per object
+  const P = 2 + m + 2 * K;
   const p = new Float64Array(P);
   p[0] = s.center[0];
   p[1] = s.center[1];
@@ -130,33 +131,24 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
   const free = new Uint8Array(P).fill(1);
   if (s.fixCenter) free[0] = free[1] = 0;
   const ref = s.referenceSlot ?? 0;
-  const fitRot = s.fitRotation !== false;
-  for (let k = 0; k < K; k++) {
-    if (k === ref) free[2 + m + 3 * k] = free[3 + m + 3 * k] = free[4 + m + 3 * k] = 0;
-    if (!fitRot) free[4 + m + 3 * k] = 0;
-  }
+  if (ref >= 0 && ref < K) free[2 + m + 2 * ref] = free[3 + m + 2 * ref] = 0;
 
   const qx = new Float64Array(nc), qy = new Float64Array(nc), ring = new Int32Array(nc), res = new Float64Array(nc);
   const bg = new Float64Array(m);
   const scale = new Float64Array(m).fill(Infinity);
-  const cosK = new Float64Array(K), sinK = new Float64Array(K);
   const weight = new Float64Array(nc);
   const evaluate = (): void => {
-    for (let k = 0; k < K; k++) {
-      cosK[k] = Math.cos(p[4 + m + 3 * k]);
-      sinK[k] = Math.sin(p[4 + m + 3 * k]);
-    }
     for (let i = 0; i < nc; i++) {
       const k = fitObj ? O[i] : -1;
       if (k >= 0) {
-        const ax = X[i] - pivots[k][0], ay = Y[i] - pivots[k][1];
-        qx[i] = pivots[k][0] + cosK[k] * ax - sinK[k] * ay + p[2 + m + 3 * k];
-        qy[i] = pivots[k][1] + sinK[k] * ax + cosK[k] * ay + p[3 + m + 3 * k];
+        qx[i] = X[i] + p[2 + m + 2 * k];
+        qy[i] = Y[i] + p[3 + m + 2 * k];
       } else {
         qx[i] = X[i];
         qy[i] = Y[i];
       }
-      const rho = Math.hypot(qx[i] - p[0], qy[i] - p[1]);
+      const ex = qx[i] - p[0], ey = qy[i] - p[1];
+      const rho = Math.sqrt(ex * ex + ey * ey);
       let best = -1, bd = Infinity;
       for (let j = 0; j < m; j++) {
         const d = Math.abs(rho - p[2 + j]);
@@ -190,8 +182,8 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
     evaluate();
     const A = new Float64Array(P * P);
     const b = new Float64Array(P);
-    const cols = new Int32Array(6);
-    const jac = new Float64Array(6);
+    const cols = new Int32Array(5);
+    const jac = new Float64Array(5);
     const objW = new Float64Array(K);
     const ringAcc = Array.from({ length: m }, newAcc);
     for (let i = 0; i < nc; i++) {
@@ -199,7 +191,7 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
       if (!(w > 0)) continue;
       const j = ring[i];
       const dx = qx[i] - p[0], dy = qy[i] - p[1];
-      const rho = Math.hypot(dx, dy);
+      const rho = Math.sqrt(dx * dx + dy * dy);
       const ux = dx / rho, uy = dy / rho;
       let nj = 0;
       cols[nj] = 0; jac[nj++] = -ux;
@@ -208,11 +200,9 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
       const k = fitObj ? O[i] : -1;
       if (k >= 0) {
         objW[k] += w;
-        const base = 2 + m + 3 * k;
+        const base = 2 + m + 2 * k;
         cols[nj] = base; jac[nj++] = ux;
         cols[nj] = base + 1; jac[nj++] = uy;
-        // d q / d θ = perpendicular of the rotated lever arm
-        cols[nj] = base + 2; jac[nj++] = ux * -(qy[i] - p[3 + m + 3 * k] - pivots[k][1]) + uy * (qx[i] - p[2 + m + 3 * k] - pivots[k][0]);
       }
       const r = res[i];
       const a = ringAcc[j];
@@ -233,17 +223,16 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
     for (let k = 0; k < K; k++) {
       if (objW[k] < 1e-6 * totalW && k !== ref) {
         unconstrained.push(k);
-        for (let d = 0; d < 3; d++) free[2 + m + 3 * k + d] = 0;
+        for (let d = 0; d < 2; d++) free[2 + m + 2 * k + d] = 0;
       }
     }
-    // gauge without a reference object: zero-mean corrections (rotation always, shifts unless the centre is fixed)
-    if (fitObj && ref === -1) {
+    // gauge without a reference object: zero-mean shifts (unless the centre is fixed)
+    if (fitObj && ref === -1 && !s.fixCenter) {
       let big = 0;
       for (let q = 0; q < P; q++) big = Math.max(big, A[q * P + q]);
-      const comps = s.fixCenter ? [2] : [0, 1, 2];
-      for (const d of comps) {
+      for (const d of [0, 1]) {
         const idx: number[] = [];
-        for (let k = 0; k < K; k++) if (free[2 + m + 3 * k + d]) idx.push(2 + m + 3 * k + d);
+        for (let k = 0; k < K; k++) if (free[2 + m + 2 * k + d]) idx.push(2 + m + 2 * k + d);
         for (const a1 of idx) for (const a2 of idx) A[a1 * P + a2] += big;
         for (const a1 of idx) b[a1] -= big * idx.reduce((t, q) => t + p[q], 0);
       }
@@ -259,10 +248,7 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
     const step = solveSpd(As, bs, n, 1e-9);
     // limit a step to one window (the linearisation holds within the ring windows)
     let maxShift = 0;
-    fi.forEach((q, u) => {
-      const isAngle = q >= 2 + m && (q - 2 - m) % 3 === 2;
-      maxShift = Math.max(maxShift, Math.abs(step[u]) * (isAngle ? 1e5 : 1));
-    });
+    for (let u = 0; u < n; u++) maxShift = Math.max(maxShift, Math.abs(step[u]));
     const f = maxShift > h ? h / maxShift : 1;
     fi.forEach((q, u) => (p[q] += f * step[u]));
     if (maxShift * f < 1e-2) {
@@ -272,7 +258,7 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
   }
   evaluate();
   const rings = Array.from({ length: m }, newAcc);
-  const objs = Array.from({ length: pivots.length }, () => ({ all: newAcc(), perRing: Array.from({ length: m }, newAcc) }));
+  const objs = Array.from({ length: nObj }, () => ({ all: newAcc(), perRing: Array.from({ length: m }, newAcc) }));
   const unowned = newAcc();
   for (let i = 0; i < nc; i++) {
     const w = weight[i];
@@ -291,11 +277,7 @@ export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
   return {
     center: [p[0], p[1]],
     radii: Array.from(p.subarray(2, 2 + m)),
-    corrections: Array.from({ length: K }, (_, k) => ({
-      dxUm: p[2 + m + 3 * k],
-      dyUm: p[3 + m + 3 * k],
-      dThetaDeg: (p[4 + m + 3 * k] * 180) / Math.PI,
-    })),
+    corrections: Array.from({ length: K }, (_, k) => ({ dxUm: p[2 + m + 2 * k], dyUm: p[3 + m + 2 * k] })),
     rings: rings.map((a, j) => ({ ...statsOf(a), radiusUm: p[2 + j], background: bg[j] })),
     objects: objs.map((o) => ({ all: statsOf(o.all), perRing: o.perRing.map(statsOf) })),
     unowned: statsOf(unowned),

@@ -7,10 +7,12 @@ import type { GeometryAccess } from '../geometry/geometry-access.js';
 import { median } from './linalg.js';
 
 /**
- * Good pixels (1) for ring fitting: mask ≠ 0 (when given), finite value, and not an outlier against the
- * median of its 8 neighbours on the assembled image by more than `hotPixelSigma` robust standard
- * deviations of that difference (hot and dead pixels). Rings wider than a pixel are smooth on that
- * scale, so the test does not bite into ring profiles. `hotPixelSigma` ≤ 0 disables the test.
+ * Good pixels (1) for ring fitting: mask ≠ 0 (when given), finite value, and not a hot or dead pixel.
+ * A pixel is hot when it exceeds the largest of its 8 neighbours on the assembled image by more than
+ * `hotPixelSigma` robust standard deviations of the pixel-to-neighbour-median difference plus half the
+ * height of that neighbour above the image median (dead: below the smallest neighbour, same rule). A
+ * ring pixel always has neighbours along the ring about as bright as itself, so ring profiles survive
+ * even on noise-free images. `hotPixelSigma` ≤ 0 disables the test.
  */
 export function goodPixels(
   geo: GeometryAccess,
@@ -29,47 +31,55 @@ export function goodPixels(
   const img = new Float32Array(nr * nc).fill(NaN);
   for (let i = 0; i < n; i++) if (good[i]) img[ix.rows[i] * nc + ix.cols[i]] = values[i];
   const diff = new Float32Array(n).fill(NaN);
+  const lo = new Float32Array(n);
+  const hi = new Float32Array(n);
   const nb = new Float64Array(8);
+  const offR = [-1, -1, -1, 0, 0, 1, 1, 1];
+  const offC = [-1, 0, 1, -1, 1, -1, 0, 1];
   for (let i = 0; i < n; i++) {
     if (!good[i]) continue;
     const r = ix.rows[i], c = ix.cols[i];
+    const interior = r > 0 && c > 0 && r < nr - 1 && c < nc - 1;
     let m = 0;
-    for (let dr = -1; dr <= 1; dr++) {
-      const rr = r + dr;
-      if (rr < 0 || rr >= nr) continue;
-      for (let dc = -1; dc <= 1; dc++) {
-        const cc = c + dc;
-        if ((dr === 0 && dc === 0) || cc < 0 || cc >= nc) continue;
-        const v = img[rr * nc + cc];
-        if (v === v) {
-          // insertion sort of the neighbour values
-          let j = m++;
-          while (j > 0 && nb[j - 1] > v) {
-            nb[j] = nb[j - 1];
-            j--;
-          }
-          nb[j] = v;
-        }
+    for (let q = 0; q < 8; q++) {
+      const rr = r + offR[q], cc = c + offC[q];
+      if (!interior && (rr < 0 || rr >= nr || cc < 0 || cc >= nc)) continue;
+      const v = img[rr * nc + cc];
+      if (v !== v) continue;
+      // insertion sort of the neighbour values
+      let j = m++;
+      while (j > 0 && nb[j - 1] > v) {
+        nb[j] = nb[j - 1];
+        j--;
       }
+      nb[j] = v;
     }
     if (m < 3) continue;
     const med = m % 2 ? nb[m >> 1] : 0.5 * (nb[(m >> 1) - 1] + nb[m >> 1]);
     diff[i] = values[i] - med;
+    lo[i] = nb[0];
+    hi[i] = nb[m - 1];
   }
-  // robust spread of the neighbour differences from a fixed-stride sample
+  // robust spread of the neighbour differences and the image level, from a fixed-stride sample
   const stride = Math.max(1, Math.floor(n / 200000));
   const sample: number[] = [];
-  for (let i = 0; i < n; i += stride) if (diff[i] === diff[i]) sample.push(diff[i]);
+  const level: number[] = [];
+  for (let i = 0; i < n; i += stride) {
+    if (diff[i] === diff[i]) sample.push(diff[i]);
+    if (good[i]) level.push(values[i]);
+  }
   const mid = median(sample);
-  const mad = median(sample.map((v) => Math.abs(v - mid)));
-  const sigma = 1.4826 * mad;
+  const sigma = 1.4826 * median(sample.map((v) => Math.abs(v - mid)));
+  const base = median(level);
   let hotPixels = 0;
-  if (sigma > 0) {
-    for (let i = 0; i < n; i++) {
-      if (good[i] && Math.abs(diff[i] - mid) > k * sigma) {
-        good[i] = 0;
-        hotPixels++;
-      }
+  for (let i = 0; i < n; i++) {
+    if (!good[i] || diff[i] !== diff[i]) continue;
+    const v = values[i];
+    const hot = v - hi[i] > k * sigma + 0.5 * Math.abs(hi[i] - base);
+    const dead = lo[i] - v > k * sigma + 0.5 * Math.abs(lo[i] - base);
+    if (hot || dead) {
+      good[i] = 0;
+      hotPixels++;
     }
   }
   return { good, hotPixels };
@@ -89,13 +99,17 @@ export function radialProfile(
   x: Float64Array, y: Float64Array, values: ArrayLike<number>, good: Uint8Array, center: readonly [number, number], binUm: number,
 ): RadialProfile {
   let rmax = 0;
-  for (let i = 0; i < x.length; i++) if (good[i]) rmax = Math.max(rmax, Math.hypot(x[i] - center[0], y[i] - center[1]));
+  for (let i = 0; i < x.length; i++) if (good[i]) {
+      const ex = x[i] - center[0], ey = y[i] - center[1];
+      rmax = Math.max(rmax, Math.sqrt(ex * ex + ey * ey));
+    }
   const nb = Math.floor(rmax / binUm) + 1;
   const sum = new Float64Array(nb);
   const counts = new Uint32Array(nb);
   for (let i = 0; i < x.length; i++) {
     if (!good[i]) continue;
-    const b = Math.floor(Math.hypot(x[i] - center[0], y[i] - center[1]) / binUm);
+    const ex = x[i] - center[0], ey = y[i] - center[1];
+    const b = Math.floor(Math.sqrt(ex * ex + ey * ey) / binUm);
     sum[b] += values[i];
     counts[b]++;
   }

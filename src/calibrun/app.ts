@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CalibmanError, JobError } from '../errors.js';
+import { CalibmanError, JobError, RunNotFoundError } from '../errors.js';
 import { writeFileAtomic } from '../node/files.js';
 import { resolveCalibrunConfig, configToConfpars, type CalibrunConfig } from './config.js';
 import { CONFPARS_FILE_NAME, Confpars, formatConfpars, parseConfpars } from './confpars.js';
@@ -158,11 +158,13 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       log.critical(`${SEP}\nDARK PROCESSING OPTION IS TURNED OFF...\nAdd option "-P" in the command line to process files`);
     } else {
       log.info(`${SEP}\nBegin dark run data processing`);
+      const xtcDir = config.dataset.xtcDir ?? `${config.dataRoot}/${config.instrument}/${config.experiment}/xtc`;
+      if (!config.dataset.files) await checkXtcDir(path.resolve(cwd, xtcDir), config);
       const result = await runDarkPass(
         {
           open: config.dataset.files
-            ? { files: config.dataset.files }
-            : { xtcDir: config.dataset.xtcDir ?? `${config.dataRoot}/${config.instrument}/${config.experiment}/xtc`, experiment: config.experiment, ...(config.dataset.live ? { live: { timeoutMs: 60_000 } } : {}) },
+            ? { files: config.dataset.files.map((f) => path.resolve(cwd, f)) }
+            : { xtcDir: path.resolve(cwd, xtcDir), experiment: config.experiment, ...(config.dataset.live ? { live: { timeoutMs: 60_000 } } : {}) },
           runs: config.runs,
           detectors: config.detectors,
           numEvents: config.numEvents,
@@ -217,6 +219,16 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
     log.info(`See log file: ${log.path}`);
   }
   return outcome;
+}
+
+async function checkXtcDir(dir: string, config: CalibrunConfig): Promise<void> {
+  const st = await fsp.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    throw new RunNotFoundError(
+      `xtc directory ${dir} not found for experiment ${config.experiment}; give the data root with --root or $SIT_PSDM_DATA, or the directory with -x`,
+      { experiment: config.experiment, run: config.run },
+    );
+  }
 }
 
 function safeLogin(): string {

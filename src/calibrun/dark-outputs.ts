@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatNdarrayText } from '../io/ndarray-text.js';
 import { ndarrayOf, type NdArray } from '../io/ndarray.js';
@@ -48,6 +49,14 @@ function zerosLike(a: NdArray): NdArray {
   return ndarrayOf(new Float32Array(a.size), a.shape);
 }
 
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? '';
+  }
+}
+
 /**
  * Write the work files of every source in psana's ndarray text format (atomically, file by file).
  * Everything is formatted first, so a formatting problem writes nothing.
@@ -55,6 +64,8 @@ function zerosLike(a: NdArray): NdArray {
  */
 export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: DarkOutputOptions): Promise<Map<string, DarkOutputFiles>> {
   const planned: { file: string; text: string; npy?: NdArray }[] = [];
+  const host = os.hostname();
+  const uid = userName();
   const out = new Map<string, DarkOutputFiles>();
   for (const r of results) {
     const files: DarkOutputFiles = {};
@@ -64,7 +75,7 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
       const arr = r.arrays[k.array];
       if (!arr) continue;
       const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind as DarkFileKind, r.source);
-      const info = { WORK_DIR: o.resultsDir, FILE_NAME: file };
+      const info = { HOST: host, WORK_DIR: o.resultsDir, FILE_NAME: file, UID: uid };
       planned.push({ file, text: formatNdarrayText(arr, { comments: comments(k.arrType), fmt: k.fmt, info, dtype: r.arrays.dtypes?.[k.array] }), npy: arr });
       files[k.kind as DarkFileKind] = file;
     }

@@ -10,7 +10,8 @@ import { type FrameInput, copyFrameWords, frameData } from './frames.js';
 import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
 import type { DarkResult } from './result.js';
 import { type DarkState } from './state.js';
-import { Stage2Engine } from './stage2.js';
+import type { Stage2Kernel } from './stage2.js';
+import { type Stage2EngineKind, createStage2Kernel } from './stage2-wasm.js';
 import { summariseDark } from './summary.js';
 
 /** Options of {@link createDarkAccumulator}. */
@@ -20,8 +21,10 @@ export interface DarkAccumulatorOptions {
    * to stage 2. Without gates the accumulator runs stage 1 itself on its first `nrecs1` frames.
    */
   gates?: DarkGates;
-  /** Frames per stage-2 batch (default 16): larger batches touch the accumulators less often. */
+  /** Frames per stage-2 batch (default 16, at most 64): larger batches touch the accumulators less often. */
   batchFrames?: number;
+  /** Stage-2 implementation: WebAssembly SIMD when available (`auto`, default), or `js`/`wasm`. */
+  engine?: Stage2EngineKind;
 }
 
 /** Accumulates the frames of one detector. */
@@ -51,9 +54,10 @@ class Gen3Accumulator implements DarkAccumulator {
   private readonly size: number;
   private readonly batchFrames: number;
   private dtype: DType | undefined;
+  private readonly engineKind: Stage2EngineKind;
   private gates: DarkGates | undefined;
-  private engine: Stage2Engine | undefined;
-  /** Stage-1 block (before gates) or stage-2 batch buffer (after). */
+  private engine: Stage2Kernel | undefined;
+  /** Stage-1 block (before gates). */
   private buf: Uint16Array | undefined;
   private nBuf = 0;
   private count = 0;
@@ -62,7 +66,8 @@ class Gen3Accumulator implements DarkAccumulator {
     this.params = params;
     this.shape = [...shape];
     this.size = shapeSize(shape);
-    this.batchFrames = Math.max(1, Math.floor(options.batchFrames ?? 16));
+    this.batchFrames = Math.min(64, Math.max(1, Math.floor(options.batchFrames ?? 16)));
+    this.engineKind = options.engine ?? 'auto';
     if (options.gates) {
       if (options.gates.lo.length !== this.size) {
         throw new ConfigError('gates', `expected gates for ${this.size} pixels, found ${options.gates.lo.length}`);
@@ -95,29 +100,27 @@ class Gen3Accumulator implements DarkAccumulator {
         return true;
       }
     }
-    copyFrameWords(this.buf!, this.nBuf * this.size, data);
+    const engine = this.engine!;
+    copyFrameWords(engine.slot(this.nBuf), 0, data);
     this.nBuf++;
     this.count++;
-    if (this.nBuf === this.batchFrames) this.flush();
+    if (this.nBuf === engine.batchCapacity) this.flush();
     return true;
   }
 
   /** Switch to stage 2; with `replay`, the stage-1 block is accumulated first. */
   private startStage2(gates: DarkGates, replay = false): void {
     this.gates = gates;
-    this.engine = new Stage2Engine(gates, dataBitMask(this.params.dataBits), this.params.intLo, this.params.intHi);
-    if (replay && this.buf) {
-      for (let f = 0; f < this.nBuf; f += this.batchFrames) this.engine.addFrames(this.buf, f, Math.min(this.batchFrames, this.nBuf - f));
-    }
-    const need = this.batchFrames * this.size;
-    if (!this.buf || this.buf.length < need) this.buf = new Uint16Array(need);
-    else if (this.buf.length > need) this.buf = this.buf.subarray(0, need).slice();
+    const p = this.params;
+    this.engine = createStage2Kernel(gates, dataBitMask(p.dataBits), p.intLo, p.intHi, this.batchFrames, this.engineKind);
+    if (replay && this.buf) this.engine.addFrames(this.buf, 0, this.nBuf);
+    this.buf = undefined;
     this.nBuf = 0;
   }
 
   private flush(): void {
     if (this.engine && this.nBuf > 0) {
-      this.engine.addFrames(this.buf!, 0, this.nBuf);
+      this.engine.commit(this.nBuf);
       this.nBuf = 0;
     }
   }
@@ -160,8 +163,9 @@ export function accumulateDarkPiece(
   gates: DarkGates,
   shape: readonly number[],
   params: Partial<DarkParams> = {},
+  options: Omit<DarkAccumulatorOptions, 'gates'> = {},
 ): DarkState {
-  const acc = createDarkAccumulator({ ...params, nrecs: Infinity }, shape, { gates });
+  const acc = createDarkAccumulator({ ...params, nrecs: Infinity }, shape, { ...options, gates });
   for (const f of frames) acc.add(f);
   return acc.state();
 }

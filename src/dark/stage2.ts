@@ -36,11 +36,31 @@ export interface DarkSums {
 /** Pixels per tile: 4 accumulator arrays of this length stay in L1/L2. */
 const TILE = 2048;
 
-/** The stage-2 accumulation engine for one detector (or a range of its pixels). */
-export class Stage2Engine {
+/** A stage-2 accumulation engine: frames go into batch slots, `commit` accumulates them. */
+export interface Stage2Kernel {
+  /** Pixels per frame. */
+  readonly size: number;
+  /** Frames accumulated so far. */
+  readonly nFrames: number;
+  /** Frames one batch holds. */
+  readonly batchCapacity: number;
+  /** Where frame `k` (< batchCapacity) of the next batch is to be written (raw 16-bit words). */
+  slot(k: number): Uint16Array;
+  /** Accumulate slots `0..nf-1`. */
+  commit(nf: number): void;
+  /** Accumulate `nf` frames of `src` from frame `frame0` (`src[(frame0 + f) * size + i]`). */
+  addFrames(src: Uint16Array, frame0: number, nf: number): void;
+  /** The accumulated values in psana's terms (fresh arrays). */
+  sums(): DarkSums;
+}
+
+/** Portable stage-2 engine in plain JavaScript (the fallback when WebAssembly SIMD is missing). */
+export class Stage2Engine implements Stage2Kernel {
   readonly size: number;
   /** Frames accumulated so far. */
   nFrames = 0;
+  readonly batchCapacity: number;
+  private readonly batch: Uint16Array;
   private readonly lo: Int32Array;
   private readonly hi: Int32Array;
   private readonly fastWidth: Int32Array;
@@ -60,9 +80,12 @@ export class Stage2Engine {
     private readonly mask: number,
     private readonly intLo: number,
     private readonly intHi: number,
+    batchFrames = 16,
   ) {
     const n = gates.lo.length;
     this.size = n;
+    this.batchCapacity = batchFrames;
+    this.batch = new Uint16Array(batchFrames * n);
     this.lo = gates.lo;
     this.hi = gates.hi;
     this.fastWidth = new Int32Array(n);
@@ -84,10 +107,14 @@ export class Stage2Engine {
     this.cntHi = new Uint32Array(n);
   }
 
-  /**
-   * Add `nf` frames stored contiguously in `buf` starting at frame `frame0`
-   * (`buf[(frame0 + f) * size + i]`, raw 16-bit words).
-   */
+  slot(k: number): Uint16Array {
+    return this.batch.subarray(k * this.size, (k + 1) * this.size);
+  }
+
+  commit(nf: number): void {
+    if (nf > 0) this.addFrames(this.batch, 0, nf);
+  }
+
   addFrames(buf: Uint16Array, frame0: number, nf: number): void {
     const size = this.size;
     for (let i0 = 0; i0 < size; i0 += TILE) this.addTile(buf, frame0 * size, nf, i0, Math.min(TILE, size - i0));
@@ -132,7 +159,6 @@ export class Stage2Engine {
     }
   }
 
-  /** The accumulated values in psana's terms (fresh arrays). */
   sums(): DarkSums {
     const n = this.size;
     const count = new Uint32Array(n);

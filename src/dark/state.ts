@@ -11,7 +11,8 @@ import { CalibmanError } from '../errors.js';
 import type { DType } from '../io/dtype.js';
 import { type DarkGates, gatesFromBlock, sameGates } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
-import { type DarkSums, Stage2Engine, addDarkSums } from './stage2.js';
+import { type DarkSums, addDarkSums } from './stage2.js';
+import { createStage2Kernel } from './stage2-wasm.js';
 
 /** State of a generation-3 dark accumulation. */
 export interface DarkState {
@@ -50,7 +51,7 @@ function checkCompatible(a: DarkState, b: DarkState): void {
 
 /** Gate `nf` pending frames with `gates` and return their sums. */
 export function gatePending(gates: DarkGates, params: DarkParams, pending: Uint16Array, nf: number): DarkSums {
-  const engine = new Stage2Engine(gates, dataBitMask(params.dataBits), params.intLo, params.intHi);
+  const engine = createStage2Kernel(gates, dataBitMask(params.dataBits), params.intLo, params.intHi);
   if (nf > 0) engine.addFrames(pending, 0, nf);
   return engine.sums();
 }

@@ -63,18 +63,20 @@ export class GeometryAccess {
     /** psana's stored comment texts, in order. */
     readonly comments: readonly string[],
     readonly file: string | undefined,
+    /** Place the wide CSPAD/Epix pixels at their true centres (psana's use_wide_pix_center, default false). */
+    readonly useWidePixCenter = false,
   ) {}
 
   /** Parse a geometry text (psana file format). @throws GeometryFileError with file and line. */
-  static fromText(text: string, opts: { file?: string } = {}): GeometryAccess {
+  static fromText(text: string, opts: { file?: string; useWidePixCenter?: boolean } = {}): GeometryAccess {
     const g = parseGeometryText(text, opts.file);
-    return GeometryAccess.fromRecords(g.records, g.comments, opts.file);
+    return GeometryAccess.fromRecords(g.records, g.comments, opts.file, opts.useWidePixCenter);
   }
 
   /** Build from records (file order); the IP z-sign rule is applied. */
-  static fromRecords(records: readonly GeometryRecord[], comments: readonly string[] = [], file?: string): GeometryAccess {
+  static fromRecords(records: readonly GeometryRecord[], comments: readonly string[] = [], file?: string, useWidePixCenter = false): GeometryAccess {
     const tree = buildTree(records.map(applyIpRule), file);
-    return new GeometryAccess(tree, Object.freeze([...comments]), file);
+    return new GeometryAccess(tree, Object.freeze([...comments]), file, useWidePixCenter);
   }
 
   /** The geometry as psana saves it (comments, empty line, data lines; X0/Y0/Z0 rounded to 1 um). */
@@ -174,7 +176,7 @@ export class GeometryAccess {
     const doTilt = opts.doTilt ?? true;
     const cframe = opts.cframe ?? 0;
     return this.cached(`xyz|${id}|${doTilt}|${cframe}`, () => {
-      const c = nodeCoords(this.tree, id, doTilt);
+      const c = nodeCoords(this.tree, id, doTilt, this.useWidePixCenter);
       if (cframe === 1) {
         // LAB: (x, y, z) = (−y, −x, −z)
         const { x, y, z } = c;
@@ -275,7 +277,7 @@ export class GeometryAccess {
     const nd = this.tree.nodes[id];
     if (nd.synthesized) throw new CalibmanError(`the top object ${this.topObject} has no line in the file and cannot be changed`);
     const records = this.tree.nodes.filter((n) => !n.synthesized).map((n) => (n.id === id ? change({ ...n.record }) : { ...n.record }));
-    return new GeometryAccess(buildTree(records, this.file), this.comments, this.file);
+    return new GeometryAccess(buildTree(records, this.file), this.comments, this.file, this.useWidePixCenter);
   }
 
   /** Replace some or all placement parameters (psana `set_geo_pars` replaces all; omitted ones keep their value here). */
@@ -313,7 +315,7 @@ export class GeometryAccess {
 
   /** A copy with other comments (e.g. a new history line before saving). */
   withComments(comments: readonly string[]): GeometryAccess {
-    return new GeometryAccess(this.tree, Object.freeze([...comments]), this.file);
+    return new GeometryAccess(this.tree, Object.freeze([...comments]), this.file, this.useWidePixCenter);
   }
 
   /** The tree (read-only) for helpers in this package. @internal */

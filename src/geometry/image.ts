@@ -183,9 +183,12 @@ export class ImageAssembler {
     const img = (out ?? new Float32Array(h * w)) as T;
     if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
     const runs = this.runs;
+    const typed = ArrayBuffer.isView(values) ? (values as unknown as Float32Array) : undefined;
     for (let r = 0; r < runs.length; r += 4) {
       const p = runs[r], b = runs[r + 1], s = runs[r + 2], len = runs[r + 3];
-      if (s === 1) {
+      if (s === 1 && typed && len >= 64) {
+        img.set(typed.subarray(p, p + len), b);
+      } else if (s === 1) {
         for (let j = 0; j < len; j++) img[b + j] = values[p + j];
       } else {
         for (let j = 0, bb = b; j < len; j++, bb += s) img[bb] = values[p + j];

@@ -155,6 +155,8 @@ export interface WaitOptions extends MonitorOptions {
   signal?: AbortSignal;
   /** Called after every refresh. */
   onUpdate?: (record: JobRecord) => void;
+  /** Consecutive failed refreshes (scheduler busy or down) tolerated before giving up (default 5). */
+  maxRefreshErrors?: number;
 }
 
 /** Refresh until the job is completed, failed or cancelled; returns the final record. */
@@ -162,9 +164,19 @@ export async function waitForJob(workDir: string, id: string, options: WaitOptio
   const slurm = options.slurm ?? new SlurmClient();
   const pollMs = options.pollMs ?? 2000;
   const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : Infinity;
+  await readJobRecord(workDir, id); // an unknown id fails at once, not after the retries below
+  let errors = 0;
   for (;;) {
     options.signal?.throwIfAborted();
-    const record = await refreshJob(workDir, id, { slurm });
+    let record: JobRecord;
+    try {
+      record = await refreshJob(workDir, id, { slurm });
+      errors = 0;
+    } catch (err) {
+      if (!(err instanceof JobError) || ++errors > (options.maxRefreshErrors ?? 5) || Date.now() + pollMs > deadline) throw err;
+      await sleep(pollMs, options.signal);
+      continue;
+    }
     options.onUpdate?.(record);
     if (isTerminal(record.phase) || record.phase === 'unknown') return record;
     if (Date.now() + pollMs > deadline) {

@@ -118,7 +118,9 @@ export class SlurmClient {
     const sq = await this.run('squeue', squeueArgs(ids));
     if (sq.spawnError) throw new JobError(`squeue could not be started (${sq.spawnError}): is SLURM installed and on PATH?`);
     if (sq.code === 0) for (const s of parseSqueue(sq.stdout)) result.set(s.id, s);
-    // squeue fails as a whole when every id is unknown; otherwise it just omits the unknown ones
+    // squeue fails as a whole when every id is unknown (fine: ask scontrol/sacct); any other failure
+    // (controller busy or down) must not be mistaken for "the jobs are gone"
+    else if (!INVALID_ID.test(sq.stderr)) throw unreachable('squeue', sq);
 
     const seen = (id: string) => [...result.keys()].some((k) => k === id || k.startsWith(`${id}_`));
     const needDetail = ids.filter((id) => {
@@ -132,6 +134,8 @@ export class SlurmClient {
       const sc = await this.run('scontrol', ['-o', 'show', 'job', id]);
       if (sc.code === 0) {
         for (const s of parseScontrolShowJob(sc.stdout)) result.set(s.id, { ...result.get(s.id), ...s });
+      } else if (!INVALID_ID.test(sc.stderr)) {
+        throw unreachable('scontrol', sc);
       } else if (!seen(id)) {
         missing.push(id);
       }
@@ -142,6 +146,13 @@ export class SlurmClient {
     }
     return result;
   }
+}
+
+const INVALID_ID = /Invalid job id/i;
+
+function unreachable(program: string, res: CommandResult): JobError {
+  const why = res.spawnError ? `could not be started (${res.spawnError})` : `failed (exit ${res.code ?? 'killed/timeout'})`;
+  return new JobError(`${program} ${why}: ${firstLine(res.stderr) || 'no message'}; the scheduler may be busy or down`);
 }
 
 function firstLine(s: string): string {

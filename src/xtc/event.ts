@@ -28,7 +28,11 @@ export interface XtcEvent {
   readonly calibCycle: number;
   /** Damage of the datagram's root Xtc. */
   readonly rootDamage: number;
-  /** Raw frame in psana's shape/dtype; may be a view valid only until the next event. */
+  /**
+   * Raw frame in psana's shape/dtype; may be a view valid only until the next event. Also returned for a
+   * damaged contribution that has a payload (psana would drop it): check {@link damage}. Undefined when
+   * absent, payload-less, compressed or not decodable. `source` may be a source string or an alias.
+   */
   frame(source: string): NdArray | undefined;
   /** Damage of the source's contribution (0 = undamaged, also when absent). */
   damage(source: string): number;
@@ -47,6 +51,10 @@ export interface EventLeaf {
   /** Payload position within the datagram bytes. */
   start: number;
   end: number;
+  /** The datagram holding the leaf (the event's own, or a matched control-stream datagram). */
+  dgram: Dgram;
+  /** File of that datagram. */
+  file: string;
 }
 
 /** Reused output buffers per source. */
@@ -64,6 +72,8 @@ export interface EventRunContext {
   configs: ConfigStore;
   scratch(phy: number): FrameScratch;
   file: string;
+  /** Control-stream (s ≥ 80) datagrams of the same shot, matched by fiducials. */
+  extra?: readonly { dgram: Dgram; file: string }[];
 }
 
 /** The event built from one L1Accept datagram. */
@@ -89,28 +99,34 @@ export class EventView implements XtcEvent {
     this.nsec = h.nsec;
     this.fiducials = h.fiducials;
     this.rootDamage = h.damage;
-    let codes: number[] = [];
+    const codes: number[] = [];
     const sources: string[] = [];
-    walkXtc(dgram.view, 20, { file: ctx.file, base: dgram.offset }, (n) => {
-      const id = typeIdOf(n.contains);
-      if (id === TypeId.Xtc || n.log >>> 24 !== Level.Source) return;
-      const source = detInfoString(n.phy);
-      const leaf: EventLeaf = {
-        phy: n.phy,
-        source,
-        typeId: id,
-        version: typeVersionOf(n.contains),
-        compressed: isCompressed(n.contains),
-        damage: n.damage,
-        start: n.offset + XTC_HEADER_BYTES,
-        end: n.offset + n.extent,
-      };
-      this.leaves.push(leaf);
-      if (!sources.includes(source)) sources.push(source);
-      if (id === TypeId.EvrData && n.damage === 0 && !leaf.compressed) {
-        codes = decodeEvrEventCodes(dgram.bytes.subarray(leaf.start, leaf.end), ctx.file, dgram.offset + leaf.start);
-      }
-    });
+    const add = (d: Dgram, file: string): void => {
+      walkXtc(d.view, 20, { file, base: d.offset }, (n) => {
+        const id = typeIdOf(n.contains);
+        if (id === TypeId.Xtc || n.log >>> 24 !== Level.Source) return;
+        const source = detInfoString(n.phy);
+        const leaf: EventLeaf = {
+          phy: n.phy,
+          source,
+          typeId: id,
+          version: typeVersionOf(n.contains),
+          compressed: isCompressed(n.contains),
+          damage: n.damage,
+          start: n.offset + XTC_HEADER_BYTES,
+          end: n.offset + n.extent,
+          dgram: d,
+          file,
+        };
+        this.leaves.push(leaf);
+        if (!sources.includes(source)) sources.push(source);
+        if (id === TypeId.EvrData && n.damage === 0 && !leaf.compressed && !codes.length) {
+          codes.push(...decodeEvrEventCodes(d.bytes.subarray(leaf.start, leaf.end), file, d.offset + leaf.start));
+        }
+      });
+    };
+    add(dgram, ctx.file);
+    for (const extra of ctx.extra ?? []) add(extra.dgram, extra.file);
     this.eventCodes = codes;
     this.sources = sources;
   }
@@ -136,19 +152,19 @@ export class EventView implements XtcEvent {
   frame(source: string): NdArray | undefined {
     const s = this.resolve(source);
     if (this.frames.has(s)) return this.frames.get(s);
-    const leaf = this.leaf(s);
-    let out: NdArray | undefined;
     const type = detectorTypeOfSource(s);
+    const leaf = (type && this.leaves.find((l) => l.source === s && type.dataTypes.some((t) => t.id === l.typeId))) || this.leaf(s);
+    let out: NdArray | undefined;
     if (leaf && type && !leaf.compressed && leaf.end > leaf.start) {
       const configs = this.ctx.configs;
       out = type.decode({
-        payload: this.dgram.bytes.subarray(leaf.start, leaf.end),
+        payload: leaf.dgram.bytes.subarray(leaf.start, leaf.end),
         typeId: leaf.typeId,
         version: leaf.version,
         config: (t) => configs.get(leaf.phy, t),
         scratch: this.ctx.scratch(leaf.phy),
-        file: this.ctx.file,
-        fileOffset: this.dgram.offset + leaf.start,
+        file: leaf.file,
+        fileOffset: leaf.dgram.offset + leaf.start,
       });
     }
     this.frames.set(s, out);

@@ -4,6 +4,8 @@ import type { XtcByteSource } from './byte-source.js';
 import { ConfigStore } from './configs.js';
 import { type Dgram, DgramReader, type DgramReaderOptions, type XtcTruncation } from './dgram-reader.js';
 import { TransitionId } from './enums.js';
+import { isControlStream } from './filenames.js';
+import { MAX_FIDUCIALS } from './header.js';
 import { EventView, ScratchBuffers, type XtcEvent } from './event.js';
 import { type XtcScan, ScanAccumulator } from './scan.js';
 
@@ -24,6 +26,11 @@ export interface XtcStreamInput {
 
 /** Options of {@link XtcRunReader}. */
 export interface XtcRunReaderOptions extends DgramReaderOptions {
+  /**
+   * Read the next datagram of each stream in the background while the current event is processed
+   * (two alternating buffers per stream instead of one; default true).
+   */
+  readAhead?: boolean;
   /** Called when a file ends inside a datagram (also listed in `truncations`). */
   onTruncation?: (t: XtcTruncation) => void;
 }
@@ -64,7 +71,7 @@ export class StreamCursor {
         }
         this.reader = new DgramReader(src, this.options);
       }
-      const d = await this.reader.next(true);
+      const d = await this.reader.next(this.options.readAhead !== false);
       if (d) {
         this.lastTransition = d.header.transition;
         return (this.current = d);
@@ -111,6 +118,15 @@ export class StreamCursor {
   }
 }
 
+/** Clock drift window for matching control streams to DAQ events, seconds (psana default). */
+const CONTROL_DRIFT_SEC = 85;
+
+/** True when fiducial `a` comes before `b` (wrap-aware: forward distance below half the range). */
+function fiducialBefore(a: number, b: number): boolean {
+  const d = (b - a + MAX_FIDUCIALS) % MAX_FIDUCIALS;
+  return d > 0 && d < MAX_FIDUCIALS / 2;
+}
+
 function clockBefore(a: Dgram, b: Dgram): boolean {
   return a.header.sec !== b.header.sec ? a.header.sec < b.header.sec : a.header.nsec < b.header.nsec;
 }
@@ -144,10 +160,17 @@ export class XtcRunReader {
     return s;
   };
 
-  /** L1Accept events merged over streams, in clock order. Frames are valid until the next event. */
+  /**
+   * L1Accept events merged over streams, in clock order. Frames are valid until the next event.
+   * Control streams (s ≥ 80) are not events of their own: their L1Accepts join the DAQ event of the
+   * same shot (equal fiducials, clocks within 85 s), as psana merges them.
+   */
   async *events(opts: { signal?: AbortSignal } = {}): AsyncGenerator<XtcEvent> {
     const cursors = this.streams.map((s) => new StreamCursor(s, this.options, this.truncations));
     cursors.forEach((c) => this.cursors.add(c));
+    const daq = cursors.filter((c) => !isControlStream(c.input.stream));
+    const control = daq.length ? cursors.filter((c) => isControlStream(c.input.stream)) : [];
+    const main = daq.length ? daq : cursors;
     try {
       for (const c of cursors) await c.advance();
       let index = 0;
@@ -156,18 +179,19 @@ export class XtcRunReader {
       for (;;) {
         if (opts.signal?.aborted) throw abortError(opts.signal);
         let best: StreamCursor | undefined;
-        for (const c of cursors) if (c.current && (!best || clockBefore(c.current, best.current!))) best = c;
+        for (const c of main) if (c.current && (!best || clockBefore(c.current, best.current!))) best = c;
         if (!best) break;
         const d = best.current!;
         const t = d.header.transition;
         if (t === TransitionId.L1Accept) {
-          yield new EventView(index++, best.input.stream, calibCycle, d, { configs: this.configs, scratch: this.scratch, file: best.file });
+          const extra = control.length ? await this.matchControl(control, d) : undefined;
+          yield new EventView(index++, best.input.stream, calibCycle, d, { configs: this.configs, scratch: this.scratch, file: best.file, extra });
         } else if (t === TransitionId.Configure || t === TransitionId.BeginCalibCycle) {
           this.configs.update(d, best.file);
           if (t === TransitionId.BeginCalibCycle) {
             // every stream carries each BeginCalibCycle: count a new cycle once per group of streams
             if (cycleStreams === 0) calibCycle++;
-            cycleStreams = (cycleStreams + 1) % cursors.length;
+            cycleStreams = (cycleStreams + 1) % main.length;
           }
         }
         await best.advance();
@@ -180,12 +204,41 @@ export class XtcRunReader {
     }
   }
 
+  /** Advance control streams up to the DAQ event `d`; return their datagrams of the same shot. */
+  private async matchControl(control: StreamCursor[], d: Dgram): Promise<{ dgram: Dgram; file: string }[]> {
+    const out: { dgram: Dgram; file: string }[] = [];
+    for (const c of control) {
+      for (;;) {
+        const cur = c.current;
+        if (!cur) break;
+        const h = cur.header;
+        if (h.transition !== TransitionId.L1Accept) {
+          // control-stream transitions are applied as they come (their clocks may drift from the DAQ's)
+          if (h.transition === TransitionId.Configure || h.transition === TransitionId.BeginCalibCycle) this.configs.update(cur, c.file);
+          await c.advance();
+          continue;
+        }
+        if (Math.abs(h.sec - d.header.sec) < CONTROL_DRIFT_SEC) {
+          if (h.fiducials === d.header.fiducials) {
+            out.push({ dgram: cur, file: c.file });
+            break; // consumed when the next DAQ event asks
+          }
+          if (!fiducialBefore(h.fiducials, d.header.fiducials)) break;
+        } else if (h.sec > d.header.sec) break;
+        await c.advance();
+      }
+    }
+    // matched datagrams stay current in their cursors until the next event moves past them
+    return out;
+  }
+
   /**
    * Summarize the run reading headers only (payload bytes are skipped where the source allows it):
    * sources with type/version and counts, events, calib cycles, damage, unknown types, truncation.
    */
   async scan(opts: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void } = {}): Promise<XtcScan> {
     const acc = new ScanAccumulator(this.files);
+    const hasDaq = this.streams.some((s) => !isControlStream(s.stream));
     const total = this.streams.reduce((s, x) => s + (x.size ?? 0), 0);
     let done = 0;
     let lastReport = 0;
@@ -193,7 +246,7 @@ export class XtcRunReader {
       const cursor = new StreamCursor(input, this.options, this.truncations);
       this.cursors.add(cursor);
       try {
-        acc.beginStream(input.stream);
+        acc.beginStream(input.stream, hasDaq && isControlStream(input.stream));
         for (;;) {
           if (opts.signal?.aborted) throw abortError(opts.signal);
           const h = await cursor.advanceHeaders((n) => acc.node(n));

@@ -41,7 +41,7 @@ export interface XtcScan {
   datagrams: number;
   /** Datagram counts by TransitionId name. */
   transitions: Record<string, number>;
-  /** L1Accept events (all streams). */
+  /** L1Accept events (DAQ streams; control streams s ≥ 80 join their events). */
   events: number;
   /** Calib cycles (BeginCalibCycle of one stream; the maximum over streams). */
   calibCycles: number;
@@ -78,10 +78,14 @@ export class ScanAccumulator {
 
   constructor(private readonly files: string[]) {}
 
-  beginStream(stream: number): void {
+  /** Start a stream; L1Accepts of control streams (s ≥ 80) join DAQ events and are not counted as events. */
+  beginStream(stream: number, control = false): void {
     this.streams.push(stream);
     this.cyclesThisStream = 0;
+    this.control = control;
   }
+
+  private control = false;
 
   /** Collect one Xtc of the current datagram (called before {@link datagram}). */
   node(n: XtcNode): void {
@@ -95,14 +99,14 @@ export class ScanAccumulator {
     this.datagrams++;
     this.bytes += 20 + h.extent;
     const isEvent = h.transition === TransitionId.L1Accept;
-    if (isEvent) {
+    if (isEvent && !this.control) {
       this.events++;
       if (h.damage) this.damagedEvents++;
       const t = { sec: h.sec, nsec: h.nsec, fiducials: h.fiducials };
       if (!this.first || h.sec < this.first.sec || (h.sec === this.first.sec && h.nsec < this.first.nsec)) this.first = t;
       if (!this.last || h.sec > this.last.sec || (h.sec === this.last.sec && h.nsec > this.last.nsec)) this.last = t;
     }
-    if (h.transition === TransitionId.BeginCalibCycle) this.calibCycles = Math.max(this.calibCycles, ++this.cyclesThisStream);
+    if (h.transition === TransitionId.BeginCalibCycle && !this.control) this.calibCycles = Math.max(this.calibCycles, ++this.cyclesThisStream);
     for (const n of this.nodes) {
       const id = typeIdOf(n.contains);
       if (id === TypeId.Xtc) continue;

@@ -121,13 +121,13 @@ describe('calibrun CLI: messages and exit status', () => {
   });
 
   it('an internal failure is exit 2 without a stack', async () => {
-    const r = await run(['-e', 'cxi12345', '-r', '12', '-d', 'CSPAD', '-w', 'work', '-P']);
+    const r = await run(['-e', 'cxi12345', '-r', '12', '-d', 'CSPAD', '-w', 'work', '-P', '-x', tmp]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('internal error: openRun must not be called');
   });
 
   it('an abort is exit 130', async () => {
-    const r = await run(['-e', 'cxi12345', '-r', '12', '-d', 'CSPAD', '-w', 'work', '-P'], {
+    const r = await run(['-e', 'cxi12345', '-r', '12', '-d', 'CSPAD', '-w', 'work', '-P', '-x', tmp], {
       engines: {
         ...unreachable,
         openRun: () => {
@@ -164,5 +164,21 @@ describe('batch arguments', () => {
     expect(again.dataset.xtcDir).toBe('/x/CXI/cxi12345/xtc');
     expect(batchArgs(c, '-D').slice(-1)).toEqual(['-D']);
     expect(batchArgs(c, '-P')).toEqual(expect.arrayContaining(['-f', '-162', '-n', '77', '-r', '3,5']));
+  });
+});
+
+describe('the calibrun executable', () => {
+  it('exits 1 with the message on stderr and no stack', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const tsx = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const entry = path.join(process.cwd(), 'src', 'cli', 'calibrun.ts');
+    const cwd = mkdtempSync(path.join(tmp, 'exe-'));
+    const none = spawnSync(tsx, [entry], { cwd, encoding: 'utf8' });
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('MISSING PARAMETERS');
+    const bad = spawnSync(tsx, [entry, '-e', 'cxi12345', '-r', '3', '-d', 'CSPAD', '-w', 'w', '-P', '--root', cwd], { cwd, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`calibrun: xtc directory ${cwd}/CXI/cxi12345/xtc not found for experiment cxi12345; give the data root with --root`);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });

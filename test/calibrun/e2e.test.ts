@@ -175,6 +175,29 @@ describe('calibrun end to end (generated runs)', () => {
     expect(log).toContain('Tentative deployment commands:');
   });
 
+  it('CSPAD2x2: work file in DAQ order (71780 x 2, no metadata) matching the truth', async () => {
+    const dir = path.join(root, 'MEC', 'mec12345', 'xtc');
+    const w = await writeSyntheticRun(dir, { experiment: 'mec12345', run: 3, events: 24, seed: 11, detectors: [{ type: 'CSPAD2x2' }] });
+    const d = fresh('c2x2');
+    const r = await calibrun(['-e', 'mec12345', '-r', '3', '-d', 'cspad2x2', '--root', root, '-w', d.work, '-c', d.calib, '-P', '-D', '-n', '20', '--nrecs1', '10']);
+    expect(r.code).toBe(0);
+    const src = 'MecTargetChamber.0:Cspad2x2.1';
+    const text = readFileSync(path.join(d.calib, 'CsPad2x2::CalibV1', src, 'pedestals', '3-end.data'), 'utf8');
+    expect(text).toContain('# SHAPE       (185,388,2)\n');
+    expect(text).not.toContain('# DTYPE');
+    const rows = text.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(rows).toHaveLength(71780);
+    const values = rows.flatMap((l) => l.trim().split(/\s+/).map(Number));
+    const m = w.truth.detectors[0];
+    expect(m.shape).toEqual([185, 388, 2]);
+    let ok = 0;
+    for (let i = 0; i < m.pedestals.length; i++) {
+      const se = Math.sqrt(m.noise[i] ** 2 + 1 / 12) / Math.sqrt(20);
+      if (Math.abs(values[i] - m.pedestals[i]) <= 5 * se + 0.01) ok++;
+    }
+    expect(ok / m.pedestals.length).toBeGreaterThan(0.999);
+  });
+
   it('event codes select the dark events only; -x with a single file; --npy copies', async () => {
     const d = fresh('codes');
     const file = small.files[0];

@@ -54,7 +54,7 @@ describe('progress display', () => {
     const r = createProgressRenderer({ write: (s: string) => out.push(s), isTTY: true });
     r.update(p);
     r.end();
-    expect(out[0]).toMatch(/^\r\[#{15}\.{15}\]  50% events 500\/1000/);
+    expect(out[0]).toMatch(/^\r\[#{15}\.{15}\] {2}50% events 500\/1000/);
     expect(out[1]).toBe('\n');
   });
 });

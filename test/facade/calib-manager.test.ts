@@ -111,7 +111,7 @@ describe('CalibManager with a generated run', () => {
     expect(done).toHaveLength(6);
     const target = path.join(tmp, 'calib', 'Camera::CalibV1', OPAL, 'pedestals', '7-end.data');
     expect(done.map((d) => d.target)).toContain(target);
-    expect(readFileSync(path.join(path.dirname(target), 'HISTORY'), 'utf8')).toMatch(/^file:7-end\.data  .*comment:calibman-dark/);
+    expect(readFileSync(path.join(path.dirname(target), 'HISTORY'), 'utf8')).toMatch(/^file:7-end\.data {2}.*comment:calibman-dark/);
 
     // the same constants again: the quality check finds the deployed file and no change
     const q1 = await cm.checkQuality(job, { types: ['pedestals'] });

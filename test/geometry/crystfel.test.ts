@@ -52,3 +52,15 @@ describe('CrystFEL import like psana', () => {
     expect(() => crystfelToGeometryText('p0a0/fs = hello\n', { dettype: 'jungfrau' })).toThrow(/line 1/);
   });
 });
+
+describe('parseCrystfelGeom', () => {
+  it('normalises panel names and reads vectors in several spellings', async () => {
+    const { parseCrystfelGeom, inferCrystfelDettype } = await import('../../src/geometry/crystfel-import.js');
+    const g = parseCrystfelGeom('; c\nres = 10000\nq1a3/fs = x ; along x\nq1a3/ss = 0.5x-0.25y+1e-3z\nq1a3/min_fs = 194\nbad line\n');
+    expect(g.globals.res).toBe(10000);
+    expect(g.panels.p1a3).toEqual({ fs: [1, 0, 0], ss: [0.5, -0.25, 0.001], min_fs: 194 });
+    expect(g.comments).toEqual(['; c']);
+    expect(g.ignored).toEqual(['bad line']);
+    expect(() => inferCrystfelDettype('p0a0/res = 5\n')).toThrow(/give --dettype/);
+  });
+});

@@ -80,6 +80,14 @@ describe('look-up, alignment and immutability', () => {
     expect(() => g.moveObject('IP:0', 1)).toThrow(/top object/);
   });
 
+  it('useWidePixCenter moves only the wide CSPAD columns to their centres', () => {
+    const one = GeometryAccess.fromText('IP 0 SENS2X1:V1 0 0 0 0 0 0 0 0 0 0', { useWidePixCenter: true });
+    const def = GeometryAccess.fromText('IP 0 SENS2X1:V1 0 0 0 0 0 0 0 0 0 0');
+    expect([one.getPixelCoords().x[193], one.getPixelCoords().x[194]]).toEqual([-137.4, 137.4]);
+    expect([def.getPixelCoords().x[193], def.getPixelCoords().x[194]]).toEqual([-219.84, 219.84]);
+    expect(one.moveObject('SENS2X1:V1:0', 1).getPixelCoords().x[194]).toBeCloseTo(138.4, 9);
+  });
+
   it('a 90 degree rotation of a sensor maps its pixels as expected', () => {
     const one = GeometryAccess.fromText('IP 0 MTRX:V2:3:5:10:10 0 0 0 0 90 0 0 0 0 0');
     const c = one.getPixelCoords();

@@ -11,8 +11,11 @@ export function goldenFiles(): string[] {
   return readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.golden.json') && f !== 'segments.golden.json').sort();
 }
 
+/** Untyped JSON value of a golden file. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function readGolden(name: string): any {
+export type GoldenValue = any;
+
+export function readGolden(name: string): GoldenValue {
   return JSON.parse(readFileSync(join(GOLDEN_DIR, name), 'utf8'));
 }
 
@@ -74,4 +77,16 @@ export function expectIndexStats(a: Uint32Array, s: { min: number; max: number; 
   expect({ min: lo, max: hi, sum: sum(a), wsum: wsum(a), sha256_u32: sha256(a, 'u32') }).toEqual({
     min: s.min, max: s.max, sum: s.sum, wsum: s.wsum, sha256_u32: s.sha256_u32,
   });
+}
+
+/** Counts of distinct values, keys rounded to 12 significant digits (as the golden JSON prints them). */
+export function valueHistogram(a: Float64Array): Record<string, number> {
+  const m = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) m.set(a[i], (m.get(a[i]) ?? 0) + 1);
+  const out: Record<string, number> = {};
+  for (const [v, n] of m) {
+    const k = String(Number(v.toPrecision(12)));
+    out[k] = (out[k] ?? 0) + n;
+  }
+  return out;
 }

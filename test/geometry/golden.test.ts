@@ -3,6 +3,7 @@ import { GeometryAccess } from '../../src/geometry/geometry-access.js';
 import { imageFromPixelArrays, ndarrayFromImage } from '../../src/geometry/image.js';
 import { parseObjectName } from '../../src/geometry/geometry-access.js';
 import { expectIndexStats, expectStats, fixtureText, goldenFiles, readGolden, sha256, sum, wsum } from './golden-helpers.js';
+import { valueHistogram, type GoldenValue } from './golden-helpers.js';
 
 for (const name of goldenFiles()) {
   const g = readGolden(name);
@@ -80,10 +81,9 @@ for (const name of goldenFiles()) {
     it('areas and masks', () => {
       const a = geo.getPixelAreas();
       expect(sum(a)).toBeCloseTo(g.areas.sum, 6);
-      const hist: Record<string, number> = {};
-      for (const v of a) hist[String(Number(v.toPrecision(12)))] = (hist[String(Number(v.toPrecision(12)))] ?? 0) + 1;
+      const hist = valueHistogram(a);
       expect(hist).toEqual(g.areas.values);
-      for (const [bits, s] of Object.entries<any>(g.masks_default_width1_wcentral1)) {
+      for (const [bits, s] of Object.entries<GoldenValue>(g.masks_default_width1_wcentral1)) {
         const m = geo.getPixelMask({ mbits: Number(bits) });
         const nMasked = m.length - sum(m);
         expect({ bits, n: nMasked, sum: sum(m), wsum: wsum(m), sha: sha256(m, 'u8') }).toEqual({ bits, n: s.n_masked, sum: s.sum, wsum: s.wsum, sha: s.sha256_u8 });
@@ -134,7 +134,7 @@ for (const name of goldenFiles()) {
     });
 
     it('sub-object coordinates in their own parent frame (first-match look-up)', () => {
-      for (const [obj, e] of Object.entries<any>(g.sub_objects_coords_in_own_parent_frame ?? {})) {
+      for (const [obj, e] of Object.entries<GoldenValue>(g.sub_objects_coords_in_own_parent_frame ?? {})) {
         const { name, index } = parseObjectName(obj);
         const c = geo.getPixelCoords({ oname: name, oindex: index });
         expect(c.shape).toEqual(e.shape);

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isSegmentName, segmentGeometry, segmentPixelCoords } from '../../src/geometry/segments.js';
 import { GeometryFileError } from '../../src/errors.js';
 import { readGolden, sha256, sum } from './golden-helpers.js';
+import { valueHistogram, type GoldenValue } from './golden-helpers.js';
 
 const golden = readGolden('segments.golden.json');
 
 describe('sensor types against psana (segments.golden.json)', () => {
-  for (const [key, e] of Object.entries<any>(golden.segments)) {
+  for (const [key, e] of Object.entries<GoldenValue>(golden.segments)) {
     const [name, opt] = key.split(' ');
     const wpc = opt === 'use_wide_pix_center=True';
     it(key, () => {
@@ -29,13 +30,9 @@ describe('sensor types against psana (segments.golden.json)', () => {
         expect(areas[i]).toBeCloseTo(area, 12);
         expect([sizes.x[i], sizes.y[i]]).toEqual([sx, sy]);
       }
-      const hist: Record<string, number> = {};
-      for (const v of areas) {
-        const k = String(Number(v.toPrecision(12)));
-        hist[k] = (hist[k] ?? 0) + 1;
-      }
+      const hist = valueHistogram(areas);
       expect(hist).toEqual(e.area_value_counts);
-      for (const [mk, m] of Object.entries<any>(e.masks)) {
+      for (const [mk, m] of Object.entries<GoldenValue>(e.masks)) {
         const [bits, w, u] = mk === '3_width3_wcentral2' ? [3, 3, 2] : [Number(mk), 1, 1];
         const mask = seg.mask({ mbits: bits, width: w, wcentral: u });
         expect({ mk, n: mask.length - sum(mask), sha: sha256(mask, 'u8') }).toEqual({ mk, n: m.n_masked, sha: m.sha256_u8 });

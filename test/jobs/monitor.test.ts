@@ -2,25 +2,42 @@
  * Monitoring logic against a scripted scheduler (a CommandRunner that answers like SLURM 22.05), so the
  * state machine is tested on any machine; the real-SLURM runs are in slurm.integration.test.ts.
  */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SlurmClient, type CommandRunner } from '../../src/jobs/slurm.js';
 import { submitPieces } from '../../src/jobs/submit.js';
-import { applyStatus, lastErrorLine, refreshJob, retryJob, cancelJob } from '../../src/jobs/monitor.js';
+import { applyStatus, lastErrorLine, refreshJob, retryJob, cancelJob, waitForJob } from '../../src/jobs/monitor.js';
 import { jobFilesDir, readJobRecord } from '../../src/jobs/records.js';
 import type { TaskRecord } from '../../src/jobs/types.js';
 import { ConfigError, JobError } from '../../src/errors.js';
+
+const made: string[] = [];
+/** A fresh temporary directory, removed after the file's tests. */
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'calibman-mon-'));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 
 /** A scheduler whose task states the test sets; records every sbatch/scancel call. */
 function fakeSlurm() {
   let nextId = 100;
   const states = new Map<string, { state: string; exit?: string; reason?: string }>();
   const calls: string[][] = [];
+  const outage = { squeueFailures: 0 };
   const run: CommandRunner = async (program, args) => {
     const name = path.basename(program);
     calls.push([name, ...args]);
+    if (name === 'squeue' && outage.squeueFailures > 0) {
+      outage.squeueFailures--;
+      return { code: 1, stdout: '', stderr: 'squeue: error: slurm_load_jobs error: Socket timed out on send/recv operation' };
+    }
     if (name === 'sbatch') {
       const id = String(nextId++);
       const array = args.find((a) => a.startsWith('--array='));
@@ -54,11 +71,11 @@ function fakeSlurm() {
     if (name === 'sacct') return { code: 1, stdout: '', stderr: 'Slurm accounting storage is disabled' };
     return { code: null, stdout: '', stderr: '', spawnError: 'ENOENT' };
   };
-  return { slurm: new SlurmClient({ run }), states, calls };
+  return { slurm: new SlurmClient({ run }), states, calls, outage };
 }
 
 async function setup(nPieces = 3) {
-  const wd = mkdtempSync(path.join(tmpdir(), 'calibman-mon-'));
+  const wd = tempDir();
   const fake = fakeSlurm();
   const rec = await submitPieces({
     workDir: wd,
@@ -95,7 +112,7 @@ describe('submission (scripted scheduler)', () => {
 
   it('rejects bad options before submitting anything', async () => {
     const fake = fakeSlurm();
-    const base = { workDir: mkdtempSync(path.join(tmpdir(), 'calibman-mon-')), merge: ['m'], slurm: fake.slurm };
+    const base = { workDir: tempDir(), merge: ['m'], slurm: fake.slurm };
     await expect(submitPieces({ ...base, pieces: [] })).rejects.toThrow(ConfigError);
     await expect(submitPieces({ ...base, pieces: [[]] })).rejects.toThrow(/pieces\[0\]/);
     await expect(submitPieces({ ...base, pieces: [['a']], time: 'soon' })).rejects.toThrow(/time/);
@@ -164,6 +181,21 @@ describe('refresh, failure and retry (scripted scheduler)', () => {
     expect(r.phase).toBe('cancelled');
     expect((await refreshJob(wd, rec.id, { slurm })).phase).toBe('cancelled');
     expect((await readJobRecord(wd, rec.id)).cancelRequested).toBe(true);
+  });
+
+  it('does not mistake a scheduler outage for vanished jobs, and waitForJob rides it out', async () => {
+    const { wd, rec, states, slurm, outage } = await setup(2);
+    states.set('100_0', { state: 'RUNNING' });
+    outage.squeueFailures = 1;
+    await expect(refreshJob(wd, rec.id, { slurm })).rejects.toThrow(/squeue failed \(exit 1\): .*Socket timed out.*busy or down/);
+    expect((await readJobRecord(wd, rec.id)).pieces.map((p) => p.phase)).toEqual(['pending', 'pending']);
+
+    for (const k of ['100_0', '100_1', '101']) states.set(k, { state: 'COMPLETED' });
+    for (const i of [0, 1]) writeFileSync(path.join(wd, `part-${i}.json`), '{}');
+    outage.squeueFailures = 3;
+    const done = await waitForJob(wd, rec.id, { slurm, pollMs: 10, timeoutMs: 10_000 });
+    expect(done.phase).toBe('completed');
+    await expect(waitForJob(wd, 'no-such-job', { slurm, pollMs: 10 })).rejects.toThrow(/no job record "no-such-job"/);
   });
 
   it('uses the task exit file when the scheduler has forgotten the job', async () => {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   jobRecordPath,
   listJobIds,
@@ -15,6 +15,18 @@ import {
 } from '../../src/jobs/records.js';
 import type { JobRecord } from '../../src/jobs/types.js';
 import { JobError } from '../../src/errors.js';
+
+const made: string[] = [];
+/** A fresh temporary directory, removed after the file's tests. */
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'calibman-rec-'));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 
 const run = promisify(execFile);
 
@@ -44,7 +56,7 @@ describe('job records', () => {
   });
 
   it('writes, lists and reads back records; another process reads the same JSON', async () => {
-    const wd = mkdtempSync(path.join(tmpdir(), 'calibman-rec-'));
+    const wd = tempDir();
     const a = makeRecord(wd, newJobId('a'));
     const b = makeRecord(wd, newJobId('b'));
     await writeJobRecord(a);
@@ -61,7 +73,7 @@ describe('job records', () => {
   });
 
   it('names the file and field of a broken record, and lists records when an id is unknown', async () => {
-    const wd = mkdtempSync(path.join(tmpdir(), 'calibman-rec-'));
+    const wd = tempDir();
     mkdirSync(path.join(wd, 'jobs'));
     writeFileSync(path.join(wd, 'jobs', 'bad.json'), '{"schema":"calibman.job/1","id":"bad"}');
     writeFileSync(path.join(wd, 'jobs', 'junk.json'), '{not json');
@@ -72,7 +84,7 @@ describe('job records', () => {
   });
 
   it('serialises concurrent updates with a lock (no lost update)', async () => {
-    const wd = mkdtempSync(path.join(tmpdir(), 'calibman-rec-'));
+    const wd = tempDir();
     const r = makeRecord(wd, 'locked');
     await writeJobRecord(r);
     await Promise.all(

@@ -1,16 +1,28 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jobScriptText, shellQuote } from '../../src/jobs/script.js';
+
+const made: string[] = [];
+/** A fresh temporary directory, removed after the file's tests. */
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'calibman-script-'));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 
 const run = promisify(execFile);
 const echoArgs = [process.execPath, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))'];
 
 describe('job script', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'calibman-script-'));
+  const dir = tempDir();
   const nasty = ["it's", 'a b', '$HOME', '"q"', '`date`', '*', '', 'back\\slash', 'new\nline'];
   const script = path.join(dir, 'job.sh');
   writeFileSync(

@@ -101,4 +101,16 @@ describe('truncated and corrupt input', () => {
     const scan = await xtcRunFromBytes([{ name: 'i.xtc', bytes: b }]).scan();
     expect(scan.sources.some((s) => s.type === 'Frame')).toBe(false);
   });
+
+  it('lists compressed payloads and returns no frame for them (decompression unsupported)', async () => {
+    const src = detInfoSrc(0x08000501);
+    const b = dgram([segmentXtc([{ src, typeId: TypeId.Frame, version: 1, compressed: true, payload: new Uint8Array(24) }], 1)]);
+    const scan = await xtcRunFromBytes([{ name: 'c.xtc', bytes: b }]).scan();
+    expect(scan.sources.find((s) => s.type === 'Frame')).toMatchObject({ compressed: true, version: 1 });
+    for await (const ev of xtcRunFromBytes([{ name: 'c.xtc', bytes: b }]).events()) {
+      expect(ev.sources).toEqual(['Camp.0:pnCCD.1']);
+      expect(ev.frame('Camp.0:pnCCD.1')).toBeUndefined();
+      expect(ev.eventCodes).toEqual([]);
+    }
+  });
 });

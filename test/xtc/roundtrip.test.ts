@@ -31,6 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const readers: Record<string, () => Promise<XtcRunReader>> = {
   bytes: async () => xtcRunFromBytes(files),
+  'bytes without read-ahead': async () => xtcRunFromBytes(files, { readAhead: false }),
   file: async () => (await openXtcRun({ files: files.map((f) => join(dir, f.name)) })) as XtcRunReader,
   stream: async () =>
     xtcRunFromSources(

@@ -105,3 +105,28 @@ describe('finding and reading runs on disk', () => {
     expect(String(err.message)).toMatch(/did not grow/);
   });
 });
+
+describe('control streams (s ≥ 80)', () => {
+  it('joins control-stream L1Accepts to the DAQ event of the same shot by fiducials', async () => {
+    const d = join(dir, 'ctl');
+    const daqSpec = { experiment: 'e665', run: 3, events: 6, seed: 5, detectors: [{ type: 'CSPAD2x2' as const }] };
+    const ctlSpec = { experiment: 'e665', run: 3, events: 6, seed: 6, startSec: 1_700_000_002, detectors: [{ type: 'OPAL1000', source: 'XppEndstation.0:ControlsCamera.0', width: 8, height: 4 }] };
+    const daq = syntheticRunFiles(daqSpec).files[0];
+    const ctl = syntheticRunFiles(ctlSpec).files[0];
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(d);
+    writeFileSync(join(d, 'e665-r0003-s00-c00.xtc'), daq.bytes);
+    writeFileSync(join(d, 'e665-r0003-s80-c00.xtc'), ctl.bytes);
+    const run = await openXtcRun({ xtcDir: d, run: 3 });
+    let n = 0;
+    for await (const ev of run.events()) {
+      expect(ev.stream).toBe(0);
+      expect(ev.sources).toContain('XppEndstation.0:ControlsCamera.0');
+      expect(ev.frame('XppEndstation.0:ControlsCamera.0')?.shape).toEqual([4, 8]);
+      expect(ev.frame('MecTargetChamber.0:Cspad2x2.1')?.shape).toEqual([185, 388, 2]);
+      n++;
+    }
+    expect(n).toBe(6);
+    expect((await run.scan()).events).toBe(6);
+  });
+});

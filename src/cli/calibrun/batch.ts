@@ -65,7 +65,7 @@ export function batchSubmitter(slurm?: SlurmClient, env: Record<string, string |
     });
     log.critical(
       `Submitted batch job ${record.id} to partition ${config.queue}: record ${config.workDir}/jobs/${record.id}.json; ` +
-        `follow it with "calibman jobs status ${record.id}"`,
+        `follow it with "calibman jobs show ${record.id} --work-dir ${config.workDir}"`,
     );
   };
 }

@@ -132,7 +132,19 @@ async function refreshAll(workDir: string, records: JobRecord[]): Promise<JobRec
     return records;
   }
   const out: JobRecord[] = [];
-  for (const r of records) out.push(isTerminal(r.phase) ? r : await refreshJob(workDir, r.id, { slurm }));
+  for (const r of records) {
+    if (isTerminal(r.phase)) {
+      out.push(r);
+      continue;
+    }
+    try {
+      out.push(await refreshJob(workDir, r.id, { slurm }));
+    } catch (err) {
+      if (!(err instanceof JobError)) throw err;
+      process.stderr.write(`warning: ${r.id}: showing the stored state, refresh failed: ${err.message}\n`);
+      out.push(r);
+    }
+  }
   return out;
 }
 
