@@ -63,6 +63,8 @@ export {
   detInfoPdsName,
   parseDetInfo,
   DgramReader,
+  BytesDgramReader,
+  eventsFromBytes,
   walkXtc,
   readDgramHeader,
   bytesSource,

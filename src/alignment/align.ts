@@ -7,7 +7,7 @@ import type { GeometryAccess, ObjectParams } from '../geometry/geometry-access.j
 import { fitRingCenterPrepared, prepareImage, type RingCenterResult, type RingImageOptions } from './center.js';
 import { pixelOwners, selectObjects, toParentFrame, type AlignedObject } from './frames.js';
 import { renderAlignmentPng, type AlignmentPictureOptions } from './picture.js';
-import { fitRings, type ResidualStats } from './ring-fit.js';
+import { fitRings, type ObjectRingStats } from './ring-fit.js';
 
 /** Options of {@link alignGeometry}. */
 export interface AlignOptions extends RingImageOptions {
@@ -39,10 +39,9 @@ export interface ObjectAlignment {
   shiftUm: [number, number];
   /** Parameter changes written to the file (new − old, in the parent frame), um. */
   delta: { x0: number; y0: number; z0: number };
-  before: ResidualStats;
-  after: ResidualStats;
-  /** Per ring, before and after. */
-  perRing: { before: ResidualStats; after: ResidualStats }[];
+  /** Where this object sees the rings relative to the fitted rings, before and after. */
+  before: ObjectRingStats;
+  after: ObjectRingStats;
   /** No ring pixels constrain this object: left unchanged. */
   unconstrained: boolean;
 }
@@ -62,8 +61,8 @@ export interface AlignmentResult {
   png?: Uint8Array;
 }
 
-function referenceSlot(ref: string | undefined, objects: readonly AlignedObject[], geo: GeometryAccess, unownedWeightShare: number): number {
-  if (ref === undefined) return unownedWeightShare > 0.01 ? -2 : 0;
+function referenceSlot(ref: string | undefined, objects: readonly AlignedObject[], geo: GeometryAccess, unownedShare: number): number {
+  if (ref === undefined) return unownedShare > 0.01 ? -2 : 0;
   if (ref === 'mean') return -1;
   if (ref === 'none') return -2;
   let k = objects.findIndex((o) => o.label === ref || o.path === ref);
@@ -91,8 +90,9 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
   const owners = pixelOwners(geo, objects);
   const img = prepareImage(geo, values, opts);
   const before = fitRingCenterPrepared(geo, img, { ...opts, owners });
-  const totalW = before.rings.reduce((t, r) => t + r.weight, 0);
-  const ref = referenceSlot(opts.reference, objects, geo, before.unowned.weight / totalW);
+  let unowned = 0;
+  for (let i = 0; i < owners.length; i++) if (owners[i] < 0 && img.good[i]) unowned++;
+  const ref = referenceSlot(opts.reference, objects, geo, unowned / owners.length);
   const tolUm = opts.toleranceUm ?? 0.05;
   const maxIter = opts.maxIterations ?? 5;
   const start: ObjectParams[] = objects.map((o) => geo.getObjectParams(o.path));
@@ -139,9 +139,8 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
         reference: k === ref,
         shiftUm: shift[k],
         delta: { x0: p1.x0 - p0.x0, y0: p1.y0 - p0.y0, z0: p1.z0 - p0.z0 },
-        before: before.objects[k].all,
-        after: after.objects[k].all,
-        perRing: before.objects[k].perRing.map((b, j) => ({ before: b, after: after.objects[k].perRing[j] })),
+        before: before.objects[k],
+        after: after.objects[k],
         unconstrained: unconstrained.includes(k),
       };
     }),

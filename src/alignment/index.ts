@@ -5,7 +5,7 @@ export type { AlignOptions, ObjectAlignment, AlignmentResult } from './align.js'
 export { alignGeometry } from './align.js';
 export type { AlignedObject } from './frames.js';
 export { selectObjects, pixelOwners, toParentFrame } from './frames.js';
-export type { RingFitPixels, RingFitSettings, RingFitResult, ResidualStats } from './ring-fit.js';
+export type { RingFitPixels, RingFitSettings, RingFitResult, FittedRing, RingOffset, ObjectRingStats } from './ring-fit.js';
 export { fitRings } from './ring-fit.js';
 export type { RadialProfile } from './ring-pixels.js';
 export { goodPixels, radialProfile, findRings } from './ring-pixels.js';

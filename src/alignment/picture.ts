@@ -47,17 +47,12 @@ function panel(
 }
 
 function meanWidth(fit: RingFitResult): number {
-  let w = 0, ww = 0;
-  for (const r of fit.rings) {
-    w += r.weight * r.rmsUm * r.rmsUm;
-    ww += r.weight;
-  }
-  return Math.sqrt(w / ww);
+  return fit.rings.reduce((t, r) => t + r.sigmaUm, 0) / fit.rings.length;
 }
 
 /**
  * PNG of the image assembled with the old (left) and new (right) geometry, each with its fitted rings
- * and centre, titled with the weighted rms ring width (um). Shared grey scale (1–99.5 % of good pixels).
+ * and centre, titled with the mean fitted ring sigma (um). Shared grey scale (1–99.5 % of good pixels).
  */
 export function renderAlignmentPng(
   before: GeometryAccess, after: GeometryAccess, img: PreparedImage, fitBefore: RingFitResult, fitAfter: RingFitResult, o: AlignmentPictureOptions = {},
@@ -80,7 +75,7 @@ export function renderAlignmentPng(
   blit(left, 0);
   blit(right, left.width + GAP);
   const ink: Rgb = [0, 0, 0];
-  cv.text(left.width / 2, 6, `BEFORE  RING RMS ${meanWidth(fitBefore).toFixed(1)} UM`, ink, { scale: 2, align: 'center' });
-  cv.text(left.width + GAP + right.width / 2, 6, `AFTER  RING RMS ${meanWidth(fitAfter).toFixed(1)} UM`, ink, { scale: 2, align: 'center' });
+  cv.text(left.width / 2, 6, `BEFORE  RING SIGMA ${meanWidth(fitBefore).toFixed(1)} UM`, ink, { scale: 2, align: 'center' });
+  cv.text(left.width + GAP + right.width / 2, 6, `AFTER  RING SIGMA ${meanWidth(fitAfter).toFixed(1)} UM`, ink, { scale: 2, align: 'center' });
   return encodePng(cv);
 }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CalibmanError, JobError, RunNotFoundError } from '../errors.js';
 import { writeFileAtomic } from '../node/files.js';
+import { resolveGroup } from '../node/calib-store-fs.js';
 import { resolveCalibrunConfig, configToConfpars, type CalibrunConfig } from './config.js';
 import { CONFPARS_FILE_NAME, Confpars, formatConfpars, parseConfpars } from './confpars.js';
 import { DETECTOR_MENU_NAMES } from './detector-menu.js';
@@ -153,13 +154,18 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       outcome.submitted = true;
       return outcome;
     }
-    if (config.deploy) await checkCalibDirWritable(config.calibDir);
+    if (config.deploy) {
+      await checkCalibDirWritable(config.calibDir);
+      if (config.group !== undefined) await resolveGroup(config.group);
+    }
     if (!config.process) {
       log.critical(`${SEP}\nDARK PROCESSING OPTION IS TURNED OFF...\nAdd option "-P" in the command line to process files`);
     } else {
       log.info(`${SEP}\nBegin dark run data processing`);
       const xtcDir = config.dataset.xtcDir ?? `${config.dataRoot}/${config.instrument}/${config.experiment}/xtc`;
       if (!config.dataset.files) await checkXtcDir(path.resolve(cwd, xtcDir), config);
+      if (config.dataset.streams) log.warning(`dataset stream selection (stream=${config.dataset.streams.join(',')}) is not supported: all streams are read`);
+      if (config.dataset.smd) log.info('dataset ":smd": the full xtc files are read (no small-data index is needed)');
       const result = await runDarkPass(
         {
           open: config.dataset.files

@@ -66,28 +66,26 @@ export async function findExistingWorkFiles(config: CalibrunConfig): Promise<Map
 }
 
 /**
- * Check before any processing that the calib directory can be created/written: the nearest existing
- * ancestor must be a writable directory.
+ * Check before any processing that the calib directory can be written: it is a writable directory, or it
+ * does not exist yet and its parent is a writable directory (the store creates only the calib directory
+ * itself, not missing parents).
  * @throws CalibStoreError naming the path otherwise.
  */
 export async function checkCalibDirWritable(calibDir: string): Promise<void> {
-  let p = path.resolve(calibDir);
-  for (;;) {
-    const st = await fsp.stat(p).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? undefined : err));
-    if (st instanceof Error) throw new CalibStoreError(`calib directory not usable (${(st as NodeJS.ErrnoException).code ?? st.message})`, { path: p });
-    if (st) {
-      if (!st.isDirectory()) throw new CalibStoreError(`calib directory ${calibDir} cannot be created: ${p} is not a directory`, { path: calibDir });
-      try {
-        await fsp.access(p, fsc.W_OK | fsc.X_OK);
-      } catch {
-        throw new CalibStoreError(`calib directory ${calibDir} is not writable (no write permission on ${p})`, { path: calibDir });
-      }
-      return;
-    }
-    const parent = path.dirname(p);
-    if (parent === p) return;
-    p = parent;
+  const dir = path.resolve(calibDir);
+  const statOf = (p: string) => fsp.stat(p).catch(() => undefined);
+  const writable = (p: string) => fsp.access(p, fsc.W_OK | fsc.X_OK).then(() => true, () => false);
+  const st = await statOf(dir);
+  if (st) {
+    if (!st.isDirectory()) throw new CalibStoreError(`calib directory ${calibDir} is not a directory`, { path: calibDir });
+    if (!(await writable(dir))) throw new CalibStoreError(`calib directory ${calibDir} is not writable`, { path: calibDir });
+    return;
   }
+  const parent = path.dirname(dir);
+  const pst = await statOf(parent);
+  if (!pst) throw new CalibStoreError(`calib directory ${calibDir} cannot be created: its parent ${parent} does not exist`, { path: calibDir });
+  if (!pst.isDirectory()) throw new CalibStoreError(`calib directory ${calibDir} cannot be created: ${parent} is not a directory`, { path: calibDir });
+  if (!(await writable(parent))) throw new CalibStoreError(`calib directory ${calibDir} cannot be created: no write permission on ${parent}`, { path: calibDir });
 }
 
 /**
@@ -116,11 +114,16 @@ export async function deployDarkFiles(config: CalibrunConfig, work: Map<string, 
       experiment: config.experiment,
     })),
   );
+  const warned = new Set<string>();
   return items.map((it, i) => {
     const r = results[i];
     log.info(`command: cat ${it.input} > ${r.target}`);
     if (config.historyFileName) log.info(`append HISTORY file: ${path.join(path.dirname(r.target), config.historyFileName)}`);
-    for (const w of r.warnings) log.warning(w);
+    for (const w of r.warnings) {
+      if (warned.has(w)) continue;
+      warned.add(w);
+      log.warning(w);
+    }
     if (r.backup) log.info(`previous file kept as ${r.backup}`);
     return { ...it, output: r.target };
   });

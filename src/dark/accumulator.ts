@@ -5,7 +5,7 @@
 import { ConfigError } from '../errors.js';
 import { type DType, shapeSize } from '../io/dtype.js';
 import type { DarkGates } from './gates.js';
-import { gatesFromBlock } from './gates.js';
+import { createStage1Block, type Stage1Block } from './stage1-block.js';
 import { type FrameInput, copyFrameWords, frameData } from './frames.js';
 import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
 import type { DarkResult } from './result.js';
@@ -58,7 +58,7 @@ class Gen3Accumulator implements DarkAccumulator {
   private gates: DarkGates | undefined;
   private engine: Stage2Kernel | undefined;
   /** Stage-1 block (before gates). */
-  private buf: Uint16Array | undefined;
+  private block: Stage1Block | undefined;
   private nBuf = 0;
   private count = 0;
 
@@ -91,10 +91,10 @@ class Gen3Accumulator implements DarkAccumulator {
     else if (dtype !== this.dtype) throw new ConfigError('frame', `expected ${this.dtype} frames like the first one, found ${dtype}`);
     if (!this.engine) {
       if (this.nBuf === this.params.nrecs1) {
-        this.startStage2(gatesFromBlock(this.buf!, this.nBuf, this.shape, this.params), true);
+        this.startStage2(this.block!.gates(this.nBuf, this.shape, this.params), true);
       } else {
-        if (!this.buf) this.buf = new Uint16Array(Math.min(this.params.nrecs1, this.params.nrecs) * this.size);
-        copyFrameWords(this.buf, this.nBuf * this.size, data);
+        this.block ??= createStage1Block(Math.min(this.params.nrecs1, this.params.nrecs), this.size, this.engineKind);
+        copyFrameWords(this.block.slot(this.nBuf), 0, data);
         this.nBuf++;
         this.count++;
         return true;
@@ -113,8 +113,8 @@ class Gen3Accumulator implements DarkAccumulator {
     this.gates = gates;
     const p = this.params;
     this.engine = createStage2Kernel(gates, dataBitMask(p.dataBits), p.intLo, p.intHi, this.batchFrames, this.engineKind);
-    if (replay && this.buf) this.engine.addFrames(this.buf, 0, this.nBuf);
-    this.buf = undefined;
+    if (replay && this.block) this.engine.addFrames(this.block.data, 0, this.nBuf, this.block.stride);
+    this.block = undefined;
     this.nBuf = 0;
   }
 
@@ -137,10 +137,16 @@ class Gen3Accumulator implements DarkAccumulator {
       this.flush();
       return { ...base, gates: this.gates!, sums: this.engine.sums() };
     }
-    return { ...base, pending: (this.buf ?? new Uint16Array(0)).slice(0, this.nBuf * this.size) };
+    const pending = new Uint16Array(this.nBuf * this.size);
+    for (let k = 0; k < this.nBuf; k++) pending.set(this.block!.slot(k), k * this.size);
+    return { ...base, pending };
   }
 
   finish(): DarkResult {
+    // a short run (≤ nrecs1 frames): stage 1 on the frames there are, then stage 2 on them
+    if (!this.engine && this.block && this.nBuf >= 3) {
+      this.startStage2(this.block.gates(this.nBuf, this.shape, this.params), true);
+    }
     return summariseDark(this.state());
   }
 }

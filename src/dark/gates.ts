@@ -31,14 +31,12 @@ const TILE = 256;
  * Compute gates from a block of `m` frames stored contiguously (`block[f * size + i]`, raw 16-bit
  * words, masked here with the data bits).
  */
-export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly number[], params: DarkParams): DarkGates {
+export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly number[], params: DarkParams, stride?: number): DarkGates {
   const size = shape.reduce((a, b) => a * b, 1);
+  const fstride = stride ?? size;
   if (m < 1) throw new InsufficientDataError('stage-1 gates need at least one frame, found 0');
   const mask = dataBitMask(params.dataBits);
-  const kl = Math.min(m - 1, Math.max(0, Math.floor((m - 1) * params.fracLo)));
-  const kh = Math.min(m - 1, Math.max(0, Math.ceil((m - 1) * params.fracHi)));
-  const kb = kl + 1; // keep the kb smallest
-  const kt = m - kh; // keep the kt largest
+  const { kl, kh, kb, kt } = quantileRanks(m, params);
   const small = kb + kt <= 24;
   const { intLo, intHi } = params;
   const lo = new Int32Array(size);
@@ -52,7 +50,7 @@ export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly nu
   for (let i0 = 0; i0 < size; i0 += TILE) {
     const t = Math.min(TILE, size - i0);
     for (let f = 0; f < m; f++) {
-      const base = f * size + i0;
+      const base = f * fstride + i0;
       for (let j = 0; j < t; j++) col[j * m + f] = block[base + j] & mask;
     }
     for (let j = 0; j < t; j++) {
@@ -106,14 +104,55 @@ export function gatesFromBlock(block: Uint16Array, m: number, shape: readonly nu
         blockMin[i0 + j] = s[0];
         blockMax[i0 + j] = s[m - 1];
       }
-      // psana: max(floor(qlo), int_lo) and min(ceil(qhi), int_hi) cast to the raw integer type,
-      // gate_hi += 1 where gate_hi <= gate_lo, then clamped again to the float limits.
-      const g1 = Math.trunc(qlo > intLo ? qlo : intLo);
-      let h1 = Math.trunc(qhi < intHi ? qhi : intHi);
-      if (!(h1 > g1)) h1 += 1;
-      lo[i0 + j] = Math.ceil(g1 > intLo ? g1 : intLo);
-      hi[i0 + j] = Math.floor(h1 < intHi ? h1 : intHi);
+      lo[i0 + j] = gateLo(qlo, intLo);
+      hi[i0 + j] = gateHi(qlo, qhi, intLo, intHi);
     }
+  }
+  return { shape: [...shape], nFrames: m, lo, hi, blockMin, blockMax };
+}
+
+/**
+ * Ranks of psana's quantiles in a block of m frames: `kl` = floor((m-1)·0.05) ("lower"), `kh` =
+ * ceil((m-1)·0.95) ("higher"); `kb`/`kt` = how many smallest/largest values to keep to find them.
+ */
+export function quantileRanks(m: number, params: DarkParams): { kl: number; kh: number; kb: number; kt: number } {
+  const kl = Math.min(m - 1, Math.max(0, Math.floor((m - 1) * params.fracLo)));
+  const kh = Math.min(m - 1, Math.max(0, Math.ceil((m - 1) * params.fracHi)));
+  return { kl, kh, kb: kl + 1, kt: m - kh };
+}
+
+// psana: max(floor(qlo), int_lo) and min(ceil(qhi), int_hi) cast to the raw integer type,
+// gate_hi += 1 where gate_hi <= gate_lo, then clamped again to the float limits; as integer bounds.
+function gateLo(qlo: number, intLo: number): number {
+  const g1 = Math.trunc(qlo > intLo ? qlo : intLo);
+  return Math.ceil(g1 > intLo ? g1 : intLo);
+}
+
+function gateHi(qlo: number, qhi: number, intLo: number, intHi: number): number {
+  const g1 = Math.trunc(qlo > intLo ? qlo : intLo);
+  let h1 = Math.trunc(qhi < intHi ? qhi : intHi);
+  if (!(h1 > g1)) h1 += 1;
+  return Math.floor(h1 < intHi ? h1 : intHi);
+}
+
+/** Gates from per-pixel order statistics of the block (qlo, qhi, smallest, largest). */
+export function gatesFromQuantiles(
+  q: { qlo: ArrayLike<number>; qhi: ArrayLike<number>; bmin: ArrayLike<number>; bmax: ArrayLike<number> },
+  m: number,
+  shape: readonly number[],
+  params: DarkParams,
+): DarkGates {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const lo = new Int32Array(size);
+  const hi = new Int32Array(size);
+  const blockMin = new Int32Array(size);
+  const blockMax = new Int32Array(size);
+  const { intLo, intHi } = params;
+  for (let i = 0; i < size; i++) {
+    lo[i] = gateLo(q.qlo[i], intLo);
+    hi[i] = gateHi(q.qlo[i], q.qhi[i], intLo, intHi);
+    blockMin[i] = q.bmin[i];
+    blockMax[i] = q.bmax[i];
   }
   return { shape: [...shape], nFrames: m, lo, hi, blockMin, blockMax };
 }

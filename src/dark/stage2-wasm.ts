@@ -136,11 +136,12 @@ export class WasmStage2Engine implements Stage2Kernel {
     }
   }
 
-  addFrames(src: Uint16Array, frame0: number, nf: number): void {
+  addFrames(src: Uint16Array, frame0: number, nf: number, stride?: number): void {
     const n = this.size;
+    const st = stride ?? n;
     for (let f = 0; f < nf; f += this.batchCapacity) {
       const k = Math.min(this.batchCapacity, nf - f);
-      for (let j = 0; j < k; j++) this.slots[j].set(src.subarray((frame0 + f + j) * n, (frame0 + f + j + 1) * n));
+      for (let j = 0; j < k; j++) this.slots[j].set(src.subarray((frame0 + f + j) * st, (frame0 + f + j) * st + n));
       this.commit(k);
     }
   }

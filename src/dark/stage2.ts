@@ -48,8 +48,8 @@ export interface Stage2Kernel {
   slot(k: number): Uint16Array;
   /** Accumulate slots `0..nf-1`. */
   commit(nf: number): void;
-  /** Accumulate `nf` frames of `src` from frame `frame0` (`src[(frame0 + f) * size + i]`). */
-  addFrames(src: Uint16Array, frame0: number, nf: number): void;
+  /** Accumulate `nf` frames of `src` from frame `frame0` (`src[(frame0 + f) * stride + i]`, stride default size). */
+  addFrames(src: Uint16Array, frame0: number, nf: number, stride?: number): void;
   /** The accumulated values in psana's terms (fresh arrays). */
   sums(): DarkSums;
 }
@@ -115,15 +115,15 @@ export class Stage2Engine implements Stage2Kernel {
     if (nf > 0) this.addFrames(this.batch, 0, nf);
   }
 
-  addFrames(buf: Uint16Array, frame0: number, nf: number): void {
+  addFrames(buf: Uint16Array, frame0: number, nf: number, stride?: number): void {
     const size = this.size;
-    for (let i0 = 0; i0 < size; i0 += TILE) this.addTile(buf, frame0 * size, nf, i0, Math.min(TILE, size - i0));
+    const st = stride ?? size;
+    for (let i0 = 0; i0 < size; i0 += TILE) this.addTile(buf, frame0 * st, nf, i0, Math.min(TILE, size - i0), st);
     this.nFrames += nf;
   }
 
-  private addTile(buf: Uint16Array, base0: number, nf: number, i0: number, t: number): void {
+  private addTile(buf: Uint16Array, base0: number, nf: number, i0: number, t: number, size: number): void {
     const { lo, hi, fastWidth, tD, tD2, tRej, mask, intLo, intHi, cntLo, cntHi, max, min } = this;
-    const size = this.size;
     tD.fill(0, 0, t);
     tD2.fill(0, 0, t);
     tRej.fill(0, 0, t);

@@ -39,9 +39,14 @@ export function sourceDevice(source: string): string | undefined {
 
 /** The detector type of a source string, by its DetInfo device (`…:Cspad.0` → CSPAD, never CSPAD2x2). */
 export function detectorTypeOfSource(source: string): DetectorType | undefined {
+  if (typeCache.has(source)) return typeCache.get(source);
   const dev = sourceDevice(source);
-  return dev === undefined ? undefined : byDevice.get(dev);
+  const t = dev === undefined ? undefined : byDevice.get(dev);
+  if (typeCache.size < 10000) typeCache.set(source, t);
+  return t;
 }
+
+const typeCache = new Map<string, DetectorType | undefined>();
 
 /** A detector of a run: its source and registry type. */
 export interface ResolvedDetector {

@@ -13,7 +13,7 @@ import { defaultEngines } from '../calibrun/engines.js';
 import type { DarkEngines } from '../calibrun/ports.js';
 import type { DarkProgress } from '../calibrun/progress.js';
 import { parseXtcFileName, experimentMatches } from '../xtc/filenames.js';
-import { openCalibStore, type StoreDiffResult, type StoreOperationResult } from '../node/calib-store.js';
+import { openCalibStore, type StoreDiffResult, type StoreOperationResult, type StoreStatus } from '../node/calib-store.js';
 
 const thresholdsSchema = z
   .object({
@@ -211,6 +211,34 @@ export class CalibManager extends EventTarget {
   selectDetectors(names: readonly string[]): this {
     this.config.detectors = names.map((d) => checkDetector(d));
     return this;
+  }
+
+  /**
+   * Experiments of an instrument under a data root (directories `<root>/<INS>/<exp>` that have an `xtc` or
+   * `calib` sub-directory), sorted — for an experiment chooser.
+   */
+  static async listExperiments(instrument: string, opts: { root?: string; env?: Record<string, string | undefined> } = {}): Promise<string[]> {
+    const root = dataRoot(opts.root, opts.env ?? process.env);
+    const ins = instrumentCaseFor(root) === 'upper' ? instrument.toUpperCase() : instrument.toLowerCase();
+    const dir = path.join(root, ins);
+    let names: string[];
+    try {
+      names = await fsp.readdir(dir);
+    } catch (err) {
+      throw new RunNotFoundError(`cannot list the instrument directory ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const out: string[] = [];
+    for (const n of names.sort()) {
+      if (n.slice(0, 3).toLowerCase() !== instrument.toLowerCase()) continue;
+      const has = async (sub: string) => (await fsp.stat(path.join(dir, n, sub)).catch(() => undefined))?.isDirectory() ?? false;
+      if ((await has('xtc')) || (await has('calib'))) out.push(n);
+    }
+    return out;
+  }
+
+  /** What the calib directory holds: every type directory with its files' effective run ranges. */
+  async calibStatus(): Promise<StoreStatus> {
+    return (await this.store()).status();
   }
 
   /** Run numbers with xtc files of this experiment in the xtc directory, ascending. */

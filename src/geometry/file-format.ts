@@ -37,13 +37,12 @@ const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INT_RE = /^[+-]?\d+$/;
 const FLOAT_FIELDS = ['X0', 'Y0', 'Z0', 'ROT-Z', 'ROT-Y', 'ROT-X', 'TILT-Z', 'TILT-Y', 'TILT-X'] as const;
 
-/** psana's stored form of a comment line (`hasNewline`: the line was terminated by a newline). */
-function commentText(line: string, hasNewline: boolean): string | undefined {
-  let rest = line.replace(/^#+/, '');
-  if (hasNewline) rest += '\n';
+/** psana's stored form of a comment line: `#`s and then blanks removed; empty → dropped; one character → ''. */
+function commentText(line: string): string | undefined {
+  const rest = line.replace(/^#+/, '').replace(/^ +/, '');
   if (rest.length === 0) return undefined;
   if (rest.length === 1) return '';
-  return rest.replace(/^ +/, '').trim();
+  return rest.trim();
 }
 
 /** True when `name` starts with `IP`: the z of its direct children is forced negative (psana's rule). */
@@ -62,13 +61,12 @@ export function parseGeometryText(text: string, file?: string): GeometryFile {
   const records: GeometryRecord[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const hasNewline = i < lines.length - 1;
     const line = lines[i].replace(/\r$/, '');
     const lineNo = i + 1;
     const trimmed = line.trim();
     if (trimmed === '') continue;
     if (trimmed.startsWith('#')) {
-      const c = commentText(line.trimStart(), hasNewline);
+      const c = commentText(line.trimStart());
       if (c !== undefined) comments.push(c);
       continue;
     }

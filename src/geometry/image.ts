@@ -183,7 +183,7 @@ export class ImageAssembler {
     const img = (out ?? new Float32Array(h * w)) as T;
     if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
     const runs = this.runs;
-    const typed = ArrayBuffer.isView(values) ? (values as unknown as Float32Array) : undefined;
+    const typed = values instanceof Float32Array || values instanceof Float64Array || values instanceof Uint16Array || values instanceof Int32Array ? values : undefined;
     for (let r = 0; r < runs.length; r += 4) {
       const p = runs[r], b = runs[r + 1], s = runs[r + 2], len = runs[r + 3];
       if (s === 1 && typed && len >= 64) {

@@ -111,8 +111,8 @@ function expo(a: number, p: number, alt: boolean, upper: boolean): string {
       s = evenDown(mant) + s.slice(s.indexOf('e'));
     }
   }
-  let [mant, ex] = s.split('e');
-  if (alt && p === 0) mant += '.';
+  const [m0, ex] = s.split('e');
+  const mant = alt && p === 0 ? m0 + '.' : m0;
   const en = Number(ex);
   const exs = (en < 0 ? '-' : '+') + String(Math.abs(en)).padStart(2, '0');
   return mant + (upper ? 'E' : 'e') + exs;

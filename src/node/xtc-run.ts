@@ -64,10 +64,11 @@ export async function findRunFiles(xtcDir: string, experiment: string | undefine
   const names = await readDir(xtcDir);
   const chosen = new Map<string, { name: string; inProgress: boolean }>();
   let exp: string | undefined;
-  for (const name of names) {
+  for (const name of [...names].sort()) {
     const p = parseXtcFileName(name);
     if (!p || p.smd || p.run !== run || !experimentMatches(experiment, p.experiment)) continue;
     exp ??= p.experiment;
+    if (p.experiment !== exp) continue; // several experiments in one directory: the first one only
     const key = `${p.stream}/${p.chunk}`;
     const prev = chosen.get(key);
     if (!prev || (prev.inProgress && !p.inProgress)) chosen.set(key, { name, inProgress: p.inProgress });

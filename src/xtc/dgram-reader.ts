@@ -174,22 +174,72 @@ export class DgramReader {
       return null;
     }
     const header = readDgramHeader(new DataView(into.buffer, into.byteOffset, DGRAM_HEADER_BYTES), 0);
-    const size = XTC_HEADER_BYTES + header.extent;
-    if (header.extent < XTC_HEADER_BYTES) {
-      throw new XtcFormatError({ file: this.source.name, offset: offset + 36, what: 'datagram extent', expected: `≥ ${XTC_HEADER_BYTES}`, found: String(header.extent) });
-    }
-    if (size > this.maxBytes) {
-      throw new XtcFormatError({ file: this.source.name, offset: offset + 36, what: 'datagram extent', expected: `a datagram ≤ ${this.maxBytes} bytes`, found: `${size} bytes` });
-    }
-    if (this.source.size !== undefined && size > this.source.size) {
-      throw new XtcFormatError({
-        file: this.source.name,
-        offset: offset + 36,
-        what: 'datagram extent',
-        expected: `a datagram no larger than the file (${this.source.size} bytes)`,
-        found: `${size} bytes`,
-      });
-    }
+    checkDgramExtent(header, offset, this.source.name, this.source.size, this.maxBytes);
     return header;
+  }
+}
+
+/** Validate a datagram's extent (≥ 20, ≤ the limit, ≤ the file); throws XtcFormatError. */
+export function checkDgramExtent(header: DgramHeader, offset: number, file: string, fileSize: number | undefined, maxBytes: number): void {
+  const size = XTC_HEADER_BYTES + header.extent;
+  if (header.extent < XTC_HEADER_BYTES) {
+    throw new XtcFormatError({ file, offset: offset + 36, what: 'datagram extent', expected: `≥ ${XTC_HEADER_BYTES}`, found: String(header.extent) });
+  }
+  if (size > maxBytes) {
+    throw new XtcFormatError({ file, offset: offset + 36, what: 'datagram extent', expected: `a datagram ≤ ${maxBytes} bytes`, found: `${size} bytes` });
+  }
+  if (fileSize !== undefined && size > fileSize) {
+    throw new XtcFormatError({
+      file,
+      offset: offset + 36,
+      what: 'datagram extent',
+      expected: `a datagram no larger than the file (${fileSize} bytes)`,
+      found: `${size} bytes`,
+    });
+  }
+}
+
+/**
+ * Synchronous reader over the bytes of one file held in memory: datagrams are zero-copy views of
+ * `bytes`. A truncated last datagram ends the iteration and is reported in {@link truncation}.
+ */
+export class BytesDgramReader {
+  /** Offset of the next datagram. */
+  position = 0;
+  truncation: XtcTruncation | undefined;
+  private readonly dv: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly name = '<bytes>',
+    private readonly maxBytes = DEFAULT_MAX_DGRAM_BYTES,
+  ) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** The next datagram, or null at the end. */
+  next(): Dgram | null {
+    const offset = this.position;
+    const left = this.bytes.length - offset;
+    if (left <= 0) return null;
+    if (left < DGRAM_HEADER_BYTES) {
+      this.truncation = { file: this.name, offset, expected: DGRAM_HEADER_BYTES, found: left };
+      return null;
+    }
+    const header = readDgramHeader(this.dv, offset);
+    checkDgramExtent(header, offset, this.name, this.bytes.length, this.maxBytes);
+    const size = XTC_HEADER_BYTES + header.extent;
+    if (size > left) {
+      this.truncation = { file: this.name, offset, expected: size, found: left };
+      return null;
+    }
+    this.position = offset + size;
+    const bytes = this.bytes.subarray(offset, offset + size);
+    return { offset, header, bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  }
+
+  /** Iterate the remaining datagrams. */
+  *[Symbol.iterator](): Generator<Dgram> {
+    for (let d = this.next(); d; d = this.next()) yield d;
   }
 }

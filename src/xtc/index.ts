@@ -31,7 +31,7 @@ export {
   walkXtc,
 } from './header.js';
 export { type XtcByteSource, bytesSource, blobSource, readableStreamSource } from './byte-source.js';
-export { DgramReader, type Dgram, type XtcTruncation, type DgramReaderOptions, DEFAULT_MAX_DGRAM_BYTES } from './dgram-reader.js';
+export { DgramReader, BytesDgramReader, checkDgramExtent, type Dgram, type XtcTruncation, type DgramReaderOptions, DEFAULT_MAX_DGRAM_BYTES } from './dgram-reader.js';
 export { ConfigStore } from './configs.js';
 export { type XtcEvent, EventView } from './event.js';
 export { XtcRunReader, type XtcStreamInput, type XtcRunReaderOptions } from './run.js';
@@ -56,3 +56,4 @@ export {
 } from './synthetic/generate.js';
 export { mulberry32, gaussian, mixSeed } from './synthetic/prng.js';
 export { groupRunFiles, streamInputsFromSources, xtcRunFromBytes, xtcRunFromSources, type GroupedStream } from './run-inputs.js';
+export { eventsFromBytes } from './sync-events.js';

@@ -119,7 +119,7 @@ export class ScanAccumulator {
       }
       const source = sourceString(n);
       const compressed = isCompressed(n.contains);
-      const key = `${source}\u0000${id}\u0000${version}\u0000${compressed}`;
+      const key = `${n.log >>> 24}\u0000${source}\u0000${id}\u0000${version}\u0000${compressed}`;
       let s = this.sources.get(key);
       if (!s) {
         const level = n.log >>> 24;

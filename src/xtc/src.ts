@@ -1,4 +1,4 @@
-import { BLD_NAMES, DETECTOR_NAMES, DEVICE_NAMES, Level, levelName } from './enums.js';
+import { BLD_NAMES, DETECTOR_NAMES, DEVICE_NAMES, Level } from './enums.js';
 
 /** A source address as stored in an Xtc header (`src.log`, `src.phy`, both u32). */
 export interface Src {
@@ -58,14 +58,14 @@ function ipString(ip: number): string {
 
 /**
  * The source as psana prints it: DetInfo → `CxiDs1.0:Cspad.0`; BldInfo → `BldInfo(EBeam)`; other levels
- * → `ProcInfo(<ip>, pid=<n>)` (`Level(<log>,<phy>)` for a default Src).
+ * → `ProcInfo(<ip>, pid=<n>)` (`Src(default)` for a default Src).
  */
 export function sourceString(src: Src): string {
   const level = srcLevel(src);
   if (level === Level.Source) return detInfoString(src.phy);
   if (level === Level.Reporter) return `BldInfo(${BLD_NAMES[src.phy] ?? `Bld${src.phy}`})`;
   if (src.log === 0xffffffff && src.phy === 0xffffffff) return 'Src(default)';
-  return `ProcInfo(${levelName(level)}, ${ipString(src.phy)}, pid=${src.log & 0xffffff})`;
+  return `ProcInfo(${ipString(src.phy)}, pid=${src.log & 0xffffff})`;
 }
 
 /**

@@ -182,3 +182,19 @@ describe('the calibrun executable', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('calibrun pre-flight checks', () => {
+  it('a calib directory whose parent does not exist fails before any processing', async () => {
+    const r = await run(['-e', 'cxi12345', '-r', '12', '-d', 'CSPAD', '-w', 'work', '-c', 'nothere/calib', '-P', '-D']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/calib directory \S*nothere\/calib cannot be created: its parent \S*nothere does not exist/);
+    expect(existsSync(path.join(r.cwd, 'work', 'results'))).toBe(false);
+  });
+
+  it('an unknown --group fails before any processing', async () => {
+    const r = await run(['-e', 'cxi12345', '-r', '12', '-d', 'CSPAD', '-w', 'work', '-c', 'calib', '-P', '-D', '--group', 'no-such-group-xyz']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('unknown group "no-such-group-xyz"');
+    expect(existsSync(path.join(r.cwd, 'calib'))).toBe(false);
+  });
+});

@@ -66,7 +66,9 @@ describe('CalibManager configuration', () => {
 });
 
 describe('CalibManager with a generated run', () => {
-  it('lists runs and scans sources', async () => {
+  it('lists experiments, runs and sources', async () => {
+    expect(await CalibManager.listExperiments('xpp', { root, env: {} })).toEqual(['xpp12345']);
+    expect(await CalibManager.listExperiments('cxi', { root, env: {} }).catch((e) => e.message)).toMatch(/cannot list the instrument directory/);
     const cm = make();
     expect(await cm.listRuns()).toEqual([7, 9]);
     const sources = await cm.scanSources(7);
@@ -112,6 +114,12 @@ describe('CalibManager with a generated run', () => {
     const target = path.join(tmp, 'calib', 'Camera::CalibV1', OPAL, 'pedestals', '7-end.data');
     expect(done.map((d) => d.target)).toContain(target);
     expect(readFileSync(path.join(path.dirname(target), 'HISTORY'), 'utf8')).toMatch(/^file:7-end\.data {2}.*comment:calibman-dark/);
+
+    const store = await cm.calibStatus();
+    expect(store.types.map((t) => `${t.source}/${t.type}`).sort()).toEqual(
+      [OPAL, TM].flatMap((src) => ['pedestals', 'pixel_rms', 'pixel_status'].map((t) => `${src}/${t}`)).sort(),
+    );
+    expect(store.types.every((t) => t.files.length === 1 && t.historyRecords === 1)).toBe(true);
 
     // the same constants again: the quality check finds the deployed file and no change
     const q1 = await cm.checkQuality(job, { types: ['pedestals'] });

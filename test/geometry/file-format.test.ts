@@ -29,10 +29,10 @@ describe('Python %f formatting', () => {
 
 describe('parseGeometryText', () => {
   it('reads comments as psana stores them and records in file order', () => {
-    const text = '# TITLE  x\n#\n##   two hashes  \n\n  \nQUAD:V1 0 SENS2X1:V1 0 1.5 -2 3e2 90 0 0 0.1 0.2 0.3\n#';
+    const text = '# TITLE  x\n#\n##   two hashes  \n#x\n# \n\n  \nQUAD:V1 0 SENS2X1:V1 0 1.5 -2 3e2 90 0 0 0.1 0.2 0.3\n#';
     const g = parseGeometryText(text);
-    expect(g.comments).toEqual(['TITLE  x', '', 'two hashes']);
-    expect(g.records).toEqual([{ ...rec({ x0: 1.5, y0: -2, z0: 300, rotZ: 90, tiltZ: 0.1, tiltY: 0.2, tiltX: 0.3 }), line: 6 }]);
+    expect(g.comments).toEqual(['TITLE  x', 'two hashes', '']);
+    expect(g.records).toEqual([{ ...rec({ x0: 1.5, y0: -2, z0: 300, rotZ: 90, tiltZ: 0.1, tiltY: 0.2, tiltX: 0.3 }), line: 8 }]);
   });
 
   it('accepts tabs and leading blanks (real fixtures)', () => {
@@ -64,8 +64,8 @@ describe('formatGeometryText', () => {
       'JFCAMERA:V1   0 JUNGFRAU:V1   0    -56807    44006        0        90        180          0     0.00000  0.00000  0.00000',
     );
     expect(formatGeometryRecord(rec({ rotZ: 0.1234, tiltZ: -0.000001 }))).toContain('   0.123');
-    const text = formatGeometryText({ comments: ['TITLE t', ''], records: [rec({})] });
-    expect(text.split('\n').slice(0, 3)).toEqual(['# TITLE t', '# ', '']);
-    expect(parseGeometryText(text).comments).toEqual(['TITLE t', '']);
+    const text = formatGeometryText({ comments: ['TITLE t', 'x y'], records: [rec({})] });
+    expect(text.split('\n').slice(0, 3)).toEqual(['# TITLE t', '# x y', '']);
+    expect(parseGeometryText(text).comments).toEqual(['TITLE t', 'x y']);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { XtcFormatError } from '../../src/errors.js';
 import {
+  BytesDgramReader,
   DgramReader,
+  eventsFromBytes,
   TypeId,
   bytesSource,
   detInfoSrc,
@@ -38,6 +40,18 @@ describe('truncated and corrupt input', () => {
       expect(r.trunc?.file).toBe('f.xtc');
       expect(r.trunc!.offset + r.trunc!.found).toBe(cut);
     }
+  });
+
+  it('gives the same datagrams and truncation through the synchronous bytes reader', async () => {
+    const cut = whole.subarray(0, whole.length - 30);
+    const r = new BytesDgramReader(cut, 'f.xtc');
+    expect([...r].length).toBe((await collect(cut)).n);
+    expect(r.truncation).toEqual((await collect(cut)).trunc);
+    const events = [...eventsFromBytes(whole, 'f.xtc')];
+    expect(events.map((e) => e.index)).toEqual([0, 1, 2, 3, 4]);
+    const b = whole.slice();
+    new DataView(b.buffer).setUint32(36, 3, true);
+    expect(() => new BytesDgramReader(b, 'f.xtc').next()).toThrow(XtcFormatError);
   });
 
   it('reports truncation in scans and events of a run', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   PixelKind,
   blobSource,
+  eventsFromBytes,
   generateSyntheticRun,
   readableStreamSource,
   syntheticRunFiles,
@@ -84,6 +85,19 @@ describe('synthetic run round trip', () => {
     });
   }
 
+  it('reads the same events synchronously from the bytes of each file', () => {
+    let n = 0;
+    for (const f of files.filter((x) => x.chunk === 0 && x.stream === 1)) {
+      for (const ev of eventsFromBytes(f.bytes, f.name, f.stream)) {
+        const te = truth.events.filter((e) => e.stream === 1)[ev.index];
+        expect([ev.sec, ev.nsec, ev.calibCycle]).toEqual([te.sec, te.nsec, te.calibCycle]);
+        expect(sameValues(ev.frame('Camp.0:pnCCD.1')!.data as Uint16Array, gen.expectedFrame(2, te.index))).toBe(true);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(0);
+  });
+
   it('decodes frames that obey the pixel model (absent sections, dead and saturated pixels)', async () => {
     const run = xtcRunFromBytes(files);
     const cs = truth.detectors[0];
@@ -128,5 +142,9 @@ describe('synthetic run round trip', () => {
     const run = await openXtcRun({ files: files.map((f) => join(dir, f.name)) });
     const b = await run.scan();
     expect({ ...b, files: [] }).toEqual({ ...a, files: [] });
+    for (const kind of ['stream', 'blob'] as const) {
+      const c = await (await readers[kind]()).scan();
+      expect({ ...c, files: [] }).toEqual({ ...a, files: [] });
+    }
   });
 });
