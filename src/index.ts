@@ -430,6 +430,41 @@ export {
   METROLOGY_TOLERANCES,
 } from './metrology/index.js';
 
+// ---- alignment ----------------------------------------------------------------------------------
+export type {
+  RingImageOptions,
+  PreparedImage,
+  RingCenterResult,
+  AlignOptions,
+  ObjectAlignment,
+  AlignmentResult,
+  AlignedObject,
+  RingFitPixels,
+  RingFitSettings,
+  RingFitResult,
+  FittedRing,
+  RingOffset,
+  ObjectRingStats,
+  RadialProfile,
+  AlignmentPictureOptions,
+} from './alignment/index.js';
+export {
+  fitRingCenter,
+  prepareImage,
+  alignGeometry,
+  selectObjects,
+  pixelOwners,
+  toParentFrame,
+  fitRings,
+  goodPixels,
+  radialProfile,
+  findRings,
+  renderAlignmentPng,
+  formatAlignmentReport,
+  formatCenterReport,
+  alignmentReportJson,
+} from './alignment/index.js';
+
 // ---- jobs ---------------------------------------------------------------------------------------
 export type {
   JobPhase,

@@ -16,7 +16,7 @@ export interface RingImageOptions {
   center?: readonly [number, number];
   /** Keep the centre at `center`. */
   fixCenter?: boolean;
-  /** Half-width of the window around each ring, um (default 4 pixel pitches). */
+  /** Half-width of the window around each ring, um (default 3.5 fitted ring sigmas, 3–40 pixel pitches). */
   windowUm?: number;
   /** Hot/dead pixel rejection threshold in robust sigmas of the 8-neighbour difference (default 8; 0 = off). */
   hotPixelSigma?: number;
@@ -73,7 +73,8 @@ export function fitRingCenterPrepared(
 ): RingCenterResult {
   const c = geo.getPixelCoords();
   const radii = opts.radii ? [...opts.radii] : startRadii(geo, img, opts);
-  const h = opts.windowUm ?? 4 * geo.getPixelScaleSizeUm();
+  const pitch = geo.getPixelScaleSizeUm();
+  let h = opts.windowUm ?? 4 * pitch;
   const px = { x: c.x, y: c.y, values: img.values, good: img.good, owners: opts.owners };
   const base = { fixCenter: opts.fixCenter, maxPixels: opts.maxPixels };
   let center: readonly [number, number] = opts.center ?? [0, 0];
@@ -82,6 +83,11 @@ export function fitRingCenterPrepared(
     const coarse = fitRings(px, { ...base, center, radii: r, windowUm: 3 * h });
     center = coarse.center;
     r = coarse.radii;
+    // default window: 3.5 ring sigmas (median over rings), between 3 and 40 pixel pitches
+    if (opts.windowUm === undefined) {
+      const sig = coarse.rings.map((g) => g.sigmaUm).sort((a, b) => a - b)[Math.floor((coarse.rings.length - 1) / 2)];
+      h = Math.min(40 * pitch, Math.max(3 * pitch, 3.5 * sig));
+    }
   }
   let fit = fitRings(px, { ...base, center, radii: r, windowUm: h });
   for (let pass = 0; pass < 3 && Math.hypot(fit.center[0] - center[0], fit.center[1] - center[1]) > h / 4; pass++) {

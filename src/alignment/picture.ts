@@ -36,8 +36,10 @@ function panel(
   const color = o.ringColor ?? [230, 30, 30];
   for (const R of fit.radii) {
     const rb = (R / p) * scale;
+    // dashed (about 4 picture pixels on, 4 off) so that the data ring stays visible
     const steps = Math.max(64, Math.ceil(2 * Math.PI * rb * 2));
     for (let s = 0; s < steps; s++) {
+      if (Math.floor(s / 8) % 2 === 1) continue;
       const phi = (2 * Math.PI * s) / steps;
       cv.set(c0 * scale + rb * Math.sin(phi), r0 * scale + rb * Math.cos(phi), color);
     }

@@ -5,38 +5,51 @@
  */
 
 const PW_BLOCKSIZE = 128;
-const REDUCE_BUFSIZE = 8192;
+const REDUCE_BUFSIZE = Number(process.env.RB ?? 8192);
 
-function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
+/**
+ * numpy's pairwise_sum of `(a[i] - c)²` when `sq`, else of `a[i]` (the squares are formed exactly as
+ * `x = a - mean; x * x` in np.std, without the temporary array).
+ */
+function pairwiseSum(a: ArrayLike<number>, start: number, n: number, c: number, sq: boolean): number {
+  const v = (i: number) => {
+    if (!sq) return a[i];
+    const x = a[i] - c;
+    return x * x;
+  };
   if (n < 8) {
     let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i];
+    for (let i = 0; i < n; i++) res += v(start + i);
     return res;
   }
   if (n <= PW_BLOCKSIZE) {
-    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
-    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    let r0 = v(start), r1 = v(start + 1), r2 = v(start + 2), r3 = v(start + 3);
+    let r4 = v(start + 4), r5 = v(start + 5), r6 = v(start + 6), r7 = v(start + 7);
     const stop = n - (n % 8);
     let i = 8;
     for (; i < stop; i += 8) {
       const j = start + i;
-      r0 += a[j]; r1 += a[j + 1]; r2 += a[j + 2]; r3 += a[j + 3];
-      r4 += a[j + 4]; r5 += a[j + 5]; r6 += a[j + 6]; r7 += a[j + 7];
+      r0 += v(j); r1 += v(j + 1); r2 += v(j + 2); r3 += v(j + 3);
+      r4 += v(j + 4); r5 += v(j + 5); r6 += v(j + 6); r7 += v(j + 7);
     }
     let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) res += a[start + i];
+    for (; i < n; i++) res += v(start + i);
     return res;
   }
   let n2 = Math.floor(n / 2);
   n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+  return pairwiseSum(a, start, n2, c, sq) + pairwiseSum(a, start + n2, n - n2, c, sq);
+}
+
+function chunkedSum(a: ArrayLike<number>, c: number, sq: boolean): number {
+  let res = 0;
+  for (let s = 0; s < a.length; s += REDUCE_BUFSIZE) res += pairwiseSum(a, s, Math.min(REDUCE_BUFSIZE, a.length - s), c, sq);
+  return res;
 }
 
 /** `np.sum` of a contiguous float64 array. */
 export function numpySum(a: ArrayLike<number>): number {
-  let res = 0;
-  for (let s = 0; s < a.length; s += REDUCE_BUFSIZE) res += pairwiseSum(a, s, Math.min(REDUCE_BUFSIZE, a.length - s));
-  return res;
+  return chunkedSum(a, 0, false);
 }
 
 /** `np.mean` of a float64 array. */
@@ -46,12 +59,7 @@ export function numpyMean(a: ArrayLike<number>): number {
 
 /** `np.std` (population, ddof 0) of a float64 array. */
 export function numpyStd(a: ArrayLike<number>, mean = numpyMean(a)): number {
-  const d = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] - mean;
-    d[i] = x * x;
-  }
-  return Math.sqrt(numpySum(d) / a.length);
+  return Math.sqrt(chunkedSum(a, mean, true) / a.length);
 }
 
 /** Python's `max(a, b)` (returns `a` unless `b > a`, so a NaN in front wins). */

@@ -87,5 +87,13 @@ class WasmBlock implements Stage1Block {
 /** Create the stage-1 block storage for `capacity` frames of `size` pixels. */
 export function createStage1Block(capacity: number, size: number, kind: Stage2EngineKind = 'auto'): Stage1Block {
   const mod = kind === 'js' ? null : stage2WasmModule();
-  return mod ? new WasmBlock(mod, capacity, size) : new JsBlock(capacity, size);
+  if (mod) {
+    try {
+      return new WasmBlock(mod, capacity, size);
+    } catch (err) {
+      // linear memory could not grow that far (wasm32 limit): keep the block in plain JavaScript memory
+      if (kind === 'wasm' || !(err instanceof RangeError)) throw err;
+    }
+  }
+  return new JsBlock(capacity, size);
 }

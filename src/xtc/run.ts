@@ -5,7 +5,7 @@ import { ConfigStore } from './configs.js';
 import { type Dgram, DgramReader, type DgramReaderOptions, type XtcTruncation } from './dgram-reader.js';
 import { TransitionId } from './enums.js';
 import { isControlStream } from './filenames.js';
-import { MAX_FIDUCIALS } from './header.js';
+import { MAX_FIDUCIALS, walkXtc } from './header.js';
 import { EventView, ScratchBuffers, type XtcEvent } from './event.js';
 import { type XtcScan, ScanAccumulator } from './scan.js';
 
@@ -60,7 +60,7 @@ export class StreamCursor {
   }
 
   /** Advance to the next datagram of the stream (null at the end). */
-  async advance(): Promise<Dgram | null> {
+  async advance(readAhead = this.options.readAhead !== false): Promise<Dgram | null> {
     for (;;) {
       if (this.ended) return (this.current = null);
       if (!this.reader) {
@@ -71,7 +71,7 @@ export class StreamCursor {
         }
         this.reader = new DgramReader(src, this.options);
       }
-      const d = await this.reader.next(this.options.readAhead !== false);
+      const d = await this.reader.next(readAhead);
       if (d) {
         this.lastTransition = d.header.transition;
         return (this.current = d);
@@ -238,6 +238,7 @@ export class XtcRunReader {
    */
   async scan(opts: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void } = {}): Promise<XtcScan> {
     const acc = new ScanAccumulator(this.files);
+    const configs = new ConfigStore();
     const hasDaq = this.streams.some((s) => !isControlStream(s.stream));
     const total = this.streams.reduce((s, x) => s + (x.size ?? 0), 0);
     let done = 0;
@@ -247,7 +248,16 @@ export class XtcRunReader {
       this.cursors.add(cursor);
       try {
         acc.beginStream(input.stream, hasDaq && isControlStream(input.stream));
+        // the first datagram (Configure) is read in full for the aliases of its AliasConfig
+        const first = await cursor.advance(false);
+        if (first) {
+          walkXtc(first.view, 20, { file: cursor.file, base: first.offset }, (n) => acc.node({ ...n, offset: n.offset + first.offset }));
+          if (first.header.transition === TransitionId.Configure) configs.update(first, cursor.file);
+          acc.datagram(first.header);
+          done += first.bytes.length;
+        }
         for (;;) {
+          if (!first) break;
           if (opts.signal?.aborted) throw abortError(opts.signal);
           const h = await cursor.advanceHeaders((n) => acc.node(n));
           if (!h) break;
@@ -264,7 +274,7 @@ export class XtcRunReader {
       }
     }
     opts.onProgress?.(total || done, total);
-    return acc.result(this.truncations);
+    return acc.result(this.truncations, Object.fromEntries(configs.aliases));
   }
 
   /** Close any open file. */

@@ -57,6 +57,8 @@ export interface XtcScan {
   lastEvent: { sec: number; nsec: number; fiducials: number } | undefined;
   /** Files that ended inside a datagram. */
   truncated: XtcTruncation[];
+  /** User aliases from the Configure AliasConfig: alias → psana source string. */
+  aliases: Record<string, string>;
 }
 
 /** Builds an {@link XtcScan} from datagram headers and Xtc nodes. */
@@ -152,7 +154,7 @@ export class ScanAccumulator {
     this.nodes = [];
   }
 
-  result(truncated: XtcTruncation[]): XtcScan {
+  result(truncated: XtcTruncation[], aliases: Record<string, string> = {}): XtcScan {
     return {
       files: this.files,
       streams: this.streams,
@@ -168,6 +170,7 @@ export class ScanAccumulator {
       firstEvent: this.first,
       lastEvent: this.last,
       truncated: [...truncated],
+      aliases,
     };
   }
 }

@@ -135,6 +135,7 @@ describe('synthetic run round trip', () => {
     expect(scan.damageBySource['CxiDs1.0:Cspad.0']).toBe(1);
     expect(scan.sources.find((s) => s.type === 'pnCCDconfig')?.version).toBe(1);
     expect(scan.bytes).toBe(files.reduce((s, f) => s + f.bytes.length, 0));
+    expect(scan.aliases).toEqual({ cspad: 'CxiDs1.0:Cspad.0' });
   });
 
   it('gives the same scan from files as from bytes (header-only reads)', async () => {

@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .option('--mask <file>', 'per-pixel mask (.npy or .txt), nonzero = good (e.g. from pixel_status)')
     .option('--center <x,y>', 'start beam centre, um (default 0,0)', parseXY('--center'))
     .option('--fix-center', 'keep the beam centre at --center')
-    .option('--window <um>', 'half-width of the window fitted around each ring, um (default 4 pixel pitches)', parseNumberOption('--window'))
+    .option('--window <um>', 'half-width of the window fitted around each ring, um (default 3.5 fitted ring sigmas)', parseNumberOption('--window'))
     .option('--hot-sigma <k>', 'hot/dead pixel threshold in robust sigmas of the neighbour difference (0 = off)', parseNumberOption('--hot-sigma'), 8)
     .option('--max-pixels <n>', 'fit at most about this many pixels (subsample)', parseIntOption('--max-pixels'), 300000)
     .option('--max-iter <n>', 'geometry updates at most', parseIntOption('--max-iter'), 5)
