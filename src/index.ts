@@ -55,6 +55,7 @@ export {
   Damage as XtcDamage,
   Level as XtcLevel,
   TypeId as XtcTypeId,
+  psanaAcceptsDamage,
   transitionName,
   levelName,
   typeIdName,
@@ -106,6 +107,7 @@ export {
   buildPixelModel,
   generateSyntheticRun,
   syntheticRunFiles,
+  demoDarkRunSpec,
 } from './xtc/index.js';
 export type {
   Src,
@@ -144,6 +146,7 @@ export { writeSyntheticRun, type WriteSyntheticRunOptions, type WrittenSynthetic
 // ---- detectors ----------------------------------------------------------------------------------
 export {
   DETECTOR_TYPES,
+  registerDetectorType,
   AREA_CALIB_TYPES,
   getDetectorType,
   requireDetectorType,

@@ -127,7 +127,7 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
       break;
     }
   }
-  const after = fitRingCenterPrepared(cur, img, { ...opts, owners, center, radii, coarse: false });
+  const after = fitRingCenterPrepared(cur, img, { ...opts, owners, center, radii, windowUm: before.windowUm, coarse: false });
   const result: AlignmentResult = {
     geometry: cur,
     objects: objects.map((o, k) => {

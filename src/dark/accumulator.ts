@@ -112,7 +112,9 @@ class Gen3Accumulator implements DarkAccumulator {
   private startStage2(gates: DarkGates, replay = false): void {
     this.gates = gates;
     const p = this.params;
-    this.engine = createStage2Kernel(gates, dataBitMask(p.dataBits), p.intLo, p.intHi, this.batchFrames, this.engineKind);
+    // the stage-1 block's memory (already touched) hosts the engine; its first frames become the batch
+    const host = this.block?.host?.();
+    this.engine = createStage2Kernel(gates, dataBitMask(p.dataBits), p.intLo, p.intHi, this.batchFrames, this.engineKind, host);
     if (replay && this.block) this.engine.addFrames(this.block.data, 0, this.nBuf, this.block.stride);
     this.block = undefined;
     this.nBuf = 0;

@@ -5,7 +5,7 @@
  */
 
 const PW_BLOCKSIZE = 128;
-const REDUCE_BUFSIZE = Number(process.env.RB ?? 8192);
+const REDUCE_BUFSIZE = 8192;
 
 /**
  * numpy's pairwise_sum of `(a[i] - c)²` when `sq`, else of `a[i]` (the squares are formed exactly as

@@ -4,7 +4,7 @@
  */
 import { type DarkGates, gatesFromBlock, gatesFromQuantiles, quantileRanks } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
-import { type Stage2EngineKind, stage2WasmModule } from './stage2-wasm.js';
+import { type Stage2EngineKind, type WasmHost, stage2WasmModule, wasmEngineBytes } from './stage2-wasm.js';
 
 /** Largest kb/kt the SIMD selection keeps in its scratch area. */
 const MAX_SIMD_RANK = 64;
@@ -21,6 +21,8 @@ export interface Stage1Block {
   slot(k: number): Uint16Array;
   /** Gates from the first `m` frames. */
   gates(m: number, shape: readonly number[], params: DarkParams): DarkGates;
+  /** Room for the stage-2 engine in the same WebAssembly memory (the block becomes its batch region). */
+  host?(): WasmHost;
 }
 
 class JsBlock implements Stage1Block {
@@ -44,8 +46,9 @@ class JsBlock implements Stage1Block {
 type SelFn = (...args: number[]) => void;
 
 class WasmBlock implements Stage1Block {
-  readonly data: Uint16Array;
   readonly stride: number;
+  private readonly instance: WebAssembly.Instance;
+  private readonly engineBase: number;
   private readonly sel: SelFn;
   private readonly mem: WebAssembly.Memory;
   private readonly off: { scr: number; qlo: number; qhi: number; bmin: number; bmax: number };
@@ -60,13 +63,22 @@ class WasmBlock implements Stage1Block {
     const blockBytes = Math.ceil((capacity * np * 2) / 64) * 64;
     const vec = Math.ceil((np * 2) / 64) * 64;
     this.off = { scr: blockBytes, qlo: blockBytes + 2048, qhi: blockBytes + 2048 + vec, bmin: blockBytes + 2048 + 2 * vec, bmax: blockBytes + 2048 + 3 * vec };
-    const total = this.off.bmax + vec;
+    this.engineBase = this.off.bmax + vec;
+    const total = this.engineBase + wasmEngineBytes(np);
     const instance = new WebAssembly.Instance(module, {});
+    this.instance = instance;
     this.mem = instance.exports.memory as WebAssembly.Memory;
     const have = this.mem.buffer.byteLength;
     if (total > have) this.mem.grow(Math.ceil((total - have) / 65536));
     this.sel = instance.exports.sel as SelFn;
-    this.data = new Uint16Array(this.mem.buffer, 0, capacity * np);
+  }
+
+  get data(): Uint16Array {
+    return new Uint16Array(this.mem.buffer, 0, this.capacity * this.stride);
+  }
+
+  host(): WasmHost {
+    return { instance: this.instance, base: this.engineBase, batchOffset: 0, batchFrames: this.capacity };
   }
 
   slot(k: number): Uint16Array {

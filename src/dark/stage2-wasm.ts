@@ -39,6 +39,22 @@ export function stage2WasmModule(): WebAssembly.Module | null {
 
 const align = (n: number) => Math.ceil(n / 64) * 64;
 
+/** Bytes the stage-2 arrays of `np` (padded) pixels need after the batch region. */
+export function wasmEngineBytes(np: number): number {
+  return 5 * align(np * 2) + 2 * align(np * 8) + 3 * align(np * 4);
+}
+
+/** An existing instance whose memory already holds room for the engine (shared with the stage-1 block). */
+export interface WasmHost {
+  instance: WebAssembly.Instance;
+  /** Byte offset of `wasmEngineBytes(np)` free, zeroed bytes. */
+  base: number;
+  /** Byte offset of a region for the batch slots (`batchFrames × np × 2` bytes). */
+  batchOffset: number;
+  /** Frames the batch region holds. */
+  batchFrames: number;
+}
+
 /** SIMD stage-2 engine; one WebAssembly instance (own linear memory) per detector. */
 export class WasmStage2Engine implements Stage2Kernel {
   readonly size: number;
@@ -55,26 +71,35 @@ export class WasmStage2Engine implements Stage2Kernel {
   private readonly ilo: number;
   private readonly ihi: number;
 
-  constructor(module: WebAssembly.Module, gates: DarkGates, private readonly mask: number, intLo: number, intHi: number, batchFrames = 16) {
+  constructor(
+    module: WebAssembly.Module,
+    gates: DarkGates,
+    private readonly mask: number,
+    intLo: number,
+    intHi: number,
+    batchFrames = 16,
+    host?: WasmHost,
+  ) {
     const n = gates.lo.length;
     const np = Math.ceil(n / 8) * 8;
     this.size = n;
     this.np = np;
-    this.batchCapacity = Math.min(Math.max(1, batchFrames), MAX_WASM_BATCH);
+    this.batchCapacity = Math.min(Math.max(1, batchFrames), MAX_WASM_BATCH, host ? host.batchFrames : MAX_WASM_BATCH);
     this.gateLo = gates.lo;
     this.gateHi = gates.hi;
-    let o = 0;
+    let o = host ? host.base : 0;
     const take = (bytes: number) => {
       const at = o;
       o = align(o + bytes);
       return at;
     };
+    const bufOff = host ? host.batchOffset : take(this.batchCapacity * np * 2);
     this.off = {
-      buf: take(this.batchCapacity * np * 2),
+      buf: bufOff,
       lo: take(np * 2), wd: take(np * 2), am: take(np * 2), mx: take(np * 2), mn: take(np * 2),
       sd: take(np * 8), sd2: take(np * 8), rej: take(np * 4), clo: take(np * 4), chi: take(np * 4),
     };
-    const instance = new WebAssembly.Instance(module, {});
+    const instance = host ? host.instance : new WebAssembly.Instance(module, {});
     this.mem = instance.exports.memory as WebAssembly.Memory;
     const have = this.mem.buffer.byteLength;
     if (o > have) this.mem.grow(Math.ceil((o - have) / 65536));
@@ -108,16 +133,22 @@ export class WasmStage2Engine implements Stage2Kernel {
   }
 
   commit(nf: number): void {
+    this.run(this.off.buf, nf, this.np);
+  }
+
+  /** Accumulate `nf` frames in linear memory at byte offset `at`, `stride` elements apart. */
+  private run(at: number, nf: number, stride: number): void {
     if (nf <= 0) return;
     const o = this.off;
-    this.acc(o.buf, nf, this.np * 2, 0, this.np, o.lo, o.wd, o.am, o.sd, o.sd2, o.rej, o.clo, o.chi, o.mx, o.mn, this.ilo, this.ihi, this.mask);
-    if (this.wide.length) this.commitWide(nf);
+    this.acc(at, nf, stride * 2, 0, this.np, o.lo, o.wd, o.am, o.sd, o.sd2, o.rej, o.clo, o.chi, o.mx, o.mn, this.ilo, this.ihi, this.mask);
+    if (this.wide.length) this.commitWide(at, nf, stride);
     this.nFrames += nf;
   }
 
   /** Scalar pass for pixels with gates wider than the SIMD path allows (the SIMD pass counted them rejected). */
-  private commitWide(nf: number): void {
+  private commitWide(at: number, nf: number, stride: number): void {
     const buf = this.mem.buffer;
+    const frames = new Uint16Array(buf, at, (nf - 1) * stride + this.size);
     const sd = new Float64Array(buf, this.off.sd, this.np);
     const sd2 = new Float64Array(buf, this.off.sd2, this.np);
     const rej = new Uint32Array(buf, this.off.rej, this.np);
@@ -125,7 +156,7 @@ export class WasmStage2Engine implements Stage2Kernel {
       const lo = this.gateLo[i];
       const hi = this.gateHi[i];
       for (let f = 0; f < nf; f++) {
-        const r = this.slots[f][i] & this.mask;
+        const r = frames[f * stride + i] & this.mask;
         if (r >= lo && r <= hi) {
           const d = r - lo;
           sd[i] += d;
@@ -139,6 +170,11 @@ export class WasmStage2Engine implements Stage2Kernel {
   addFrames(src: Uint16Array, frame0: number, nf: number, stride?: number): void {
     const n = this.size;
     const st = stride ?? n;
+    if (src.buffer === this.mem.buffer && st % 8 === 0) {
+      // frames already in linear memory (the stage-1 block): accumulate in place
+      for (let f = 0; f < nf; f += MAX_WASM_BATCH) this.run(src.byteOffset + (frame0 + f) * st * 2, Math.min(MAX_WASM_BATCH, nf - f), st);
+      return;
+    }
     for (let f = 0; f < nf; f += this.batchCapacity) {
       const k = Math.min(this.batchCapacity, nf - f);
       for (let j = 0; j < k; j++) this.slots[j].set(src.subarray((frame0 + f + j) * st, (frame0 + f + j) * st + n));
@@ -195,9 +231,10 @@ export function createStage2Kernel(
   intHi: number,
   batchFrames = 16,
   kind: Stage2EngineKind = 'auto',
+  host?: WasmHost,
 ): Stage2Kernel {
   const mod = kind === 'js' ? null : stage2WasmModule();
-  if (mod) return new WasmStage2Engine(mod, gates, mask, intLo, intHi, batchFrames);
+  if (mod) return new WasmStage2Engine(mod, gates, mask, intLo, intHi, batchFrames, host);
   if (kind === 'wasm') throw new Error('WebAssembly SIMD is not available in this runtime');
   return new Stage2Engine(gates, mask, intLo, intHi, batchFrames);
 }

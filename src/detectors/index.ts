@@ -3,6 +3,7 @@ export type { DetectorType, DecodeContext, ConfigEntry, FrameScratch, TypeIdVers
 export { AREA_CALIB_TYPES } from './types.js';
 export {
   DETECTOR_TYPES,
+  registerDetectorType,
   getDetectorType,
   requireDetectorType,
   detectorTypeOfSource,

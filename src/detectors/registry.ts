@@ -1,6 +1,6 @@
 /**
  * The detector registry: one entry per detector type. To add a type, write one file exporting a
- * {@link DetectorType} and list it in DETECTOR_TYPES below.
+ * {@link DetectorType} and register it (list it below, or call {@link registerDetectorType}).
  */
 import { DetectorNotFoundError } from '../errors.js';
 import { CAMERAS } from './cameras.js';
@@ -9,15 +9,28 @@ import { CSPAD2X2 } from './cspad2x2.js';
 import { PNCCD } from './pnccd.js';
 import type { DetectorType } from './types.js';
 
+const types: DetectorType[] = [];
 /** Every registered detector type. */
-export const DETECTOR_TYPES: readonly DetectorType[] = [CSPAD, CSPAD2X2, PNCCD, ...CAMERAS];
+export const DETECTOR_TYPES: readonly DetectorType[] = types;
 
 const byName = new Map<string, DetectorType>();
 const byDevice = new Map<string, DetectorType>();
-for (const t of DETECTOR_TYPES) {
+
+/** Add a detector type to the registry (its names and devices must not be taken). */
+export function registerDetectorType(t: DetectorType): void {
+  for (const n of [t.name, ...t.names]) {
+    const other = byName.get(n.toLowerCase());
+    if (other && other !== t) throw new Error(`detector name "${n}" is already used by ${other.name}`);
+  }
+  for (const d of t.devices) if (byDevice.has(d)) throw new Error(`device "${d}" is already handled by ${byDevice.get(d)!.name}`);
+  types.push(t);
   for (const n of [t.name, ...t.names]) byName.set(n.toLowerCase(), t);
   for (const d of t.devices) byDevice.set(d, t);
+  typeCache.clear();
 }
+
+const typeCache = new Map<string, DetectorType | undefined>();
+[CSPAD, CSPAD2X2, PNCCD, ...CAMERAS].forEach(registerDetectorType);
 
 /** The detector type a user name denotes (case-insensitive: `CSPAD`, `cspad`, `OPAL1000`, `Opal1000`…). */
 export function getDetectorType(name: string): DetectorType | undefined {
@@ -45,8 +58,6 @@ export function detectorTypeOfSource(source: string): DetectorType | undefined {
   if (typeCache.size < 10000) typeCache.set(source, t);
   return t;
 }
-
-const typeCache = new Map<string, DetectorType | undefined>();
 
 /** A detector of a run: its source and registry type. */
 export interface ResolvedDetector {

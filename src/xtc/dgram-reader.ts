@@ -116,6 +116,7 @@ export class DgramReader {
    * allows random access. Node offsets are absolute file positions. Returns null at the end.
    */
   async nextHeaders(visit: (node: XtcNode) => void): Promise<DgramHeader | null> {
+    if (this.pending) throw new Error('DgramReader: nextHeaders() cannot follow next(true) (a read-ahead is in flight)');
     if (!this.source.randomAccess) {
       const d = await this.next();
       if (!d) return null;

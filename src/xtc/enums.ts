@@ -42,6 +42,15 @@ export const Damage = {
   ContainsIncomplete: 1 << 16,
 } as const;
 
+/**
+ * psana's default damage policy for detector data: deliver only undamaged contributions, or
+ * OutOfOrder-only damage when `outOfOrder` is enabled (off by default in psana).
+ */
+export function psanaAcceptsDamage(damage: number, options: { outOfOrder?: boolean } = {}): boolean {
+  if (damage === 0) return true;
+  return options.outOfOrder === true && damage >>> 0 === Damage.OutOfOrder;
+}
+
 /** TypeId values used by calibman's decoders and writer (pdsdata `TypeId::Type`). */
 export const TypeId = {
   Any: 0, Xtc: 1, Frame: 2, Opal1kConfig: 6, FrameFexConfig: 7, EvrConfig: 8, TM6740Config: 9,

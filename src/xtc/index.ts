@@ -53,6 +53,7 @@ export {
   type SyntheticFile,
   generateSyntheticRun,
   syntheticRunFiles,
+  demoDarkRunSpec,
 } from './synthetic/generate.js';
 export { mulberry32, gaussian, mixSeed } from './synthetic/prng.js';
 export { groupRunFiles, streamInputsFromSources, xtcRunFromBytes, xtcRunFromSources, type GroupedStream } from './run-inputs.js';

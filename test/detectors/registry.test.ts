@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DetectorNotFoundError } from '../../src/errors.js';
-import { DETECTOR_TYPES, detectorTypeOfSource, getDetectorType, resolveDetectors } from '../../src/detectors/index.js';
+import { CSPAD, DETECTOR_TYPES, detectorTypeOfSource, getDetectorType, registerDetectorType, resolveDetectors } from '../../src/detectors/index.js';
+import { psanaAcceptsDamage } from '../../src/xtc/enums.js';
 
 const sources = ['CxiDs1.0:Cspad.0', 'CxiDs2.0:Cspad.0', 'CxiSc2.0:Cspad2x2.0', 'Camp.0:pnCCD.1', 'CxiDg2.0:Opal1000.0', 'NoDetector.0:Evr.0'];
 
@@ -52,5 +53,19 @@ describe('detector registry', () => {
     expect(err.available).toContain('CxiDg2.0:Opal1000.0');
     expect(err.available).not.toContain('NoDetector.0:Evr.0');
     expect(() => resolveDetectors(['whatever'], sources)).toThrow(DetectorNotFoundError);
+  });
+
+  it('registers a new type from one object and refuses taken names or devices', () => {
+    expect(() => registerDetectorType({ ...CSPAD, name: 'CSPADX', names: ['cspadx'] })).toThrow(/device "Cspad"/);
+    registerDetectorType({ ...CSPAD, name: 'EPIX100A', names: ['Epix100a'], devices: ['Epix100a'], calibGroup: 'Epix100a::CalibV1' });
+    expect(detectorTypeOfSource('XppGon.0:Epix100a.1')?.calibGroup).toBe('Epix100a::CalibV1');
+    expect(DETECTOR_TYPES.some((t) => t.name === 'EPIX100A')).toBe(true);
+  });
+
+  it('follows psana damage policy', () => {
+    expect(psanaAcceptsDamage(0)).toBe(true);
+    expect(psanaAcceptsDamage(0x1000)).toBe(false);
+    expect(psanaAcceptsDamage(0x1000, { outOfOrder: true })).toBe(true);
+    expect(psanaAcceptsDamage(0x1002, { outOfOrder: true })).toBe(false);
   });
 });

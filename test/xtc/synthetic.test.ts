@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PixelKind, syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
+import { PixelKind, demoDarkRunSpec, generateSyntheticRun, syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
 
 const spec = (seed: number, darkFraction = 1) => ({
   events: 400,
@@ -72,5 +72,12 @@ describe('synthetic pixel model', () => {
     }
     expect(darkExcess).toBe(0);
     expect(beamExcess).toBeGreaterThan(100);
+  });
+
+  it('describes the demo dark run (CSPAD, CSPAD2x2, pnCCD, Opal1000, EVR; all dark)', () => {
+    const t = generateSyntheticRun(demoDarkRunSpec(3)).truth;
+    expect(t.detectors.map((d) => d.type)).toEqual(['CSPAD', 'CSPAD2x2', 'PNCCD', 'OPAL1000']);
+    expect(t.evrSource).toBe('NoDetector.0:Evr.0');
+    expect(t.events.every((e) => e.dark && e.eventCodes.includes(162))).toBe(true);
   });
 });

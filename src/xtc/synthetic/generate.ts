@@ -363,3 +363,24 @@ export function syntheticRunFiles(spec: SyntheticRunSpec, chunkBytes = Infinity)
   }
   return { truth: run.truth, files };
 }
+
+/**
+ * The demo dark run: CSPAD, CSPAD2x2, pnCCD and Opal1000 at full size plus an EVR (all events dark,
+ * code 162), with hot, dead and saturated pixels and two absent CSPAD sections. About 9.1 MB per event.
+ */
+export function demoDarkRunSpec(events = 200, seed = 1): SyntheticRunSpec {
+  const bad = { hotFraction: 0.001, deadFraction: 0.0005, saturatedFraction: 0.0002 };
+  return {
+    experiment: 'xpptut15',
+    run: 54,
+    seed,
+    events,
+    darkFraction: 1,
+    detectors: [
+      { type: 'CSPAD', alias: 'cspad', absentSections: [13, 30], ...bad },
+      { type: 'CSPAD2x2', alias: 'cspad2x2', ...bad },
+      { type: 'PNCCD', alias: 'pnccd', ...bad },
+      { type: 'OPAL1000', alias: 'opal', ...bad },
+    ],
+  };
+}
