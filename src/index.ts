@@ -154,6 +154,7 @@ export {
   sourceDevice,
   resolveDetectors,
   normalizeSource,
+  defaultGeometryFor,
 } from './detectors/index.js';
 export type {
   DetectorType,

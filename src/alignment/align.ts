@@ -93,6 +93,14 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
   let unowned = 0;
   for (let i = 0; i < owners.length; i++) if (owners[i] < 0 && img.good[i]) unowned++;
   const ref = referenceSlot(opts.reference, objects, geo, unowned / owners.length);
+  if (ref >= 0 && !(before.objects[ref]?.pixels > 0)) {
+    throw new CalibmanError(`reference ${objects[ref].label} has no pixels on the rings: choose another --reference (or 'mean')`);
+  }
+  if (ref === -2) {
+    const ringPixels = before.rings.reduce((t, r) => t + r.pixels, 0);
+    const owned = before.objects.reduce((t, o) => t + o.pixels, 0);
+    if (ringPixels - owned <= 0) throw new CalibmanError(`reference 'none': no ring pixels outside the aligned objects fix the frame; use an object or 'mean'`);
+  }
   const tolUm = opts.toleranceUm ?? 0.05;
   const maxIter = opts.maxIterations ?? 5;
   const start: ObjectParams[] = objects.map((o) => geo.getObjectParams(o.path));

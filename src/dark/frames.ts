@@ -2,7 +2,7 @@
  * Frame inputs of the dark accumulators: a C-ordered typed array or an ndarray in the raw shape.
  */
 import { ConfigError } from '../errors.js';
-import { type DType, type TypedArray, dtypeOf, shapeSize } from '../io/dtype.js';
+import { type DType, type TypedArray, dtypeOf } from '../io/dtype.js';
 import { type NdArray, toCOrder } from '../io/ndarray.js';
 
 /** One detector frame: typed array in C order (raw shape) or an ndarray view. */
@@ -33,17 +33,4 @@ export function copyFrameWords(dst: Uint16Array, offset: number, data: TypedArra
     const src = data as Exclude<TypedArray, BigInt64Array | BigUint64Array>;
     for (let i = 0; i < n; i++) dst[offset + i] = src[i] & 0xffff;
   }
-}
-
-/** Copy frames into one contiguous block of 16-bit words (`block[f * size + i]`). */
-export function frameBlock(frames: readonly FrameInput[], shape: readonly number[]): { block: Uint16Array; size: number; dtype: DType | undefined } {
-  const size = shapeSize(shape);
-  const block = new Uint16Array(frames.length * size);
-  let dtype: DType | undefined;
-  frames.forEach((fr, f) => {
-    const d = frameData(fr, size);
-    dtype ??= d.dtype;
-    copyFrameWords(block, f * size, d.data);
-  });
-  return { block, size, dtype };
 }

@@ -3,8 +3,7 @@
  * and 0.95 "higher" of the masked raw values, clamped to the intensity limits).
  */
 import { InsufficientDataError } from '../errors.js';
-import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
-import { type FrameInput, frameBlock } from './frames.js';
+import { type DarkParams, dataBitMask } from './params.js';
 
 /**
  * Per-pixel acceptance window of stage 2, as inclusive integer bounds on the masked raw value
@@ -155,19 +154,6 @@ export function gatesFromQuantiles(
     blockMax[i] = q.bmax[i];
   }
   return { shape: [...shape], nFrames: m, lo, hi, blockMin, blockMax };
-}
-
-/**
- * Stage 1 as a stand-alone step (for split processing): gates from the first `min(nrecs1, n)` selected
- * frames of the whole run. Every piece of the run is then accumulated with these same gates.
- * @throws InsufficientDataError without frames
- */
-export function computeDarkGates(frames: readonly FrameInput[], shape: readonly number[], params: Partial<DarkParams> = {}): DarkGates {
-  const p = resolveDarkParams(params);
-  const use = frames.slice(0, p.nrecs1);
-  const { block, size } = frameBlock(use, shape);
-  void size;
-  return gatesFromBlock(block, use.length, shape, p);
 }
 
 /** True when two gate sets are identical (same shape and bounds). */

@@ -6,7 +6,8 @@
 export { CALIBRUN_DARK_DEFAULTS, NDARRAVERAGE_DEFAULTS, resolveDarkParams, resolveNdArrAverageParams, dataBitMask } from './params.js';
 export type { DarkParams, NdArrAverageParams } from './params.js';
 export type { FrameInput } from './frames.js';
-export { computeDarkGates, gatesFromBlock, sameGates } from './gates.js';
+export { gatesFromBlock, sameGates } from './gates.js';
+export { computeDarkGates } from './stage1-block.js';
 export type { DarkGates } from './gates.js';
 export { createDarkAccumulator, accumulateDarkPiece } from './accumulator.js';
 export type { DarkAccumulator, DarkAccumulatorOptions } from './accumulator.js';

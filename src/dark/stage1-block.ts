@@ -3,7 +3,9 @@
  * on it: WebAssembly SIMD order statistics when available, else the JavaScript tiles of gates.ts.
  */
 import { type DarkGates, gatesFromBlock, gatesFromQuantiles, quantileRanks } from './gates.js';
-import { type DarkParams, dataBitMask } from './params.js';
+import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
+import { type FrameInput, copyFrameWords, frameData } from './frames.js';
+import { shapeSize } from '../io/dtype.js';
 import { type Stage2EngineKind, type WasmHost, stage2WasmModule, wasmEngineBytes } from './stage2-wasm.js';
 
 /** Largest kb/kt the SIMD selection keeps in its scratch area. */
@@ -87,7 +89,7 @@ class WasmBlock implements Stage1Block {
 
   gates(m: number, shape: readonly number[], params: DarkParams): DarkGates {
     const { kb, kt } = quantileRanks(m, params);
-    if (kb > MAX_SIMD_RANK || kt > MAX_SIMD_RANK) return gatesFromBlock(this.data, m, shape, params, this.stride);
+    if (m < 1 || kb > MAX_SIMD_RANK || kt > MAX_SIMD_RANK) return gatesFromBlock(this.data, m, shape, params, this.stride);
     const o = this.off;
     this.sel(0, m, this.stride * 2, 0, this.stride, kb, kt, dataBitMask(params.dataBits), o.scr, o.qlo, o.qhi, o.bmin, o.bmax);
     const buf = this.mem.buffer;
@@ -108,4 +110,18 @@ export function createStage1Block(capacity: number, size: number, kind: Stage2En
     }
   }
   return new JsBlock(capacity, size);
+}
+
+/**
+ * Stage 1 as a stand-alone step (for split processing): gates from the first `min(nrecs1, n)` selected
+ * frames of the whole run. Every piece of the run is then accumulated with these same gates.
+ * @throws InsufficientDataError without frames
+ */
+export function computeDarkGates(frames: readonly FrameInput[], shape: readonly number[], params: Partial<DarkParams> = {}): DarkGates {
+  const p = resolveDarkParams(params);
+  const use = frames.slice(0, p.nrecs1);
+  const size = shapeSize(shape);
+  const block = createStage1Block(Math.max(1, use.length), size);
+  use.forEach((f, k) => copyFrameWords(block.slot(k), 0, frameData(f, size).data));
+  return block.gates(use.length, shape, p);
 }

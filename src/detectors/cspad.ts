@@ -1,6 +1,7 @@
 import { TypeId } from '../xtc/enums.js';
 import { ndarrayOf } from '../io/ndarray.js';
 import { type CspadConfig, CSPAD_SHAPE, assembleCspad, decodeCspadConfig } from '../xtc/payloads/cspad.js';
+import { getDefaultGeometryText } from '../geometry/defaults.js';
 import type { DetectorType } from './types.js';
 
 /** CSPAD: 4 quads × 8 sections of 185×388 int16 pixels, raw (32,185,388). */
@@ -19,7 +20,7 @@ export const CSPAD: DetectorType = {
     'pedestals', 'pixel_status', 'status_extra', 'common_mode', 'filter', 'pixel_gain', 'pixel_rms', 'pixel_mask',
     'pixel_bkgd', 'geometry',
   ],
-  geometry: undefined,
+  geometry: { segment: 'SENS2X1:V1', defaultGeometry: getDefaultGeometryText('cspad') },
   decode(ctx) {
     if (ctx.typeId !== TypeId.CspadElement || (ctx.version !== 1 && ctx.version !== 2)) return undefined;
     const entry = ctx.config(TypeId.CspadConfig);

@@ -1,4 +1,5 @@
 import { TypeId } from '../xtc/enums.js';
+import { getDefaultGeometryText } from '../geometry/defaults.js';
 import { ndarrayOf } from '../io/ndarray.js';
 import { CSPAD2X2_PIXELS, CSPAD2X2_SHAPE, cspad2x2Pixels } from '../xtc/payloads/cspad2x2.js';
 import type { DetectorType } from './types.js';
@@ -18,7 +19,7 @@ export const CSPAD2X2: DetectorType = {
     'geometry', 'center', 'tilt', 'pedestals', 'pixel_status', 'status_extra', 'common_mode', 'filter', 'pixel_gain',
     'pixel_rms', 'pixel_mask', 'pixel_bkgd',
   ],
-  geometry: undefined,
+  geometry: { segment: 'SENS2X1:V1', defaultGeometry: getDefaultGeometryText('cspad2x2') },
   decode(ctx) {
     if (ctx.typeId !== TypeId.Cspad2x2Element || ctx.version !== 1) return undefined;
     const px = cspad2x2Pixels(ctx.payload, () => ctx.scratch.get<Int16Array>('int16', CSPAD2X2_PIXELS), ctx.file, ctx.fileOffset);

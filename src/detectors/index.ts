@@ -16,3 +16,4 @@ export { CSPAD } from './cspad.js';
 export { CSPAD2X2 } from './cspad2x2.js';
 export { PNCCD } from './pnccd.js';
 export { CAMERAS } from './cameras.js';
+export { defaultGeometryFor } from './geometry.js';

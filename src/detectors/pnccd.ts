@@ -1,4 +1,5 @@
 import { TypeId } from '../xtc/enums.js';
+import { getDefaultGeometryText } from '../geometry/defaults.js';
 import { ndarrayOf } from '../io/ndarray.js';
 import { PNCCD_COLS, PNCCD_ROWS, type PnccdConfig, assemblePnccd, decodePnccdConfig } from '../xtc/payloads/pnccd.js';
 import { AREA_CALIB_TYPES, type DetectorType } from './types.js';
@@ -15,7 +16,7 @@ export const PNCCD: DetectorType = {
   configTypes: [{ id: TypeId.pnCCDconfig, name: 'pnCCDconfig', versions: [1, 2] }],
   dataTypes: [{ id: TypeId.pnCCDframe, name: 'pnCCDframe', versions: [1] }],
   calibTypes: AREA_CALIB_TYPES,
-  geometry: undefined,
+  geometry: { segment: 'PNCCD:V1', defaultGeometry: getDefaultGeometryText('pnccd') },
   decode(ctx) {
     if (ctx.typeId !== TypeId.pnCCDframe || ctx.version !== 1) return undefined;
     const entry = ctx.config(TypeId.pnCCDconfig);
