@@ -89,7 +89,7 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
   const objects = selectObjects(geo, opts.objects);
   const owners = pixelOwners(geo, objects);
   const img = prepareImage(geo, values, opts);
-  const before = fitRingCenterPrepared(geo, img, { ...opts, owners });
+  const before = fitRingCenterPrepared(geo, img, { ...opts, owners, objectCount: objects.length });
   let unowned = 0;
   for (let i = 0; i < owners.length; i++) if (owners[i] < 0 && img.good[i]) unowned++;
   const ref = referenceSlot(opts.reference, objects, geo, unowned / owners.length);
@@ -135,7 +135,7 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
       break;
     }
   }
-  const after = fitRingCenterPrepared(cur, img, { ...opts, owners, center, radii, windowUm: before.windowUm, coarse: false });
+  const after = fitRingCenterPrepared(cur, img, { ...opts, owners, objectCount: objects.length, center, radii, windowUm: before.windowUm, coarse: false });
   const result: AlignmentResult = {
     geometry: cur,
     objects: objects.map((o, k) => {

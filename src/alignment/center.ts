@@ -69,13 +69,13 @@ export function startRadii(geo: GeometryAccess, img: PreparedImage, opts: RingIm
  * settles. `owners` (pixel → aligned object slot) only adds per-object residual statistics.
  */
 export function fitRingCenterPrepared(
-  geo: GeometryAccess, img: PreparedImage, opts: RingImageOptions & { radii?: readonly number[]; owners?: Int32Array; coarse?: boolean } = {},
+  geo: GeometryAccess, img: PreparedImage, opts: RingImageOptions & { radii?: readonly number[]; owners?: Int32Array; objectCount?: number; coarse?: boolean } = {},
 ): RingCenterResult {
   const c = geo.getPixelCoords();
   const radii = opts.radii ? [...opts.radii] : startRadii(geo, img, opts);
   const pitch = geo.getPixelScaleSizeUm();
   let h = opts.windowUm ?? 4 * pitch;
-  const px = { x: c.x, y: c.y, values: img.values, good: img.good, owners: opts.owners };
+  const px = { x: c.x, y: c.y, values: img.values, good: img.good, owners: opts.owners, objectCount: opts.objectCount };
   const base = { fixCenter: opts.fixCenter, maxPixels: opts.maxPixels };
   let center: readonly [number, number] = opts.center ?? [0, 0];
   let r = radii;

@@ -94,6 +94,10 @@ describe('mergeable dark states', () => {
     expectIdentical(summariseDark(mergeDarkStates(a.state(), b.state())), single(frames.slice(0, 100)));
   });
 
+  it('computing gates needs frames', () => {
+    expect(() => computeDarkGates([], SHAPE)).toThrow(/at least one frame/);
+  });
+
   it('refuses merges that cannot be exact', () => {
     const early = createDarkAccumulator({}, SHAPE);
     frames.slice(0, 10).forEach((f) => early.add(f));
