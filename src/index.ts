@@ -26,6 +26,7 @@ export type { DType, TypedArray } from './io/dtype.js';
 export type { NdArray, TypedNdArray } from './io/ndarray.js';
 export { ndarrayOf, toCOrder } from './io/ndarray.js';
 export { readNpy, writeNpy } from './io/npy.js';
+export { readNpz, writeNpz, type NpzEntry } from './io/npz.js';
 export { readNpyFile, writeNpyFile } from './node/npy-files.js';
 export {
   parseNdarrayText,

@@ -1,38 +1,35 @@
 /** Small dense linear algebra for the alignment least squares (normal equations of a few dozen unknowns). */
+import { lusolve } from 'mathjs';
 import { CalibmanError } from '../errors.js';
 
 /**
- * Solve the symmetric positive (semi-)definite system `A·x = b` (A row-major n×n) by Cholesky
- * factorisation. A relative ridge `damping`·diag(A) is added first (Levenberg–Marquardt damping).
- * @throws CalibmanError when the matrix is not positive definite (an unconstrained parameter).
+ * Solve the symmetric positive (semi-)definite system `A·x = b` (A row-major n×n) with mathjs' LU solver.
+ * A relative ridge `damping`·diag(A) is added first (Levenberg–Marquardt damping).
+ * @throws CalibmanError when the system has no unique solution (an unconstrained parameter).
  */
 export function solveSpd(a: Float64Array, b: Float64Array, n: number, damping = 0): Float64Array {
-  const l = new Float64Array(n * n);
+  const rows: number[][] = [];
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j] + (i === j ? damping * a[i * n + i] : 0);
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      if (i === j) {
-        if (!(s > 0)) throw new CalibmanError(`alignment least squares: parameter ${i} is not constrained by the data (singular normal matrix)`);
-        l[i * n + i] = Math.sqrt(s);
-      } else {
-        l[i * n + j] = s / l[j * n + j];
-      }
-    }
+    const row = Array.from(a.subarray(i * n, (i + 1) * n));
+    row[i] += damping * row[i];
+    if (!(row[i] > 0)) throw unconstrained(i);
+    rows.push(row);
   }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
-    y[i] = s / l[i * n + i];
+  let solution: number[][];
+  try {
+    solution = lusolve(rows, Array.from(b)) as number[][];
+  } catch {
+    throw unconstrained(-1);
   }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-    x[i] = s / l[i * n + i];
-  }
+  const x = Float64Array.from(solution, (r) => r[0]);
+  const bad = x.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw unconstrained(bad);
   return x;
+}
+
+function unconstrained(i: number): CalibmanError {
+  const which = i >= 0 ? `parameter ${i} is` : 'some parameter is';
+  return new CalibmanError(`alignment least squares: ${which} not constrained by the data (singular normal matrix)`);
 }
 
 /** Median of the finite values (copies; NaN when there are none). */
