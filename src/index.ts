@@ -470,6 +470,22 @@ export {
   alignmentReportJson,
 } from './alignment/index.js';
 
+// ---- report -------------------------------------------------------------------------------------
+export {
+  summarizeDarkSource,
+  formatDarkSummaryTable,
+  buildDarkReportHtml,
+  TRUTH_PIXEL_KIND,
+  type DarkTruth,
+  type DarkSummaryInput,
+  type DarkSourceSummary,
+  type PlantedPixels,
+  type DarkReport,
+  type DarkReportSection,
+  type ReportImage,
+} from './report/index.js';
+export { darkReportSection, writeDarkReport, type DarkReportSource, type DarkReportSectionOptions } from './node/dark-report.js';
+
 // ---- jobs ---------------------------------------------------------------------------------------
 export type {
   JobPhase,

@@ -1,0 +1,101 @@
+/** A self-contained HTML report (pictures embedded as data URIs): platform-neutral string building. */
+import type { DarkSourceSummary } from './dark-summary.js';
+import { DARK_STATUS_BITS } from '../dark/summary.js';
+
+/** One picture of a report section. */
+export interface ReportImage {
+  title: string;
+  /** PNG bytes. */
+  png: Uint8Array;
+}
+
+/** One detector's part of a dark report. */
+export interface DarkReportSection {
+  summary: DarkSourceSummary;
+  images: ReportImage[];
+  /** Files deployed for this source (calib store paths). */
+  deployed?: string[];
+}
+
+/** Content of a dark report. */
+export interface DarkReport {
+  title: string;
+  experiment: string;
+  run: number;
+  /** Free-text lines under the title (data locations, timing). */
+  notes?: string[];
+  sections: DarkReportSection[];
+}
+
+/** Base64 of bytes (no Node Buffer, so it runs in a browser too). */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) bin += String.fromCharCode(...bytes.subarray(i, i + step));
+  return btoa(bin);
+}
+
+/** Escape text for HTML content and attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const BIT_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(DARK_STATUS_BITS).map(([name, bit]) => [bit, name.toLowerCase().replace('_', ' ')]),
+);
+
+function summaryTable(s: DarkSourceSummary): string {
+  const rows: [string, string][] = [
+    ['detector type', s.detectorType ?? '—'],
+    ['frames used', String(s.frames)],
+    ['pixels', String(s.pixels)],
+    ['mean pedestal (good pixels)', `${s.meanPedestal.toFixed(2)} ADU`],
+    ['median rms (good pixels)', `${s.medianRms.toFixed(3)} ADU`],
+    ['bad pixels', String(s.badPixels)],
+    ...Object.entries(s.badByBit).map(([bit, n]) => [`status bit ${bit} (${BIT_NAMES[Number(bit)] ?? ''})`, String(n)] as [string, string]),
+  ];
+  if (s.truth) {
+    const t = s.truth;
+    rows.push(
+      ['planted hot pixels flagged', `${t.hot.flagged} / ${t.hot.planted}`],
+      ['planted dead pixels flagged', `${t.dead.flagged} / ${t.dead.planted}`],
+      ['planted saturated pixels flagged', `${t.saturated.flagged} / ${t.saturated.planted}`],
+      ['good pixels flagged', String(t.goodFlagged)],
+      ['pedestal pull rms (1 = statistical error)', t.pedestalPull.toFixed(3)],
+    );
+  }
+  return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+}
+
+/** Render a dark report as one self-contained HTML page. */
+export function buildDarkReportHtml(report: DarkReport): string {
+  const sections = report.sections
+    .map((sec) => {
+      const imgs = sec.images
+        .map(
+          (im) =>
+            `<figure><img alt="${escapeHtml(im.title)}" src="data:image/png;base64,${toBase64(im.png)}"><figcaption>${escapeHtml(im.title)}</figcaption></figure>`,
+        )
+        .join('\n');
+      const deployed = sec.deployed?.length
+        ? `<details><summary>deployed files</summary><ul>${sec.deployed.map((d) => `<li><code>${escapeHtml(d)}</code></li>`).join('')}</ul></details>`
+        : '';
+      return `<section><h2>${escapeHtml(sec.summary.source)}</h2>${summaryTable(sec.summary)}${deployed}<div class="figs">${imgs}</div></section>`;
+    })
+    .join('\n');
+  const notes = (report.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:2px 8px;text-align:left}
+th{font-weight:normal;color:#555}.figs{display:flex;flex-wrap:wrap;gap:1em}
+figure{margin:0}img{max-width:440px;image-rendering:pixelated;border:1px solid #ddd}
+section{border-top:2px solid #888;margin-top:1.5em}
+</style></head><body>
+<h1>${escapeHtml(report.title)}</h1>
+<p>experiment <b>${escapeHtml(report.experiment)}</b>, run <b>${report.run}</b></p>${notes}
+${sections}
+</body></html>
+`;
+}

@@ -1,0 +1,10 @@
+export {
+  summarizeDarkSource,
+  formatDarkSummaryTable,
+  TRUTH_PIXEL_KIND,
+  type DarkTruth,
+  type DarkSummaryInput,
+  type DarkSourceSummary,
+  type PlantedPixels,
+} from './dark-summary.js';
+export { buildDarkReportHtml, toBase64, escapeHtml, type DarkReport, type DarkReportSection, type ReportImage } from './html.js';
