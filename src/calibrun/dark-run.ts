@@ -72,11 +72,24 @@ export function abortError(): CalibmanError {
   return err;
 }
 
-interface SourceState {
+/** Per-source accumulation state of a pass. */
+export interface SourceState<A extends DarkAccumulator = DarkAccumulator> {
   detector: string;
-  acc?: DarkAccumulator;
+  acc?: A;
   shape?: number[];
   damaged: number;
+}
+
+/** What one pass over the run gathered, before the accumulators are summarised. */
+export interface DarkPassCore<A extends DarkAccumulator = DarkAccumulator> {
+  states: Map<string, SourceState<A>>;
+  eventsRead: number;
+  eventsUsed: number;
+  eventsRejected: number;
+  files: string[];
+  t0: number;
+  /** Report final progress. */
+  done(): void;
 }
 
 /**
@@ -86,12 +99,44 @@ interface SourceState {
  * @throws InsufficientDataError when a source got fewer than 3 usable frames
  */
 export async function runDarkPass(req: DarkRunRequest, engines: DarkEngines): Promise<DarkRunResult> {
+  const core = await accumulateRun(req, engines, (shape, source) => engines.createAccumulator(req.thresholds, shape, source));
+  const results: DarkSourceResult[] = [];
+  for (const [source, st] of core.states) {
+    results.push({
+      source,
+      detector: st.detector,
+      frames: st.acc!.count,
+      damaged: st.damaged,
+      shape: st.shape!,
+      arrays: st.acc!.finish(),
+    });
+  }
+  core.done();
+  return {
+    sources: results,
+    eventsRead: core.eventsRead,
+    eventsUsed: core.eventsUsed,
+    eventsRejected: core.eventsRejected,
+    elapsedSec: (Date.now() - core.t0) / 1000,
+    files: core.files,
+  };
+}
+
+/**
+ * The event loop of a pass: selection (skip, event codes, number of events), detector resolution, damage,
+ * and one accumulator per source made by `create`. Checks that every source got enough frames.
+ */
+export async function accumulateRun<A extends DarkAccumulator>(
+  req: DarkRunRequest,
+  engines: Pick<DarkEngines, 'openRun'>,
+  create: (shape: readonly number[], source: string) => A,
+): Promise<DarkPassCore<A>> {
   const skip = req.skipEvents ?? 0;
   const scan = req.scanEvents ?? 0;
   const select = makeEventCodeSelector(req.eventCodes);
   const interval = req.progressIntervalSec ?? 0.2;
   const t0 = Date.now();
-  const states = new Map<string, SourceState>();
+  const states = new Map<string, SourceState<A>>();
   const seenSources = new Set<string>();
   const unresolved = new Set(req.detectors);
   let eventsRead = 0;
@@ -157,7 +202,7 @@ export async function runDarkPass(req: DarkRunRequest, engines: DarkEngines): Pr
           }
           if (!st.acc) {
             st.shape = [...frame.shape];
-            st.acc = engines.createAccumulator(req.thresholds, st.shape, source);
+            st.acc = create(st.shape, source);
           }
           st.acc.add(frame);
         }
@@ -170,7 +215,6 @@ export async function runDarkPass(req: DarkRunRequest, engines: DarkEngines): Pr
   }
   if (!scanClosed || unresolved.size) closeScan();
 
-  const results: DarkSourceResult[] = [];
   for (const [source, st] of states) {
     const frames = st.acc?.count ?? 0;
     if (frames < MIN_DARK_FRAMES) {
@@ -180,18 +224,7 @@ export async function runDarkPass(req: DarkRunRequest, engines: DarkEngines): Pr
       );
     }
   }
-  for (const [source, st] of states) {
-    results.push({
-      source,
-      detector: st.detector,
-      frames: st.acc!.count,
-      damaged: st.damaged,
-      shape: st.shape!,
-      arrays: st.acc!.finish(),
-    });
-  }
-  progress(true);
-  return { sources: results, eventsRead, eventsUsed, eventsRejected: rejected, elapsedSec: (Date.now() - t0) / 1000, files };
+  return { states, eventsRead, eventsUsed, eventsRejected: rejected, files, t0, done: () => progress(true) };
 }
 
 function describeRuns(req: DarkRunRequest): string {
