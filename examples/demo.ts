@@ -16,7 +16,7 @@ import { darkReportSection, writeDarkReport } from '../src/node/dark-report.js';
 const OUT = path.resolve(process.env.CALIBMAN_DEMO_OUT ?? 'demo-output');
 const EXPERIMENT = 'cxidemo13';
 const RUN = 7;
-const EVENTS = Number(process.env.CALIBMAN_DEMO_EVENTS ?? 120);
+const EVENTS = Number(process.env.CALIBMAN_DEMO_EVENTS ?? 300);
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const model = written.truth.detectors.find((d) => d.source === s.source);
     return darkReportSection(
       { ...s, detector: model?.type ?? s.detector },
-      { truth: model, deployed: deployed.filter((d) => d.target.includes(s.source)).map((d) => d.target) },
+      { truth: model, thresholds: cm.thresholds, deployed: deployed.filter((d) => d.target.includes(s.source)).map((d) => d.target) },
     );
   });
   console.log('3. summary\n');

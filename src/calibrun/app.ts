@@ -8,7 +8,9 @@ import { resolveCalibrunConfig, configToConfpars, type CalibrunConfig } from './
 import { CONFPARS_FILE_NAME, Confpars, formatConfpars, parseConfpars } from './confpars.js';
 import { DETECTOR_MENU_NAMES } from './detector-menu.js';
 import { darkPrefix, writeDarkOutputs, type DarkOutputFiles } from './dark-outputs.js';
-import { runDarkPass, type DarkRunResult } from './dark-run.js';
+import { runDarkPass, type DarkRunRequest, type DarkRunResult } from './dark-run.js';
+import { mergeDarkPieces, runDarkPiece } from './dark-piece.js';
+import { darkPieceDir, readDarkPieces, writeDarkPiece } from './piece-files.js';
 import { checkCalibDirWritable, deployDarkFiles, findExistingWorkFiles, type DeployedDarkFile } from './deploy-step.js';
 import { parseCalibrunOptions, type CalibrunOptionsInput } from './options.js';
 import type { DarkEngines } from './ports.js';
@@ -166,23 +168,33 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       if (!config.dataset.files) await checkXtcDir(path.resolve(cwd, xtcDir), config);
       if (config.dataset.streams) log.warning(`dataset stream selection (stream=${config.dataset.streams.join(',')}) is not supported: all streams are read`);
       if (config.dataset.smd) log.info('dataset ":smd": the full xtc files are read (no small-data index is needed)');
-      const result = await runDarkPass(
-        {
-          open: config.dataset.files
-            ? { files: config.dataset.files.map((f) => path.resolve(cwd, f)) }
-            : { xtcDir: path.resolve(cwd, xtcDir), experiment: config.experiment, ...(config.dataset.live ? { live: { timeoutMs: 60_000 } } : {}) },
-          runs: config.runs,
-          detectors: config.detectors,
-          numEvents: config.numEvents,
-          skipEvents: config.skipEvents,
-          scanEvents: config.scanEvents,
-          eventCodes: config.eventCodes,
-          thresholds: config.thresholds,
-          signal: ctx.signal,
-          onProgress: ctx.onProgress,
-        },
-        ctx.engines,
-      );
+      const request: DarkRunRequest = {
+        open: config.dataset.files
+          ? { files: config.dataset.files.map((f) => path.resolve(cwd, f)) }
+          : { xtcDir: path.resolve(cwd, xtcDir), experiment: config.experiment, ...(config.dataset.live ? { live: { timeoutMs: 60_000 } } : {}) },
+        runs: config.runs,
+        detectors: config.detectors,
+        numEvents: config.numEvents,
+        skipEvents: config.skipEvents,
+        scanEvents: config.scanEvents,
+        eventCodes: config.eventCodes,
+        thresholds: config.thresholds,
+        signal: ctx.signal,
+        onProgress: ctx.onProgress,
+      };
+      const pieceDir = darkPieceDir(config.workDir, config.filePrefix, config.experiment, config.run);
+      if (config.piece) {
+        const { index, count } = config.piece;
+        const piece = await runDarkPiece(request, ctx.engines, config.piece);
+        const file = await writeDarkPiece(pieceDir, piece, config.fileMode);
+        log.info(`piece ${index} of ${count}: ${piece.eventsUsed} events used of ${piece.eventsRead} read; state written: ${file}`);
+        if (config.deploy) log.warning('--piece: deployment is done by the merge (--merge N -D), not by a piece');
+        return outcome;
+      }
+      const result = config.mergePieces
+        ? mergeDarkPieces(await readDarkPieces(pieceDir, config.mergePieces))
+        : await runDarkPass(request, ctx.engines);
+      if (config.mergePieces) log.info(`merged ${config.mergePieces} pieces from ${pieceDir}`);
       outcome.result = result;
       log.info(`xtc files:\n${result.files.map((f) => '  ' + f).join('\n')}`);
       log.info(

@@ -85,6 +85,14 @@ export interface CalibrunConfig {
   dirMode: number;
   fileMode: number;
   group: string | undefined;
+  /** Process only this piece of the run and write its mergeable state (`--piece K/N`). */
+  piece: { index: number; count: number } | undefined;
+  /** Merge the states of this many pieces instead of reading the run (`--merge N`). */
+  mergePieces: number | undefined;
+  /** Pieces of a batch (`-q`) run (`--pieces`, default 4). */
+  batchPieces: number;
+  /** Worker threads of a local pass (`--workers`; default: one per core, at most 4). */
+  workers: number | undefined;
 }
 
 /** Context of the resolution: environment and the confpars file (only used with `-L`). */
@@ -231,6 +239,10 @@ export function resolveCalibrunConfig(input: unknown, ctx: ResolveContext = {}):
     dirMode: o.dirmode ?? CALIBRUN_DEFAULTS.dirmode,
     fileMode: o.filemode ?? CALIBRUN_DEFAULTS.filemode,
     group: o.group,
+    piece: o.piece,
+    mergePieces: o.merge,
+    batchPieces: o.pieces ?? 4,
+    workers: o.workers,
   };
 }
 

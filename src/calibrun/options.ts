@@ -36,6 +36,10 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   dirmode: '--dirmode',
   filemode: '--filemode',
   group: '--group',
+  piece: '--piece',
+  merge: '--merge',
+  pieces: '--pieces',
+  workers: '--workers',
 };
 
 /** Defaults of the current calibrun (calibrun.md §1). */
@@ -171,6 +175,18 @@ export const CalibrunOptionsSchema = z
     deploygeo: z.boolean().optional(),
     npy: z.boolean().optional(),
     savecfg: z.union([z.boolean(), textField()]).optional(),
+    piece: z
+      .string()
+      .regex(/^\d+\/\d+$/, 'expected K/N, e.g. 2/4 (piece K of N, K = 0..N-1)')
+      .transform((s) => {
+        const [index, count] = s.split('/').map(Number);
+        return { index, count };
+      })
+      .refine((p) => p.count >= 1 && p.index < p.count, 'expected K/N with 0 <= K < N')
+      .optional(),
+    merge: intField({ min: 1 }).optional(),
+    pieces: intField({ min: 1 }).optional(),
+    workers: intField({ min: 1 }).optional(),
   })
   .strict();
 

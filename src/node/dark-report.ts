@@ -3,9 +3,14 @@
  */
 import { defaultGeometryFor } from '../detectors/geometry.js';
 import { getDetectorType } from '../detectors/registry.js';
+import type { TypedArray } from '../io/dtype.js';
 import { toCOrder } from '../io/ndarray.js';
 import type { NdArray } from '../io/ndarray.js';
-import { renderHistogramPng, renderNdarrayPng } from '../plot/png.js';
+import { displayImage, toFloat32 } from '../plot/arrange.js';
+import { renderHistogramPng, renderImagePng, renderNdarrayPng } from '../plot/png.js';
+import { maxPoolImage } from '../report/pool.js';
+import { evaluateLimits } from '../dark/numpy-stats.js';
+import type { DarkThresholds } from '../calibrun/config.js';
 import { type DarkReport, type DarkReportSection, buildDarkReportHtml } from '../report/html.js';
 import { type DarkSourceSummary, type DarkTruth, summarizeDarkSource } from '../report/dark-summary.js';
 import { writeFileAtomic } from './files.js';
@@ -25,36 +30,52 @@ export interface DarkReportSource {
 export interface DarkReportSectionOptions {
   truth?: DarkTruth;
   deployed?: string[];
+  /**
+   * calibrun's rms thresholds: the rms limits psana derives from them (`evaluate_limits`: mean ∓ n·std
+   * over all pixels, clipped to the fixed limits) are drawn on the rms spectrum.
+   */
+  thresholds?: Pick<DarkThresholds, 'rmsLo' | 'rmsHi' | 'rmsNLo' | 'rmsNHi'>;
   /** Picture size factor (default: so that the larger side is about 400 px). */
   targetSize?: number;
 }
 
 /**
  * Summary and pictures of one source: pedestals, rms and status assembled with the detector's default
- * geometry (cameras: the frame itself), and the rms spectrum with the chosen limits.
+ * geometry (cameras: the frame itself; unknown types: segments tiled), and the rms spectrum. Pictures are
+ * about `targetSize` px on their larger side; the status map is max-pooled so isolated bad pixels show.
  */
 export function darkReportSection(src: DarkReportSource, opts: DarkReportSectionOptions = {}): DarkReportSection {
-  const pedestals = toCOrder(src.pedestals);
-  const rms = toCOrder(src.pixelRms);
-  const status = toCOrder(src.pixelStatus);
+  const pedestals = toFloat32(toCOrder(src.pedestals) as TypedArray);
+  const rms = toFloat32(toCOrder(src.pixelRms) as TypedArray);
+  const status = toFloat32(toCOrder(src.pixelStatus) as TypedArray);
   const summary: DarkSourceSummary = summarizeDarkSource(
     { source: src.source, detectorType: src.detector, frames: src.frames, pedestals, pixelRms: rms, pixelStatus: status },
     opts.truth,
   );
   const type = src.detector ? getDetectorType(src.detector) : undefined;
   const maps = type ? defaultGeometryFor(type, src.shape)?.getPixelCoordIndexes() : undefined;
-  const [rows, cols] = maps ? maps.imageShape : [src.shape.at(-2) ?? 1, src.shape.at(-1) ?? 1];
-  const scale = Math.min(1, (opts.targetSize ?? 400) / Math.max(rows, cols));
-  const picture = (values: ArrayLike<number | bigint>, extra: object) =>
-    renderNdarrayPng(Float32Array.from(values as ArrayLike<number>, Number), src.shape, { maps, scale, ...extra });
-  const finiteRms = Float64Array.from(rms as ArrayLike<number>, Number).filter(Number.isFinite);
+  const picture = (values: Float32Array) => displayImage(values, src.shape, maps);
+  const ped = picture(pedestals);
+  const target = opts.targetSize ?? 400;
+  const scale = Math.min(1, target / Math.max(...ped.imageShape));
+  const sta = picture(status);
+  const pooled = maxPoolImage(sta.image, sta.imageShape, Math.ceil(Math.max(...sta.imageShape) / target));
+  const finiteRms = rms.filter(Number.isFinite);
+  const t = opts.thresholds;
+  const limits = t ? evaluateLimits(Float64Array.from(rms), t.rmsNLo, t.rmsNHi, t.rmsLo, t.rmsHi) : undefined;
+  const markers = limits ? [limits.lo, limits.hi].filter(Number.isFinite).map((x) => ({ x })) : [];
   const images = [
-    { title: 'pedestals (ADU)', png: picture(pedestals, {}) },
-    { title: 'pixel_rms (ADU)', png: picture(rms, {}) },
-    { title: 'pixel_status (0 = good)', png: picture(status, { colormap: 'gray', range: [0, 1] }) },
+    { title: 'pedestals (ADU)', png: renderImagePng(ped.image, ped.imageShape, { scale }) },
+    { title: 'pixel_rms (ADU)', png: renderNdarrayPng(rms, src.shape, { maps, scale }) },
     {
-      title: 'pixel_rms spectrum (log counts)',
-      png: renderHistogramPng(finiteRms, { bins: 200, logY: true, title: `${src.source} rms`, xLabel: 'rms, ADU' }),
+      title: 'pixel_status (black = good; each bin shows the worst pixel under it)',
+      png: renderImagePng(pooled.image, pooled.imageShape, { colormap: 'gray', range: [0, 1] }),
+    },
+    {
+      title: limits
+        ? `pixel_rms spectrum (log counts); red: rms limits ${limits.lo.toFixed(2)} … ${limits.hi.toFixed(2)} ADU`
+        : 'pixel_rms spectrum (log counts)',
+      png: renderHistogramPng(finiteRms, { bins: 200, logY: true, title: `${src.source} rms`, xLabel: 'rms, ADU', markers }),
     },
   ];
   return { summary, images, deployed: opts.deployed };

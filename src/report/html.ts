@@ -60,8 +60,10 @@ function summaryTable(s: DarkSourceSummary): string {
       ['planted hot pixels flagged', `${t.hot.flagged} / ${t.hot.planted}`],
       ['planted dead pixels flagged', `${t.dead.flagged} / ${t.dead.planted}`],
       ['planted saturated pixels flagged', `${t.saturated.flagged} / ${t.saturated.planted}`],
+      ...(t.absent.planted ? [['pixels of absent segments flagged', `${t.absent.flagged} / ${t.absent.planted}`] as [string, string]] : []),
       ['good pixels flagged', String(t.goodFlagged)],
-      ['pedestal pull rms (1 = statistical error)', t.pedestalPull.toFixed(3)],
+      ['true median noise (good pixels)', `${t.trueMedianNoise.toFixed(3)} ADU`],
+      ['pedestal error rms (good pixels)', `${t.pedestalErrorRms.toFixed(3)} ADU (plain-mean statistical error ${t.pedestalStatError.toFixed(3)} ADU)`],
     );
   }
   return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;

@@ -8,3 +8,4 @@ export {
   type PlantedPixels,
 } from './dark-summary.js';
 export { buildDarkReportHtml, toBase64, escapeHtml, type DarkReport, type DarkReportSection, type ReportImage } from './html.js';
+export { maxPoolImage, type PooledImage } from './pool.js';

@@ -27,14 +27,30 @@ describe('dark summary', () => {
     expect(s.truth!.dead).toEqual({ planted: 1, flagged: 1 });
     expect(s.truth!.saturated).toEqual({ planted: 1, flagged: 0 });
     expect(s.truth!.goodFlagged).toBe(1);
-    // pulls of pixels 0..5: (ped − 100)·√16/4 = 0, 1, −1, 0, 2, −2 → rms √(10/6)
+    expect(s.truth!.absent).toEqual({ planted: 0, flagged: 0 });
+    // good pixels 0..5 and 9: true noise all 4
+    expect(s.truth!.trueMedianNoise).toBe(4);
+    // errors of pixels 0..5: 0, 1, −1, 0, 2, −2 ADU → rms √(10/6); statistical error 4/√16 = 1
+    expect(s.truth!.pedestalErrorRms).toBeCloseTo(Math.sqrt(10 / 6), 12);
+    expect(s.truth!.pedestalStatError).toBeCloseTo(1, 12);
     expect(s.truth!.pedestalPull).toBeCloseTo(Math.sqrt(10 / 6), 12);
   });
 
   it('formats a table with one row per source and the truth lines', () => {
     const text = formatDarkSummaryTable([s]);
     expect(text.split('\n')[1]).toMatch(/^CxiDs1\.0:Cspad\.0\s+16\s+/);
-    expect(text).toContain('planted hot 1/1, dead 1/1, saturated 0/1 flagged; good pixels flagged 1');
+    expect(text).toContain('planted hot 1/1, dead 1/1, saturated 0/1; good pixels flagged 1');
+    expect(text).toContain('pedestal error rms 1.291 ADU (plain-mean statistical 1.000)');
+  });
+});
+
+describe('median', () => {
+  it('is numpy\'s median for odd and even counts of good pixels, ignoring NaN rms', () => {
+    const rms = Float64Array.from({ length: 1001 }, (_, i) => ((i * 7919) % 1001) / 10);
+    const odd = summarizeDarkSource({ source: 's', frames: 1, pedestals: new Float64Array(1001), pixelRms: rms, pixelStatus: new Uint8Array(1001) });
+    expect(odd.medianRms).toBe(50);
+    const even = summarizeDarkSource({ source: 's', frames: 1, pedestals: [0, 0, 0, 0, 0], pixelRms: [3, NaN, 1, 4, 2], pixelStatus: [0, 0, 0, 0, 0] });
+    expect(even.medianRms).toBe(2.5);
   });
 });
 

@@ -58,7 +58,11 @@ export function buildCalibrunProgram(): Command {
     .option('-L, --loadcfg', 'take unset parameters from ./confpars-calibman.txt (saved by calibman)')
     .option('--savecfg [file]', 'save the effective parameters as a confpars file (default ./confpars-calibman.txt)')
     .option('--root <dir>', 'data root (default $SIT_PSDM_DATA or /reg/d/psdm; /sdf/data/lcls/ds supported)')
-    .option('--npy', 'also write .npy copies of the work files');
+    .option('--npy', 'also write .npy copies of the work files')
+    .option('--pieces <n>', 'with -q: split the run into this many SLURM array tasks, merged by a dependent job (default 4)')
+    .option('--workers <n>', 'worker threads of a local pass (default: one per core, at most 4; 1 = single thread)')
+    .option('--piece <k/n>', 'process only piece k (0..n-1) of n and write its mergeable state to <workdir>/pieces/ (batch tasks)')
+    .option('--merge <n>', 'merge the states of n pieces from <workdir>/pieces/ instead of reading the run (batch merge job)');
   p.addOption(new Option('--runnum <run>').hideHelp());
   p.addOption(new Option('--xtcdir <dir>').hideHelp());
   p.addOption(new Option('--thr_rms <adu>').hideHelp());
@@ -105,6 +109,10 @@ export function programOptionsToInput(o: Record<string, unknown>): CalibrunOptio
     savecfg: o.savecfg,
     root: o.root,
     npy: o.npy,
+    piece: o.piece,
+    merge: o.merge,
+    pieces: o.pieces,
+    workers: o.workers,
   };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out as CalibrunOptionsInput;
