@@ -475,6 +475,7 @@ export {
   summarizeDarkSource,
   formatDarkSummaryTable,
   buildDarkReportHtml,
+  maxPoolImage,
   TRUTH_PIXEL_KIND,
   type DarkTruth,
   type DarkSummaryInput,
@@ -483,6 +484,7 @@ export {
   type DarkReport,
   type DarkReportSection,
   type ReportImage,
+  type PooledImage,
 } from './report/index.js';
 export { darkReportSection, writeDarkReport, type DarkReportSource, type DarkReportSectionOptions } from './node/dark-report.js';
 
@@ -565,3 +567,25 @@ export type { DarkEngines, RunEvent, RunReader, DarkArrays } from './calibrun/po
 export { SessionLog, sessionLogPath } from './calibrun/session-log.js';
 export { createProgressRenderer, formatProgressLine } from './calibrun/progress.js';
 export type { DarkProgress, ProgressRenderer } from './calibrun/progress.js';
+
+// ---- supporting types (named in the signatures above) -------------------------------------------
+export type { ConfigStore as XtcConfigStore } from './xtc/configs.js';
+export type { WalkContext } from './xtc/header.js';
+export type { CspadElementHeader } from './xtc/payloads/cspad.js';
+export type { DgramReaderOptions as XtcDgramReaderOptions } from './xtc/dgram-reader.js';
+export type { DeployedDarkFile } from './calibrun/deploy-step.js';
+export type { DarkFileKind as CalibrunDarkFileKind, DarkOutputFiles, DarkOutputOptions } from './calibrun/dark-outputs.js';
+export type { OpenRunRequest, DarkAccumulator as DarkAccumulatorPort } from './calibrun/ports.js';
+export type { ResolveContext as CalibrunResolveContext } from './calibrun/config.js';
+export type { InstrumentCase } from './calibrun/dirs.js';
+export type { SessionLogOptions } from './calibrun/session-log.js';
+export type { CalibContent } from './deploy/calib-types.js';
+export type { HistoryFormat, DeployRecordFields } from './deploy/history.js';
+export type { CheckedCalibFile } from './deploy/validate.js';
+export type { CalibFileName, SkipReason } from './deploy/run-range.js';
+export type { ConstantsValues, QualityOptions } from './deploy/quality.js';
+export type { StoreSettings } from './node/calib-store.js';
+export type { Stage2EngineKind } from './dark/stage2-wasm.js';
+export type { GeoTree, GeoNode } from './geometry/tree.js';
+export type { Visit as RasterVisit } from './mask/rasterize.js';
+export type { Vec as MetrologyVec } from './metrology/sensor-measures.js';

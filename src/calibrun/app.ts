@@ -10,6 +10,7 @@ import { DETECTOR_MENU_NAMES } from './detector-menu.js';
 import { darkPrefix, writeDarkOutputs, type DarkOutputFiles } from './dark-outputs.js';
 import { runDarkPass, type DarkRunRequest, type DarkRunResult } from './dark-run.js';
 import { mergeDarkPieces, runDarkPiece } from './dark-piece.js';
+import { defaultDarkWorkers, runDarkPassParallel } from './dark-workers.js';
 import { darkPieceDir, readDarkPieces, writeDarkPiece } from './piece-files.js';
 import { checkCalibDirWritable, deployDarkFiles, findExistingWorkFiles, type DeployedDarkFile } from './deploy-step.js';
 import { parseCalibrunOptions, type CalibrunOptionsInput } from './options.js';
@@ -193,7 +194,7 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       }
       const result = config.mergePieces
         ? mergeDarkPieces(await readDarkPieces(pieceDir, config.mergePieces))
-        : await runDarkPass(request, ctx.engines);
+        : await runDarkPassParallel(request, ctx.engines, config.workers ?? (ctx.engines.parallelSafe ? defaultDarkWorkers() : 1));
       if (config.mergePieces) log.info(`merged ${config.mergePieces} pieces from ${pieceDir}`);
       outcome.result = result;
       log.info(`xtc files:\n${result.files.map((f) => '  ' + f).join('\n')}`);

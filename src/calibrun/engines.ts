@@ -39,6 +39,7 @@ export function toDarkArrays(r: DarkResult): DarkArrays {
 /** The real XTC reader (src/node/xtc-run) and dark accumulator (src/dark, psana generation 3) behind the driver's ports. */
 export function defaultEngines(): DarkEngines {
   return {
+    parallelSafe: true,
     openRun: (req) => openXtcRun(req),
     createAccumulator(t, shape) {
       const acc = createDarkAccumulator(darkParamsOf(t), shape);

@@ -71,6 +71,8 @@ export const MIN_DARK_FRAMES = 3;
 
 /** Factories the driver uses. */
 export interface DarkEngines {
+  /** True when the run can also be opened from worker threads (the real XTC reader), enabling local parallelism. */
+  parallelSafe?: boolean;
   openRun(req: OpenRunRequest): Promise<RunReader>;
   createAccumulator(thresholds: DarkThresholds, shape: readonly number[], source: string): DarkAccumulator;
   /** Sources of a run with their detector types (optional; the facade falls back to reading events). */

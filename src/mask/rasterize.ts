@@ -4,7 +4,7 @@ import type { LineForm, PolygonForm, RoiForm } from './forms.js';
 /** Image shape `[rows, cols]`. */
 export type ImageShape = readonly [number, number];
 
-type Visit = (index: number) => void;
+export type Visit = (index: number) => void;
 
 function checkShape(shape: ImageShape): void {
   const [r, c] = shape;

@@ -52,7 +52,7 @@ export interface SensorMeasure {
   diagonal: number;
 }
 
-type Vec = [number, number, number];
+export type Vec = [number, number, number];
 
 const sub = (a: Vec, b: Vec): Vec => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const norm = (a: Vec) => Math.hypot(a[0], a[1], a[2]);

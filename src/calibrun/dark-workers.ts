@@ -1,0 +1,59 @@
+/**
+ * A local dark pass split over worker threads: the calling thread processes piece 0 (and reports
+ * progress), workers process pieces 1..N-1, and the states merge exactly into the single-pass result.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { findPackageRoot } from '../jobs/cli-entry.js';
+import { runInWorkers } from '../jobs/worker-pool.js';
+import { type DarkPieceResult, type DarkPieceSpec, mergeDarkPieces, runDarkPiece } from './dark-piece.js';
+import { type DarkRunRequest, type DarkRunResult, runDarkPass } from './dark-run.js';
+import type { DarkEngines } from './ports.js';
+
+/** Work sent to a worker: the request without its callbacks and signal. */
+export interface DarkWorkerTask {
+  request: DarkRunRequest;
+  piece: DarkPieceSpec;
+}
+
+/** Default number of threads of a local pass: one per core, at most 4. */
+export function defaultDarkWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+function thisModuleIsTs(): boolean {
+  try {
+    return import.meta.url.endsWith('.ts');
+  } catch {
+    return false; // CommonJS build
+  }
+}
+
+/** The worker script of this installation (built `.js`, or the `.ts` source when running from sources). */
+export function darkWorkerScript(): string | undefined {
+  const root = findPackageRoot();
+  if (!root) return undefined;
+  const fromSources = /\.ts$/.test(process.argv[1] ?? '') || process.env.VITEST !== undefined || thisModuleIsTs();
+  const src = path.join(root, 'src', 'calibrun', 'dark-worker.ts');
+  const dist = path.join(root, 'dist', 'calibrun', 'dark-worker.js');
+  return (fromSources ? [src, dist] : [dist, src]).find((f) => existsSync(f));
+}
+
+/**
+ * Run a dark pass over `workers` threads (1 = the plain single-thread pass). The engines must be the
+ * real ones (workers open the run themselves).
+ */
+export async function runDarkPassParallel(req: DarkRunRequest, engines: DarkEngines, workers: number): Promise<DarkRunResult> {
+  const script = workers > 1 ? darkWorkerScript() : undefined;
+  if (!script) return runDarkPass(req, engines);
+  const t0 = Date.now();
+  const { signal, onProgress, ...plain } = req;
+  void onProgress;
+  const tasks: DarkWorkerTask[] = Array.from({ length: workers - 1 }, (_, k) => ({ request: plain, piece: { index: k + 1, count: workers } }));
+  const [own, others] = await Promise.all([
+    runDarkPiece(req, engines, { index: 0, count: workers }),
+    runInWorkers<DarkWorkerTask, DarkPieceResult>(script, tasks, { concurrency: tasks.length, signal }),
+  ]);
+  return mergeDarkPieces([own, ...others], (Date.now() - t0) / 1000);
+}
