@@ -1,14 +1,16 @@
 /**
  * Local worker threads for one run's dark processing: a synthetic CSPAD run (CALIBMAN_BENCH_WORKERS_EVENTS,
  * default 400 events, 32×185×388 int16) processed by the single-thread pass and split over 2 worker threads
- * (`runDarkPassParallel`); prints events/s, the speed-up and the peak RSS (sampled every 20 ms) of each,
- * and checks that both give the same constants.
+ * two ways — by events (`runDarkPassParallel`, frames round-robin) and by pixel ranges
+ * (`runDarkPassByPixels`); prints events/s, the speed-up and the peak RSS (sampled every 20 ms) of each,
+ * and checks that all give the same constants.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALIBRUN_DEFAULTS } from '../src/calibrun/options.js';
 import { type DarkRunRequest, type DarkRunResult, runDarkPass } from '../src/calibrun/dark-run.js';
+import { runDarkPassByPixels } from '../src/calibrun/dark-pixel-workers.js';
 import { runDarkPassParallel } from '../src/calibrun/dark-workers.js';
 import { defaultEngines } from '../src/calibrun/engines.js';
 import { toCOrder } from '../src/io/ndarray.js';
@@ -57,8 +59,11 @@ export async function run(): Promise<void> {
     // warm the page cache and the JIT once
     await runDarkPass({ ...req, numEvents: Math.min(events, 60) }, defaultEngines());
     const single = await measure('1 thread', () => runDarkPass(req, defaultEngines()));
-    const split = await measure('2 worker threads', () => runDarkPassParallel(req, defaultEngines(), 2));
-    console.log(`  speed-up ${(single.elapsedSec / split.elapsedSec).toFixed(2)}x; identical constants: ${sameConstants(single, split)}`);
+    const byEvents = await measure('2 threads, events', () => runDarkPassParallel(req, defaultEngines(), 2));
+    const byPixels = await measure('2 threads, pixels', () => runDarkPassByPixels(req, defaultEngines(), 2));
+    for (const [label, r] of [['events', byEvents], ['pixels', byPixels]] as const) {
+      console.log(`  split by ${label}: speed-up ${(single.elapsedSec / r.elapsedSec).toFixed(2)}x, identical constants: ${sameConstants(single, r)}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,9 +9,16 @@
  */
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { CalibManager, CalibmanError, demoDarkRunSpec, formatDarkSummaryTable, formatProgressLine } from '../src/index.js';
-import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
-import { darkReportSection, writeDarkReport } from '../src/node/dark-report.js';
+import {
+  CalibManager,
+  CalibmanError,
+  darkReportSection,
+  demoDarkRunSpec,
+  formatDarkSummaryTable,
+  formatProgressLine,
+  writeDarkReport,
+  writeSyntheticRun,
+} from '../src/index.js';
 
 const OUT = path.resolve(process.env.CALIBMAN_DEMO_OUT ?? 'demo-output');
 const EXPERIMENT = 'cxidemo13';
@@ -45,10 +52,11 @@ async function main(): Promise<void> {
 
   const sections = job.sources.map((s) => {
     const model = written.truth.detectors.find((d) => d.source === s.source);
-    return darkReportSection(
-      { ...s, detector: model?.type ?? s.detector },
-      { truth: model, thresholds: cm.thresholds, deployed: deployed.filter((d) => d.target.includes(s.source)).map((d) => d.target) },
-    );
+    return darkReportSection(s, {
+      truth: model,
+      thresholds: cm.thresholds,
+      deployed: deployed.filter((d) => d.target.includes(s.source)).map((d) => d.target),
+    });
   });
   console.log('3. summary\n');
   console.log(formatDarkSummaryTable(sections.map((s) => s.summary)));

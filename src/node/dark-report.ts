@@ -2,7 +2,7 @@
  * Pictures and the HTML report of a dark job (Node side: PNG encoding and the file write).
  */
 import { defaultGeometryFor } from '../detectors/geometry.js';
-import { getDetectorType } from '../detectors/registry.js';
+import { detectorTypeOfSource, getDetectorType } from '../detectors/registry.js';
 import type { TypedArray } from '../io/dtype.js';
 import { toCOrder } from '../io/ndarray.js';
 import type { NdArray } from '../io/ndarray.js';
@@ -48,16 +48,17 @@ export function darkReportSection(src: DarkReportSource, opts: DarkReportSection
   const pedestals = toFloat32(toCOrder(src.pedestals) as TypedArray);
   const rms = toFloat32(toCOrder(src.pixelRms) as TypedArray);
   const status = toFloat32(toCOrder(src.pixelStatus) as TypedArray);
+  const type = (src.detector ? getDetectorType(src.detector) : undefined) ?? detectorTypeOfSource(src.source);
   const summary: DarkSourceSummary = summarizeDarkSource(
-    { source: src.source, detectorType: src.detector, frames: src.frames, pedestals, pixelRms: rms, pixelStatus: status },
+    { source: src.source, detectorType: type?.name ?? src.detector, frames: src.frames, pedestals, pixelRms: rms, pixelStatus: status },
     opts.truth,
   );
-  const type = src.detector ? getDetectorType(src.detector) : undefined;
   const maps = type ? defaultGeometryFor(type, src.shape)?.getPixelCoordIndexes() : undefined;
   const picture = (values: Float32Array) => displayImage(values, src.shape, maps);
   const ped = picture(pedestals);
   const target = opts.targetSize ?? 400;
   const scale = Math.min(1, target / Math.max(...ped.imageShape));
+  const width = Math.max(1, Math.round(ped.imageShape[1] * scale));
   const sta = picture(status);
   const pooled = maxPoolImage(sta.image, sta.imageShape, Math.ceil(Math.max(...sta.imageShape) / target));
   const finiteRms = rms.filter(Number.isFinite);
@@ -65,11 +66,12 @@ export function darkReportSection(src: DarkReportSource, opts: DarkReportSection
   const limits = t ? evaluateLimits(Float64Array.from(rms), t.rmsNLo, t.rmsNHi, t.rmsLo, t.rmsHi) : undefined;
   const markers = limits ? [limits.lo, limits.hi].filter(Number.isFinite).map((x) => ({ x })) : [];
   const images = [
-    { title: 'pedestals (ADU)', png: renderImagePng(ped.image, ped.imageShape, { scale }) },
-    { title: 'pixel_rms (ADU)', png: renderNdarrayPng(rms, src.shape, { maps, scale }) },
+    { width, title: 'pedestals (ADU)', png: renderImagePng(ped.image, ped.imageShape, { scale }) },
+    { width, title: 'pixel_rms (ADU)', png: renderNdarrayPng(rms, src.shape, { maps, scale }) },
     {
       title: 'pixel_status (black = good; each bin shows the worst pixel under it)',
       png: renderImagePng(pooled.image, pooled.imageShape, { colormap: 'gray', range: [0, 1] }),
+      width,
     },
     {
       title: limits

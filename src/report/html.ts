@@ -7,6 +7,8 @@ export interface ReportImage {
   title: string;
   /** PNG bytes. */
   png: Uint8Array;
+  /** Displayed width, CSS px (default: the PNG's own width); pooled status maps are drawn as large as the others. */
+  width?: number;
 }
 
 /** One detector's part of a dark report. */
@@ -76,7 +78,7 @@ export function buildDarkReportHtml(report: DarkReport): string {
       const imgs = sec.images
         .map(
           (im) =>
-            `<figure><img alt="${escapeHtml(im.title)}" src="data:image/png;base64,${toBase64(im.png)}"><figcaption>${escapeHtml(im.title)}</figcaption></figure>`,
+            `<figure><img alt="${escapeHtml(im.title)}"${im.width ? ` width="${Math.round(im.width)}"` : ''} src="data:image/png;base64,${toBase64(im.png)}"><figcaption>${escapeHtml(im.title)}</figcaption></figure>`,
         )
         .join('\n');
       const deployed = sec.deployed?.length
@@ -92,7 +94,7 @@ export function buildDarkReportHtml(report: DarkReport): string {
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:2px 8px;text-align:left}
 th{font-weight:normal;color:#555}.figs{display:flex;flex-wrap:wrap;gap:1em}
-figure{margin:0}img{max-width:440px;image-rendering:pixelated;border:1px solid #ddd}
+figure{margin:0;max-width:660px}img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}
 section{border-top:2px solid #888;margin-top:1.5em}
 </style></head><body>
 <h1>${escapeHtml(report.title)}</h1>
