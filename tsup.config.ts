@@ -11,7 +11,14 @@ export default defineConfig([
     splitting: false,
   },
   {
-    entry: { 'cli/calibman': 'src/cli/calibman.ts', 'cli/calibrun': 'src/cli/calibrun.ts' },
+    entry: {
+      'cli/calibman': 'src/cli/calibman.ts',
+      'cli/calibrun': 'src/cli/calibrun.ts',
+      // worker-thread entries of a local split dark pass (found next to dist/ by the runners)
+      'calibrun/dark-worker': 'src/calibrun/dark-worker.ts',
+      'calibrun/dark-pixel-worker': 'src/calibrun/dark-pixel-worker.ts',
+      'calibrun/format-worker': 'src/calibrun/format-worker.ts',
+    },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -1,7 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatNdarrayText } from '../io/ndarray-text.js';
 import { ndarrayOf, type NdArray } from '../io/ndarray.js';
 import { writeNpy } from '../io/npy.js';
 import { writeFileAtomic } from '../node/files.js';
@@ -9,6 +8,8 @@ import { CalibStoreError } from '../errors.js';
 import { DARK_OUTPUT_KINDS } from '../dark/outputs.js';
 import { insertSourceBeforeExtension, runString } from '../dark/file-names.js';
 import type { DarkSourceResult } from './dark-run.js';
+import { defaultDarkWorkers } from './dark-workers.js';
+import { type FormatTextJob, formatNdarrayTexts } from './format-texts.js';
 
 /** Kinds of per-source work files in psana's `savebw` order, with their text formats (src/dark). */
 export const DARK_FILE_KINDS = DARK_OUTPUT_KINDS;
@@ -40,6 +41,8 @@ export interface DarkOutputOptions {
   zeroPedsSources?: readonly string[];
   fileMode?: number;
   dirMode?: number;
+  /** Threads formatting the texts of large arrays (default: as the dark pass, `defaultDarkWorkers()`). */
+  formatWorkers?: number;
 }
 
 /** Files written for one source, by kind. */
@@ -63,7 +66,7 @@ function userName(): string {
  * @throws CalibStoreError when the results directory cannot be written.
  */
 export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: DarkOutputOptions): Promise<Map<string, DarkOutputFiles>> {
-  const planned: { file: string; text: string; npy?: NdArray }[] = [];
+  const planned: { file: string; job: FormatTextJob; npy?: NdArray }[] = [];
   const host = os.hostname();
   const uid = userName();
   const out = new Map<string, DarkOutputFiles>();
@@ -76,24 +79,25 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
       if (!arr) continue;
       const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind as DarkFileKind, r.source);
       const info = { HOST: host, WORK_DIR: o.resultsDir, FILE_NAME: file, UID: uid };
-      planned.push({ file, text: formatNdarrayText(arr, { comments: comments(k.arrType), fmt: k.fmt, info, dtype: r.arrays.dtypes?.[k.array] }), npy: arr });
+      planned.push({ file, job: { array: arr, options: { comments: comments(k.arrType), fmt: k.fmt, info, dtype: r.arrays.dtypes?.[k.array] } }, npy: arr });
       files[k.kind as DarkFileKind] = file;
     }
     if (o.zeroPedsSources?.includes(r.source)) {
       const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, 'zero', r.source);
       const zeros = zerosLike(r.arrays.pedestals);
-      planned.push({ file, text: formatNdarrayText(zeros, { comments: comments('zero pedestals'), fmt: '%.0f', info: { FILE_NAME: file } }), npy: zeros });
+      planned.push({ file, job: { array: zeros, options: { comments: comments('zero pedestals'), fmt: '%.0f', info: { FILE_NAME: file } } }, npy: zeros });
       files.zero = file;
     }
     out.set(r.source, files);
   }
+  const texts = await formatNdarrayTexts(planned.map((p) => p.job), { workers: o.formatWorkers ?? defaultDarkWorkers() });
   try {
     await fsp.mkdir(o.resultsDir, { recursive: true, mode: o.dirMode });
   } catch (err) {
     throw new CalibStoreError(`cannot create the results directory (${(err as Error).message})`, { path: o.resultsDir });
   }
-  for (const p of planned) {
-    await writeFileAtomic(p.file, p.text, { mode: o.fileMode });
+  for (const [k, p] of planned.entries()) {
+    await writeFileAtomic(p.file, texts[k], { mode: o.fileMode });
     if (o.npy && p.npy) await writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy), { mode: o.fileMode });
   }
   return out;

@@ -12,7 +12,7 @@ import { findPackageRoot } from '../jobs/cli-entry.js';
 import { runInWorkers } from '../jobs/worker-pool.js';
 import type { DarkPieceResult, DarkPieceSpec } from './dark-piece.js';
 import { mergeDarkPixelPieces, runDarkPixelPiece } from './dark-pixel-split.js';
-import { type DarkRunRequest, type DarkRunResult, runDarkPass } from './dark-run.js';
+import { abortError, type DarkRunRequest, type DarkRunResult, runDarkPass } from './dark-run.js';
 import type { DarkEngines } from './ports.js';
 
 /** Work sent to a worker: the request without its callbacks and signal. */
@@ -51,24 +51,30 @@ export function darkPixelWorkerScript(): string | undefined {
 export async function runDarkPassByPixels(req: DarkRunRequest, engines: DarkEngines, workers: number): Promise<DarkRunResult> {
   const script = workers > 1 ? darkPixelWorkerScript() : undefined;
   if (!script) return runDarkPass(req, engines);
+  if (req.signal?.aborted) throw abortError();
   const t0 = Date.now();
   const { signal, onProgress, ...plain } = req;
   void onProgress;
   const tasks: DarkPixelWorkerTask[] = Array.from({ length: workers - 1 }, (_, k) => ({ request: plain, piece: { index: k + 1, count: workers } }));
-  // the workers stop when the caller aborts or when the own piece fails
+  // the workers stop when the caller aborts or the own piece fails; the own piece stops when a worker fails
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+  let poolError: unknown;
   const pool = runInWorkers<DarkPixelWorkerTask, DarkPixelWorkerResult>(script, tasks, { concurrency: tasks.length, signal: stop.signal });
-  pool.catch(() => undefined); // a failure of the own piece is reported first; the pool's rejection is then moot
+  pool.catch((err) => {
+    poolError ??= err;
+    stop.abort(err);
+  });
   let own: DarkPieceResult;
   let others: DarkPixelWorkerResult[];
   try {
-    own = await runDarkPixelPiece(req, engines, { index: 0, count: workers });
+    own = await runDarkPixelPiece({ ...req, signal: stop.signal }, engines, { index: 0, count: workers });
     others = await pool;
   } catch (err) {
     stop.abort(err);
-    throw err;
+    if (signal?.aborted) throw abortError();
+    throw poolError !== undefined && (err as Error)?.name === 'AbortError' ? poolError : err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -76,5 +82,6 @@ export async function runDarkPassByPixels(req: DarkRunRequest, engines: DarkEngi
     ...r,
     sources: r.sources.map((s) => ({ ...s, state: decodeDarkState(s.state) as DarkState })),
   }));
-  return mergeDarkPixelPieces([own, ...decoded], (Date.now() - t0) / 1000);
+  const result = mergeDarkPixelPieces([own, ...decoded]);
+  return { ...result, elapsedSec: (Date.now() - t0) / 1000 };
 }

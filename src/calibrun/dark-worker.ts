@@ -1,7 +1,8 @@
 /**
- * Worker-thread entry of a local split pass ({@link runDarkPassInWorkers}): each task is one piece of the
+ * Worker-thread entry of a local pass split by events (`runDarkPassParallel(…, 'events')`): each task is one piece of the
  * run, read with the real XTC reader and accumulated with the real dark engine; the mergeable states are
- * moved (not copied) back to the main thread. Progress goes to a shared counter array.
+ * moved (not copied) back to the main thread. Progress goes to a shared counter array when the pool passes one
+ * as `workerData.progress`.
  */
 import { workerData } from 'node:worker_threads';
 import { serveWorkerTasks, withTransfer } from '../jobs/worker-pool.js';

@@ -5,10 +5,12 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { ConfigError } from '../errors.js';
 import { findPackageRoot } from '../jobs/cli-entry.js';
 import { runInWorkers } from '../jobs/worker-pool.js';
 import { type DarkPieceResult, type DarkPieceSpec, mergeDarkPieces, runDarkPiece } from './dark-piece.js';
 import { type DarkRunRequest, type DarkRunResult, runDarkPass } from './dark-run.js';
+import { runDarkPassByPixels } from './dark-pixel-workers.js';
 import type { DarkEngines } from './ports.js';
 
 /** Work sent to a worker: the request without its callbacks and signal. */
@@ -17,9 +19,18 @@ export interface DarkWorkerTask {
   piece: DarkPieceSpec;
 }
 
-/** Default number of threads of a local pass: one per core, at most 4. */
-export function defaultDarkWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * Default number of threads of a local pass: `CALIBMAN_WORKERS` when set, else one per core, at most 4.
+ * @throws ConfigError when `CALIBMAN_WORKERS` is not a positive integer
+ */
+export function defaultDarkWorkers(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): number {
+  const text = env.CALIBMAN_WORKERS?.trim();
+  if (text) {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError('CALIBMAN_WORKERS', `expected a positive integer, found "${env.CALIBMAN_WORKERS}"`);
+    return n;
+  }
+  return Math.max(1, Math.min(4, cores));
 }
 
 function thisModuleIsTs(): boolean {
@@ -42,9 +53,18 @@ export function darkWorkerScript(): string | undefined {
 
 /**
  * Run a dark pass over `workers` threads (1 = the plain single-thread pass). The engines must be the
- * real ones (workers open the run themselves).
+ * real ones (workers open the run themselves). Split by `pixels` (default; dark-pixel-split.ts: each
+ * thread keeps only its share of the stage-1 block, gates and sums, so it is about twice as fast as the
+ * split by `events` on CSPAD, see bench/dark-workers.bench.ts) or by `events` (frames round-robin,
+ * dark-piece.ts). Both give the single-pass result bit for bit.
  */
-export async function runDarkPassParallel(req: DarkRunRequest, engines: DarkEngines, workers: number): Promise<DarkRunResult> {
+export async function runDarkPassParallel(
+  req: DarkRunRequest,
+  engines: DarkEngines,
+  workers: number,
+  split: 'pixels' | 'events' = 'pixels',
+): Promise<DarkRunResult> {
+  if (split === 'pixels') return runDarkPassByPixels(req, engines, workers);
   const script = workers > 1 ? darkWorkerScript() : undefined;
   if (!script) return runDarkPass(req, engines);
   const t0 = Date.now();

@@ -71,12 +71,13 @@ function fingerprint(r: DarkRunResult) {
 
 describe('dark pass in worker threads', () => {
   it.each([
-    [2, {}],
-    [3, { skipEvents: 3, numEvents: 40, eventCodes: [162] }],
-  ] as const)('%i workers give the single-thread result bit for bit (%o)', async (workers, over) => {
+    [2, 'pixels', {}],
+    [3, 'pixels', { skipEvents: 3, numEvents: 40, eventCodes: [162] }],
+    [2, 'events', { skipEvents: 3, numEvents: 40, eventCodes: [162] }],
+  ] as const)('%i workers split by %s give the single-thread result bit for bit (%o)', async (workers, how, over) => {
     const single = await runDarkPass(request(over), defaultEngines());
     const seen: DarkProgress[] = [];
-    const split = await runDarkPassParallel({ ...request(over), onProgress: (p) => seen.push(p), progressIntervalSec: 0.05 }, defaultEngines(), workers);
+    const split = await runDarkPassParallel({ ...request(over), onProgress: (p) => seen.push(p), progressIntervalSec: 0.05 }, defaultEngines(), workers, how);
     expect(fingerprint(split)).toEqual(fingerprint(single));
     expect(split.files).toEqual(single.files);
     expect(seen.at(-1)).toMatchObject({ done: true, eventsUsed: single.eventsUsed, eventsRead: single.eventsRead });
@@ -98,7 +99,12 @@ describe('dark pass in worker threads', () => {
 });
 
 describe('defaultDarkWorkers', () => {
-  it('is one per core, at most 4', () => {
-    expect(defaultDarkWorkers()).toBe(Math.max(1, Math.min(4, availableParallelism())));
+  it('is CALIBMAN_WORKERS when set, else one per core, at most 4', () => {
+    expect(defaultDarkWorkers({ CALIBMAN_WORKERS: '3' }, 2)).toBe(3);
+    expect(defaultDarkWorkers({}, 2)).toBe(2);
+    expect(defaultDarkWorkers({}, 16)).toBe(4);
+    expect(defaultDarkWorkers({}, 1)).toBe(1);
+    expect(defaultDarkWorkers({}, availableParallelism())).toBe(Math.max(1, Math.min(4, availableParallelism())));
+    expect(() => defaultDarkWorkers({ CALIBMAN_WORKERS: 'two' }, 2)).toThrow(/CALIBMAN_WORKERS: expected a positive integer, found "two"/);
   });
 });
