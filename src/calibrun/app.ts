@@ -8,7 +8,7 @@ import { resolveCalibrunConfig, configToConfpars, type CalibrunConfig } from './
 import { CONFPARS_FILE_NAME, Confpars, formatConfpars, parseConfpars } from './confpars.js';
 import { DETECTOR_MENU_NAMES } from './detector-menu.js';
 import { darkPrefix, writeDarkOutputs, type DarkOutputFiles } from './dark-outputs.js';
-import { runDarkPass, type DarkRunRequest, type DarkRunResult } from './dark-run.js';
+import type { DarkRunRequest, DarkRunResult } from './dark-run.js';
 import { mergeDarkPieces, runDarkPiece } from './dark-piece.js';
 import { defaultDarkWorkers, runDarkPassParallel } from './dark-workers.js';
 import { darkPieceDir, readDarkPieces, writeDarkPiece } from './piece-files.js';
