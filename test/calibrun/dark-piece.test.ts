@@ -2,58 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALIBRUN_DEFAULTS } from '../../src/calibrun/options.js';
 import { type DarkRunRequest, runDarkPass } from '../../src/calibrun/dark-run.js';
 import { mergeDarkPieces, runDarkPiece } from '../../src/calibrun/dark-piece.js';
 import { defaultEngines } from '../../src/calibrun/engines.js';
-import { toCOrder } from '../../src/io/ndarray.js';
-import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
+import { darkFingerprint, splitTestRequest, writeSplitTestRun } from './split-helpers.js';
 
 /** A split run merged from its pieces must give bit-identical constants to one pass, whatever the split. */
 const tmp = mkdtempSync(path.join(tmpdir(), 'calibman-pieces-'));
 const xtcDir = path.join(tmp, 'xtc');
-beforeAll(async () => {
-  await writeSyntheticRun(xtcDir, {
-    experiment: 'xpptut15',
-    run: 9,
-    events: 70,
-    seed: 5,
-    streams: 2,
-    darkFraction: 0.8,
-    detectors: [
-      { type: 'CSPAD2x2', hotFraction: 0.003, deadFraction: 0.003, saturatedFraction: 0.002 },
-      { type: 'OPAL1000', width: 64, height: 48, hotFraction: 0.01, deadFraction: 0.01 },
-    ],
-  });
-}, 120_000);
+beforeAll(() => writeSplitTestRun(xtcDir, 9, 5, 70), 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function request(over: Partial<DarkRunRequest> = {}): DarkRunRequest {
-  const d = CALIBRUN_DEFAULTS;
-  return {
-    open: { xtcDir, experiment: 'xpptut15' },
-    runs: [9],
-    detectors: ['CSPAD2x2', 'OPAL1000'],
-    numEvents: 1000,
-    eventCodes: [162],
-    thresholds: {
-      intLo: d.thr_int_min, intHi: d.thr_int_max, rmsLo: d.thr_rms_min, rmsHi: d.thr_rms_max,
-      intNLo: d.intnlo, intNHi: d.intnhi, rmsNLo: d.rmsnlo, rmsNHi: d.rmsnhi, fracLm: 0.1, nrecs1: 20,
-    },
-    ...over,
-  };
-}
-
-function arraysOf(r: Awaited<ReturnType<typeof runDarkPass>>) {
-  return r.sources.map((s) => ({
-    source: s.source,
-    frames: s.frames,
-    statistics: s.arrays.statistics,
-    ...Object.fromEntries(
-      (['pedestals', 'pixel_rms', 'pixel_status', 'max', 'min'] as const).map((k) => [k, Array.from(toCOrder(s.arrays[k]) as ArrayLike<number | bigint>, Number)]),
-    ),
-  }));
-}
+const request = (over: Partial<DarkRunRequest> = {}): DarkRunRequest => splitTestRequest(xtcDir, 9, { eventCodes: [162], ...over });
+const fingerprint = darkFingerprint;
 
 describe('dark pieces', () => {
   it.each([
@@ -67,7 +28,7 @@ describe('dark pieces', () => {
     for (let k = n - 1; k >= 0; k--) pieces.push(await runDarkPiece(request(over), engines, { index: k, count: n }));
     const merged = mergeDarkPieces(pieces);
     expect(merged.eventsUsed).toBe(single.eventsUsed);
-    expect(arraysOf(merged)).toEqual(arraysOf(single));
+    expect(fingerprint(merged)).toEqual(fingerprint(single));
   });
 
   it('refuses to merge an incomplete or inconsistent set of pieces', async () => {

@@ -2,72 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALIBRUN_DEFAULTS } from '../../src/calibrun/options.js';
-import { type DarkRunRequest, type DarkRunResult, runDarkPass } from '../../src/calibrun/dark-run.js';
+import { type DarkRunRequest, runDarkPass } from '../../src/calibrun/dark-run.js';
 import { defaultDarkWorkers, runDarkPassParallel } from '../../src/calibrun/dark-workers.js';
 import { defaultEngines } from '../../src/calibrun/engines.js';
 import type { DarkProgress } from '../../src/calibrun/progress.js';
 import { availableParallelism } from 'node:os';
-import { toCOrder } from '../../src/io/ndarray.js';
-import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
+import { darkFingerprint, splitTestRequest, writeSplitTestRun } from './split-helpers.js';
 
 /** Worker threads split the run; the merged constants must be the single-thread pass's, bit for bit. */
 const tmp = mkdtempSync(path.join(tmpdir(), 'calibman-workers-'));
 const xtcDir = path.join(tmp, 'xtc');
-beforeAll(async () => {
-  await writeSyntheticRun(xtcDir, {
-    experiment: 'xpptut15',
-    run: 11,
-    events: 64,
-    seed: 17,
-    streams: 2,
-    darkFraction: 0.85,
-    detectors: [
-      { type: 'CSPAD2x2', hotFraction: 0.003, deadFraction: 0.003, saturatedFraction: 0.002 },
-      { type: 'OPAL1000', width: 64, height: 48, hotFraction: 0.01, deadFraction: 0.01 },
-    ],
-  });
-}, 120_000);
+beforeAll(() => writeSplitTestRun(xtcDir, 11, 17, 64), 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function request(over: Partial<DarkRunRequest> = {}): DarkRunRequest {
-  const d = CALIBRUN_DEFAULTS;
-  return {
-    open: { xtcDir, experiment: 'xpptut15' },
-    runs: [11],
-    detectors: ['CSPAD2x2', 'OPAL1000'],
-    numEvents: 1000,
-    thresholds: {
-      intLo: d.thr_int_min, intHi: d.thr_int_max, rmsLo: d.thr_rms_min, rmsHi: d.thr_rms_max,
-      intNLo: d.intnlo, intNHi: d.intnhi, rmsNLo: d.rmsnlo, rmsNHi: d.rmsnhi, fracLm: 0.1, nrecs1: 20,
-    },
-    ...over,
-  };
-}
-
-/** Every array as raw bytes (bit-for-bit comparison, dtype included) plus the counters. */
-function fingerprint(r: DarkRunResult) {
-  return {
-    eventsRead: r.eventsRead,
-    eventsUsed: r.eventsUsed,
-    eventsRejected: r.eventsRejected,
-    sources: r.sources.map((s) => ({
-      source: s.source,
-      detector: s.detector,
-      frames: s.frames,
-      damaged: s.damaged,
-      shape: s.shape,
-      statistics: s.arrays.statistics,
-      dtypes: s.arrays.dtypes,
-      ...Object.fromEntries(
-        (['pedestals', 'pixel_rms', 'pixel_status', 'mask', 'max', 'min'] as const).map((k) => {
-          const a = toCOrder(s.arrays[k]!);
-          return [k, `${a.constructor.name}:${Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')}`];
-        }),
-      ),
-    })),
-  };
-}
+const request = (over: Partial<DarkRunRequest> = {}): DarkRunRequest => splitTestRequest(xtcDir, 11, { ...over });
+const fingerprint = darkFingerprint;
 
 describe('dark pass in worker threads', () => {
   it.each([
