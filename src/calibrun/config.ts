@@ -95,6 +95,23 @@ export interface CalibrunConfig {
   workers: number | undefined;
 }
 
+/** Thresholds with calibrun's defaults for every value not given. */
+export function fillDarkThresholds(t: Partial<DarkThresholds>): DarkThresholds {
+  const d = CALIBRUN_DEFAULTS;
+  return {
+    intLo: t.intLo ?? d.thr_int_min,
+    intHi: t.intHi ?? d.thr_int_max,
+    rmsLo: t.rmsLo ?? d.thr_rms_min,
+    rmsHi: t.rmsHi ?? d.thr_rms_max,
+    intNLo: t.intNLo ?? d.intnlo,
+    intNHi: t.intNHi ?? d.intnhi,
+    rmsNLo: t.rmsNLo ?? d.rmsnlo,
+    rmsNHi: t.rmsNHi ?? d.rmsnhi,
+    fracLm: t.fracLm ?? 0.1,
+    nrecs1: t.nrecs1 ?? d.nrecs1,
+  };
+}
+
 /** Context of the resolution: environment and the confpars file (only used with `-L`). */
 export interface ResolveContext {
   env?: Record<string, string | undefined>;
@@ -186,18 +203,17 @@ export function resolveCalibrunConfig(input: unknown, ctx: ResolveContext = {}):
   }
   const datasetRuns = dataset.runs ?? runs;
 
-  const thresholds: DarkThresholds = {
-    intLo: o.thr_int_min ?? CALIBRUN_DEFAULTS.thr_int_min,
-    intHi: o.thr_int_max ?? CALIBRUN_DEFAULTS.thr_int_max,
-    rmsLo: o.thr_rms_min ?? CALIBRUN_DEFAULTS.thr_rms_min,
-    rmsHi: o.thr_rms_max ?? CALIBRUN_DEFAULTS.thr_rms_max,
-    intNLo: o.intnlo ?? CALIBRUN_DEFAULTS.intnlo,
-    intNHi: o.intnhi ?? CALIBRUN_DEFAULTS.intnhi,
-    rmsNLo: o.rmsnlo ?? CALIBRUN_DEFAULTS.rmsnlo,
-    rmsNHi: o.rmsnhi ?? CALIBRUN_DEFAULTS.rmsnhi,
-    fracLm: 0.1,
-    nrecs1: o.nrecs1 ?? CALIBRUN_DEFAULTS.nrecs1,
-  };
+  const thresholds = fillDarkThresholds({
+    intLo: o.thr_int_min,
+    intHi: o.thr_int_max,
+    rmsLo: o.thr_rms_min,
+    rmsHi: o.thr_rms_max,
+    intNLo: o.intnlo,
+    intNHi: o.intnhi,
+    rmsNLo: o.rmsnlo,
+    rmsNHi: o.rmsnhi,
+    nrecs1: o.nrecs1,
+  });
   if (thresholds.intHi <= thresholds.intLo) {
     throw new ConfigError(OPTION_FLAGS.thr_int_max, `must be above --thr_int_min (${thresholds.intLo}), found ${thresholds.intHi}`);
   }

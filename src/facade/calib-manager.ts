@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, RunNotFoundError } from '../errors.js';
 import { toCOrder, type NdArray } from '../io/ndarray.js';
-import type { DarkThresholds } from '../calibrun/config.js';
+import { fillDarkThresholds, type DarkThresholds } from '../calibrun/config.js';
 import { CALIBRUN_DEFAULTS, checkRunRange } from '../calibrun/options.js';
 import { DETECTOR_MENU_NAMES, menuName } from '../calibrun/detector-menu.js';
 import { dataRoot, defaultCalibDir, defaultXtcDir, instrumentOf, instrumentCaseFor } from '../calibrun/dirs.js';
@@ -186,20 +186,7 @@ export class CalibManager extends EventTarget {
   }
   /** Pixel-status thresholds with calibrun's defaults filled in. */
   get thresholds(): DarkThresholds {
-    const t = this.config.thresholds;
-    const d = CALIBRUN_DEFAULTS;
-    return {
-      intLo: t.intLo ?? d.thr_int_min,
-      intHi: t.intHi ?? d.thr_int_max,
-      rmsLo: t.rmsLo ?? d.thr_rms_min,
-      rmsHi: t.rmsHi ?? d.thr_rms_max,
-      intNLo: t.intNLo ?? d.intnlo,
-      intNHi: t.intNHi ?? d.intnhi,
-      rmsNLo: t.rmsNLo ?? d.rmsnlo,
-      rmsNHi: t.rmsNHi ?? d.rmsnhi,
-      fracLm: t.fracLm ?? 0.1,
-      nrecs1: t.nrecs1 ?? d.nrecs1,
-    };
+    return fillDarkThresholds(this.config.thresholds);
   }
 
   /** The detector menu of calibman. */

@@ -59,19 +59,22 @@ export class StreamCursor {
     return this.reader?.position ?? 0;
   }
 
+  /** Make sure a chunk is open (opening the next one when needed); false once the stream has ended. */
+  private async openNextChunkIfNeeded(): Promise<boolean> {
+    while (!this.reader) {
+      if (this.ended) return false;
+      const src = await this.input.openChunk(++this.chunk, this.lastTransition);
+      if (src) this.reader = new DgramReader(src, this.options);
+      else this.ended = true;
+    }
+    return !this.ended;
+  }
+
   /** Advance to the next datagram of the stream (null at the end). */
   async advance(readAhead = this.options.readAhead !== false): Promise<Dgram | null> {
     for (;;) {
-      if (this.ended) return (this.current = null);
-      if (!this.reader) {
-        const src = await this.input.openChunk(++this.chunk, this.lastTransition);
-        if (!src) {
-          this.ended = true;
-          continue;
-        }
-        this.reader = new DgramReader(src, this.options);
-      }
-      const d = await this.reader.next(readAhead);
+      if (!(await this.openNextChunkIfNeeded())) return (this.current = null);
+      const d = await this.reader!.next(readAhead);
       if (d) {
         this.lastTransition = d.header.transition;
         return (this.current = d);
@@ -83,16 +86,8 @@ export class StreamCursor {
   /** Read the next datagram's headers only (scan); null at the end. */
   async advanceHeaders(visit: Parameters<DgramReader['nextHeaders']>[0]): Promise<ReturnType<DgramReader['nextHeaders']> extends Promise<infer H> ? H : never> {
     for (;;) {
-      if (this.ended) return null;
-      if (!this.reader) {
-        const src = await this.input.openChunk(++this.chunk, this.lastTransition);
-        if (!src) {
-          this.ended = true;
-          continue;
-        }
-        this.reader = new DgramReader(src, this.options);
-      }
-      const h = await this.reader.nextHeaders(visit);
+      if (!(await this.openNextChunkIfNeeded())) return null;
+      const h = await this.reader!.nextHeaders(visit);
       if (h) {
         this.lastTransition = h.transition;
         return h;
