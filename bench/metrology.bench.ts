@@ -8,8 +8,9 @@ import {
   renderMetrologyPlot,
   writeMetrologyXlsx,
 } from '../src/metrology/index.js';
+import { sharedFixture } from '../test/shared-fixtures.js';
 
-const XPP = '/work/shared/fixtures/metrology/converted/xpp_2013-10-09_calibman.txt';
+const XPP = sharedFixture('metrology/converted/xpp_2013-10-09_calibman.txt');
 
 function time(label: string, n: number, fn: () => unknown): void {
   fn();

@@ -1,7 +1,7 @@
 /**
  * Default geometries shipped with calibman: the texts of psana's `Detector/data/geometry-def-*.data`
  * (lcls-psana/Detector d45ac09) and, for the CXI CSPAD with quads, `slaclab/psgeom ref_files/refgeom_psana.data`
- * (1933fec). GENERATED from /work/shared/fixtures/geometry by a one-off script; test/geometry/defaults.test.ts
+ * (1933fec). GENERATED from shared/fixtures/geometry by a one-off script; test/geometry/defaults.test.ts
  * checks that every text is byte-identical to its fixture. Do not edit by hand.
  */
 

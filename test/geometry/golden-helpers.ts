@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { sharedFixture } from '../shared-fixtures.js';
 
-export const GEO_FIXTURES = '/work/shared/fixtures/geometry';
+export const GEO_FIXTURES = sharedFixture('geometry');
 export const GOLDEN_DIR = join(GEO_FIXTURES, 'golden');
 
 /** All fixture golden files (not segments.golden.json). */
