@@ -8,8 +8,11 @@ import { CalibStoreError } from '../errors.js';
 import { DARK_OUTPUT_KINDS } from '../dark/outputs.js';
 import { insertSourceBeforeExtension, runString } from '../dark/file-names.js';
 import type { DarkSourceResult } from './dark-run.js';
-import { defaultDarkWorkers } from './dark-workers.js';
 import { type FormatTextJob, formatNdarrayTexts } from './format-texts.js';
+import { ByteSink, formatNdarrayTextInto } from '../io/ndarray-text.js';
+import { parseNumberFormat } from '../io/ndarray-text-format.js';
+import { estimateValueBytes } from '../io/ndarray-text-encode.js';
+import { borrowBytes, releaseBytes } from '../node/byte-pool.js';
 
 /** Kinds of per-source work files in psana's `savebw` order, with their text formats (src/dark). */
 export const DARK_FILE_KINDS = DARK_OUTPUT_KINDS;
@@ -41,7 +44,10 @@ export interface DarkOutputOptions {
   zeroPedsSources?: readonly string[];
   fileMode?: number;
   dirMode?: number;
-  /** Threads formatting the texts of large arrays (default: as the dark pass, `defaultDarkWorkers()`). */
+  /**
+   * Threads formatting the texts (default 1: this thread, one reused buffer, which is faster than threads
+   * because a fresh buffer per file costs more than the formatting on small machines).
+   */
   formatWorkers?: number;
 }
 
@@ -90,15 +96,30 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
     }
     out.set(r.source, files);
   }
-  const texts = await formatNdarrayTexts(planned.map((p) => p.job), { workers: o.formatWorkers ?? defaultDarkWorkers() });
+  // a bad number format fails here, before anything is written
+  for (const p of planned) parseNumberFormat(p.job.options.fmt ?? '%.1f');
   try {
     await fsp.mkdir(o.resultsDir, { recursive: true, mode: o.dirMode });
   } catch (err) {
     throw new CalibStoreError(`cannot create the results directory (${(err as Error).message})`, { path: o.resultsDir });
   }
-  for (const [k, p] of planned.entries()) {
-    await writeFileAtomic(p.file, texts[k], { mode: o.fileMode });
+  const write = async (p: (typeof planned)[number], bytes: Uint8Array) => {
+    await writeFileAtomic(p.file, bytes, { mode: o.fileMode });
     if (o.npy && p.npy) await writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy), { mode: o.fileMode });
+  };
+  const workers = o.formatWorkers ?? 1;
+  if (workers > 1) {
+    const texts = await formatNdarrayTexts(planned.map((p) => p.job), { workers });
+    for (const [k, p] of planned.entries()) await write(p, texts[k]);
+  } else {
+    // one pooled buffer for every file: each file is written before the next is formatted into it
+    const largest = Math.max(0, ...planned.map((p) => p.job.array.size * estimateValueBytes(p.job.options.fmt ?? '%.1f')));
+    const sink = new ByteSink(borrowBytes(largest + 65536));
+    try {
+      for (const p of planned) await write(p, formatNdarrayTextInto(sink, p.job.array, p.job.options));
+    } finally {
+      releaseBytes(sink.buf);
+    }
   }
   return out;
 }

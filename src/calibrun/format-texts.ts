@@ -1,13 +1,13 @@
 /**
- * Formatting several large arrays as psana ndarray text on worker threads (one array per task): the work
- * files of a CSPAD (six files, 2.3 M values each) take ~1.8 s to format on one core. The text is the one
- * `formatNdarrayText` gives in the calling thread, character for character.
+ * Formatting several large arrays as psana ndarray text (UTF-8 bytes), optionally on worker threads (one
+ * array per task, the bytes transferred back). The bytes are the ones `formatNdarrayTextBytes` gives in the
+ * calling thread.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from '../io/dtype.js';
-import { formatNdarrayText, type FormatNdarrayTextOptions } from '../io/ndarray-text.js';
+import { formatNdarrayTextBytes, type FormatNdarrayTextOptions } from '../io/ndarray-text.js';
 import { toCOrder, type NdArray } from '../io/ndarray.js';
 import { findPackageRoot } from '../jobs/cli-entry.js';
 import { runInWorkers } from '../jobs/worker-pool.js';
@@ -49,19 +49,19 @@ export function formatWorkerScript(): string | undefined {
 }
 
 /**
- * Format every job's array as ndarray text, on `workers` threads when the arrays are large enough and the
- * worker script is present, else in this thread. Results are in job order.
+ * Format every job's array as ndarray text bytes, on `workers` threads when the arrays are large enough and
+ * the worker script is present, else in this thread. Results are in job order.
  */
-export async function formatNdarrayTexts(jobs: readonly FormatTextJob[], options: FormatTextsOptions = {}): Promise<string[]> {
+export async function formatNdarrayTexts(jobs: readonly FormatTextJob[], options: FormatTextsOptions = {}): Promise<Uint8Array[]> {
   const workers = Math.min(options.workers ?? 1, jobs.length);
   const values = jobs.reduce((n, j) => n + j.array.size, 0);
   const script = workers > 1 && values >= (options.minValues ?? 1_000_000) ? formatWorkerScript() : undefined;
-  if (!script) return jobs.map((j) => formatNdarrayText(j.array, j.options));
+  if (!script) return jobs.map((j) => formatNdarrayTextBytes(j.array, j.options));
   const tasks: FormatTextTask[] = jobs.map((j) => {
     const data = toCOrder(j.array);
     // a view is cloned with its whole buffer: send only the array's own bytes
     const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : (data.slice() as TypedArray);
     return { data: own, shape: [...j.array.shape], options: j.options };
   });
-  return runInWorkers<FormatTextTask, string>(script, tasks, { concurrency: workers, ...(options.signal ? { signal: options.signal } : {}) });
+  return runInWorkers<FormatTextTask, Uint8Array>(script, tasks, { concurrency: workers, ...(options.signal ? { signal: options.signal } : {}) });
 }

@@ -1,7 +1,10 @@
-/** Worker-thread entry of {@link formatNdarrayTexts}: formats one array as psana ndarray text per task. */
-import { formatNdarrayText } from '../io/ndarray-text.js';
+/** Worker-thread entry of {@link formatNdarrayTexts}: formats one array as psana ndarray text bytes per task. */
+import { formatNdarrayTextBytes } from '../io/ndarray-text.js';
 import { ndarrayOf } from '../io/ndarray.js';
-import { serveWorkerTasks } from '../jobs/worker-pool.js';
+import { serveWorkerTasks, withTransfer } from '../jobs/worker-pool.js';
 import type { FormatTextTask } from './format-texts.js';
 
-serveWorkerTasks<FormatTextTask, string>((t) => formatNdarrayText(ndarrayOf(t.data, t.shape), t.options));
+serveWorkerTasks<FormatTextTask, Uint8Array>((t) => {
+  const bytes = formatNdarrayTextBytes(ndarrayOf(t.data, t.shape), t.options);
+  return withTransfer(bytes, [bytes.buffer as ArrayBuffer]);
+});

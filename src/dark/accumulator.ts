@@ -2,7 +2,7 @@
  * One-detector accumulator of psana's dark algorithm (generation 3): feed frames with `add`, then
  * `finish()` for the result or `state()` for a mergeable partial result.
  */
-import { ConfigError } from '../errors.js';
+import { CalibmanError, ConfigError, InsufficientDataError } from '../errors.js';
 import { type DType, shapeSize } from '../io/dtype.js';
 import type { DarkGates } from './gates.js';
 import { createStage1Block, type Stage1Block } from './stage1-block.js';
@@ -11,8 +11,13 @@ import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
 import type { DarkResult } from './result.js';
 import { type DarkState } from './state.js';
 import type { Stage2Kernel } from './stage2.js';
-import { type Stage2EngineKind, createStage2Kernel } from './stage2-wasm.js';
+import { type Stage2EngineKind, createStage2Kernel, stage2WasmModule } from './stage2-wasm.js';
 import { summariseDark } from './summary.js';
+import type { DarkThreading } from './threads.js';
+import { MAX_STREAM_RANK, WasmDarkEngine, streamRank } from './wasm-engine.js';
+
+/** Detectors smaller than this (pixels) are not worth helper threads. */
+const MIN_THREADED_PIXELS = 1 << 18;
 
 /** Options of {@link createDarkAccumulator}. */
 export interface DarkAccumulatorOptions {
@@ -25,6 +30,14 @@ export interface DarkAccumulatorOptions {
   batchFrames?: number;
   /** Stage-2 implementation: WebAssembly SIMD when available (`auto`, default), or `js`/`wasm`. */
   engine?: Stage2EngineKind;
+  /**
+   * How stage 1 is run: `stream` (default with WebAssembly) keeps per-pixel order statistics instead of
+   * the frames, so {@link DarkAccumulator.state} is only available once stage 2 has begun; `block` keeps
+   * the first `nrecs1` frames (partial states before stage 2 carry them and merge exactly).
+   */
+  stage1?: 'stream' | 'block';
+  /** Helper threads sharing the work of every batch (WebAssembly with shared memory, large detectors). */
+  threading?: DarkThreading;
 }
 
 /** Accumulates the frames of one detector. */
@@ -44,8 +57,10 @@ export interface DarkAccumulator {
   add(frame: FrameInput): boolean;
   /** The mergeable state so far (a snapshot; accumulation may continue). */
   state(): DarkState;
-  /** Summarise: pedestals, pixel_rms, pixel_status, max, min, counts. */
+  /** Summarise: pedestals, pixel_rms, pixel_status, max, min, counts (ends helper threads). */
   finish(): DarkResult;
+  /** End helper threads without a result (after an error or abort); idempotent. */
+  close(): void;
 }
 
 class Gen3Accumulator implements DarkAccumulator {
@@ -57,6 +72,9 @@ class Gen3Accumulator implements DarkAccumulator {
   private readonly engineKind: Stage2EngineKind;
   private gates: DarkGates | undefined;
   private engine: Stage2Kernel | undefined;
+  /** Engine running both stages (streaming stage 1). */
+  private stream: WasmDarkEngine | undefined;
+  private cap = 0;
   /** Stage-1 block (before gates). */
   private block: Stage1Block | undefined;
   private nBuf = 0;
@@ -68,11 +86,24 @@ class Gen3Accumulator implements DarkAccumulator {
     this.size = shapeSize(shape);
     this.batchFrames = Math.min(64, Math.max(1, Math.floor(options.batchFrames ?? 16)));
     this.engineKind = options.engine ?? 'auto';
+    const threaded = options.threading && options.threading.helpers > 0 && this.size >= MIN_THREADED_PIXELS;
+    const module = this.engineKind === 'js' ? null : threaded ? (stage2WasmModule(true) ?? stage2WasmModule()) : stage2WasmModule();
+    const threading = threaded && module === stage2WasmModule(true) ? options.threading : undefined;
     if (options.gates) {
       if (options.gates.lo.length !== this.size) {
         throw new ConfigError('gates', `expected gates for ${this.size} pixels, found ${options.gates.lo.length}`);
       }
-      this.startStage2(options.gates);
+      if (module) {
+        this.gates = options.gates;
+        this.engine = new WasmDarkEngine(module, this.size, params, { batchFrames: this.batchFrames, gates: options.gates, threading });
+        this.cap = this.engine.batchCapacity;
+      } else {
+        this.startStage2(options.gates);
+      }
+    } else if (module && options.stage1 !== 'block' && streamRank(params) <= MAX_STREAM_RANK) {
+      this.stream = new WasmDarkEngine(module, this.size, params, { batchFrames: this.batchFrames, threading });
+      this.engine = this.stream;
+      this.cap = this.stream.capacity();
     }
   }
 
@@ -89,6 +120,13 @@ class Gen3Accumulator implements DarkAccumulator {
     const { data, dtype } = frameData(frame, this.size);
     if (this.dtype === undefined) this.dtype = dtype;
     else if (dtype !== this.dtype) throw new ConfigError('frame', `expected ${this.dtype} frames like the first one, found ${dtype}`);
+    if (this.cap > 0) {
+      copyFrameWords(this.engine!.slot(this.nBuf), 0, data);
+      this.nBuf++;
+      this.count++;
+      if (this.nBuf >= this.cap) this.flush();
+      return true;
+    }
     if (!this.engine) {
       if (this.nBuf === this.params.nrecs1) {
         this.startStage2(this.block!.gates(this.nBuf, this.shape, this.params), true);
@@ -112,9 +150,7 @@ class Gen3Accumulator implements DarkAccumulator {
   private startStage2(gates: DarkGates, replay = false): void {
     this.gates = gates;
     const p = this.params;
-    // the stage-1 block's memory (already touched) hosts the engine; its first frames become the batch
-    const host = this.block?.host?.();
-    this.engine = createStage2Kernel(gates, dataBitMask(p.dataBits), p.intLo, p.intHi, this.batchFrames, this.engineKind, host);
+    this.engine = createStage2Kernel(gates, p, this.batchFrames, this.engineKind);
     if (replay && this.block) this.engine.addFrames(this.block.data, 0, this.nBuf, this.block.stride);
     this.block = undefined;
     this.nBuf = 0;
@@ -124,6 +160,11 @@ class Gen3Accumulator implements DarkAccumulator {
     if (this.engine && this.nBuf > 0) {
       this.engine.commit(this.nBuf);
       this.nBuf = 0;
+    }
+    const st = this.stream;
+    if (st) {
+      if (st.inStage1 && st.stage1Frames >= this.params.nrecs1) this.gates = st.finishStage1(this.shape);
+      this.cap = st.capacity();
     }
   }
 
@@ -137,6 +178,12 @@ class Gen3Accumulator implements DarkAccumulator {
     };
     if (this.engine) {
       this.flush();
+      if (this.stream?.inStage1) {
+        throw new CalibmanError(
+          `this accumulator streams stage 1 (it keeps no frames) and has ${this.count} of the ${this.params.nrecs1} frames of the block; ` +
+            `take states after stage 1 or create it with { stage1: 'block' }`,
+        );
+      }
       return { ...base, gates: this.gates!, sums: this.engine.sums() };
     }
     const pending = new Uint16Array(this.nBuf * this.size);
@@ -145,11 +192,23 @@ class Gen3Accumulator implements DarkAccumulator {
   }
 
   finish(): DarkResult {
-    // a short run (≤ nrecs1 frames): stage 1 on the frames there are, then stage 2 on them
-    if (!this.engine && this.block && this.nBuf >= 3) {
-      this.startStage2(this.block.gates(this.nBuf, this.shape, this.params), true);
+    try {
+      // a short run (≤ nrecs1 frames): stage 1 on the frames there are, then stage 2 on them
+      if (this.stream) {
+        this.flush();
+        if (this.count < 3) throw new InsufficientDataError(`dark processing needs at least 3 frames of the detector, found ${this.count}`);
+        if (this.stream.inStage1) this.gates = this.stream.finishStage1(this.shape);
+      } else if (!this.engine && this.block && this.nBuf >= 3) {
+        this.startStage2(this.block.gates(this.nBuf, this.shape, this.params), true);
+      }
+      return summariseDark(this.state());
+    } finally {
+      this.close();
     }
-    return summariseDark(this.state());
+  }
+
+  close(): void {
+    (this.engine as { close?: () => void } | undefined)?.close?.();
   }
 }
 

@@ -122,12 +122,14 @@ export function quantileRanks(m: number, params: DarkParams): { kl: number; kh: 
 
 // psana: max(floor(qlo), int_lo) and min(ceil(qhi), int_hi) cast to the raw integer type,
 // gate_hi += 1 where gate_hi <= gate_lo, then clamped again to the float limits; as integer bounds.
-function gateLo(qlo: number, intLo: number): number {
+/** Lowest accepted value of a pixel whose block quantile ("lower") is `qlo`, ADU. */
+export function gateLo(qlo: number, intLo: number): number {
   const g1 = Math.trunc(qlo > intLo ? qlo : intLo);
   return Math.ceil(g1 > intLo ? g1 : intLo);
 }
 
-function gateHi(qlo: number, qhi: number, intLo: number, intHi: number): number {
+/** Highest accepted value of a pixel with block quantiles `qlo` ("lower") and `qhi` ("higher"), ADU. */
+export function gateHi(qlo: number, qhi: number, intLo: number, intHi: number): number {
   const g1 = Math.trunc(qlo > intLo ? qlo : intLo);
   let h1 = Math.trunc(qhi < intHi ? qhi : intHi);
   if (!(h1 > g1)) h1 += 1;

@@ -1,12 +1,14 @@
 /**
  * Storage of the stage-1 block (the first `nrecs1` frames, raw 16-bit words) and the gate computation
- * on it: WebAssembly SIMD order statistics when available, else the JavaScript tiles of gates.ts.
+ * on it: WebAssembly SIMD order statistics when available, else the JavaScript tiles of gates.ts. Used
+ * where the frames of stage 1 must be kept (states taken before stage 2, ranks too large to stream);
+ * otherwise the accumulator streams stage 1 (wasm-engine.ts).
  */
 import { type DarkGates, gatesFromBlock, gatesFromQuantiles, quantileRanks } from './gates.js';
 import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
 import { type FrameInput, copyFrameWords, frameData } from './frames.js';
 import { shapeSize } from '../io/dtype.js';
-import { type Stage2EngineKind, type WasmHost, stage2WasmModule, wasmEngineBytes } from './stage2-wasm.js';
+import { type Stage2EngineKind, stage2WasmModule } from './stage2-wasm.js';
 
 /** Largest kb/kt the SIMD selection keeps in its scratch area. */
 const MAX_SIMD_RANK = 64;
@@ -23,8 +25,6 @@ export interface Stage1Block {
   slot(k: number): Uint16Array;
   /** Gates from the first `m` frames. */
   gates(m: number, shape: readonly number[], params: DarkParams): DarkGates;
-  /** Room for the stage-2 engine in the same WebAssembly memory (the block becomes its batch region). */
-  host?(): WasmHost;
 }
 
 class JsBlock implements Stage1Block {
@@ -49,8 +49,6 @@ type SelFn = (...args: number[]) => void;
 
 class WasmBlock implements Stage1Block {
   readonly stride: number;
-  private readonly instance: WebAssembly.Instance;
-  private readonly engineBase: number;
   private readonly sel: SelFn;
   private readonly mem: WebAssembly.Memory;
   private readonly off: { scr: number; qlo: number; qhi: number; bmin: number; bmax: number };
@@ -65,22 +63,14 @@ class WasmBlock implements Stage1Block {
     const blockBytes = Math.ceil((capacity * np * 2) / 64) * 64;
     const vec = Math.ceil((np * 2) / 64) * 64;
     this.off = { scr: blockBytes, qlo: blockBytes + 2048, qhi: blockBytes + 2048 + vec, bmin: blockBytes + 2048 + 2 * vec, bmax: blockBytes + 2048 + 3 * vec };
-    this.engineBase = this.off.bmax + vec;
-    const total = this.engineBase + wasmEngineBytes(np);
-    const instance = new WebAssembly.Instance(module, {});
-    this.instance = instance;
-    this.mem = instance.exports.memory as WebAssembly.Memory;
-    const have = this.mem.buffer.byteLength;
-    if (total > have) this.mem.grow(Math.ceil((total - have) / 65536));
+    const pages = Math.ceil((this.off.bmax + vec) / 65536) + 1;
+    this.mem = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.mem } });
     this.sel = instance.exports.sel as SelFn;
   }
 
   get data(): Uint16Array {
     return new Uint16Array(this.mem.buffer, 0, this.capacity * this.stride);
-  }
-
-  host(): WasmHost {
-    return { instance: this.instance, base: this.engineBase, batchOffset: 0, batchFrames: this.capacity };
   }
 
   slot(k: number): Uint16Array {

@@ -10,7 +10,7 @@
 import { CalibmanError } from '../errors.js';
 import type { DType } from '../io/dtype.js';
 import { type DarkGates, gatesFromBlock, sameGates } from './gates.js';
-import { type DarkParams, dataBitMask } from './params.js';
+import type { DarkParams } from './params.js';
 import { type DarkSums, addDarkSums } from './stage2.js';
 import { createStage2Kernel } from './stage2-wasm.js';
 
@@ -51,7 +51,7 @@ function checkCompatible(a: DarkState, b: DarkState): void {
 
 /** Gate `nf` pending frames with `gates` and return their sums. */
 export function gatePending(gates: DarkGates, params: DarkParams, pending: Uint16Array, nf: number): DarkSums {
-  const engine = createStage2Kernel(gates, dataBitMask(params.dataBits), params.intLo, params.intHi);
+  const engine = createStage2Kernel(gates, params);
   if (nf > 0) engine.addFrames(pending, 0, nf);
   return engine.sums();
 }

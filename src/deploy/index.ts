@@ -22,6 +22,6 @@ export type { CalibFileLocation } from './layout.js';
 export { formatOperation, formatShowCmd, formatMode, backupName } from './operations.js';
 export type { CalibOperation } from './operations.js';
 export { validateConstants, checkCalibFile, assertValid, shapeCompatible } from './validate.js';
-export type { ConstantsExpectation, ValidationProblem, ValidationReport, CheckedCalibFile } from './validate.js';
+export type { ConstantsExpectation, ValidationProblem, ValidationReport, CheckedCalibFile, CheckCalibFileOptions } from './validate.js';
 export { compareConstants, formatQualityTable, DEFAULT_CHANGE_THRESHOLDS } from './quality.js';
 export type { ConstantsValues, QualityOptions, QualityReport, SegmentQuality } from './quality.js';

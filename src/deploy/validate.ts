@@ -1,7 +1,7 @@
 import { CalibStoreError, NdarrayFileError } from '../errors.js';
 import type { DType, TypedArray } from '../io/dtype.js';
 import { shapeSize } from '../io/dtype.js';
-import { parseDTypeName, parseNdarrayText } from '../io/ndarray-text.js';
+import { NdarrayValueBuffer, parseDTypeName, parseNdarrayTextBytes } from '../io/ndarray-text.js';
 import { getCalibType } from './calib-types.js';
 
 /** What the constants of one deployment must look like. */
@@ -122,27 +122,63 @@ export interface CheckedCalibFile {
   readonly values?: { data: Float64Array; shape: number[] };
 }
 
+/** Options of {@link checkCalibFile}. */
+export interface CheckCalibFileOptions {
+  /**
+   * Return the parsed values (default true). Without them the values are parsed into one buffer reused by
+   * every such check, which is much faster for large files.
+   */
+  readonly keepValues?: boolean;
+}
+
+/** Values buffer of the checks that do not return their values. */
+const scratch = new NdarrayValueBuffer();
+
+/** True when every byte is below 0x80 (then the bytes are valid UTF-8). */
+function isAscii(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] & 0x80) return false;
+  const words = (n - i) >>> 2;
+  if (words > 0) {
+    const w = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    let acc = 0;
+    for (let k = 0; k < words; k++) acc |= w[k];
+    if (acc & 0x80808080) return false;
+    i += 4 * words;
+  }
+  for (; i < n; i++) if (bytes[i] & 0x80) return false;
+  return true;
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  if (isAscii(bytes)) return true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Validate the bytes of a file about to be deployed as `exp.calibType`: per-pixel and table types are parsed
  * with the psana ndarray text reader and checked with {@link validateConstants}; text types (geometry,
  * hex tables) must be non-empty UTF-8 without NUL bytes.
  */
-export function checkCalibFile(bytes: Uint8Array, exp: ConstantsExpectation, file?: string): CheckedCalibFile {
+export function checkCalibFile(bytes: Uint8Array, exp: ConstantsExpectation, file?: string, options: CheckCalibFileOptions = {}): CheckedCalibFile {
   const info = getCalibType(exp.calibType);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return failed(exp, 'text', 'not UTF-8 text; psana calibration files are text');
-  }
+  if (!isUtf8(bytes)) return failed(exp, 'text', 'not UTF-8 text; psana calibration files are text');
   if (info?.content === 'text') {
+    const text = new TextDecoder().decode(bytes);
     if (text.trim() === '') return failed(exp, 'empty', 'empty file');
     if (text.includes('\0')) return failed(exp, 'text', 'contains NUL bytes');
     return { report: { ok: true, calibType: exp.calibType, shape: [], fileDType: undefined, dtype: undefined, count: 0, nanCount: 0, problems: [] } };
   }
+  const keep = options.keepValues !== false;
   let parsed;
   try {
-    parsed = parseNdarrayText(text, { file, dtype: 'float64' });
+    parsed = parseNdarrayTextBytes(bytes, { file, dtype: 'float64', ...(keep ? {} : { valueBuffer: scratch }) });
   } catch (err) {
     if (err instanceof NdarrayFileError) return failed(exp, 'parse', err.message);
     throw err;
@@ -151,7 +187,7 @@ export function checkCalibFile(bytes: Uint8Array, exp: ConstantsExpectation, fil
   const data = parsed.array.data as Float64Array;
   const shape = [...parsed.array.shape];
   const report = validateConstants({ data, shape, fileDType }, info?.content === 'table' ? { ...exp, shape: undefined } : exp);
-  return { report, values: { data, shape } };
+  return keep ? { report, values: { data, shape } } : { report };
 }
 
 function failed(exp: ConstantsExpectation, code: ValidationProblem['code'], message: string): CheckedCalibFile {

@@ -11,24 +11,51 @@ export type NumberFormatter = (value: number | bigint) => string;
 
 const SPEC = /^%([-+ 0#]*)(\d+)?(?:\.(\d+))?([dioufFeEgGs])$/;
 
+/** The parts of one printf conversion. */
+export interface NumberFormatSpec {
+  /** Minimum field width (0 = none). */
+  width: number;
+  /** Precision, if given. */
+  prec: number | undefined;
+  /** Conversion letter: one of `d i o u f F e E g G s`. */
+  conv: string;
+  /** Flags `-` (left-justify), `0` (zero padding, off when left-justified), `+`, space, `#`. */
+  left: boolean;
+  zero: boolean;
+  plus: boolean;
+  space: boolean;
+  alt: boolean;
+}
+
 /**
- * Compile a single printf conversion such as `%8.2f`, `%d`, `%1d`, `%.1f`, `%10.3e`.
+ * Split a single printf conversion such as `%8.2f` into its parts.
  * @throws NdarrayFileError when the format is not a single supported conversion
  */
-export function compileNumberFormat(fmt: string): NumberFormatter {
+export function parseNumberFormat(fmt: string): NumberFormatSpec {
   const m = SPEC.exec(fmt);
   if (!m) {
     throw new NdarrayFileError(`unsupported number format "${fmt}" (expected one printf conversion such as %8.2f, %d, %.3e)`);
   }
   const flags = m[1];
-  const width = m[2] ? Number(m[2]) : 0;
-  const prec = m[3] !== undefined ? Number(m[3]) : undefined;
-  const conv = m[4];
   const left = flags.includes('-');
-  const zero = flags.includes('0') && !left;
-  const plus = flags.includes('+');
-  const space = flags.includes(' ');
-  const alt = flags.includes('#');
+  return {
+    width: m[2] ? Number(m[2]) : 0,
+    prec: m[3] !== undefined ? Number(m[3]) : undefined,
+    conv: m[4],
+    left,
+    zero: flags.includes('0') && !left,
+    plus: flags.includes('+'),
+    space: flags.includes(' '),
+    alt: flags.includes('#'),
+  };
+}
+
+/**
+ * Compile a single printf conversion such as `%8.2f`, `%d`, `%1d`, `%.1f`, `%10.3e`.
+ * @throws NdarrayFileError when the format is not a single supported conversion
+ */
+export function compileNumberFormat(fmt: string): NumberFormatter {
+  const { width, prec, conv, left, zero, plus, space, alt } = parseNumberFormat(fmt);
 
   const body = (a: number): string => {
     switch (conv) {

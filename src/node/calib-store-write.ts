@@ -1,5 +1,6 @@
 /** The writing operations of the calib store: deploy, copy, move, remove — locked, atomic, logged in HISTORY. */
 import { promises as fsp } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { CalibStoreError } from '../errors.js';
 import type { DType } from '../io/dtype.js';
@@ -23,6 +24,7 @@ import {
   splitCalibFilePath,
 } from '../deploy/index.js';
 import { writeFileAtomic } from './files.js';
+import { borrowBytes, releaseBytes } from './byte-pool.js';
 import { applyModeAndGroup, listDir, makeDirs, pathExists, storeError, withTypeDirLock } from './calib-store-fs.js';
 import type { StoreSettings } from './calib-store.js';
 
@@ -101,7 +103,11 @@ export interface StoreOperationResult {
 }
 
 interface WriteJob {
-  readonly content: Uint8Array;
+  /** Content given in memory; else that of `file`, read again when written and checked against `size` and `digest`. */
+  readonly content?: Uint8Array;
+  readonly file?: string;
+  readonly size: number;
+  readonly digest?: string;
   readonly fromLabel: string;
   readonly group: string;
   readonly source: string;
@@ -120,18 +126,88 @@ function toRange(r: string | RunRange): RunRange {
   return typeof r === 'string' ? parseRunRange(r) : parseRunRange(`${r.begin}-${r.end}`);
 }
 
-async function readInput(file: string): Promise<Uint8Array> {
+/** A file read into a pooled buffer: `bytes` is the content, `buf` goes back to the pool when done. */
+interface PooledFile {
+  readonly buf: Uint8Array;
+  readonly bytes: Uint8Array;
+}
+
+/** Read a whole file into a buffer borrowed from the pool (release `buf` when done). */
+async function readPooled(file: string, what = 'read input file'): Promise<PooledFile> {
+  let handle: fsp.FileHandle | undefined;
+  let buf: Uint8Array | undefined;
   try {
-    return new Uint8Array(await fsp.readFile(file));
+    handle = await fsp.open(file, 'r');
+    const size = (await handle.stat()).size;
+    buf = borrowBytes(size + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        const bigger = borrowBytes(2 * buf.length);
+        bigger.set(buf);
+        releaseBytes(buf);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return { buf, bytes: buf.subarray(0, n) };
   } catch (err) {
-    throw storeError(file, err, 'read input file');
+    if (buf) releaseBytes(buf);
+    throw storeError(file, err, what);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Read and validate an input file; only its size and digest are kept (the content is read again when it
+ * is written, see {@link withJobContent}), so large deployments need no memory per file.
+ */
+async function loadInput(file: string, validate: (bytes: Uint8Array) => ValidationReport | undefined): Promise<{ size: number; digest: string; validation: ValidationReport | undefined }> {
+  const r = await readPooled(file);
+  try {
+    const validation = validate(r.bytes);
+    return { size: r.bytes.length, digest: sha256(r.bytes), validation };
+  } finally {
+    releaseBytes(r.buf);
+  }
+}
+
+/** Run `fn` with the content of a job: in memory, or its input file read again and checked to be unchanged. */
+async function withJobContent<T>(job: WriteJob, fn: (content: Uint8Array) => Promise<T>): Promise<T> {
+  if (job.content) return fn(job.content);
+  const r = await readPooled(job.file!);
+  try {
+    if (r.bytes.length !== job.size || sha256(r.bytes) !== job.digest) {
+      throw new CalibStoreError('the input file changed after it was validated; nothing written', { path: job.file });
+    }
+    return await fn(r.bytes);
+  } finally {
+    releaseBytes(r.buf);
+  }
+}
+
+/** True when `file` exists with exactly the bytes `content`. */
+async function sameContent(file: string, content: Uint8Array): Promise<boolean> {
+  const st = await fsp.stat(file).catch(() => undefined);
+  if (!st || st.size !== content.length) return false;
+  const old = await readPooled(file, 'read').catch(() => undefined);
+  if (!old) return false;
+  try {
+    return sameBytes(old.bytes, content);
+  } finally {
+    releaseBytes(old.buf);
   }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
 
 /** Executes the writing operations for a {@link CalibStore}. */
@@ -144,16 +220,19 @@ export class StoreWriter {
     const range = toRange(req.runRange);
     const source = sourceDirName(req.source);
     const group = req.group ?? calibGroupForSource(source);
-    const content = req.bytes ?? (await readInput(req.srcFile!));
     const label = req.srcFile ?? req.label ?? '<bytes>';
-    let validation: ValidationReport | undefined;
-    if (req.expect !== false) {
-      validation = checkCalibFile(content, { calibType: req.type, shape: req.expect?.shape, dtype: req.expect?.dtype }, label).report;
-      assertValid(validation, label);
-    }
+    const validate = (bytes: Uint8Array): ValidationReport | undefined => {
+      if (req.expect === false) return undefined;
+      const report = checkCalibFile(bytes, { calibType: req.type, shape: req.expect?.shape, dtype: req.expect?.dtype }, label, { keepValues: false }).report;
+      assertValid(report, label);
+      return report;
+    };
+    const input = req.bytes
+      ? { content: req.bytes, size: req.bytes.length, validation: validate(req.bytes) }
+      : { file: req.srcFile!, ...(await loadInput(req.srcFile!, validate)) };
     return {
-      content, fromLabel: label, group, source, type: req.type, range, comment: req.comment ?? 'calibman-deploy',
-      run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun), validation,
+      ...input, fromLabel: label, group, source, type: req.type, range, comment: req.comment ?? 'calibman-deploy',
+      run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun),
     };
   }
 
@@ -181,19 +260,19 @@ export class StoreWriter {
     const source = req.source !== undefined ? sourceDirName(req.source) : loc!.source;
     const group = req.group ?? (req.source !== undefined || !loc ? calibGroupForSource(source) : loc.group);
     const range = toRange(req.runRange);
-    const content = await readInput(from);
-    let validation: ValidationReport | undefined;
-    if (req.validate !== false) {
-      validation = checkCalibFile(content, { calibType: type }, from).report;
-      assertValid(validation, from);
-    }
+    const input = await loadInput(from, (bytes) => {
+      if (req.validate === false) return undefined;
+      const report = checkCalibFile(bytes, { calibType: type }, from, { keepValues: false }).report;
+      assertValid(report, from);
+      return report;
+    });
     const target = joinPath(this.s.calibDir, group, source, type, calibFileName(range));
     if (move && path.resolve(target) === from) throw new CalibStoreError('move onto itself', { path: from });
     return this.write({
-      content, fromLabel: req.from, group, source, type, range,
+      file: from, ...input, fromLabel: req.from, group, source, type, range,
       comment: req.comment ?? 'single-file-manager',
       run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun),
-      removeInput: move ? from : undefined, validation,
+      removeInput: move ? from : undefined,
     });
   }
 
@@ -217,13 +296,12 @@ export class StoreWriter {
     const inputDir = job.removeInput ? path.dirname(job.removeInput) : undefined;
 
     // Plans the steps against the directory as it is now; run inside the lock for a real write.
-    const plan = async (): Promise<{ backup?: string; unchanged: boolean }> => {
+    const plan = async (content: Uint8Array): Promise<{ backup?: string; unchanged: boolean }> => {
       const names = await listDir(typeDir);
       let backup: string | undefined;
       let unchanged = false;
       if (names.includes(name)) {
-        const old = await fsp.readFile(target).catch(() => undefined);
-        unchanged = old !== undefined && sameBytes(old, job.content);
+        unchanged = await sameContent(target, content);
         if (!unchanged) backup = backupName(name, ctx.time, (n) => names.includes(n));
       }
       return { backup, unchanged };
@@ -232,7 +310,7 @@ export class StoreWriter {
 
     if (job.dryRun) {
       for (const d of dirs) if (!(await pathExists(d))) ops.push(mkdirOp(d));
-      const { backup } = await plan();
+      const { backup } = await withJobContent(job, plan);
       this.planSteps(ops, job, typeDir, target, backup, fields, ctx, inputDir);
       return { dryRun: true, target, backup, operations: ops, validation: job.validation, warnings };
     }
@@ -240,14 +318,15 @@ export class StoreWriter {
     for (const d of await makeDirs(dirs, dirMode, gid, warnings)) ops.push(mkdirOp(d));
     const backup = await withTypeDirLock(
       inputDir && inputDir !== typeDir ? [typeDir, inputDir] : [typeDir],
-      async () => {
-        const { backup } = await plan();
-        const steps: CalibOperation[] = [];
-        this.planSteps(steps, job, typeDir, target, backup, fields, ctx, inputDir);
-        for (const st of steps) await this.execute(st, job.content, warnings);
-        ops.push(...steps);
-        return backup;
-      },
+      () =>
+        withJobContent(job, async (content) => {
+          const { backup } = await plan(content);
+          const steps: CalibOperation[] = [];
+          this.planSteps(steps, job, typeDir, target, backup, fields, ctx, inputDir);
+          for (const st of steps) await this.execute(st, content, warnings);
+          ops.push(...steps);
+          return backup;
+        }),
       { timeoutMs: this.s.lockTimeoutMs },
     );
     return { dryRun: false, target, backup, operations: ops, validation: job.validation, warnings };
@@ -262,7 +341,7 @@ export class StoreWriter {
       ops.push({ op: 'backup', from: target, to: joinPath(typeDir, backup) });
       if (hist) ops.push({ op: 'history', path: hist, record: formatDeployRecord({ ...fields, file: backup, copyOf: target, comment: 'kept-before-overwrite' }, ctx) });
     }
-    ops.push({ op: 'copy', from: job.fromLabel, to: target, bytes: job.content.length });
+    ops.push({ op: 'copy', from: job.fromLabel, to: target, bytes: job.size });
     if (job.removeInput) {
       ops.push({ op: 'remove', path: job.removeInput });
       const inHist = inputDir ? this.history(inputDir) : undefined;

@@ -61,7 +61,7 @@ describe('mergeable dark states', () => {
     const back = decodeDarkState(encodeDarkState(st)) as DarkState;
     expect(back.params).toEqual(st.params);
     expectIdentical(summariseDark(back), summariseDark(st));
-    const pend = createDarkAccumulator({}, SHAPE);
+    const pend = createDarkAccumulator({}, SHAPE, { stage1: 'block' });
     frames.slice(0, 10).forEach((f) => pend.add(f));
     const p2 = decodeDarkState(encodeDarkState(pend.state())) as DarkState;
     expect(p2.pending?.length).toBe(10 * 120);
@@ -73,7 +73,7 @@ describe('mergeable dark states', () => {
   it('merges pieces that never reached stage 2 exactly (stage 1 runs on the merged frames)', () => {
     const parts = [frames.slice(0, 20), frames.slice(20, 40), frames.slice(40, 55)];
     const states = parts.map((p) => {
-      const acc = createDarkAccumulator({}, SHAPE);
+      const acc = createDarkAccumulator({}, SHAPE, { stage1: 'block' });
       p.forEach((f) => acc.add(f));
       return acc.state();
     });
@@ -89,7 +89,7 @@ describe('mergeable dark states', () => {
   it('a gated earlier part absorbs a later ungated part', () => {
     const a = createDarkAccumulator({}, SHAPE);
     frames.slice(0, 70).forEach((f) => a.add(f));
-    const b = createDarkAccumulator({}, SHAPE);
+    const b = createDarkAccumulator({}, SHAPE, { stage1: 'block' });
     frames.slice(70, 100).forEach((f) => b.add(f));
     expectIdentical(summariseDark(mergeDarkStates(a.state(), b.state())), single(frames.slice(0, 100)));
   });
@@ -99,8 +99,11 @@ describe('mergeable dark states', () => {
   });
 
   it('refuses merges that cannot be exact', () => {
-    const early = createDarkAccumulator({}, SHAPE);
+    const early = createDarkAccumulator({}, SHAPE, { stage1: 'block' });
     frames.slice(0, 10).forEach((f) => early.add(f));
+    const streaming = createDarkAccumulator({}, SHAPE);
+    frames.slice(0, 10).forEach((f) => streaming.add(f));
+    expect(() => streaming.state()).toThrow(/streams stage 1.*10 of the 50 frames.*stage1: 'block'/);
     const late = createDarkAccumulator({}, SHAPE);
     frames.slice(10, 100).forEach((f) => late.add(f));
     expect(() => mergeDarkStates(early.state(), late.state())).toThrow(/still in stage 1/);

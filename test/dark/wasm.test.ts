@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
-import { STAGE2_WASM_BASE64 } from '../../src/dark/wasm/stage2-wasm.js';
+import { STAGE2_WASM_BASE64, STAGE2_WASM_SHARED_BASE64 } from '../../src/dark/wasm/stage2-wasm.js';
 import { createStage2Kernel, stage2WasmModule } from '../../src/dark/stage2-wasm.js';
 import { gatesFromBlock } from '../../src/dark/gates.js';
 import { resolveDarkParams } from '../../src/dark/params.js';
@@ -12,19 +12,31 @@ import { generateStack, makeRng } from './helpers.js';
 const SRC = join(__dirname, '../../src/dark/wasm');
 
 describe('WebAssembly SIMD stage 2', () => {
-  it('the embedded module is the compiled stage2.wat', async () => {
+  it('the embedded modules are the compiled stage2.wat (private and shared memory)', async () => {
     const wabt = await wabtInit();
-    const mod = wabt.parseWat('stage2.wat', readFileSync(join(SRC, 'stage2.wat'), 'utf8'), { simd: true });
-    mod.validate();
-    const b64 = Buffer.from(mod.toBinary({}).buffer).toString('base64');
+    const wat = readFileSync(join(SRC, 'stage2.wat'), 'utf8');
+    const sharedDecl = '(memory 1 65536 shared)';
+    expect(wat).toContain(sharedDecl);
+    const compile = (text: string, validate: boolean) => {
+      const mod = wabt.parseWat('stage2.wat', text, { simd: true, threads: true });
+      // wabt's validator does not accept shared memories; V8 validates that variant below
+      if (validate) mod.validate();
+      return Buffer.from(mod.toBinary({}).buffer).toString('base64');
+    };
+    const b64 = compile(wat.replace(sharedDecl, '(memory 1 65536)'), true);
+    const b64Shared = compile(wat, false);
     if (process.env.UPDATE_WASM) {
-      const lines = b64.match(/.{1,100}/g)!.map((l) => `  '${l}',`).join('\n');
+      const lines = (b: string) => b.match(/.{1,100}/g)!.map((l) => `  '${l}',`).join('\n');
       writeFileSync(
         join(SRC, 'stage2-wasm.ts'),
-        `/** Generated from stage2.wat by test/dark/wasm.test.ts (UPDATE_WASM=1); do not edit. */\nexport const STAGE2_WASM_BASE64 = [\n${lines}\n].join('');\n`,
+        `/** Generated from stage2.wat by test/dark/wasm.test.ts (UPDATE_WASM=1); do not edit. */\n` +
+          `/** Module importing a private linear memory. */\nexport const STAGE2_WASM_BASE64 = [\n${lines(b64)}\n].join('');\n` +
+          `/** The same module importing a shared linear memory (worker threads). */\nexport const STAGE2_WASM_SHARED_BASE64 = [\n${lines(b64Shared)}\n].join('');\n`,
       );
     }
     expect(STAGE2_WASM_BASE64).toBe(b64);
+    expect(STAGE2_WASM_SHARED_BASE64).toBe(b64Shared);
+    expect(WebAssembly.validate(Buffer.from(b64Shared, 'base64'))).toBe(true);
     expect(stage2WasmModule()).not.toBeNull();
   });
 
@@ -49,9 +61,8 @@ describe('WebAssembly SIMD stage 2', () => {
       const gates = gatesFromBlock(block, 50, [size], p);
       const all = new Uint16Array(90 * size);
       frames.forEach((f, k) => all.set(f, k * size));
-      const mask = (1 << bits) - 1;
       const sums = ['js', 'wasm'].map((kind) => {
-        const k = createStage2Kernel(gates, mask, p.intLo, p.intHi, 7, kind as 'js' | 'wasm');
+        const k = createStage2Kernel(gates, p, 7, kind as 'js' | 'wasm');
         k.addFrames(all, 0, 90);
         return k.sums();
       });

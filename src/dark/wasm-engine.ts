@@ -1,0 +1,359 @@
+/**
+ * psana's dark algorithm (generation 3) on WebAssembly SIMD, both stages in one linear memory:
+ *
+ * - Stage 1 streams: instead of keeping a block of `nrecs1` frames, every pixel keeps its k smallest and
+ *   k largest values (k = the largest quantile rank psana needs, 3 for 50 frames) and the sums of its
+ *   values inside the intensity limits. When the block is complete the gates follow from those order
+ *   statistics, and the block's contribution to the gated sums is the limit sums minus the values outside
+ *   the gates — which are all among the kept ones (a value below the "lower" quantile is one of the
+ *   kb − 1 smallest, a value above the "higher" one is one of the kt − 1 largest). Integer sums in
+ *   float64 are exact, so the result is bit for bit that of accumulating the stored block.
+ * - Stage 2 accumulates gated values in batches.
+ *
+ * With helper threads the memory is shared and every kernel call is split into pixel chunks
+ * ({@link DarkJobRunner}).
+ */
+import { quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
+import { type DarkParams, dataBitMask } from './params.js';
+import type { DarkSums, Stage2Kernel } from './stage2.js';
+import { DARK_CTRL_BYTES, DarkJobRunner, type DarkThreading } from './threads.js';
+
+/** Widest gate the SIMD stage-2 path takes (nf ≤ 16 frames keep the u16/u32 lane sums exact). */
+const MAX_FAST_WIDTH = 4095;
+/** Largest stage-2 batch. */
+export const MAX_ENGINE_BATCH = 16;
+/** Largest k (values kept at each end per pixel) of the streaming stage 1. */
+export const MAX_STREAM_RANK = 8;
+
+const FN_ACC = 1;
+const FN_ST1 = 2;
+
+type Kernel = (...args: number[]) => void;
+
+const align = (n: number) => Math.ceil(n / 64) * 64;
+
+/** The k a streaming stage 1 of up to `nrecs1` frames needs (ranks never decrease with the frame count). */
+export function streamRank(params: DarkParams): number {
+  const { kb, kt } = quantileRanks(params.nrecs1, params);
+  return Math.max(kb, kt);
+}
+
+/** Options of {@link WasmDarkEngine}. */
+export interface WasmDarkEngineOptions {
+  /** Frames per stage-2 batch (≤ 16). */
+  batchFrames: number;
+  /** Start in stage 2 with these gates (pieces of a split run); otherwise stage 1 streams first. */
+  gates?: DarkGates;
+  /** Helper threads (the memory must then be shared and the module the shared-memory build). */
+  threading?: DarkThreading;
+}
+
+/** Both stages of generation 3 in WebAssembly; frames go into batch slots, `commit` processes them. */
+export class WasmDarkEngine implements Stage2Kernel {
+  readonly size: number;
+  readonly batchCapacity: number;
+  /** Frames processed (both stages). */
+  nFrames = 0;
+  /** Frames of stage 1 so far. */
+  stage1Frames = 0;
+  private readonly np: number;
+  private readonly k: number;
+  private readonly mask: number;
+  private readonly ilo: number;
+  private readonly ihi: number;
+  private readonly limitsAm: number;
+  private readonly stage1Cap: number;
+  private readonly stage1Nf: number;
+  private readonly mem: WebAssembly.Memory;
+  private readonly kernels: { acc: Kernel; st1: Kernel };
+  private readonly runner: DarkJobRunner | undefined;
+  private readonly off: Record<'buf' | 'lo' | 'wd' | 'am' | 'mx' | 'mn' | 'sd' | 'sd2' | 'cnt' | 'clo' | 'chi' | 'lists', number>;
+  private readonly slots: Uint16Array[];
+  private gatesValue: DarkGates | undefined;
+  private wide = new Int32Array(0);
+
+  constructor(
+    module: WebAssembly.Module,
+    size: number,
+    private readonly params: DarkParams,
+    opts: WasmDarkEngineOptions,
+  ) {
+    const np = Math.ceil(size / 8) * 8;
+    this.size = size;
+    this.np = np;
+    this.batchCapacity = Math.min(MAX_ENGINE_BATCH, Math.max(1, Math.floor(opts.batchFrames)));
+    this.k = opts.gates ? 0 : streamRank(params);
+    this.mask = dataBitMask(params.dataBits);
+    const loInt = Math.ceil(params.intLo);
+    const hiInt = Math.floor(params.intHi);
+    this.ilo = Math.min(0xffff, Math.max(0, loInt));
+    this.ihi = Math.min(0xffff, Math.max(0, hiInt));
+    this.limitsAm = loInt <= hiInt && loInt <= 0xffff && hiInt >= 0 ? 0xffff : 0;
+    // stage-1 lane sums: nf · w ≤ 65535 and nf · w² < 2^32
+    const w = this.ihi - this.ilo;
+    this.stage1Nf = w === 0 ? MAX_ENGINE_BATCH : Math.max(1, Math.min(MAX_ENGINE_BATCH, Math.floor(65535 / w), Math.floor(4294967295 / (w * w))));
+
+    const threaded = !!opts.threading && opts.threading.helpers > 0;
+    let o = threaded ? DARK_CTRL_BYTES : 0;
+    const take = (bytes: number) => {
+      const at = o;
+      o = align(o + bytes);
+      return at;
+    };
+    const slotBytes = np * 2;
+    const buf = take(this.batchCapacity * slotBytes);
+    // the lists of stage 1 live in the tail of the batch region when it leaves room for frames
+    const listSlots = 2 * this.k;
+    const listsInBatch = this.k > 0 && this.batchCapacity - listSlots >= 2;
+    this.stage1Cap = listsInBatch ? this.batchCapacity - listSlots : this.batchCapacity;
+    this.off = {
+      buf,
+      lo: take(slotBytes), wd: take(slotBytes), am: take(slotBytes), mx: take(slotBytes), mn: take(slotBytes),
+      sd: take(np * 8), sd2: take(np * 8), cnt: take(np * 4), clo: take(np * 4), chi: take(np * 4),
+      lists: this.k === 0 ? 0 : listsInBatch ? buf + this.stage1Cap * slotBytes : take(listSlots * slotBytes),
+    };
+    const pages = Math.ceil(o / 65536) + 1;
+    this.mem = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: threaded } as WebAssembly.MemoryDescriptor);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.mem } });
+    this.kernels = { acc: instance.exports.acc as Kernel, st1: instance.exports.st1 as Kernel };
+    this.runner = threaded ? new DarkJobRunner(this.mem, module, instance.exports, opts.threading!) : undefined;
+    const b = this.mem.buffer;
+    new Uint16Array(b, this.off.mn, np).fill(0xffff);
+    this.slots = Array.from({ length: this.batchCapacity }, (_, s) => new Uint16Array(b, buf + s * slotBytes, size));
+    if (opts.gates) this.setGates(opts.gates);
+    else this.initLists();
+  }
+
+  /** True while stage 1 runs (no gates yet). */
+  get inStage1(): boolean {
+    return this.gatesValue === undefined;
+  }
+
+  /** Gates in force (undefined during stage 1). */
+  get gates(): DarkGates | undefined {
+    return this.gatesValue;
+  }
+
+  /** Helper threads taking part. */
+  get helperThreads(): number {
+    return this.runner?.helpers ?? 0;
+  }
+
+  /** Frames the next commit may hold: the batch, or in stage 1 what is left of the block. */
+  capacity(): number {
+    if (!this.inStage1) return this.batchCapacity;
+    return Math.max(1, Math.min(this.stage1Cap, this.params.nrecs1 - this.stage1Frames));
+  }
+
+  slot(k: number): Uint16Array {
+    return this.slots[k];
+  }
+
+  commit(nf: number): void {
+    if (nf <= 0) return;
+    if (this.inStage1) this.commitStage1(nf);
+    else this.commitStage2(this.off.buf, nf, this.np);
+  }
+
+  addFrames(src: Uint16Array, frame0: number, nf: number, stride?: number): void {
+    const st = stride ?? this.size;
+    for (let f = 0; f < nf; ) {
+      const k = Math.min(this.capacity(), nf - f);
+      for (let j = 0; j < k; j++) this.slots[j].set(src.subarray((frame0 + f + j) * st, (frame0 + f + j) * st + this.size));
+      this.commit(k);
+      f += k;
+    }
+  }
+
+  private call(fn: number, args: number[]): void {
+    if (this.runner) this.runner.run(fn, this.np, args);
+    else (fn === FN_ACC ? this.kernels.acc : this.kernels.st1)(0, this.np, ...args);
+  }
+
+  private commitStage1(nf: number): void {
+    const o = this.off;
+    const w = this.ihi - this.ilo;
+    for (let f = 0; f < nf; f += this.stage1Nf) {
+      const k = Math.min(this.stage1Nf, nf - f);
+      this.call(FN_ST1, [
+        o.buf + f * this.np * 2, k, this.np * 2, o.lists, this.k, this.ilo, w < 0 ? 0 : w, this.limitsAm,
+        o.sd, o.sd2, o.cnt, o.clo, o.chi, o.mx, o.mn, this.ilo, this.ihi, this.mask,
+      ]);
+    }
+    this.stage1Frames += nf;
+    this.nFrames += nf;
+  }
+
+  private commitStage2(at: number, nf: number, stride: number): void {
+    const o = this.off;
+    this.call(FN_ACC, [at, nf, stride * 2, o.lo, o.wd, o.am, o.sd, o.sd2, o.cnt, o.clo, o.chi, o.mx, o.mn, this.ilo, this.ihi, this.mask]);
+    if (this.wide.length) this.commitWide(at, nf, stride);
+    this.nFrames += nf;
+  }
+
+  /** Scalar pass for pixels with gates wider than the SIMD path allows. */
+  private commitWide(at: number, nf: number, stride: number): void {
+    const b = this.mem.buffer;
+    const frames = new Uint16Array(b, at, (nf - 1) * stride + this.size);
+    const sd = new Float64Array(b, this.off.sd, this.np);
+    const sd2 = new Float64Array(b, this.off.sd2, this.np);
+    const cnt = new Uint32Array(b, this.off.cnt, this.np);
+    const { lo, hi } = this.gatesValue!;
+    const mask = this.mask;
+    for (const i of this.wide) {
+      const l = lo[i];
+      const h = hi[i];
+      for (let f = 0; f < nf; f++) {
+        const r = frames[f * stride + i] & mask;
+        if (r >= l && r <= h) {
+          const d = r - l;
+          sd[i] += d;
+          sd2[i] += d * d;
+          cnt[i]++;
+        }
+      }
+    }
+  }
+
+  /** Bottom slots start at 0xffff, top slots at 0 (per 8-pixel group: k bottom then k top v128 slots). */
+  private initLists(): void {
+    const k = this.k;
+    const lists = new Uint16Array(this.mem.buffer, this.off.lists, 2 * k * this.np);
+    lists.fill(0xffff, 0, 8 * k);
+    lists.fill(0, 8 * k, 16 * k);
+    for (let len = 16 * k; len < lists.length; len *= 2) lists.copyWithin(len, 0, Math.min(len, lists.length - len));
+  }
+
+  /** Program the stage-2 arrays (lo, width, SIMD flag) for `gates`; wide gates go to the scalar pass. */
+  private setGates(gates: DarkGates): void {
+    const b = this.mem.buffer;
+    const np = this.np;
+    const lo = new Uint16Array(b, this.off.lo, np);
+    const wd = new Uint16Array(b, this.off.wd, np);
+    const am = new Uint16Array(b, this.off.am, np);
+    const wide: number[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const l = gates.lo[i];
+      const h = Math.min(gates.hi[i], 0xffff);
+      if (h < l || l < 0 || l > 0xffff) continue; // empty gate: nothing accepted
+      if (h - l <= MAX_FAST_WIDTH) {
+        lo[i] = l;
+        wd[i] = h - l;
+        am[i] = 0xffff;
+      } else {
+        wide.push(i);
+      }
+    }
+    this.wide = Int32Array.from(wide);
+    this.gatesValue = gates;
+  }
+
+  /**
+   * End stage 1: gates from the kept order statistics of the `stage1Frames` frames, and the block's gated
+   * sums from its limit sums minus the kept values that fall outside the gates.
+   */
+  finishStage1(shape: readonly number[]): DarkGates {
+    if (!this.inStage1) return this.gatesValue!;
+    const m = this.stage1Frames;
+    const p = this.params;
+    const { kb, kt } = quantileRanks(m, p);
+    const n = this.size;
+    const k = this.k;
+    const b = this.mem.buffer;
+    const lists = new Uint16Array(b, this.off.lists, 2 * k * this.np);
+    const sd = new Float64Array(b, this.off.sd, n);
+    const sd2 = new Float64Array(b, this.off.sd2, n);
+    const cnt = new Uint32Array(b, this.off.cnt, n);
+    const gLo = new Int32Array(n);
+    const gHi = new Int32Array(n);
+    const bMin = new Int32Array(n);
+    const bMax = new Int32Array(n);
+    const { intLo, intHi } = p;
+    const ilo = this.ilo;
+    const ihi = this.ihi;
+    const inLimits = this.limitsAm !== 0;
+    for (let i = 0; i < n; i++) {
+      const base = (i >> 3) * 16 * k + (i & 7);
+      const qlo = lists[base + 8 * (kb - 1)];
+      const qhi = lists[base + 8 * (k + kt - 1)];
+      const lo = gateLo(qlo, intLo);
+      const hi = gateHi(qlo, qhi, intLo, intHi);
+      gLo[i] = lo;
+      gHi[i] = hi;
+      bMin[i] = lists[base];
+      bMax[i] = lists[base + 8 * k];
+      let c = cnt[i];
+      if (c === 0) continue;
+      let s1 = sd[i];
+      let s2 = sd2[i];
+      if (hi < lo) {
+        c = 0;
+      } else {
+        // values inside the limits but outside [lo, hi]: below lo among the kb-1 smallest, above hi among the kt-1 largest
+        for (let j = 0; j < kb - 1; j++) {
+          const v = lists[base + 8 * j];
+          if (inLimits && v >= ilo && v <= ihi && v < lo) {
+            const x = v - ilo;
+            c--;
+            s1 -= x;
+            s2 -= x * x;
+          }
+        }
+        for (let j = 0; j < kt - 1; j++) {
+          const v = lists[base + 8 * (k + j)];
+          if (inLimits && v >= ilo && v <= ihi && v >= lo && v > hi) {
+            const x = v - ilo;
+            c--;
+            s1 -= x;
+            s2 -= x * x;
+          }
+        }
+      }
+      // from d = r - ilo to d = r - lo (exact integer arithmetic)
+      const sh = ilo - lo;
+      cnt[i] = c;
+      sd[i] = c === 0 ? 0 : s1 + c * sh;
+      sd2[i] = c === 0 ? 0 : s2 + 2 * sh * s1 + c * sh * sh;
+    }
+    const gates: DarkGates = { shape: [...shape], nFrames: m, lo: gLo, hi: gHi, blockMin: bMin, blockMax: bMax };
+    this.setGates(gates);
+    return gates;
+  }
+
+  sums(): DarkSums {
+    const b = this.mem.buffer;
+    const n = this.size;
+    const sd = new Float64Array(b, this.off.sd, n);
+    const sd2 = new Float64Array(b, this.off.sd2, n);
+    const count = new Uint32Array(b, this.off.cnt, n).slice();
+    const sum1 = new Float64Array(n);
+    const sum2 = new Float64Array(n);
+    const lo = this.gatesValue!.lo;
+    for (let i = 0; i < n; i++) {
+      const c = count[i];
+      if (c !== 0) {
+        const l = lo[i];
+        sum1[i] = sd[i] + c * l;
+        sum2[i] = sd2[i] + 2 * l * sd[i] + c * l * l;
+      }
+    }
+    const max = new Int32Array(n);
+    max.set(new Uint16Array(b, this.off.mx, n));
+    const min = new Int32Array(n);
+    min.set(new Uint16Array(b, this.off.mn, n));
+    return {
+      count,
+      sum1,
+      sum2,
+      cntLo: new Uint32Array(b, this.off.clo, n).slice(),
+      cntHi: new Uint32Array(b, this.off.chi, n).slice(),
+      max,
+      min,
+    };
+  }
+
+  /** Stop helper threads (the engine cannot commit afterwards). */
+  close(): void {
+    this.runner?.close();
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Values of an array written as ASCII bytes with one printf conversion, row by row (the data block of the
+ * psana ndarray text format). Integer conversions (`%d`, `%5d`, …) of safe integers and fixed-point
+ * conversions (`%8.2f`, `%.0f`, …) of finite values are written digit by digit with exact integer
+ * arithmetic; every other value (NaN, infinities, huge values, exact rounding ties, `%e`/`%g`, `#` flag)
+ * goes through {@link compileNumberFormat}, so the bytes are always the ones that formatter gives.
+ *
+ * Why the fixed-point path is exact: for |v|·10^p < 2^50 (p ≤ 22, so 10^p is a double) the product
+ * y = fl(|v|·10^p) differs from the exact X = |v|·10^p by at most ulp(y)/2 ≤ y·2^-53. With k = ⌊y⌋ and
+ * y − k exact (Sterbenz), when |y − k − ½| > y·2.3·10^-16 the exact X lies on the same side of k + ½ as y,
+ * so the integer nearest to X — what C's printf and JavaScript's toFixed both print — is k or k + 1 as y
+ * says. Closer to the half-way point (ties and near-ties) the reference formatter decides.
+ */
+import type { TypedArray } from './dtype.js';
+import { compileNumberFormat, parseNumberFormat } from './ndarray-text-format.js';
+
+/** A growable byte buffer. */
+export class ByteSink {
+  /** Bytes written are `buf[0, pos)`. */
+  buf: Uint8Array;
+  pos = 0;
+
+  /** A new buffer of `capacity` bytes, or `buffer` to write into (it is replaced when it is too small). */
+  constructor(capacity: number | Uint8Array) {
+    this.buf = typeof capacity === 'number' ? new Uint8Array(Math.max(64, Math.ceil(capacity))) : capacity;
+  }
+
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Append bytes. */
+  write(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** The bytes written (a view when the buffer is nearly full, else a trimmed copy). */
+  bytes(): Uint8Array {
+    return this.pos >= this.buf.length * 0.9 ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
+  }
+}
+
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const TWO53 = 2 ** 53;
+const TWO50 = 2 ** 50;
+/** Half-way margin of the fixed-point path, relative to y (> 2^-53, the rounding error bound of y). */
+const TIE_MARGIN = 2.3e-16;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Number of decimal digits of a non-negative integer below 2^53. */
+function decimalLength(n: number): number {
+  let len = 1;
+  while (len < 16 && n >= POW10[len]) len++;
+  return n >= POW10[16] ? 17 : len;
+}
+
+/** Typical bytes per value of a conversion (for the initial buffer size). */
+export function estimateValueBytes(fmt: string): number {
+  const s = parseNumberFormat(fmt);
+  const body = s.conv === 'f' || s.conv === 'F' ? 5 + (s.prec ?? 6) : s.conv === 'e' || s.conv === 'E' ? 8 + (s.prec ?? 6) : 4;
+  return Math.max(s.width, body) + 1;
+}
+
+/** How one value is written: field width, flags, fixed-point digits. */
+interface Field {
+  width: number;
+  left: boolean;
+  zero: boolean;
+  /** Sign byte of non-negative values: `+`, space, or 0 for none. */
+  posSign: number;
+  /** Digits after the decimal point (0: no point). */
+  fracDigits: number;
+}
+
+/** ASCII digit pairs "00".."99". */
+const PAIRS = (() => {
+  const t = new Uint8Array(200);
+  for (let i = 0; i < 100; i++) {
+    t[2 * i] = 48 + Math.floor(i / 10);
+    t[2 * i + 1] = 48 + (i % 10);
+  }
+  return t;
+})();
+
+/** Write the decimal digits of `q` (< 2^53) ending just before `end`. */
+function writeDigitsBackwards(buf: Uint8Array, end: number, q: number): void {
+  let k = end;
+  while (q >= 2147483648) {
+    const r = q % 100;
+    q = (q - r) / 100;
+    buf[--k] = PAIRS[2 * r + 1];
+    buf[--k] = PAIRS[2 * r];
+  }
+  let x = q | 0;
+  while (x >= 100) {
+    const d = (x / 100) | 0;
+    const r = 2 * (x - d * 100);
+    buf[--k] = PAIRS[r + 1];
+    buf[--k] = PAIRS[r];
+    x = d;
+  }
+  if (x >= 10) {
+    buf[--k] = PAIRS[2 * x + 1];
+    buf[--k] = PAIRS[2 * x];
+  } else {
+    buf[--k] = 48 + x;
+  }
+}
+
+/** Write exactly `n` digits of `f` (< 2^53, zero-padded) ending just before `end`. */
+function writeFixedDigits(buf: Uint8Array, end: number, f: number, n: number): void {
+  let k = end;
+  let left = n;
+  if (f < 2147483648) {
+    let x = f | 0;
+    while (left >= 2) {
+      const d = (x / 100) | 0;
+      const r = 2 * (x - d * 100);
+      buf[--k] = PAIRS[r + 1];
+      buf[--k] = PAIRS[r];
+      x = d;
+      left -= 2;
+    }
+    if (left === 1) buf[--k] = 48 + (x % 10);
+    return;
+  }
+  for (; left > 0; left--) {
+    const r = f % 10;
+    f = (f - r) / 10;
+    buf[--k] = 48 + r;
+  }
+}
+
+/**
+ * Write sign, integer part `ip` (< 2^53) and `field.fracDigits` digits of `frac`, padded to the field
+ * width; returns the new position. The caller reserved the room.
+ */
+function writeField(buf: Uint8Array, pos: number, field: Field, neg: boolean, ip: number, frac: number): number {
+  const ipLen = ip < 10 ? 1 : ip < 100 ? 2 : ip < 1000 ? 3 : ip < 10000 ? 4 : decimalLength(ip);
+  const fd = field.fracDigits;
+  const sign = neg ? 45 : field.posSign;
+  const len = ipLen + (fd > 0 ? fd + 1 : 0) + (sign ? 1 : 0);
+  let pad = field.width - len;
+  if (pad > 0 && !field.left) {
+    if (field.zero) {
+      if (sign) buf[pos++] = sign;
+      buf.fill(48, pos, pos + pad);
+      pos += pad;
+    } else {
+      if (pad < 8) {
+        while (pad-- > 0) buf[pos++] = 32;
+      } else {
+        buf.fill(32, pos, pos + pad);
+        pos += pad;
+      }
+      if (sign) buf[pos++] = sign;
+    }
+    pad = 0;
+  } else if (sign) {
+    buf[pos++] = sign;
+  }
+  pos += ipLen;
+  writeDigitsBackwards(buf, pos, ip);
+  if (fd > 0) {
+    buf[pos] = 46;
+    pos += 1 + fd;
+    writeFixedDigits(buf, pos, frac, fd);
+  }
+  while (pad-- > 0) buf[pos++] = 32;
+  return pos;
+}
+
+/** Element values as numbers: bigint arrays converted where exact (others flagged), bool as 0/1. */
+function asNumbers(data: TypedArray, isBool: boolean): { nums: ArrayLike<number>; unsafe?: Uint8Array } {
+  const size = data.length;
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    const nums = new Float64Array(size);
+    const unsafe = new Uint8Array(size);
+    const signed = data instanceof BigInt64Array;
+    const words = LITTLE_ENDIAN ? new Uint32Array(data.buffer, data.byteOffset, 2 * size) : undefined;
+    for (let i = 0; i < size; i++) {
+      if (words) {
+        const lo = words[2 * i];
+        const hi = signed ? words[2 * i + 1] | 0 : words[2 * i + 1];
+        if (isBool) nums[i] = lo !== 0 || hi !== 0 ? 1 : 0;
+        else if (hi < 0x200000 && hi >= -0x200000) nums[i] = hi * 4294967296 + lo;
+        else unsafe[i] = 1;
+      } else if (isBool) {
+        nums[i] = data[i] !== 0n ? 1 : 0;
+      } else {
+        unsafe[i] = 1;
+      }
+    }
+    return { nums, unsafe };
+  }
+  if (isBool) {
+    const nums = new Uint8Array(size);
+    for (let i = 0; i < size; i++) nums[i] = data[i] ? 1 : 0;
+    return { nums };
+  }
+  return { nums: data };
+}
+
+/**
+ * Append `data` (C order, `ncol` values per row) formatted with the printf conversion `fmt`: values
+ * separated by one space, each row followed by `newline` (a byte: `\n`, or a space for 1-D arrays).
+ * `isBool` writes every value as 1 (true) or 0.
+ */
+export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: number, newline: number, isBool: boolean): void {
+  const spec = parseNumberFormat(fmt);
+  const slow = compileNumberFormat(fmt);
+  const isInt = spec.conv === 'd' || spec.conv === 'i' || spec.conv === 'u';
+  const p = spec.prec ?? 6;
+  const isFixed = (spec.conv === 'f' || spec.conv === 'F') && !spec.alt && p <= 22;
+  const field: Field = { width: spec.width, left: spec.left, zero: spec.zero, posSign: spec.plus ? 43 : spec.space ? 32 : 0, fracDigits: isFixed ? p : 0 };
+  const scale = POW10[field.fracDigits];
+  /** Room one fast-path value (with its separator) may need. */
+  const room = Math.max(spec.width, 1 + 17 + (field.fracDigits > 0 ? field.fracDigits + 1 : 0)) + 2;
+  const rowRoom = ncol * room + 1;
+  const { nums, unsafe } = asNumbers(data, isBool);
+  const original = data as ArrayLike<number | bigint>;
+  const size = data.length;
+  /** A value of the reference formatter, keeping `rest` bytes of room for the rest of the row. */
+  const writeSlow = (pos: number, i: number, rest: number): number => {
+    const s = slow(unsafe?.[i] ? original[i] : isBool ? nums[i] : original[i]);
+    sink.pos = pos;
+    sink.ensure(s.length + rest);
+    const buf = sink.buf;
+    for (let c = 0; c < s.length; c++) buf[pos++] = s.charCodeAt(c);
+    return pos;
+  };
+
+  let pos = sink.pos;
+  for (let r = 0; r < size; r += ncol) {
+    sink.pos = pos;
+    sink.ensure(rowRoom);
+    let buf = sink.buf;
+    for (let j = 0; j < ncol; j++) {
+      const i = r + j;
+      if (j > 0) buf[pos++] = 32;
+      const v = nums[i];
+      if (isInt) {
+        const a = v < 0 ? -v : v;
+        if (a < TWO53 && !unsafe?.[i]) {
+          const n = Math.floor(a);
+          pos = writeField(buf, pos, field, v < 0 && n !== 0, n, 0);
+          continue;
+        }
+      } else if (isFixed && !unsafe?.[i]) {
+        const neg = v < 0 || (v === 0 && 1 / v < 0);
+        const y = (neg ? -v : v) * scale;
+        if (y < TWO50) {
+          const k = Math.floor(y);
+          const d = y - k - 0.5;
+          if ((d < 0 ? -d : d) > y * TIE_MARGIN) {
+            const n = d > 0 ? k + 1 : k;
+            const ip = Math.floor(n / scale);
+            pos = writeField(buf, pos, field, neg, ip, n - ip * scale);
+            continue;
+          }
+        }
+      }
+      pos = writeSlow(pos, i, (ncol - j) * room + 1);
+      buf = sink.buf;
+    }
+    buf[pos++] = newline;
+  }
+  sink.pos = pos;
+}
