@@ -1,9 +1,12 @@
 /**
- * Local worker threads for one run's dark processing: a synthetic CSPAD run (CALIBMAN_BENCH_WORKERS_EVENTS,
- * default 400 events, 32×185×388 int16) processed by the single-thread pass and split over 2 worker threads
- * two ways with `runDarkPassParallel` — by pixel ranges (calibrun's default) and by events (frames
- * round-robin); prints events/s, the speed-up and the peak RSS (sampled every 20 ms) of each,
- * checks that all give the same constants, then times writing the six work files formatted on 1 and 2 threads.
+ * Dark-processing throughput of a full CSPAD from an XTC file, end to end (open the run, read, decode,
+ * stage 1, stage 2, summary; the work files are timed by calibrun.bench.ts): a synthetic run
+ * (CALIBMAN_BENCH_WORKERS_EVENTS, default 1000 events, 32×185×388 int16, read from the page cache) on
+ * 1 thread and on 2 threads sharing the accumulation (calibrun's default on a multi-core machine), and
+ * for comparison the older splits over worker threads (by pixel ranges, by events). Prints events/s,
+ * MB/s of detector data, the peak RSS (sampled every 20 ms), the speed-up, and checks that every way
+ * gives the same constants; then the peak RSS of a run of a quarter of the events (memory does not grow
+ * with the run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +14,6 @@ import { join } from 'node:path';
 import { CALIBRUN_DEFAULTS } from '../src/calibrun/options.js';
 import { type DarkRunRequest, type DarkRunResult, runDarkPass } from '../src/calibrun/dark-run.js';
 import { runDarkPassParallel } from '../src/calibrun/dark-workers.js';
-import { writeDarkOutputs } from '../src/calibrun/dark-outputs.js';
 import { defaultEngines } from '../src/calibrun/engines.js';
 import { toCOrder } from '../src/io/ndarray.js';
 import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
@@ -24,7 +26,8 @@ async function measure(label: string, f: () => Promise<DarkRunResult>): Promise<
   const sec = (performance.now() - t0) / 1000;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage.rss());
-  console.log(`  ${label.padEnd(18)} ${sec.toFixed(2)} s = ${(r.eventsUsed / sec).toFixed(1)} events/s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB`);
+  const mbps = (r.eventsUsed * 32 * 185 * 388 * 2) / 2 ** 20 / sec;
+  console.log(`  ${label.padEnd(26)} ${sec.toFixed(2)} s = ${(r.eventsUsed / sec).toFixed(1)} events/s, ${mbps.toFixed(0)} MB/s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB`);
   return { r, sec };
 }
 
@@ -39,7 +42,7 @@ function sameConstants(a: DarkRunResult, b: DarkRunResult): boolean {
 }
 
 export async function run(): Promise<void> {
-  const events = Number(process.env.CALIBMAN_BENCH_WORKERS_EVENTS ?? 400);
+  const events = Number(process.env.CALIBMAN_BENCH_WORKERS_EVENTS ?? 1000);
   const dir = mkdtempSync(join(tmpdir(), 'calibman-bench-workers-'));
   try {
     const xtcDir = join(dir, 'xtc');
@@ -59,18 +62,15 @@ export async function run(): Promise<void> {
     // warm the page cache and the JIT once
     await runDarkPass({ ...req, numEvents: Math.min(events, 60) }, defaultEngines());
     const single = await measure('1 thread', () => runDarkPass(req, defaultEngines()));
-    const byEvents = await measure('2 threads, events', () => runDarkPassParallel(req, defaultEngines(), 2, 'events'));
-    const byPixels = await measure('2 threads, pixels', () => runDarkPassParallel(req, defaultEngines(), 2, 'pixels'));
-    for (const [label, m] of [['events', byEvents], ['pixels', byPixels]] as const) {
-      console.log(`  split by ${label}: speed-up ${(single.sec / m.sec).toFixed(2)}x (wall), identical constants: ${sameConstants(single.r, m.r)}`);
+    const threads = await measure('2 threads (shared memory)', () => runDarkPassParallel(req, defaultEngines(), 2, 'threads'));
+    const byPixels = await measure('2 workers, pixel split', () => runDarkPassParallel(req, defaultEngines(), 2, 'pixels'));
+    const byEvents = await measure('2 workers, event split', () => runDarkPassParallel(req, defaultEngines(), 2, 'events'));
+    for (const [label, m] of [['2 threads (shared memory)', threads], ['2 workers, pixel split', byPixels], ['2 workers, event split', byEvents]] as const) {
+      console.log(`  ${label}: speed-up ${(single.sec / m.sec).toFixed(2)}x (wall), identical constants: ${sameConstants(single.r, m.r)}`);
     }
-    console.log('  (from sources the worker threads first load the modules through tsx, ~0.5 s; the built dist/ starts them faster)');
-    for (const formatWorkers of [1, 2]) {
-      const t0 = performance.now();
-      const out = { resultsDir: join(dir, `results-${formatWorkers}`), prefix: 'clb-', experiment: 'cxi12345', run: 1, dataset: 'exp=cxi12345:run=1' };
-      await writeDarkOutputs(byPixels.r.sources, { ...out, formatWorkers });
-      console.log(`  work files (6 text files) formatted on ${formatWorkers} thread(s) and written: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-    }
+    console.log('  (the worker splits load the modules in each worker through tsx from sources, ~0.5 s; the built dist/ starts them faster)');
+    const quarter = Math.max(60, Math.floor(events / 4));
+    await measure(`2 threads, ${quarter} events`, () => runDarkPassParallel({ ...req, numEvents: quarter }, defaultEngines(), 2, 'threads'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -35,7 +35,7 @@ class RangeAccumulator implements DarkAccumulator {
 
   constructor(params: Partial<DarkParams>, shape: readonly number[], piece: DarkPieceSpec) {
     ({ start: this.start, end: this.end } = pixelRangeOf(shapeSize(shape), piece));
-    if (this.end > this.start) this.acc = createDarkAccumulator(params, [this.end - this.start]);
+    if (this.end > this.start) this.acc = createDarkAccumulator(params, [this.end - this.start], { stage1: 'block' }); // short runs merge their stage-1 frames
   }
 
   get count(): number {

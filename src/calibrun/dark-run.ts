@@ -3,7 +3,7 @@ import { eventCodesMatch } from '../dark/selection.js';
 import type { DarkThresholds } from './config.js';
 import { sourceMatchesMenuName } from './detector-menu.js';
 import type { DarkProgress } from './progress.js';
-import { MIN_DARK_FRAMES, type DarkAccumulator, type DarkArrays, type DarkEngines, type OpenRunRequest } from './ports.js';
+import { MIN_DARK_FRAMES, type AccumulatorOptions, type DarkAccumulator, type DarkArrays, type DarkEngines, type OpenRunRequest } from './ports.js';
 
 /** One pass of dark processing over a run (or a list of runs). */
 export interface DarkRunRequest {
@@ -98,8 +98,8 @@ export interface DarkPassCore<A extends DarkAccumulator = DarkAccumulator> {
  * @throws DetectorNotFoundError when a requested detector has no source in the scanned events
  * @throws InsufficientDataError when a source got fewer than 3 usable frames
  */
-export async function runDarkPass(req: DarkRunRequest, engines: DarkEngines): Promise<DarkRunResult> {
-  const core = await accumulateRun(req, engines, (shape, source) => engines.createAccumulator(req.thresholds, shape, source));
+export async function runDarkPass(req: DarkRunRequest, engines: DarkEngines, options: AccumulatorOptions = {}): Promise<DarkRunResult> {
+  const core = await accumulateRun(req, engines, (shape, source) => engines.createAccumulator(req.thresholds, shape, source, options));
   const results: DarkSourceResult[] = [];
   for (const [source, st] of core.states) {
     results.push({
@@ -176,55 +176,67 @@ export async function accumulateRun<A extends DarkAccumulator>(
   };
 
   const runList = req.open.files ? [req.runs[0]] : req.runs;
-  outer: for (const run of runList) {
-    if (req.signal?.aborted) throw abortError();
-    const reader = await engines.openRun({ ...req.open, run });
-    files.push(...reader.files);
-    try {
-      for await (const ev of reader.events({ signal: req.signal })) {
-        if (req.signal?.aborted) throw abortError();
-        eventsRead++;
-        for (const s of ev.sources) if (!seenSources.has(s)) classify(s);
-        if (!scanClosed && scan > 0 && eventsRead >= scan && unresolved.size) closeScan();
-        if (!scanClosed && unresolved.size === 0) scanClosed = true;
-        if (eventsRead <= skip) continue;
-        if (!select(ev.eventCodes)) {
-          rejected++;
-          continue;
-        }
-        eventsUsed++;
-        for (const [source, st] of states) {
-          const frame = ev.frame(source);
-          if (!frame) continue;
-          if (ev.damage(source) !== 0) {
-            st.damaged++;
-            continue;
-          }
-          if (!st.acc) {
-            st.shape = [...frame.shape];
-            st.acc = create(st.shape, source);
-          }
-          st.acc.add(frame);
-        }
-        progress(false);
-        if (eventsUsed >= req.numEvents) break outer;
-      }
-    } finally {
-      await reader.close();
-    }
-  }
-  if (!scanClosed || unresolved.size) closeScan();
-
-  for (const [source, st] of states) {
-    const frames = st.acc?.count ?? 0;
-    if (frames < MIN_DARK_FRAMES) {
-      throw new InsufficientDataError(
-        `${source}: ${frames} usable frame(s) in ${describeRuns(req)} (${eventsRead} events read, ${skip} skipped, ` +
-          `${rejected} rejected by event codes, ${st.damaged} damaged); at least ${MIN_DARK_FRAMES} are needed; nothing was written`,
-      );
-    }
+  try {
+    await readRuns();
+    checkSources();
+  } catch (err) {
+    for (const st of states.values()) st.acc?.close?.();
+    throw err;
   }
   return { states, eventsRead, eventsUsed, eventsRejected: rejected, files, t0, done: () => progress(true) };
+
+  async function readRuns(): Promise<void> {
+    outer: for (const run of runList) {
+      if (req.signal?.aborted) throw abortError();
+      const reader = await engines.openRun({ ...req.open, run });
+      files.push(...reader.files);
+      try {
+        for await (const ev of reader.events({ signal: req.signal })) {
+          if (req.signal?.aborted) throw abortError();
+          eventsRead++;
+          for (const s of ev.sources) if (!seenSources.has(s)) classify(s);
+          if (!scanClosed && scan > 0 && eventsRead >= scan && unresolved.size) closeScan();
+          if (!scanClosed && unresolved.size === 0) scanClosed = true;
+          if (eventsRead <= skip) continue;
+          if (!select(ev.eventCodes)) {
+            rejected++;
+            continue;
+          }
+          eventsUsed++;
+          for (const [source, st] of states) {
+            const frame = ev.frame(source);
+            if (!frame) continue;
+            if (ev.damage(source) !== 0) {
+              st.damaged++;
+              continue;
+            }
+            if (!st.acc) {
+              st.shape = [...frame.shape];
+              st.acc = create(st.shape, source);
+            }
+            st.acc.add(frame);
+          }
+          progress(false);
+          if (eventsUsed >= req.numEvents) break outer;
+        }
+      } finally {
+        await reader.close();
+      }
+    }
+  }
+  function checkSources(): void {
+    if (!scanClosed || unresolved.size) closeScan();
+
+    for (const [source, st] of states) {
+      const frames = st.acc?.count ?? 0;
+      if (frames < MIN_DARK_FRAMES) {
+        throw new InsufficientDataError(
+          `${source}: ${frames} usable frame(s) in ${describeRuns(req)} (${eventsRead} events read, ${skip} skipped, ` +
+            `${rejected} rejected by event codes, ${st.damaged} damaged); at least ${MIN_DARK_FRAMES} are needed; nothing was written`,
+        );
+      }
+    }
+  }
 }
 
 function describeRuns(req: DarkRunRequest): string {

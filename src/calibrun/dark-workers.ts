@@ -52,18 +52,20 @@ export function darkWorkerScript(): string | undefined {
 }
 
 /**
- * Run a dark pass over `workers` threads (1 = the plain single-thread pass). The engines must be the
- * real ones (workers open the run themselves). Split by `pixels` (default; dark-pixel-split.ts: each
- * thread keeps only its share of the stage-1 block, gates and sums, so it is about twice as fast as the
- * split by `events` on CSPAD, see bench/dark-workers.bench.ts) or by `events` (frames round-robin,
- * dark-piece.ts). Both give the single-pass result bit for bit.
+ * Run a dark pass over `workers` threads (1 = the plain single-thread pass). `threads` (default): the
+ * run is read and decoded once and every batch of frames is accumulated by the calling thread and
+ * `workers − 1` helper threads sharing one WebAssembly memory (src/dark/threads.ts). The older splits
+ * remain for comparison (bench/dark-workers.bench.ts): `pixels` (each worker reads the whole run and
+ * keeps a pixel range, dark-pixel-split.ts) and `events` (frames round-robin, dark-piece.ts); those need
+ * engines that workers can open themselves (the real ones). All give the single-pass result bit for bit.
  */
 export async function runDarkPassParallel(
   req: DarkRunRequest,
   engines: DarkEngines,
   workers: number,
-  split: 'pixels' | 'events' = 'pixels',
+  split: 'threads' | 'pixels' | 'events' = 'threads',
 ): Promise<DarkRunResult> {
+  if (split === 'threads') return runDarkPass(req, engines, { threads: workers });
   if (split === 'pixels') return runDarkPassByPixels(req, engines, workers);
   const script = workers > 1 ? darkWorkerScript() : undefined;
   if (!script) return runDarkPass(req, engines);

@@ -1,4 +1,5 @@
 import { createDarkAccumulator } from '../dark/accumulator.js';
+import { nodeDarkThreading } from '../node/dark-threads.js';
 import { openXtcRun } from '../node/xtc-run.js';
 import type { DarkParams } from '../dark/params.js';
 import type { DarkResult } from '../dark/result.js';
@@ -41,14 +42,16 @@ export function defaultEngines(): DarkEngines {
   return {
     parallelSafe: true,
     openRun: (req) => openXtcRun(req),
-    createAccumulator(t, shape) {
-      const acc = createDarkAccumulator(darkParamsOf(t), shape);
+    createAccumulator(t, shape, _source, options) {
+      const threads = options?.threads ?? 1;
+      const acc = createDarkAccumulator(darkParamsOf(t), shape, threads > 1 ? { threading: nodeDarkThreading(threads - 1) } : {});
       return {
         add: (frame) => void acc.add(frame),
         get count() {
           return acc.nFrames;
         },
         finish: () => toDarkArrays(acc.finish()),
+        close: () => acc.close(),
       };
     },
     async scanSources(req, opts) {

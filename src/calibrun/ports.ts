@@ -64,6 +64,14 @@ export interface DarkAccumulator {
   readonly count: number;
   /** @throws InsufficientDataError when too few frames were added. */
   finish(): DarkArrays;
+  /** Release helper threads when the pass ends without `finish` (error, abort). */
+  close?(): void;
+}
+
+/** Options of {@link DarkEngines.createAccumulator}. */
+export interface AccumulatorOptions {
+  /** Threads that may share the accumulation (the calling one included; default 1). */
+  threads?: number;
 }
 
 /** Minimum number of frames a source needs (psana produces nothing with fewer than 3). */
@@ -74,7 +82,7 @@ export interface DarkEngines {
   /** True when the run can also be opened from worker threads (the real XTC reader), enabling local parallelism. */
   parallelSafe?: boolean;
   openRun(req: OpenRunRequest): Promise<RunReader>;
-  createAccumulator(thresholds: DarkThresholds, shape: readonly number[], source: string): DarkAccumulator;
+  createAccumulator(thresholds: DarkThresholds, shape: readonly number[], source: string, options?: AccumulatorOptions): DarkAccumulator;
   /** Sources of a run with their detector types (optional; the facade falls back to reading events). */
   scanSources?(req: OpenRunRequest, opts: { events?: number; signal?: AbortSignal }): Promise<{ source: string; detectorType: string | undefined }[]>;
 }

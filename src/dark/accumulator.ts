@@ -7,12 +7,12 @@ import { type DType, shapeSize } from '../io/dtype.js';
 import type { DarkGates } from './gates.js';
 import { createStage1Block, type Stage1Block } from './stage1-block.js';
 import { type FrameInput, copyFrameWords, frameData } from './frames.js';
-import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
+import { type DarkParams, resolveDarkParams } from './params.js';
 import type { DarkResult } from './result.js';
 import { type DarkState } from './state.js';
 import type { Stage2Kernel } from './stage2.js';
 import { type Stage2EngineKind, createStage2Kernel, stage2WasmModule } from './stage2-wasm.js';
-import { summariseDark } from './summary.js';
+import { summariseDark, summariseDarkSums } from './summary.js';
 import type { DarkThreading } from './threads.js';
 import { MAX_STREAM_RANK, WasmDarkEngine, streamRank } from './wasm-engine.js';
 
@@ -163,7 +163,7 @@ class Gen3Accumulator implements DarkAccumulator {
     }
     const st = this.stream;
     if (st) {
-      if (st.inStage1 && st.stage1Frames >= this.params.nrecs1) this.gates = st.finishStage1(this.shape);
+      if (st.inStage1 && st.stage1Frames >= this.params.nrecs1) st.finishStage1(this.shape);
       this.cap = st.capacity();
     }
   }
@@ -184,7 +184,7 @@ class Gen3Accumulator implements DarkAccumulator {
             `take states after stage 1 or create it with { stage1: 'block' }`,
         );
       }
-      return { ...base, gates: this.gates!, sums: this.engine.sums() };
+      return { ...base, gates: (this.stream ? this.stream.gates : this.gates)!, sums: this.engine.sums() };
     }
     const pending = new Uint16Array(this.nBuf * this.size);
     for (let k = 0; k < this.nBuf; k++) pending.set(this.block!.slot(k), k * this.size);
@@ -197,9 +197,13 @@ class Gen3Accumulator implements DarkAccumulator {
       if (this.stream) {
         this.flush();
         if (this.count < 3) throw new InsufficientDataError(`dark processing needs at least 3 frames of the detector, found ${this.count}`);
-        if (this.stream.inStage1) this.gates = this.stream.finishStage1(this.shape);
+        if (this.stream.inStage1) this.stream.finishStage1(this.shape);
       } else if (!this.engine && this.block && this.nBuf >= 3) {
         this.startStage2(this.block.gates(this.nBuf, this.shape, this.params), true);
+      }
+      if (this.engine instanceof WasmDarkEngine) {
+        this.flush();
+        return summariseDarkSums(this.params, this.shape, this.dtype ?? 'uint16', this.count, this.engine.summaryInputs());
       }
       return summariseDark(this.state());
     } finally {

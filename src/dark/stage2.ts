@@ -33,6 +33,21 @@ export interface DarkSums {
   min: Int32Array;
 }
 
+/**
+ * Accumulated values as the summary reads them: sums of d = r − base (base = the gate's low bound, or
+ * 0 when absent), so Σr = sd + count·base and Σr² = sd2 + 2·base·sd + count·base², exactly.
+ */
+export interface DarkSumsSource {
+  count: ArrayLike<number>;
+  sd: ArrayLike<number>;
+  sd2: ArrayLike<number>;
+  base?: ArrayLike<number>;
+  cntLo: ArrayLike<number>;
+  cntHi: ArrayLike<number>;
+  max: ArrayLike<number>;
+  min: ArrayLike<number>;
+}
+
 /** Pixels per tile: 4 accumulator arrays of this length stay in L1/L2. */
 const TILE = 2048;
 

@@ -6,6 +6,8 @@ import { type DType, type TypedArray, allocTyped } from '../io/dtype.js';
 import { ndarrayOf } from '../io/ndarray.js';
 import { evaluateLimits } from './numpy-stats.js';
 import type { DarkResult } from './result.js';
+import type { DarkParams } from './params.js';
+import type { DarkSumsSource } from './stage2.js';
 import { type DarkState, stageFromPending } from './state.js';
 
 /** Status bits of generation 3 (psana DarkProc). */
@@ -60,7 +62,7 @@ export function toUint64(values: Uint8Array | Uint32Array): BigUint64Array<Array
   return out;
 }
 
-function copyInto(dtype: DType, src: Int32Array): TypedArray {
+function copyInto(dtype: DType, src: ArrayLike<number>): TypedArray {
   const out = allocTyped(dtype, src.length) as Int32Array;
   out.set(src);
   return out;
@@ -80,17 +82,38 @@ export function summariseDark(state: DarkState): DarkResult {
   let sums = state.sums;
   if (!gates || !sums) ({ gates, sums } = stageFromPending(params, shape, state.pending!, nFrames));
   void gates;
+  const { count, sum1, sum2, cntLo, cntHi, max, min } = sums;
+  return summariseDarkSums(params, shape, state.dtype, nFrames, { count, sd: sum1, sd2: sum2, cntLo, cntHi, max, min });
+}
+
+/**
+ * The summary of {@link summariseDark} from accumulated values (engine views or {@link DarkSums}).
+ * @throws InsufficientDataError with fewer than 3 frames
+ */
+export function summariseDarkSums(params: DarkParams, shape: readonly number[], dtype: DType, nFrames: number, sums: DarkSumsSource): DarkResult {
+  if (nFrames < 3) {
+    throw new InsufficientDataError(`dark processing needs at least 3 frames of the detector, found ${nFrames}`);
+  }
   const n = sums.count.length;
   const counter = nFrames - 1;
   const nevlm = Math.trunc(params.fraclm * counter);
+  const { count, sd, sd2 } = sums;
+  const base = sums.base;
 
   const ave = new Float64Array(n);
   const rms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const c = sums.count[i];
+    const c = count[i];
     if (c !== 0) {
-      const a1 = sums.sum1[i] / c;
-      const a2 = sums.sum2[i] / c;
+      let s1 = sd[i];
+      let s2 = sd2[i];
+      if (base) {
+        const l = base[i];
+        s2 = s2 + 2 * l * s1 + c * l * l;
+        s1 = s1 + c * l;
+      }
+      const a1 = s1 / c;
+      const a2 = s2 / c;
       ave[i] = a1;
       rms[i] = Math.sqrt(a2 - a1 * a1);
     }
@@ -98,6 +121,7 @@ export function summariseDark(state: DarkState): DarkResult {
   const rmsLim = evaluateLimits(rms, params.rmsNlo, params.rmsNhi, params.rmsLo, params.rmsHi);
   const aveLim = evaluateLimits(ave, params.intNlo, params.intNhi, params.intLo, params.intHi);
 
+  const { cntLo, cntHi } = sums;
   const bits = new Uint8Array(n);
   const statusCounts: Record<number, number> = { 1: 0, 2: 0, 4: 0, 8: 0, 16: 0, 32: 0 };
   let bad = 0;
@@ -105,8 +129,8 @@ export function summariseDark(state: DarkState): DarkResult {
     let b = 0;
     if (rms[i] > rmsLim.hi) b |= 1;
     if (rms[i] < rmsLim.lo) b |= 2;
-    if (sums.cntHi[i] > nevlm) b |= 4;
-    if (sums.cntLo[i] > nevlm) b |= 8;
+    if (cntHi[i] > nevlm) b |= 4;
+    if (cntLo[i] > nevlm) b |= 8;
     if (ave[i] > aveLim.hi) b |= 16;
     if (ave[i] < aveLim.lo) b |= 32;
     bits[i] = b;
@@ -115,8 +139,8 @@ export function summariseDark(state: DarkState): DarkResult {
       for (let k = 1; k <= 32; k <<= 1) if (b & k) statusCounts[k]++;
     }
   }
-  const maxType = maxDtypeFor(state.dtype);
-  const minType = minDtypeFor(state.dtype);
+  const maxType = maxDtypeFor(dtype);
+  const minType = minDtypeFor(dtype);
   const mask = allocTyped(maxType, n) as Int32Array;
   for (let i = 0; i < n; i++) mask[i] = bits[i] === 0 ? 1 : 0;
 
@@ -129,7 +153,7 @@ export function summariseDark(state: DarkState): DarkResult {
     mask: ndarrayOf(mask, shape),
     max: ndarrayOf(copyInto(maxType, sums.max), shape),
     min: ndarrayOf(copyInto(minType, sums.min), shape),
-    counts: ndarrayOf(sums.count.slice(), shape),
+    counts: ndarrayOf(Uint32Array.from(count), shape),
     dtypes: {
       pedestals: 'float64',
       pixel_rms: 'float64',

@@ -15,7 +15,7 @@
  */
 import { quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
-import type { DarkSums, Stage2Kernel } from './stage2.js';
+import type { DarkSums, DarkSumsSource, Stage2Kernel } from './stage2.js';
 import { DARK_CTRL_BYTES, DarkJobRunner, type DarkThreading } from './threads.js';
 
 /** Widest gate the SIMD stage-2 path takes (nf ≤ 16 frames keep the u16/u32 lane sums exact). */
@@ -71,6 +71,10 @@ export class WasmDarkEngine implements Stage2Kernel {
   private readonly slots: Uint16Array[];
   private gatesValue: DarkGates | undefined;
   private wide = new Int32Array(0);
+  private wideHi = new Int32Array(0);
+  /** Stage-1 order statistics per pixel (qlo, qhi, smallest, largest), kept to give the gates on demand. */
+  private stage1Stats: Uint16Array | undefined;
+  private stage1Shape: number[] = [];
 
   constructor(
     module: WebAssembly.Module,
@@ -126,11 +130,24 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   /** True while stage 1 runs (no gates yet). */
   get inStage1(): boolean {
-    return this.gatesValue === undefined;
+    return this.gatesValue === undefined && this.stage1Stats === undefined;
   }
 
-  /** Gates in force (undefined during stage 1). */
+  /** Gates in force (undefined during stage 1); built on first use after a streaming stage 1. */
   get gates(): DarkGates | undefined {
+    if (!this.gatesValue && this.stage1Stats) {
+      const st = this.stage1Stats;
+      const n = this.size;
+      const { intLo, intHi } = this.params;
+      const g: DarkGates = { shape: this.stage1Shape, nFrames: this.stage1Frames, lo: new Int32Array(n), hi: new Int32Array(n), blockMin: new Int32Array(n), blockMax: new Int32Array(n) };
+      for (let i = 0; i < n; i++) {
+        g.lo[i] = gateLo(st[4 * i], intLo);
+        g.hi[i] = gateHi(st[4 * i], st[4 * i + 1], intLo, intHi);
+        g.blockMin[i] = st[4 * i + 2];
+        g.blockMax[i] = st[4 * i + 3];
+      }
+      this.gatesValue = g;
+    }
     return this.gatesValue;
   }
 
@@ -198,11 +215,13 @@ export class WasmDarkEngine implements Stage2Kernel {
     const sd = new Float64Array(b, this.off.sd, this.np);
     const sd2 = new Float64Array(b, this.off.sd2, this.np);
     const cnt = new Uint32Array(b, this.off.cnt, this.np);
-    const { lo, hi } = this.gatesValue!;
+    const lo = new Uint16Array(b, this.off.lo, this.np);
     const mask = this.mask;
-    for (const i of this.wide) {
+    const wide = this.wide;
+    for (let w = 0; w < wide.length; w++) {
+      const i = wide[w];
       const l = lo[i];
-      const h = hi[i];
+      const h = this.wideHi[w];
       for (let f = 0; f < nf; f++) {
         const r = frames[f * stride + i] & mask;
         if (r >= l && r <= h) {
@@ -226,34 +245,51 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   /** Program the stage-2 arrays (lo, width, SIMD flag) for `gates`; wide gates go to the scalar pass. */
   private setGates(gates: DarkGates): void {
+    this.programGates(gates.lo, gates.hi);
+    this.gatesValue = gates;
+  }
+
+  /** lo/width/SIMD flag per pixel; wide gates (lo kept, flag 0) are listed for the scalar pass. */
+  private programGates(gLo: ArrayLike<number>, gHi: ArrayLike<number>): void {
+    const w = this.gateWriter();
+    for (let i = 0; i < this.size; i++) w.set(i, gLo[i], gHi[i]);
+    w.done();
+  }
+
+  private gateWriter(): { set(i: number, l: number, hi: number): void; done(): void } {
     const b = this.mem.buffer;
     const np = this.np;
     const lo = new Uint16Array(b, this.off.lo, np);
     const wd = new Uint16Array(b, this.off.wd, np);
     const am = new Uint16Array(b, this.off.am, np);
     const wide: number[] = [];
-    for (let i = 0; i < this.size; i++) {
-      const l = gates.lo[i];
-      const h = Math.min(gates.hi[i], 0xffff);
-      if (h < l || l < 0 || l > 0xffff) continue; // empty gate: nothing accepted
-      if (h - l <= MAX_FAST_WIDTH) {
+    const wideHi: number[] = [];
+    return {
+      set(i, l, hi) {
+        const h = Math.min(hi, 0xffff);
+        if (h < l || l < 0 || l > 0xffff) return; // empty gate: nothing accepted
         lo[i] = l;
-        wd[i] = h - l;
-        am[i] = 0xffff;
-      } else {
-        wide.push(i);
-      }
-    }
-    this.wide = Int32Array.from(wide);
-    this.gatesValue = gates;
+        if (h - l <= MAX_FAST_WIDTH) {
+          wd[i] = h - l;
+          am[i] = 0xffff;
+        } else {
+          wide.push(i);
+          wideHi.push(hi);
+        }
+      },
+      done: () => {
+        this.wide = Int32Array.from(wide);
+        this.wideHi = Int32Array.from(wideHi);
+      },
+    };
   }
 
   /**
    * End stage 1: gates from the kept order statistics of the `stage1Frames` frames, and the block's gated
    * sums from its limit sums minus the kept values that fall outside the gates.
    */
-  finishStage1(shape: readonly number[]): DarkGates {
-    if (!this.inStage1) return this.gatesValue!;
+  finishStage1(shape: readonly number[]): void {
+    if (!this.inStage1) return;
     const m = this.stage1Frames;
     const p = this.params;
     const { kb, kt } = quantileRanks(m, p);
@@ -264,10 +300,8 @@ export class WasmDarkEngine implements Stage2Kernel {
     const sd = new Float64Array(b, this.off.sd, n);
     const sd2 = new Float64Array(b, this.off.sd2, n);
     const cnt = new Uint32Array(b, this.off.cnt, n);
-    const gLo = new Int32Array(n);
-    const gHi = new Int32Array(n);
-    const bMin = new Int32Array(n);
-    const bMax = new Int32Array(n);
+    const stats = new Uint16Array(4 * n);
+    const writer = this.gateWriter();
     const { intLo, intHi } = p;
     const ilo = this.ilo;
     const ihi = this.ihi;
@@ -278,10 +312,11 @@ export class WasmDarkEngine implements Stage2Kernel {
       const qhi = lists[base + 8 * (k + kt - 1)];
       const lo = gateLo(qlo, intLo);
       const hi = gateHi(qlo, qhi, intLo, intHi);
-      gLo[i] = lo;
-      gHi[i] = hi;
-      bMin[i] = lists[base];
-      bMax[i] = lists[base + 8 * k];
+      writer.set(i, lo, hi);
+      stats[4 * i] = qlo;
+      stats[4 * i + 1] = qhi;
+      stats[4 * i + 2] = lists[base];
+      stats[4 * i + 3] = lists[base + 8 * k];
       let c = cnt[i];
       if (c === 0) continue;
       let s1 = sd[i];
@@ -315,9 +350,9 @@ export class WasmDarkEngine implements Stage2Kernel {
       sd[i] = c === 0 ? 0 : s1 + c * sh;
       sd2[i] = c === 0 ? 0 : s2 + 2 * sh * s1 + c * sh * sh;
     }
-    const gates: DarkGates = { shape: [...shape], nFrames: m, lo: gLo, hi: gHi, blockMin: bMin, blockMax: bMax };
-    this.setGates(gates);
-    return gates;
+    this.stage1Stats = stats;
+    this.stage1Shape = [...shape];
+    writer.done();
   }
 
   sums(): DarkSums {
@@ -328,7 +363,7 @@ export class WasmDarkEngine implements Stage2Kernel {
     const count = new Uint32Array(b, this.off.cnt, n).slice();
     const sum1 = new Float64Array(n);
     const sum2 = new Float64Array(n);
-    const lo = this.gatesValue!.lo;
+    const lo = new Uint16Array(b, this.off.lo, n);
     for (let i = 0; i < n; i++) {
       const c = count[i];
       if (c !== 0) {
@@ -349,6 +384,22 @@ export class WasmDarkEngine implements Stage2Kernel {
       cntHi: new Uint32Array(b, this.off.chi, n).slice(),
       max,
       min,
+    };
+  }
+
+  /** Views of the accumulated values for the summary (valid until the engine is dropped). */
+  summaryInputs(): DarkSumsSource {
+    const b = this.mem.buffer;
+    const n = this.size;
+    return {
+      count: new Uint32Array(b, this.off.cnt, n),
+      sd: new Float64Array(b, this.off.sd, n),
+      sd2: new Float64Array(b, this.off.sd2, n),
+      base: new Uint16Array(b, this.off.lo, n),
+      cntLo: new Uint32Array(b, this.off.clo, n),
+      cntHi: new Uint32Array(b, this.off.chi, n),
+      max: new Uint16Array(b, this.off.mx, n),
+      min: new Uint16Array(b, this.off.mn, n),
     };
   }
 

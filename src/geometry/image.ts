@@ -22,31 +22,55 @@ export interface IndexOptions {
   cframe?: 0 | 1;
 }
 
-function minMax(a: Float64Array): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
+function min(a: Float64Array): number {
+  let lo = Infinity;
+  for (let i = 0; i < a.length; i++) if (a[i] < lo) lo = a[i];
+  return lo;
+}
+
+function max(a: Float64Array): number {
+  let hi = -Infinity;
+  for (let i = 0; i < a.length; i++) if (a[i] > hi) hi = a[i];
+  return hi;
 }
 
 /** The reference point (xmin and ymin, or ymax in the LAB frame) of psana's binning, um. */
 export function binningOrigin(x: Float64Array, y: Float64Array, o: IndexOptions): { a: number; b: number } {
   const p = o.pixScaleSizeUm;
   const [ox, oy] = o.xy0OffPix ?? [0, 0];
-  let a = minMax(x)[0];
+  let a = min(x);
   if (o.cframe === 1) {
-    let b = minMax(y)[1];
+    let b = max(y);
     if (ox > 0) a -= ox * p;
     if (oy > 0) b += oy * p;
     return { a: a - p / 2, b: b + p / 2 };
   }
-  let b = minMax(y)[0];
+  let b = min(y);
   if (ox > 0) a -= ox * p;
   if (oy > 0) b -= oy * p;
   return { a: a - p / 2, b: b - p / 2 };
+}
+
+/** Distance to the nearest integer below which a quotient from the reciprocal is re-done by division. */
+const NEAR_INTEGER = 1e-7;
+
+/**
+ * out[i] = trunc(sign·(v[i] − origin) / p) exactly as with a division, and the maximum. The quotient is taken
+ * from a multiplication by 1/p (a few ulp from the divided one); only where it lies within
+ * {@link NEAR_INTEGER} of an integer, where the two could truncate differently, is it re-done by division.
+ */
+function binAxis(v: Float64Array, origin: number, sign: 1 | -1, p: number, out: Uint32Array): number {
+  const inv = 1 / p;
+  let hi = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = sign > 0 ? v[i] - origin : origin - v[i];
+    const q = d * inv;
+    const f = q - Math.floor(q);
+    const k = f > NEAR_INTEGER && f < 1 - NEAR_INTEGER ? Math.trunc(q) : Math.trunc(d / p);
+    out[i] = k;
+    if (k > hi) hi = k;
+  }
+  return hi;
 }
 
 /** psana's `xy_to_rc_arrays`: bin coordinates into image rows and columns (truncating division). */
@@ -57,16 +81,9 @@ export function xyToRowCol(x: Float64Array, y: Float64Array, shape: number[], o:
   const n = x.length;
   const rows = new Uint32Array(n);
   const cols = new Uint32Array(n);
-  let rmax = 0, cmax = 0;
   const lab = o.cframe === 1;
-  for (let i = 0; i < n; i++) {
-    const r = Math.trunc(lab ? (b - y[i]) / p : (x[i] - a) / p);
-    const c = Math.trunc(lab ? (x[i] - a) / p : (y[i] - b) / p);
-    rows[i] = r;
-    cols[i] = c;
-    if (r > rmax) rmax = r;
-    if (c > cmax) cmax = c;
-  }
+  const rmax = lab ? binAxis(y, b, -1, p, rows) : binAxis(x, a, 1, p, rows);
+  const cmax = lab ? binAxis(x, a, 1, p, cols) : binAxis(y, b, 1, p, cols);
   return { rows, cols, shape: [...shape], imageShape: [rmax + 1, cmax + 1] };
 }
 

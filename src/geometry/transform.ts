@@ -4,7 +4,7 @@
  */
 import { GeometryFileError } from '../errors.js';
 import type { GeometryRecord } from './file-format.js';
-import { segmentPixelCoords, type SegmentGeometry } from './segments.js';
+import type { SegmentGeometry } from './segments.js';
 import type { GeoNode, GeoTree } from './tree.js';
 
 /** Pixel coordinates (um) in C order with psana's nested shape. */
@@ -39,17 +39,6 @@ export function transformInPlace(r: GeometryRecord, doTilt: boolean, x: Float64A
     y[i] = y3 + y0;
     z[i] = z3 + z0;
   }
-}
-
-const localCache = new WeakMap<SegmentGeometry, Map<boolean, { x: Float64Array; y: Float64Array; z: Float64Array }>>();
-
-/** Segment-local coordinates, computed once per sensor type (read-only). */
-function localCoords(seg: SegmentGeometry, wpc: boolean): { x: Float64Array; y: Float64Array; z: Float64Array } {
-  let m = localCache.get(seg);
-  if (!m) localCache.set(seg, (m = new Map()));
-  let c = m.get(wpc);
-  if (!c) m.set(wpc, (c = segmentPixelCoords(seg, wpc)));
-  return c;
 }
 
 /** Number of pixels under a node. */
@@ -97,50 +86,180 @@ export function interleaveTwo2x1<T extends Float64Array | Uint8Array>(a: T, star
 }
 
 /** Rotation/shift coefficients of one object: cz, sz, cy, sy, cx, sx, x0, y0, z0. */
-function coefficients(r: GeometryRecord, doTilt: boolean): number[] {
+function coefficients(r: GeometryRecord, doTilt: boolean): Float64Array {
   const az = (doTilt ? r.rotZ + r.tiltZ : r.rotZ) * DEG;
   const ay = (doTilt ? r.rotY + r.tiltY : r.rotY) * DEG;
   const ax = (doTilt ? r.rotX + r.tiltX : r.rotX) * DEG;
-  return [Math.cos(az), Math.sin(az), Math.cos(ay), Math.sin(ay), Math.cos(ax), Math.sin(ax), r.x0, r.y0, r.z0];
+  return Float64Array.of(Math.cos(az), Math.sin(az), Math.cos(ay), Math.sin(ay), Math.cos(ax), Math.sin(ax), r.x0, r.y0, r.z0);
 }
 
 /**
- * Place one segment's local pixels at [start, …) and carry them through the whole chain of placements up
- * to the requested object in one pass (every pixel sees exactly psana's per-level operations, in order).
+ * True when psana's rotation step leaves every finite coordinate unchanged up to the sign of a zero and the
+ * shifts then erase that sign (no shift is −0): the level reduces to three additions, bit for bit.
  */
-function placeSegment(local: { x: Float64Array; y: Float64Array; z: Float64Array }, chain: Float64Array, x: Float64Array, y: Float64Array, z: Float64Array, start: number): void {
-  const n = local.x.length;
-  const levels = chain.length / 9;
-  const lx = local.x, ly = local.y, lz = local.z;
-  for (let i = 0; i < n; i++) {
-    let X = lx[i], Y = ly[i], Z = lz[i];
-    for (let k = 0, o = 0; k < levels; k++, o += 9) {
-      const cz = chain[o], sz = chain[o + 1], cy = chain[o + 2], sy = chain[o + 3], cx = chain[o + 4], sx = chain[o + 5];
-      const x1 = X * cz - Y * sz;
-      const y1 = Y * cz + X * sz;
-      const z2 = Z * cy - x1 * sy;
-      const x2 = x1 * cy + Z * sy;
-      const y3 = y1 * cx - z2 * sx;
-      const z3 = z2 * cx + y1 * sx;
-      X = x2 + chain[o + 6];
-      Y = y3 + chain[o + 7];
-      Z = z3 + chain[o + 8];
+function isPureShift(k: Float64Array): boolean {
+  return k[0] === 1 && k[1] === 0 && k[2] === 1 && k[3] === 0 && k[4] === 1 && k[5] === 0 && !Object.is(k[6], -0) && !Object.is(k[7], -0) && !Object.is(k[8], -0);
+}
+
+/** One placement level (psana's operation order) on the coordinates in [i0, i1), in place. */
+function applyLevel(k: Float64Array, x: Float64Array, y: Float64Array, z: Float64Array, i0: number, i1: number): void {
+  const x0 = k[6], y0 = k[7], z0 = k[8];
+  if (isPureShift(k)) {
+    for (let i = i0; i < i1; i++) {
+      x[i] += x0;
+      y[i] += y0;
+      z[i] += z0;
     }
-    x[start + i] = X;
-    y[start + i] = Y;
-    z[start + i] = Z;
+    return;
+  }
+  const cz = k[0], sz = k[1], cy = k[2], sy = k[3], cx = k[4], sx = k[5];
+  for (let i = i0; i < i1; i++) {
+    const X = x[i], Y = y[i], Z = z[i];
+    const x1 = X * cz - Y * sz;
+    const y1 = Y * cz + X * sz;
+    const z2 = Z * cy - x1 * sy;
+    const x2 = x1 * cy + Z * sy;
+    const y3 = y1 * cx - z2 * sx;
+    const z3 = z2 * cx + y1 * sx;
+    x[i] = x2 + x0;
+    y[i] = y3 + y0;
+    z[i] = z3 + z0;
   }
 }
 
-/** Fill [start, …) with a node's pixels; `chain` holds the coefficients of the node's ancestors up to the requested object. */
-function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number, above: number[]): number {
-  const nd = tree.nodes[id];
-  const chainHere = [...coefficients(nd.record, doTilt), ...above];
-  if (nd.segment) {
-    const loc = localCoords(nd.segment, wpc);
-    placeSegment(loc, Float64Array.from(chainHere), x, y, z, start);
-    return start + loc.x.length;
+/** Products of one sensor axis with a cosine and a sine (hoisted out of the per-pixel loop, same roundings). */
+interface AxisProducts { c: Float64Array; s: Float64Array }
+function axisProducts(a: Float64Array, cos: number, sin: number): AxisProducts {
+  const c = new Float64Array(a.length);
+  const s = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    c[i] = a[i] * cos;
+    s[i] = a[i] * sin;
   }
+  return { c, s };
+}
+
+/** A sensor's own placement on its local pixels (z = 0) for rows [r0, r1), written at `start` + r·cols + c. */
+function placeLocalRows(
+  k: Float64Array, pa: AxisProducts, pb: AxisProducts, xAlongRows: boolean, cols: number, r0: number, r1: number,
+  x: Float64Array, y: Float64Array, z: Float64Array, start: number,
+): void {
+  const cy = k[2], sy = k[3], cx = k[4], sx = k[5], x0 = k[6], y0 = k[7], z0 = k[8];
+  const zcy = 0 * cy, zsy = 0 * sy;
+  // local X per column and Y per row, or (MTRX V1) X per row and Y per column
+  const xc = pa.c, xs = pa.s, yc = pb.c, ys = pb.s;
+  for (let r = r0; r < r1; r++) {
+    const i0 = start + r * cols;
+    for (let c = 0; c < cols; c++) {
+      const a = xAlongRows ? r : c;
+      const b = xAlongRows ? c : r;
+      const x1 = xc[a] - ys[b];
+      const y1 = yc[b] + xs[a];
+      const z2 = zcy - x1 * sy;
+      const x2 = x1 * cy + zsy;
+      const y3 = y1 * cx - z2 * sx;
+      const z3 = z2 * cx + y1 * sx;
+      const i = i0 + c;
+      x[i] = x2 + x0;
+      y[i] = y3 + y0;
+      z[i] = z3 + z0;
+    }
+  }
+}
+
+/** Shift levels folded into the fused pass (unused slots add +0, see {@link placeFused}). */
+const FUSED_SHIFTS = 4;
+
+/**
+ * One pass over a sensor's pixels for the common chains: its own placement (separable local axes, z = 0),
+ * optionally one rotating ancestor `g`, then up to {@link FUSED_SHIFTS} pure-shift ancestors as additions
+ * in order. Unused shift slots add +0, an exact identity here: every level ends with an addition of a shift
+ * that is not −0, so no value is −0 at that point.
+ */
+function placeFused(
+  k: Float64Array, pa: AxisProducts, pb: AxisProducts, g: Float64Array | undefined, sh: Float64Array,
+  rows: number, cols: number, x: Float64Array, y: Float64Array, z: Float64Array, start: number,
+): void {
+  const cy = k[2], sy = k[3], cx = k[4], sx = k[5], x0 = k[6], y0 = k[7], z0 = k[8];
+  const zcy = 0 * cy, zsy = 0 * sy;
+  const xc = pa.c, xs = pa.s, yc = pb.c, ys = pb.s;
+  const gk = g ?? IDENTITY;
+  const hasG = g !== undefined;
+  const gcz = gk[0], gsz = gk[1], gcy = gk[2], gsy = gk[3], gcx = gk[4], gsx = gk[5], gx0 = gk[6], gy0 = gk[7], gz0 = gk[8];
+  const ax1 = sh[0], ax2 = sh[1], ax3 = sh[2], ax4 = sh[3];
+  const ay1 = sh[4], ay2 = sh[5], ay3 = sh[6], ay4 = sh[7];
+  const az1 = sh[8], az2 = sh[9], az3 = sh[10], az4 = sh[11];
+  for (let r = 0, i = start; r < rows; r++) {
+    const ycr = yc[r], ysr = ys[r];
+    for (let c = 0; c < cols; c++, i++) {
+      const x1 = xc[c] - ysr;
+      const y1 = ycr + xs[c];
+      const z2 = zcy - x1 * sy;
+      const x2 = x1 * cy + zsy;
+      const y3 = y1 * cx - z2 * sx;
+      const z3 = z2 * cx + y1 * sx;
+      let X = x2 + x0, Y = y3 + y0, Z = z3 + z0;
+      if (hasG) {
+        const u1 = X * gcz - Y * gsz;
+        const v1 = Y * gcz + X * gsz;
+        const w2 = Z * gcy - u1 * gsy;
+        const u2 = u1 * gcy + Z * gsy;
+        const v3 = v1 * gcx - w2 * gsx;
+        const w3 = w2 * gcx + v1 * gsx;
+        X = u2 + gx0;
+        Y = v3 + gy0;
+        Z = w3 + gz0;
+      }
+      x[i] = X + ax1 + ax2 + ax3 + ax4;
+      y[i] = Y + ay1 + ay2 + ay3 + ay4;
+      z[i] = Z + az1 + az2 + az3 + az4;
+    }
+  }
+}
+
+const IDENTITY = Float64Array.of(1, 0, 1, 0, 1, 0, 0, 0, 0);
+
+/** Rows per block of the general path: the block stays in cache while every ancestor level is applied. */
+const BLOCK_ROWS = 16;
+
+/**
+ * Place one sensor's pixels at [start, …): its own placement is evaluated from per-row and per-column
+ * products (local z = 0), then each ancestor level. Every pixel sees exactly psana's per-level operations,
+ * in order, so the result is bit-identical to a per-pixel pass over the chain.
+ */
+function placeSegment(seg: SegmentGeometry, wpc: boolean, chain: Float64Array[], x: Float64Array, y: Float64Array, z: Float64Array, start: number): number {
+  const { x: ax, y: ay, xAlongRows } = seg.axes(wpc);
+  const { rows, cols } = seg;
+  const k = chain[0];
+  const pa = axisProducts(ax, k[0], k[1]);
+  const pb = axisProducts(ay, k[0], k[1]);
+  const up = chain.slice(1);
+  const g = up.length > 0 && !isPureShift(up[0]) ? up[0] : undefined;
+  const shifts = up.slice(g ? 1 : 0);
+  const noNegZeroShift = chain.every((c) => !Object.is(c[6], -0) && !Object.is(c[7], -0) && !Object.is(c[8], -0));
+  if (!xAlongRows && noNegZeroShift && shifts.length <= FUSED_SHIFTS && shifts.every(isPureShift)) {
+    const sh = new Float64Array(3 * FUSED_SHIFTS);
+    shifts.forEach((s, j) => {
+      sh[j] = s[6];
+      sh[FUSED_SHIFTS + j] = s[7];
+      sh[2 * FUSED_SHIFTS + j] = s[8];
+    });
+    placeFused(k, pa, pb, g, sh, rows, cols, x, y, z, start);
+    return start + rows * cols;
+  }
+  for (let r = 0; r < rows; r += BLOCK_ROWS) {
+    const r1 = Math.min(rows, r + BLOCK_ROWS);
+    placeLocalRows(k, pa, pb, xAlongRows, cols, r, r1, x, y, z, start);
+    for (let l = 1; l < chain.length; l++) applyLevel(chain[l], x, y, z, start + r * cols, start + r1 * cols);
+  }
+  return start + rows * cols;
+}
+
+/** Fill [start, …) with a node's pixels; `above` holds the placements of the node's ancestors up to the requested object. */
+function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number, above: Float64Array[]): number {
+  const nd = tree.nodes[id];
+  const chainHere = [coefficients(nd.record, doTilt), ...above];
+  if (nd.segment) return placeSegment(nd.segment, wpc, chainHere, x, y, z, start);
   let end = start;
   for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, x, y, z, end, chainHere);
   if (nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) {

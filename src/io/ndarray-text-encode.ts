@@ -176,35 +176,39 @@ function writeField(buf: Uint8Array, pos: number, field: Field, neg: boolean, ip
   return pos;
 }
 
-/** Element values as numbers: bigint arrays converted where exact (others flagged), bool as 0/1. */
-function asNumbers(data: TypedArray, isBool: boolean): { nums: ArrayLike<number>; unsafe?: Uint8Array } {
-  const size = data.length;
+/** Values converted per chunk, so the formatting loop always reads a Float64Array. */
+const CHUNK = 4096;
+
+/**
+ * Copy `data[start, start + m)` into `vals` as numbers; `unsafe[t]` = 1 marks int64/uint64 values not exactly
+ * representable (they keep the reference formatter), bool writes 0/1.
+ */
+function loadChunk(data: TypedArray, start: number, m: number, isBool: boolean, vals: Float64Array, unsafe: Uint8Array): void {
+  unsafe.fill(0, 0, m);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    const nums = new Float64Array(size);
-    const unsafe = new Uint8Array(size);
     const signed = data instanceof BigInt64Array;
-    const words = LITTLE_ENDIAN ? new Uint32Array(data.buffer, data.byteOffset, 2 * size) : undefined;
-    for (let i = 0; i < size; i++) {
-      if (words) {
-        const lo = words[2 * i];
-        const hi = signed ? words[2 * i + 1] | 0 : words[2 * i + 1];
-        if (isBool) nums[i] = lo !== 0 || hi !== 0 ? 1 : 0;
-        else if (hi < 0x200000 && hi >= -0x200000) nums[i] = hi * 4294967296 + lo;
-        else unsafe[i] = 1;
-      } else if (isBool) {
-        nums[i] = data[i] !== 0n ? 1 : 0;
-      } else {
-        unsafe[i] = 1;
+    if (!LITTLE_ENDIAN) {
+      for (let t = 0; t < m; t++) {
+        if (isBool) vals[t] = data[start + t] !== 0n ? 1 : 0;
+        else unsafe[t] = 1;
       }
+      return;
     }
-    return { nums, unsafe };
+    const words = new Uint32Array(data.buffer, data.byteOffset + 8 * start, 2 * m);
+    for (let t = 0; t < m; t++) {
+      const lo = words[2 * t];
+      const hi = signed ? words[2 * t + 1] | 0 : words[2 * t + 1];
+      if (isBool) vals[t] = lo !== 0 || hi !== 0 ? 1 : 0;
+      else if (hi < 0x200000 && hi >= -0x200000) vals[t] = hi * 4294967296 + lo;
+      else unsafe[t] = 1;
+    }
+    return;
   }
   if (isBool) {
-    const nums = new Uint8Array(size);
-    for (let i = 0; i < size; i++) nums[i] = data[i] ? 1 : 0;
-    return { nums };
+    for (let t = 0; t < m; t++) vals[t] = data[start + t] ? 1 : 0;
+    return;
   }
-  return { nums: data };
+  vals.set(data.subarray(start, start + m) as Float64Array);
 }
 
 /**
@@ -222,54 +226,59 @@ export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: 
   const scale = POW10[field.fracDigits];
   /** Room one fast-path value (with its separator) may need. */
   const room = Math.max(spec.width, 1 + 17 + (field.fracDigits > 0 ? field.fracDigits + 1 : 0)) + 2;
-  const rowRoom = ncol * room + 1;
-  const { nums, unsafe } = asNumbers(data, isBool);
+  const vals = new Float64Array(CHUNK);
+  const unsafe = new Uint8Array(CHUNK);
   const original = data as ArrayLike<number | bigint>;
   const size = data.length;
-  /** A value of the reference formatter, keeping `rest` bytes of room for the rest of the row. */
-  const writeSlow = (pos: number, i: number, rest: number): number => {
-    const s = slow(unsafe?.[i] ? original[i] : isBool ? nums[i] : original[i]);
-    sink.pos = pos;
-    sink.ensure(s.length + rest);
-    const buf = sink.buf;
-    for (let c = 0; c < s.length; c++) buf[pos++] = s.charCodeAt(c);
-    return pos;
-  };
 
   let pos = sink.pos;
-  for (let r = 0; r < size; r += ncol) {
+  let col = 0;
+  for (let c0 = 0; c0 < size; c0 += CHUNK) {
+    const m = Math.min(CHUNK, size - c0);
+    loadChunk(data, c0, m, isBool, vals, unsafe);
     sink.pos = pos;
-    sink.ensure(rowRoom);
+    sink.ensure(m * room);
     let buf = sink.buf;
-    for (let j = 0; j < ncol; j++) {
-      const i = r + j;
-      if (j > 0) buf[pos++] = 32;
-      const v = nums[i];
-      if (isInt) {
-        const a = v < 0 ? -v : v;
-        if (a < TWO53 && !unsafe?.[i]) {
-          const n = Math.floor(a);
-          pos = writeField(buf, pos, field, v < 0 && n !== 0, n, 0);
-          continue;
-        }
-      } else if (isFixed && !unsafe?.[i]) {
-        const neg = v < 0 || (v === 0 && 1 / v < 0);
-        const y = (neg ? -v : v) * scale;
-        if (y < TWO50) {
-          const k = Math.floor(y);
-          const d = y - k - 0.5;
-          if ((d < 0 ? -d : d) > y * TIE_MARGIN) {
-            const n = d > 0 ? k + 1 : k;
-            const ip = Math.floor(n / scale);
-            pos = writeField(buf, pos, field, neg, ip, n - ip * scale);
-            continue;
+    for (let t = 0; t < m; t++) {
+      const v = vals[t];
+      let done = false;
+      if (unsafe[t] === 0) {
+        if (isInt) {
+          const a = v < 0 ? -v : v;
+          if (a < TWO53) {
+            const n = Math.floor(a);
+            pos = writeField(buf, pos, field, v < 0 && n !== 0, n, 0);
+            done = true;
+          }
+        } else if (isFixed) {
+          const neg = v < 0 || (v === 0 && 1 / v < 0);
+          const y = (neg ? -v : v) * scale;
+          if (y < TWO50) {
+            const k = Math.floor(y);
+            const d = y - k - 0.5;
+            if ((d < 0 ? -d : d) > y * TIE_MARGIN) {
+              const n = d > 0 ? k + 1 : k;
+              const ip = Math.floor(n / scale);
+              pos = writeField(buf, pos, field, neg, ip, n - ip * scale);
+              done = true;
+            }
           }
         }
       }
-      pos = writeSlow(pos, i, (ncol - j) * room + 1);
-      buf = sink.buf;
+      if (!done) {
+        const s = slow(unsafe[t] || !isBool ? original[c0 + t] : v);
+        sink.pos = pos;
+        sink.ensure(s.length + (m - t) * room);
+        buf = sink.buf;
+        for (let c = 0; c < s.length; c++) buf[pos++] = s.charCodeAt(c);
+      }
+      if (++col === ncol) {
+        buf[pos++] = newline;
+        col = 0;
+      } else {
+        buf[pos++] = 32;
+      }
     }
-    buf[pos++] = newline;
   }
   sink.pos = pos;
 }

@@ -221,13 +221,29 @@ function scanNumbers(bytes: Uint8Array, start: number, end: number, out: ValueLi
     let mant = 0;
     let dot = -1;
     let simple = true;
+    // digits, optionally a point and more digits, then a blank or the line end; anything else is not simple
     for (; i < end; i++) {
+      const d = bytes[i] - 48;
+      if (d < 0 || d > 9) break;
+      mant = mant * 10 + d;
+    }
+    if (i < end && bytes[i] === 46) {
+      dot = i++;
+      for (; i < end; i++) {
+        const d = bytes[i] - 48;
+        if (d < 0 || d > 9) break;
+        mant = mant * 10 + d;
+      }
+    }
+    if (i < end) {
       c = bytes[i];
-      const d = c - 48;
-      if (d >= 0 && d <= 9) mant = mant * 10 + d;
-      else if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) break;
-      else if (c === 46 && dot < 0) dot = i;
-      else simple = false;
+      if (!(c === 32 || c === 9 || c === 13 || c === 11 || c === 12)) {
+        simple = false;
+        for (; i < end; i++) {
+          c = bytes[i];
+          if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) break;
+        }
+      }
     }
     const frac = dot < 0 ? 0 : i - dot - 1;
     const ndig = i - digitsStart - (dot < 0 ? 0 : 1);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatNdarrayTexts, type FormatTextJob } from '../../src/calibrun/format-texts.js';
-import { formatNdarrayText } from '../../src/io/ndarray-text.js';
+import { formatNdarrayTextBytes } from '../../src/io/ndarray-text.js';
+import { referenceFormatNdarrayText } from '../io/ndarray-text-reference.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 
-/** Texts formatted on worker threads must be the calling thread's texts, character for character. */
+/** Texts formatted on worker threads must be the calling thread's bytes, and the string formatter's text. */
 describe('formatNdarrayTexts', () => {
   // a fixed time stamp: the header would otherwise carry "now", which may tick between the two formattings
   const STAMP = '2026-01-02T03:04:05';
@@ -20,14 +21,16 @@ describe('formatNdarrayTexts', () => {
   ];
 
   it('gives the same texts on 2 worker threads as in this thread', async () => {
-    const here = jobs.map((j) => formatNdarrayText(j.array, j.options));
+    const here = jobs.map((j) => formatNdarrayTextBytes(j.array, j.options));
     const threaded = await formatNdarrayTexts(jobs, { workers: 2, minValues: 0 });
-    expect(threaded).toEqual(here);
-    expect(here[0]).toContain('-40.00');
+    expect(threaded.map((b) => Buffer.from(b).toString('latin1'))).toEqual(here.map((b) => Buffer.from(b).toString('latin1')));
+    const texts = here.map((b) => new TextDecoder().decode(b));
+    expect(texts).toEqual(jobs.map((j) => referenceFormatNdarrayText(j.array, j.options)));
+    expect(texts[0]).toContain('-40.00');
   }, 30_000);
 
   it('formats in this thread below the size threshold or with one worker', async () => {
-    const here = jobs.map((j) => formatNdarrayText(j.array, j.options));
+    const here = jobs.map((j) => formatNdarrayTextBytes(j.array, j.options));
     expect(await formatNdarrayTexts(jobs, { workers: 2 })).toEqual(here);
     expect(await formatNdarrayTexts(jobs, { workers: 1, minValues: 0 })).toEqual(here);
   });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
 import { openCalibStore } from '../../src/node/calib-store.js';
+import { withTypeDirLock } from '../../src/node/calib-store-fs.js';
 import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { parseHistory } from '../../src/deploy/history.js';
 import { findCalibFile } from '../../src/deploy/finder.js';
@@ -102,6 +103,40 @@ describe('CalibStore (Node)', () => {
     await expect(store.deploy({ srcFile: '/nonexistent/file.txt', source: SRC, type: 'pedestals', runRange: '0-end' })).rejects.toThrow(/cannot read input file/);
     expect(existsSync(dir)).toBe(false);
     await expect(openCalibStore(dir, { group: 'no-such-group-xyz' })).rejects.toThrow(ConfigError);
+  });
+
+  it('refuses an input file changed between its validation and its write, keeping the calib file intact', async () => {
+    const dir = tmpCalib();
+    const work = mkdtempSync(path.join(tmpdir(), 'calibman-work-'));
+    const peds = path.join(work, 'peds.txt');
+    const rms = path.join(work, 'rms.txt');
+    writeFileSync(peds, pedsText(1000));
+    writeFileSync(rms, pedsText(3));
+    const store = await openCalibStore(dir, { now: clock });
+    const rmsDir = path.join(dir, GROUP_DIR, 'pixel_rms');
+    mkdirSync(rmsDir, { recursive: true });
+    // hold the pixel_rms lock: deployAll validates both files, writes the pedestals, then waits here
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = withTypeDirLock([rmsDir], async () => {
+      locked();
+      await held;
+    });
+    await isLocked;
+    const deploying = store.deployAll([
+      { srcFile: peds, source: SRC, type: 'pedestals', runRange: '0-end' },
+      { srcFile: rms, source: SRC, type: 'pixel_rms', runRange: '0-end' },
+    ]);
+    const pedsTarget = path.join(dir, GROUP_DIR, 'pedestals', '0-end.data');
+    while (!existsSync(pedsTarget)) await new Promise((r) => setTimeout(r, 5));
+    writeFileSync(rms, pedsText(4)); // valid, but not what was validated
+    release();
+    await holder;
+    await expect(deploying).rejects.toThrow(/changed after it was validated/);
+    expect(existsSync(path.join(rmsDir, '0-end.data'))).toBe(false);
+    expect(readFileSync(pedsTarget)).toEqual(Buffer.from(pedsText(1000)));
   });
 
   it('applies the group option to created directories, files and HISTORY', async () => {

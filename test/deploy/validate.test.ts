@@ -84,4 +84,27 @@ describe('validation before deployment', () => {
     expect(c.report.ok).toBe(true);
     expect(c.values!.data).toEqual(new Float64Array([3, 350, 350, 128]));
   });
+
+  it('checks UTF-8 anywhere in a large file, at any alignment, and gives the same report without values', () => {
+    const data = new Float64Array(32 * 185 * 2).map((_, i) => 1000 + (i % 97) * 0.25);
+    const good = enc(formatNdarrayText(ndarray(data, [32 * 185, 2]), { fmt: '%8.2f', comments: ['SOURCE  µ-detector'] }));
+    const expectation = { calibType: 'pedestals', shape: [32, 185, 2] };
+    const kept = checkCalibFile(good, expectation);
+    const dropped = checkCalibFile(good, expectation, undefined, { keepValues: false });
+    expect(kept.report.ok).toBe(true);
+    expect(dropped.report).toEqual(kept.report);
+    expect(dropped.values).toBeUndefined();
+    expect(kept.values!.data).toEqual(data);
+    for (const at of [good.length - 3, Math.floor(good.length / 2), Math.floor(good.length / 2) + 1]) {
+      // a view at an odd offset, with one byte that cannot start a UTF-8 sequence
+      const buf = new Uint8Array(good.length + 3);
+      buf.set(good, 3);
+      buf[3 + at] = 0xff;
+      expect(checkCalibFile(buf.subarray(3), expectation, undefined, { keepValues: false }).report.problems[0].code).toBe('text');
+    }
+    // a value replaced by NaN is found whether or not values are kept (the reused buffer does not hide it)
+    const nan = enc(new TextDecoder().decode(good).replace(' 1000.25', '     nan'));
+    expect(checkCalibFile(nan, expectation, undefined, { keepValues: false }).report.nanCount).toBe(1);
+    expect(checkCalibFile(good, expectation, undefined, { keepValues: false }).report.nanCount).toBe(0);
+  });
 });
