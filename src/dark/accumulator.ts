@@ -203,7 +203,9 @@ class Gen3Accumulator implements DarkAccumulator {
       }
       if (this.engine instanceof WasmDarkEngine) {
         this.flush();
-        return summariseDarkSums(this.params, this.shape, this.dtype ?? 'uint16', this.count, this.engine.summaryInputs());
+        // the batch region (free now) holds pedestals, rms and status: the result keeps the engine's memory
+        const e = this.engine;
+        return summariseDarkSums(this.params, this.shape, this.dtype ?? 'uint16', this.count, e.summaryInputs(), e.summaryBuffers());
       }
       return summariseDark(this.state());
     } finally {

@@ -51,11 +51,12 @@ export function minDtypeFor(raw: DType): DType {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Fill a BigUint64Array from small non-negative integers without creating a BigInt per pixel. */
-export function toUint64(values: Uint8Array | Uint32Array): BigUint64Array<ArrayBuffer> {
-  const out = new BigUint64Array(values.length);
+export function toUint64(values: Uint8Array | Uint32Array, into?: BigUint64Array<ArrayBuffer>): BigUint64Array<ArrayBuffer> {
+  const out = into ?? new BigUint64Array(values.length);
   if (LITTLE_ENDIAN) {
-    const words = new Uint32Array(out.buffer);
-    for (let i = 0; i < values.length; i++) words[2 * i] = values[i];
+    const words = new Uint32Array(out.buffer, out.byteOffset, 2 * values.length);
+    if (into) for (let i = 0; i < values.length; i++) (words[2 * i] = values[i]), (words[2 * i + 1] = 0);
+    else for (let i = 0; i < values.length; i++) words[2 * i] = values[i];
   } else {
     for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
   }
@@ -90,7 +91,21 @@ export function summariseDark(state: DarkState): DarkResult {
  * The summary of {@link summariseDark} from accumulated values (engine views or {@link DarkSums}).
  * @throws InsufficientDataError with fewer than 3 frames
  */
-export function summariseDarkSums(params: DarkParams, shape: readonly number[], dtype: DType, nFrames: number, sums: DarkSumsSource): DarkResult {
+/** Memory the summary may fill instead of allocating (every element is written). */
+export interface DarkSummaryBuffers {
+  pedestals: Float64Array<ArrayBuffer>;
+  pixel_rms: Float64Array<ArrayBuffer>;
+  pixel_status: BigUint64Array<ArrayBuffer>;
+}
+
+export function summariseDarkSums(
+  params: DarkParams,
+  shape: readonly number[],
+  dtype: DType,
+  nFrames: number,
+  sums: DarkSumsSource,
+  buffers?: DarkSummaryBuffers,
+): DarkResult {
   if (nFrames < 3) {
     throw new InsufficientDataError(`dark processing needs at least 3 frames of the detector, found ${nFrames}`);
   }
@@ -100,11 +115,14 @@ export function summariseDarkSums(params: DarkParams, shape: readonly number[], 
   const { count, sd, sd2 } = sums;
   const base = sums.base;
 
-  const ave = new Float64Array(n);
-  const rms = new Float64Array(n);
+  const ave = buffers?.pedestals ?? new Float64Array(n);
+  const rms = buffers?.pixel_rms ?? new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = count[i];
-    if (c !== 0) {
+    if (c === 0) {
+      ave[i] = 0;
+      rms[i] = 0;
+    } else {
       let s1 = sd[i];
       let s2 = sd2[i];
       if (base) {
@@ -149,7 +167,7 @@ export function summariseDarkSums(params: DarkParams, shape: readonly number[], 
     shape: [...shape],
     pedestals: ndarrayOf(ave, shape),
     pixel_rms: ndarrayOf(rms, shape),
-    pixel_status: ndarrayOf(toUint64(bits), shape),
+    pixel_status: ndarrayOf(toUint64(bits, buffers?.pixel_status), shape),
     mask: ndarrayOf(mask, shape),
     max: ndarrayOf(copyInto(maxType, sums.max), shape),
     min: ndarrayOf(copyInto(minType, sums.min), shape),

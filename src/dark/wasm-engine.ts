@@ -16,6 +16,7 @@
 import { quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
 import type { DarkSums, DarkSumsSource, Stage2Kernel } from './stage2.js';
+import type { DarkSummaryBuffers } from './summary.js';
 import { DARK_CTRL_BYTES, DarkJobRunner, type DarkThreading } from './threads.js';
 
 /** Widest gate the SIMD stage-2 path takes (nf ≤ 16 frames keep the u16/u32 lane sums exact). */
@@ -400,6 +401,23 @@ export class WasmDarkEngine implements Stage2Kernel {
       cntHi: new Uint32Array(b, this.off.chi, n),
       max: new Uint16Array(b, this.off.mx, n),
       min: new Uint16Array(b, this.off.mn, n),
+    };
+  }
+
+  /**
+   * The batch region as room for the summary's float64/uint64 arrays once accumulation is over (memory
+   * already touched, so the summary allocates less), or undefined when the batch is too small.
+   */
+  summaryBuffers(): DarkSummaryBuffers | undefined {
+    const n = this.size;
+    const bytes = align(n * 8);
+    if (3 * bytes > this.batchCapacity * this.np * 2) return undefined;
+    const b = this.mem.buffer as ArrayBuffer;
+    const at = this.off.buf;
+    return {
+      pedestals: new Float64Array(b, at, n),
+      pixel_rms: new Float64Array(b, at + bytes, n),
+      pixel_status: new BigUint64Array(b, at + 2 * bytes, n),
     };
   }
 

@@ -5,7 +5,8 @@
  */
 import { CalibmanError } from '../errors.js';
 import { formatGeometryText, parseGeometryText, type GeometryRecord } from './file-format.js';
-import { ImageAssembler, imageFromPixelArrays, pointToRowCol, xyToRowCol, type PixelIndexes } from './image.js';
+import { ImageAssembler } from './assembler.js';
+import { imageFromPixelArrays, pointToRowCol, xyToRowCol, type PixelIndexes } from './image.js';
 import { pairwiseSum } from './numpy-sum.js';
 import { compareTrees, type GeometryComparison } from './compare.js';
 import { applyIpRule, buildTree, type GeoNode, type GeoTree } from './tree.js';
@@ -251,10 +252,10 @@ export class GeometryAccess {
     return xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0 });
   }
 
-  /** A cached assembler for the default index map (fast repeated image building). */
+  /** A cached assembler for an index map (fast repeated image building, same result as {@link image}). */
   imageAssembler(opts: IndexMapOptions = {}): ImageAssembler {
     const ix = this.getPixelCoordIndexes(opts);
-    return this.cached(`asm|${JSON.stringify(opts)}`, () => new ImageAssembler(ix.rows, ix.cols, ix.imageShape));
+    return this.cached(`asm|${JSON.stringify(opts)}`, () => new ImageAssembler(ix.rows, ix.cols, ix.imageShape, { rowLength: ix.shape.at(-1) }));
   }
 
   /** Image of per-pixel values (any shape with the detector's pixel count), last pixel wins, float32. */

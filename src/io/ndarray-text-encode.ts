@@ -176,6 +176,60 @@ function writeField(buf: Uint8Array, pos: number, field: Field, neg: boolean, ip
   return pos;
 }
 
+/**
+ * Write sign and the scaled integer `n` (< 2^50) as a fixed-point number with `field.fracDigits` (> 0)
+ * decimals, padded to the field width; returns the new position. The caller reserved the room.
+ */
+function writeFixed(buf: Uint8Array, pos: number, field: Field, neg: boolean, n: number): number {
+  const fd = field.fracDigits;
+  const nLen = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : decimalLength(n);
+  const ipLen = nLen > fd ? nLen - fd : 1;
+  const sign = neg ? 45 : field.posSign;
+  let pad = field.width - (ipLen + 1 + fd + (sign ? 1 : 0));
+  if (pad > 0 && !field.left) {
+    if (field.zero) {
+      if (sign) buf[pos++] = sign;
+      while (pad-- > 0) buf[pos++] = 48;
+    } else {
+      while (pad-- > 0) buf[pos++] = 32;
+      if (sign) buf[pos++] = sign;
+    }
+    pad = 0;
+  } else if (sign) {
+    buf[pos++] = sign;
+  }
+  const end = pos + ipLen + 1 + fd;
+  if (n < 2147483648) {
+    let x = n | 0;
+    let k = end;
+    let left = fd;
+    while (left >= 2) {
+      const d = (x / 100) | 0;
+      const r = 2 * (x - d * 100);
+      buf[--k] = PAIRS[r + 1];
+      buf[--k] = PAIRS[r];
+      x = d;
+      left -= 2;
+    }
+    if (left === 1) {
+      const d = (x / 10) | 0;
+      buf[--k] = 48 + x - d * 10;
+      x = d;
+    }
+    buf[--k] = 46;
+    writeDigitsBackwards(buf, k, x);
+  } else {
+    const scale = POW10[fd];
+    const ip = Math.floor(n / scale);
+    writeFixedDigits(buf, end, n - ip * scale, fd);
+    buf[end - fd - 1] = 46;
+    writeDigitsBackwards(buf, end - fd - 1, ip);
+  }
+  pos = end;
+  while (pad-- > 0) buf[pos++] = 32;
+  return pos;
+}
+
 /** Values converted per chunk, so the formatting loop always reads a Float64Array. */
 const CHUNK = 4096;
 
@@ -223,7 +277,8 @@ export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: 
   const p = spec.prec ?? 6;
   const isFixed = (spec.conv === 'f' || spec.conv === 'F') && !spec.alt && p <= 22;
   const field: Field = { width: spec.width, left: spec.left, zero: spec.zero, posSign: spec.plus ? 43 : spec.space ? 32 : 0, fracDigits: isFixed ? p : 0 };
-  const scale = POW10[field.fracDigits];
+  const fracDigits = field.fracDigits;
+  const scale = POW10[fracDigits];
   /** Room one fast-path value (with its separator) may need. */
   const room = Math.max(spec.width, 1 + 17 + (field.fracDigits > 0 ? field.fracDigits + 1 : 0)) + 2;
   const vals = new Float64Array(CHUNK);
@@ -258,8 +313,7 @@ export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: 
             const d = y - k - 0.5;
             if ((d < 0 ? -d : d) > y * TIE_MARGIN) {
               const n = d > 0 ? k + 1 : k;
-              const ip = Math.floor(n / scale);
-              pos = writeField(buf, pos, field, neg, ip, n - ip * scale);
+              pos = fracDigits > 0 ? writeFixed(buf, pos, field, neg, n) : writeField(buf, pos, field, neg, n, 0);
               done = true;
             }
           }

@@ -5,8 +5,11 @@
  * borrowed exclusively: concurrent users never share one.
  */
 
-const MAX_FREE = 2;
+const MAX_FREE = 3;
+/** Free buffers are dropped after this long without use, so an idle process does not keep them. */
+const IDLE_MS = 10_000;
 const free: Uint8Array[] = [];
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** Borrow a buffer of at least `size` bytes (content undefined); give it back with {@link releaseBytes}. */
 export function borrowBytes(size: number): Uint8Array {
@@ -24,4 +27,10 @@ export function releaseBytes(buf: Uint8Array): void {
   free.push(buf);
   free.sort((a, b) => b.length - a.length);
   free.length = Math.min(free.length, MAX_FREE);
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    free.length = 0;
+    idleTimer = undefined;
+  }, IDLE_MS);
+  idleTimer.unref?.();
 }

@@ -58,7 +58,7 @@ describe('writeDarkOutputs', () => {
     expect(readFileSync(files.ave!, 'utf8')).toContain(' 1002.62 '); // 1002.625 → even (toFixed would give 1002.63)
   });
 
-  it('writes the same files when formatting on threads', async () => {
+  it('writes the same files whatever formatWorkers says', async () => {
     const a = await writeWork(mkdtempSync(path.join(tmpdir(), 'calibman-outputs-')));
     const b = await writeWork(mkdtempSync(path.join(tmpdir(), 'calibman-outputs-')), 2);
     const body = (f: string) => readFileSync(f, 'utf8').replace(/^# (DATE_TIME|FILE_NAME|WORK_DIR) .*$/gm, '');

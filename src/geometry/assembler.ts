@@ -1,0 +1,265 @@
+/**
+ * Fast repeated image assembly for one index map: a plan of block moves computed once (contiguous runs,
+ * reversed runs, 4×4 transposed blocks of sensors rotated by 90°, single pixels) executed by WebAssembly
+ * SIMD kernels (src/geometry/wasm/assemble.wat), or by the same plan in JavaScript where WebAssembly is
+ * not available. Only the pixel that wins each bin (the last in flat order, psana's rule) is in the plan.
+ */
+import { CalibmanError } from '../errors.js';
+import { ASSEMBLE_WASM_BASE64 } from './wasm/assemble-wasm.js';
+
+/** Which implementation runs the plan: WebAssembly when available (`auto`), or always JavaScript. */
+export type AssemblyEngine = 'auto' | 'wasm' | 'js';
+
+/** Options of {@link ImageAssembler}. */
+export interface ImageAssemblerOptions {
+  /**
+   * Pixels per row of the detector array (its last dimension, e.g. 388 for CSPAD); enables the 4×4
+   * transposed blocks for sensors rotated by 90°. Default 0: no blocks (runs and single pixels only).
+   */
+  rowLength?: number;
+  /** Default `auto`. `wasm` throws where WebAssembly SIMD is not available. */
+  engine?: AssemblyEngine;
+}
+
+/** The move plan, element indices (frame → image). */
+interface Plan {
+  /** (src, dst, len): image[dst + j] = frame[src + j]. */
+  copy: Int32Array;
+  /** (src, dst, len): image[dst − j] = frame[src + j]. */
+  rev: Int32Array;
+  /** (src, pitch, dst, step): image[dst + i + j·step] = frame[src + i·pitch + j], i, j < 4. */
+  blk: Int32Array;
+  /** (src, dst): image[dst] = frame[src]. */
+  one: Int32Array;
+}
+
+/** Shortest run moved as a run (shorter ones become single pixels or blocks). */
+const MIN_RUN = 4;
+
+/** Source rows per band of the block scan (a multiple of 4). */
+const BAND_ROWS = 64;
+
+function buildPlan(pixels: Uint32Array, bins: Uint32Array, size: number, width: number, rowLength: number): Plan {
+  const n = pixels.length;
+  const copy: number[] = [];
+  const rev: number[] = [];
+  // bin of each winner pixel not yet in an op, −1 otherwise
+  const binOf = new Int32Array(size).fill(-1);
+  for (let k = 0; k < n; ) {
+    const p0 = pixels[k], b0 = bins[k];
+    let len = 1;
+    const step = k + 1 < n && pixels[k + 1] === p0 + 1 ? bins[k + 1] - b0 : 0;
+    if (step === 1 || step === -1) {
+      while (k + len < n && pixels[k + len] === p0 + len && bins[k + len] === b0 + len * step) len++;
+    }
+    if (len >= MIN_RUN) {
+      (step === 1 ? copy : rev).push(p0, b0, len);
+      k += len;
+    } else {
+      binOf[p0] = b0;
+      k++;
+    }
+  }
+  const blk: number[] = [];
+  const L = rowLength;
+  if (L >= 4) {
+    const srcRows = Math.floor(size / L);
+    // bands of rows, column groups outer: consecutive blocks fill the same image cache lines
+    for (let band = 0; band < srcRows; band += BAND_ROWS) {
+      const bandEnd = Math.min(srcRows, band + BAND_ROWS);
+      for (let cb = 0; cb + 4 <= L; cb += 4) {
+        for (let rb = band; rb + 4 <= bandEnd; rb += 4) {
+        const p = rb * L + cb;
+        const b = binOf[p];
+        if (b < 0) continue;
+        const dI = binOf[p + L] - b;
+        const dJ = binOf[p + 1] - b;
+        if ((dI !== 1 && dI !== -1) || (dJ !== width && dJ !== -width)) continue;
+        let ok = true;
+        for (let i = 0; i < 4 && ok; i++) {
+          for (let j = 0; j < 4; j++) {
+            const v = binOf[p + i * L + j];
+            if (v < 0 || v !== b + i * dI + j * dJ) {
+              ok = false;
+              break;
+            }
+          }
+        }
+        if (!ok) continue;
+        if (dI === 1) blk.push(p, L, b, dJ);
+        else blk.push(p + 3 * L, -L, b - 3, dJ);
+        for (let i = 0; i < 4; i++) binOf.fill(-1, p + i * L, p + i * L + 4);
+        }
+      }
+    }
+  }
+  const one: number[] = [];
+  for (let p = 0; p < size; p++) if (binOf[p] >= 0) one.push(p, binOf[p]);
+  return { copy: Int32Array.from(copy), rev: Int32Array.from(rev), blk: Int32Array.from(blk), one: Int32Array.from(one) };
+}
+
+type Kernel = (ops: number, n: number, src: number, dst: number, shift?: number) => void;
+
+let compiledModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernels, or null where WebAssembly SIMD with bulk memory is not available. */
+export function assembleWasmModule(): WebAssembly.Module | null {
+  if (compiledModule === undefined) {
+    try {
+      const bin = atob(ASSEMBLE_WASM_BASE64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      compiledModule = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiledModule = null;
+    }
+  }
+  return compiledModule;
+}
+
+/** One instance with its own memory: [plan][frame area][image area], for 4- or 8-byte image elements. */
+class WasmRunner {
+  readonly frame: Float32Array | Float64Array;
+  readonly image: Float32Array | Float64Array;
+  private readonly run: () => void;
+  constructor(mod: WebAssembly.Module, plan: Plan, size: number, imageSize: number, bytes: 4 | 8) {
+    const align = (v: number) => Math.ceil(v / 16) * 16;
+    const parts = [plan.copy, plan.rev, plan.blk, plan.one];
+    const offs: number[] = [];
+    let at = 0;
+    for (const a of parts) {
+      offs.push(at);
+      at = align(at + a.byteLength);
+    }
+    const srcBase = at;
+    const dstBase = align(srcBase + size * bytes);
+    const total = dstBase + imageSize * bytes;
+    if (total > 2 ** 31) throw new CalibmanError(`image assembly needs ${total} bytes of WebAssembly memory (limit 2 GiB)`);
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
+    const i32 = new Int32Array(memory.buffer);
+    parts.forEach((a, k) => i32.set(a, offs[k] / 4));
+    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as Record<string, Kernel>;
+    const View = bytes === 4 ? Float32Array : Float64Array;
+    this.frame = new View(memory.buffer, srcBase, size);
+    this.image = new View(memory.buffer, dstBase, imageSize);
+    const [nc, nr, nb, no] = [plan.copy.length / 3, plan.rev.length / 3, plan.blk.length / 4, plan.one.length / 2];
+    const shift = bytes === 4 ? 2 : 3;
+    const rev = bytes === 4 ? ex.rev32 : ex.rev64;
+    const blk = bytes === 4 ? ex.blk32 : ex.blk64;
+    const one = bytes === 4 ? ex.one32 : ex.one64;
+    const copy = ex.copy;
+    (this as unknown as Record<string, unknown>).dbg = [() => copy(offs[0], nc, srcBase, dstBase, shift), () => rev(offs[1], nr, srcBase, dstBase), () => blk(offs[2], nb, srcBase, dstBase), () => one(offs[3], no, srcBase, dstBase)];
+    this.run = () => {
+      copy(offs[0], nc, srcBase, dstBase, shift);
+      rev(offs[1], nr, srcBase, dstBase);
+      blk(offs[2], nb, srcBase, dstBase);
+      one(offs[3], no, srcBase, dstBase);
+    };
+  }
+  /** frame → image area; bins no pixel reaches stay 0 (the area is never written there). */
+  assemble(values: ArrayLike<number>): void {
+    this.frame.set(values);
+    this.run();
+  }
+}
+
+/** The plan in JavaScript (fallback and reference). */
+function runPlanJs(plan: Plan, v: ArrayLike<number>, img: Float32Array | Float64Array): void {
+  const { copy, rev, blk, one } = plan;
+  for (let k = 0; k < copy.length; k += 3) {
+    const s = copy[k], d = copy[k + 1], len = copy[k + 2];
+    for (let j = 0; j < len; j++) img[d + j] = v[s + j];
+  }
+  for (let k = 0; k < rev.length; k += 3) {
+    const s = rev[k], d = rev[k + 1], len = rev[k + 2];
+    for (let j = 0; j < len; j++) img[d - j] = v[s + j];
+  }
+  for (let k = 0; k < blk.length; k += 4) {
+    const s = blk[k], pitch = blk[k + 1], d = blk[k + 2], step = blk[k + 3];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) img[d + i + j * step] = v[s + i * pitch + j];
+  }
+  for (let k = 0; k < one.length; k += 2) img[one[k + 1]] = v[one[k]];
+}
+
+/**
+ * A precomputed image assembler for one index map (see {@link GeometryAccess.imageAssembler}). The result
+ * equals {@link imageFromPixelArrays}: the last pixel in flat order wins a bin, bins no pixel reaches are 0.
+ */
+export class ImageAssembler {
+  /** Flat pixel index of each winning pixel, ascending. */
+  readonly pixels: Uint32Array;
+  /** Flat image bin of each winning pixel. */
+  readonly bins: Uint32Array;
+  readonly imageShape: [number, number];
+  /** Pixels per frame. */
+  readonly size: number;
+  private readonly plan: Plan;
+  private readonly engine: AssemblyEngine;
+  private readonly runners: { 4?: WasmRunner | null; 8?: WasmRunner | null } = {};
+
+  constructor(rows: Uint32Array, cols: Uint32Array, imageShape: [number, number], opts: ImageAssemblerOptions = {}) {
+    if (rows.length !== cols.length) throw new CalibmanError(`image assembler: sizes differ (rows ${rows.length}, cols ${cols.length})`);
+    const [h, w] = imageShape;
+    const winner = new Int32Array(h * w).fill(-1);
+    for (let i = 0; i < rows.length; i++) if (rows[i] < h && cols[i] < w) winner[rows[i] * w + cols[i]] = i;
+    const isWinner = new Uint8Array(rows.length);
+    let n = 0;
+    for (let b = 0; b < winner.length; b++) {
+      if (winner[b] >= 0) {
+        isWinner[winner[b]] = 1;
+        n++;
+      }
+    }
+    this.pixels = new Uint32Array(n);
+    this.bins = new Uint32Array(n);
+    for (let i = 0, k = 0; i < rows.length; i++) {
+      if (isWinner[i]) {
+        this.pixels[k] = i;
+        this.bins[k++] = rows[i] * w + cols[i];
+      }
+    }
+    this.imageShape = [h, w];
+    this.size = rows.length;
+    this.plan = buildPlan(this.pixels, this.bins, this.size, w, opts.rowLength ?? 0);
+    this.engine = opts.engine ?? 'auto';
+    if (this.engine === 'wasm' && !assembleWasmModule()) throw new CalibmanError('WebAssembly SIMD is not available for image assembly');
+  }
+
+  /** Number of moves of each kind in the plan (for benchmarks and tests). */
+  get planSummary(): { copies: number; reversed: number; blocks: number; singles: number } {
+    const p = this.plan;
+    return { copies: p.copy.length / 3, reversed: p.rev.length / 3, blocks: p.blk.length / 4, singles: p.one.length / 2 };
+  }
+
+  private runner(bytes: 4 | 8): WasmRunner | null {
+    if (this.engine === 'js') return null;
+    let r = this.runners[bytes];
+    if (r === undefined) {
+      const mod = assembleWasmModule();
+      r = mod ? new WasmRunner(mod, this.plan, this.size, this.imageShape[0] * this.imageShape[1], bytes) : null;
+      this.runners[bytes] = r;
+    }
+    return r;
+  }
+
+  /**
+   * Assemble one frame (values in the detector's flat order, any numeric typed array or array) into `out`
+   * (a new Float32Array by default). The whole of `out` is written.
+   */
+  assemble<T extends Float64Array | Float32Array = Float32Array>(values: ArrayLike<number>, out?: T): T {
+    if (values.length !== this.size) throw new CalibmanError(`frame has ${values.length} values, the geometry has ${this.size} pixels`);
+    const [h, w] = this.imageShape;
+    const img = (out ?? new Float32Array(h * w)) as T;
+    if (!(img instanceof Float32Array || img instanceof Float64Array)) throw new CalibmanError('image buffer must be a Float32Array or a Float64Array');
+    if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
+    const r = this.runner(img instanceof Float64Array ? 8 : 4);
+    if (r) {
+      r.assemble(values);
+      img.set(r.image);
+    } else {
+      img.fill(0);
+      runPlanJs(this.plan, values, img);
+    }
+    return img;
+  }
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GeometryAccess } from '../../src/geometry/geometry-access.js';
+import { ImageAssembler, assembleWasmModule } from '../../src/geometry/assembler.js';
+import { GEO_FIXTURES } from './golden-helpers.js';
+
+/** The straightforward per-pixel scatter (last pixel wins, gaps 0): the truth the plan must reproduce. */
+function bruteForce(rows: Uint32Array, cols: Uint32Array, values: ArrayLike<number>, [h, w]: [number, number], out: Float32Array | Float64Array): void {
+  out.fill(0);
+  for (let i = 0; i < rows.length; i++) if (rows[i] < h && cols[i] < w) out[rows[i] * w + cols[i]] = values[i];
+}
+
+function sameElements(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const text = (f: string) => readFileSync(join(GEO_FIXTURES, f), 'utf8');
+const cxi = GeometryAccess.fromText(text('psgeom/refgeom_psana.data'));
+
+/** Fixture geometries and alignment changes that tilt, rotate and overlap sensors. */
+const CASES: Array<[string, () => GeometryAccess]> = [
+  ['CSPAD CXI (quads, tilts)', () => cxi],
+  ['CSPAD XPP default (detector tilted by 10 deg)', () => GeometryAccess.fromText(text('geometry-def-cspad.data'))],
+  ['CSPAD CXI, quad 1 rotated by 45 deg and sensor 3 of quad 2 tilted', () =>
+    cxi.rotateObject('QUAD:V1:1', 0, 0, 45).tiltObject('QUAD:V1:2/SENS2X1:V1:3', 0.4, -0.3, 2)],
+  ['CSPAD CXI, sensor 1 of quad 0 moved onto sensor 0 (overlapping pixels)', () => cxi.moveObject('QUAD:V1:0/SENS2X1:V1:1', 0, 23310 - 30, 0)],
+  ['CSPAD CXI, quad 3 moved onto quad 0 (overlapping quads)', () => {
+    const q0 = cxi.getObjectParams('QUAD:V1:0');
+    return cxi.setObjectParams('QUAD:V1:3', { x0: q0.x0 + 55, y0: q0.y0 - 330, rotZ: q0.rotZ + 90 });
+  }],
+  ['CSPAD2x2 (interleaved pixels)', () => GeometryAccess.fromText(text('geometry-def-cspad2x2.data'))],
+  ['Epix10ka2M', () => GeometryAccess.fromText(text('geometry-def-epix10ka2m.data'))],
+  ['pnCCD', () => GeometryAccess.fromText(text('geometry-def-pnccd.data'))],
+];
+
+const VALUE_TYPES = [Float32Array, Float64Array, Int16Array, Uint16Array, Int32Array, Uint32Array, Int8Array, Uint8Array, Uint8ClampedArray] as const;
+
+describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
+  it('WebAssembly kernels are available here (so the fast path is the one tested)', () => {
+    expect(assembleWasmModule()).not.toBeNull();
+  });
+
+  for (const [label, make] of CASES) {
+    it(label, () => {
+      const g = make();
+      const ix = g.getPixelCoordIndexes();
+      const [h, w] = ix.imageShape;
+      const n = g.size;
+      const r = rng(n);
+      const f64 = new Float64Array(n);
+      for (let i = 0; i < n; i++) f64[i] = (r() - 0.3) * 70000 + (r() < 0.01 ? 0.123456789 : 0);
+      f64[n - 1] = NaN;
+      const asm = g.imageAssembler();
+      const js = new ImageAssembler(ix.rows, ix.cols, ix.imageShape, { rowLength: ix.shape.at(-1), engine: 'js' });
+      const ref32 = new Float32Array(h * w);
+      const ref64 = new Float64Array(h * w);
+      const garbage32 = new Float32Array(h * w).fill(7);
+      const garbage64 = new Float64Array(h * w).fill(-7);
+      const inputs: ArrayLike<number>[] = VALUE_TYPES.map((T) => T.from(f64));
+      inputs.push(Array.from(f64.subarray(0, n)));
+      for (const values of inputs) {
+        const what = `${label}, ${values.constructor.name}`;
+        bruteForce(ix.rows, ix.cols, values, ix.imageShape, ref32);
+        bruteForce(ix.rows, ix.cols, values, ix.imageShape, ref64);
+        expect(sameElements(asm.assemble(values), ref32), `${what} → new Float32Array`).toBe(true);
+        expect(sameElements(asm.assemble(values, garbage32), ref32), `${what} → reused Float32Array`).toBe(true);
+        expect(sameElements(asm.assemble(values, garbage64), ref64), `${what} → reused Float64Array`).toBe(true);
+        expect(sameElements(js.assemble(values, garbage32.fill(3)), ref32), `${what}, JavaScript engine`).toBe(true);
+      }
+      expect(sameElements(js.assemble(f64, garbage64.fill(3)), (bruteForce(ix.rows, ix.cols, f64, ix.imageShape, ref64), ref64))).toBe(true);
+      // winners: one per filled bin, the last pixel in flat order
+      const last = new Int32Array(h * w).fill(-1);
+      for (let i = 0; i < n; i++) last[ix.rows[i] * w + ix.cols[i]] = i;
+      expect(asm.pixels.length).toBe(last.filter((v) => v >= 0).length);
+      for (let k = 0; k < asm.pixels.length; k++) expect(last[asm.bins[k]]).toBe(asm.pixels[k]);
+    });
+  }
+
+  it('the CXI plan uses every kind of move, and overlapping sensors really lose pixels', () => {
+    const s = cxi.imageAssembler().planSummary;
+    expect(s.copies).toBeGreaterThan(1000);
+    expect(s.reversed).toBeGreaterThan(1000);
+    expect(s.blocks).toBeGreaterThan(10000);
+    expect(s.singles).toBeGreaterThan(0);
+    const moved = CASES[3][1]();
+    expect(moved.imageAssembler().pixels.length).toBeLessThan(cxi.imageAssembler().pixels.length - 10000);
+  });
+
+  it('checks sizes and buffer types', () => {
+    const asm = cxi.imageAssembler();
+    expect(() => asm.assemble(new Float32Array(10))).toThrow(/frame has 10 values/);
+    expect(() => asm.assemble(new Float32Array(cxi.size), new Float32Array(3))).toThrow(/image buffer has 3 elements/);
+    expect(() => asm.assemble(new Float32Array(cxi.size), new Uint8Array(asm.imageShape[0] * asm.imageShape[1]) as unknown as Float32Array)).toThrow(/Float32Array or a Float64Array/);
+  });
+});
