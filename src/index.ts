@@ -30,7 +30,9 @@ export { readNpz, writeNpz, type NpzEntry } from './io/npz.js';
 export { readNpyFile, writeNpyFile } from './node/npy-files.js';
 export {
   parseNdarrayText,
+  parseNdarrayTextBytes,
   formatNdarrayText,
+  formatNdarrayTextBytes,
   parseDTypeName,
   formatPsanaTimestamp,
   cspad2x2NaturalToDaq,

@@ -9,10 +9,9 @@ import { DARK_OUTPUT_KINDS } from '../dark/outputs.js';
 import { insertSourceBeforeExtension, runString } from '../dark/file-names.js';
 import type { DarkSourceResult } from './dark-run.js';
 import { type FormatTextJob, formatNdarrayTexts } from './format-texts.js';
-import { ByteSink, formatNdarrayTextInto } from '../io/ndarray-text.js';
+import { ndarrayTextChunks } from '../io/ndarray-text.js';
 import { parseNumberFormat } from '../io/ndarray-text-format.js';
-import { estimateValueBytes } from '../io/ndarray-text-encode.js';
-import { borrowBytes, releaseBytes } from '../node/byte-pool.js';
+import { writeFileAtomicChunks } from '../node/atomic-chunks.js';
 
 /** Kinds of per-source work files in psana's `savebw` order, with their text formats (src/dark). */
 export const DARK_FILE_KINDS = DARK_OUTPUT_KINDS;
@@ -118,21 +117,25 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
     const texts = await formatNdarrayTexts(planned.map((p) => p.job), { workers });
     for (const [k, p] of planned.entries()) await write(p, texts[k]);
   } else {
-    // two pooled buffers: a file is formatted into one while the previous one is written from the other
-    const largest = Math.max(0, ...planned.map((p) => p.job.array.size * estimateValueBytes(p.job.options.fmt ?? '%.1f')));
-    const sinks = [new ByteSink(borrowBytes(largest + 65536)), new ByteSink(borrowBytes(largest + 65536))];
-    let writing: Promise<void> = Promise.resolve();
-    try {
-      for (const [k, p] of planned.entries()) {
-        const bytes = formatNdarrayTextInto(sinks[k % 2], p.job.array, p.job.options);
-        await writing;
-        writing = write(p, bytes);
+    // each file streamed in pieces, formatted while the previous piece is being written; the next file is
+    // started while this one is synced to disk
+    const writeOne = async (p: (typeof planned)[number]) => {
+      await writeFileAtomicChunks(p.file, ndarrayTextChunks(p.job.array, p.job.options), { mode: o.fileMode });
+      if (o.npy && p.npy) await writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy), { mode: o.fileMode });
+    };
+    let previous: Promise<void> = Promise.resolve();
+    for (const p of planned) {
+      const current = writeOne(p);
+      current.catch(() => undefined); // awaited below; this only keeps a failure from being unhandled meanwhile
+      try {
+        await previous;
+      } catch (err) {
+        await current.catch(() => undefined);
+        throw err;
       }
-      await writing;
-    } finally {
-      await writing.catch(() => undefined);
-      for (const s of sinks) releaseBytes(s.buf);
+      previous = current;
     }
+    await previous;
   }
   return out;
 }

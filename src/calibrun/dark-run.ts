@@ -204,7 +204,7 @@ export async function accumulateRun<A extends DarkAccumulator>(
           }
           eventsUsed++;
           for (const [source, st] of states) {
-            const frame = ev.frame(source);
+            const frame = ev.frame(source, st.acc?.nextSlot?.());
             if (!frame) continue;
             if (ev.damage(source) !== 0) {
               st.damaged++;

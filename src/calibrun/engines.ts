@@ -47,6 +47,7 @@ export function defaultEngines(): DarkEngines {
       const acc = createDarkAccumulator(darkParamsOf(t), shape, threads > 1 ? { threading: nodeDarkThreading(threads - 1) } : {});
       return {
         add: (frame) => void acc.add(frame),
+        nextSlot: () => acc.nextSlot(),
         get count() {
           return acc.nFrames;
         },

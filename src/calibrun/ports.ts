@@ -15,8 +15,8 @@ export interface RunEvent {
   readonly eventCodes: readonly number[];
   /** DetInfo sources with data in this event (`CxiDs1.0:Cspad.0`). */
   readonly sources: readonly string[];
-  /** Raw frame of a source; a view valid until the next event. */
-  frame(source: string): NdArray | undefined;
+  /** Raw frame of a source; a view valid until the next event (decoded into `into` where the decoder can). */
+  frame(source: string, into?: Uint16Array): NdArray | undefined;
   /** Damage word of a source's data (0 = intact). */
   damage(source: string): number;
 }
@@ -60,6 +60,8 @@ export interface DarkArrays {
 /** Accumulates the frames of one source. */
 export interface DarkAccumulator {
   add(frame: NdArray): void;
+  /** Where the next frame will be stored (raw 16-bit words), for decoding straight into it. */
+  nextSlot?(): Uint16Array | undefined;
   /** Frames added so far. */
   readonly count: number;
   /** @throws InsufficientDataError when too few frames were added. */

@@ -55,6 +55,11 @@ export interface DarkAccumulator {
    * @returns false when the frame was refused because `nrecs` frames were already accumulated
    */
   add(frame: FrameInput): boolean;
+  /**
+   * Where the next frame will be copied (raw 16-bit words), when known: a decoder may write the frame
+   * there directly and pass the view to {@link add}, which then skips the copy.
+   */
+  nextSlot(): Uint16Array | undefined;
   /** The mergeable state so far (a snapshot; accumulation may continue). */
   state(): DarkState;
   /** Summarise: pedestals, pixel_rms, pixel_status, max, min, counts (ends helper threads). */
@@ -113,6 +118,10 @@ class Gen3Accumulator implements DarkAccumulator {
 
   get full(): boolean {
     return this.count >= this.params.nrecs;
+  }
+
+  nextSlot(): Uint16Array | undefined {
+    return this.cap > 0 && !this.full ? this.engine!.slot(this.nBuf) : undefined;
   }
 
   add(frame: FrameInput): boolean {

@@ -23,6 +23,8 @@ export function frameData(frame: FrameInput, size: number): { data: TypedArray; 
  */
 export function copyFrameWords(dst: Uint16Array, offset: number, data: TypedArray): void {
   const n = data.length;
+  // already there (decoded straight into the slot)
+  if (data.buffer === dst.buffer && data.byteOffset === dst.byteOffset + offset * 2 && data.BYTES_PER_ELEMENT === 2) return;
   if (data instanceof Uint16Array) {
     dst.set(data, offset);
   } else if (data instanceof Int16Array) {

@@ -1,119 +1,21 @@
-import { CalibStoreError, NdarrayFileError } from '../errors.js';
-import type { DType, TypedArray } from '../io/dtype.js';
-import { shapeSize } from '../io/dtype.js';
-import { NdarrayValueBuffer, parseDTypeName, parseNdarrayTextBytes } from '../io/ndarray-text.js';
-import { getCalibType } from './calib-types.js';
-
-/** What the constants of one deployment must look like. */
-export interface ConstantsExpectation {
-  /** Calib type, e.g. `pedestals`; decides the dtype psana loads the file as. */
-  readonly calibType: string;
-  /** Detector shape, e.g. `[704, 768]` or `[32, 185, 388]`; unchecked when absent. */
-  readonly shape?: readonly number[];
-  /** Element type the values must fit; default: the calib type's dtype (pixel_status → uint16). */
-  readonly dtype?: DType;
-}
-
-/** A reason to refuse a file. */
-export interface ValidationProblem {
-  readonly code: 'parse' | 'shape' | 'dtype' | 'nan' | 'infinite' | 'empty' | 'text';
-  readonly message: string;
-}
-
-/** Result of validating constants before deployment. */
-export interface ValidationReport {
-  readonly ok: boolean;
-  readonly calibType: string;
-  /** Shape found in the file (after psana's CSPAD/CSPAD2x2 reshaping). */
-  readonly shape: readonly number[];
-  /** DTYPE written in the file (`float32` when absent, psana's default). */
-  readonly fileDType: DType | undefined;
-  /** The dtype values were checked against. */
-  readonly dtype: DType | undefined;
-  readonly count: number;
-  readonly nanCount: number;
-  readonly problems: readonly ValidationProblem[];
-}
-
-const INT_RANGE: Partial<Record<DType, readonly [number, number]>> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  bool: [0, 1],
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-  int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint64: [0, 2 ** 64],
-};
-const FLOAT32_MAX = 3.4028234663852886e38;
-
-/** True when a file of `actual` shape is read by psana as `expected` (same shape, or its 2-D text view). */
-export function shapeCompatible(actual: readonly number[], expected: readonly number[]): boolean {
-  if (shapeSize(actual) !== shapeSize(expected)) return false;
-  if (actual.length === expected.length && actual.every((d, i) => d === expected[i])) return true;
-  if (actual.length === 1 || expected.length === 1) return true;
-  return actual[actual.length - 1] === expected[expected.length - 1];
-}
-
 /**
- * Check parsed constants against what psana expects: element count and shape against the detector, every
- * value representable in the type's dtype (integers in range for status/mask), no NaN or infinity.
+ * Validation of a calibration file before deployment: psana ndarray text parsed (whole or piece by piece)
+ * and its values checked with {@link ConstantsValueChecker}; text types checked for readable text.
  */
-export function validateConstants(
-  values: { readonly data: ArrayLike<number | bigint> | TypedArray; readonly shape: readonly number[]; readonly fileDType?: DType },
-  exp: ConstantsExpectation,
-): ValidationReport {
-  const info = getCalibType(exp.calibType);
-  const dtype = exp.dtype ?? info?.dtype;
-  const problems: ValidationProblem[] = [];
-  const n = values.data.length;
-  if (n === 0) problems.push({ code: 'empty', message: 'no values' });
-  if (exp.shape && !shapeCompatible(values.shape, exp.shape)) {
-    problems.push({
-      code: 'shape',
-      message: `shape: expected (${exp.shape.join(',')}) (${shapeSize(exp.shape)} values) for the detector, found (${values.shape.join(',')}) (${n} values)`,
-    });
-  }
-  let nan = 0;
-  let inf = 0;
-  let firstNan = -1;
-  let bad = 0;
-  let firstBad = -1;
-  const range = dtype ? INT_RANGE[dtype] : undefined;
-  const isF32 = dtype === 'float32';
-  for (let i = 0; i < n; i++) {
-    const raw = values.data[i];
-    if (typeof raw === 'bigint') {
-      if (range && (raw < BigInt(range[0]) || raw > BigInt(Math.trunc(range[1])))) {
-        if (bad++ === 0) firstBad = i;
-      }
-      continue;
-    }
-    const v = raw;
-    if (v !== v) {
-      if (nan++ === 0) firstNan = i;
-      continue;
-    }
-    if (v === Infinity || v === -Infinity) {
-      inf++;
-      continue;
-    }
-    if (range ? !Number.isInteger(v) || v < range[0] || v > range[1] : isF32 && Math.abs(v) > FLOAT32_MAX) {
-      if (bad++ === 0) firstBad = i;
-    }
-  }
-  if (nan) problems.push({ code: 'nan', message: `${nan} NaN value(s), first at flat index ${firstNan}` });
-  if (inf) problems.push({ code: 'infinite', message: `${inf} infinite value(s)` });
-  if (bad) {
-    const v = values.data[firstBad];
-    problems.push({
-      code: 'dtype',
-      message: `${bad} value(s) not representable as ${dtype} (psana loads ${exp.calibType} as ${dtype}); first at flat index ${firstBad}: ${String(v)}`,
-    });
-  }
-  return { ok: problems.length === 0, calibType: exp.calibType, shape: [...values.shape], fileDType: values.fileDType, dtype, count: n, nanCount: nan, problems };
-}
+import { CalibStoreError, NdarrayFileError } from '../errors.js';
+import type { DType } from '../io/dtype.js';
+import { NdarrayTextScanner, parseDTypeName, parseNdarrayTextBytes } from '../io/ndarray-text.js';
+import { getCalibType } from './calib-types.js';
+import {
+  type ConstantsExpectation,
+  type ValidationProblem,
+  type ValidationReport,
+  ConstantsValueChecker,
+  expectedDType,
+  validateConstants,
+} from './constants-check.js';
+
+export { type ConstantsExpectation, type ValidationProblem, type ValidationReport, ConstantsValueChecker, expectedDType, shapeCompatible, validateConstants } from './constants-check.js';
 
 /** Parsed and validated content of a calibration file. */
 export interface CheckedCalibFile {
@@ -125,17 +27,14 @@ export interface CheckedCalibFile {
 /** Options of {@link checkCalibFile}. */
 export interface CheckCalibFileOptions {
   /**
-   * Return the parsed values (default true). Without them the values are parsed into one buffer reused by
-   * every such check, which is much faster for large files.
+   * Return the parsed values (default true). Without them the values are checked as they are read and
+   * never stored, which is much faster for large files.
    */
   readonly keepValues?: boolean;
 }
 
-/** Values buffer of the checks that do not return their values. */
-const scratch = new NdarrayValueBuffer();
-
 /** True when every byte is below 0x80 (then the bytes are valid UTF-8). */
-function isAscii(bytes: Uint8Array): boolean {
+export function isAscii(bytes: Uint8Array): boolean {
   const n = bytes.length;
   let i = 0;
   while (i < n && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] & 0x80) return false;
@@ -151,13 +50,89 @@ function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
-function isUtf8(bytes: Uint8Array): boolean {
-  if (isAscii(bytes)) return true;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
+const OK_TEXT = (exp: ConstantsExpectation): ValidationReport => ({ ok: true, calibType: exp.calibType, shape: [], fileDType: undefined, dtype: undefined, count: 0, nanCount: 0, problems: [] });
+
+/**
+ * Validates a file about to be deployed as `exp.calibType` from its bytes given piece by piece (any split),
+ * without keeping them: {@link push} every piece, then {@link finish}. Same verdicts as {@link checkCalibFile}.
+ */
+export class CalibFileChecker {
+  private readonly textType: boolean;
+  private readonly table: boolean;
+  private readonly checker: ConstantsValueChecker;
+  private readonly scanner: NdarrayTextScanner;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private decoding = false;
+  private badUtf8 = false;
+  private parseError: string | undefined;
+  private readonly textPieces: Uint8Array[] = [];
+
+  constructor(private readonly exp: ConstantsExpectation, private readonly file?: string) {
+    const info = getCalibType(exp.calibType);
+    this.textType = info?.content === 'text';
+    this.table = info?.content === 'table';
+    this.checker = new ConstantsValueChecker(expectedDType(exp));
+    this.scanner = new NdarrayTextScanner(file, (v, n) => this.checker.addBatch(v, n));
+  }
+
+  /** The next piece of the file (copied if kept; never retained otherwise). */
+  push(bytes: Uint8Array): void {
+    if (!this.badUtf8 && (this.decoding || !isAscii(bytes))) {
+      this.decoding = true;
+      try {
+        this.decoder.decode(bytes, { stream: true });
+      } catch {
+        this.badUtf8 = true;
+      }
+    }
+    if (this.textType) {
+      this.textPieces.push(bytes.slice());
+      return;
+    }
+    if (this.parseError !== undefined || this.badUtf8) return;
+    try {
+      this.scanner.push(bytes);
+    } catch (err) {
+      if (!(err instanceof NdarrayFileError)) throw err;
+      this.parseError = err.message;
+    }
+  }
+
+  /** The verdict once the whole file was pushed. */
+  finish(): ValidationReport {
+    const exp = this.exp;
+    if (this.decoding && !this.badUtf8) {
+      try {
+        this.decoder.decode();
+      } catch {
+        this.badUtf8 = true;
+      }
+    }
+    if (this.badUtf8) return failed(exp, 'text', 'not UTF-8 text; psana calibration files are text').report;
+    if (this.textType) {
+      const all = new Uint8Array(this.textPieces.reduce((n, p) => n + p.length, 0));
+      let off = 0;
+      for (const p of this.textPieces) {
+        all.set(p, off);
+        off += p.length;
+      }
+      const text = new TextDecoder().decode(all);
+      if (text.trim() === '') return failed(exp, 'empty', 'empty file').report;
+      if (text.includes('\0')) return failed(exp, 'text', 'contains NUL bytes').report;
+      return OK_TEXT(exp);
+    }
+    let layout;
+    try {
+      if (this.parseError !== undefined) throw new NdarrayFileError(this.parseError);
+      this.scanner.end();
+      layout = this.scanner.layout({ dtype: 'float64' });
+    } catch (err) {
+      if (!(err instanceof NdarrayFileError)) throw err;
+      return failed(exp, 'parse', this.parseError ?? err.message).report;
+    }
+    const h = this.scanner.header;
+    const fileDType: DType | undefined = layout.hasMetadata && h.DTYPE ? parseDTypeName(h.DTYPE) : 'float32';
+    return this.checker.report(layout.shape, fileDType, this.table ? { ...exp, shape: undefined } : exp, layout.daqToNatural);
   }
 }
 
@@ -168,17 +143,21 @@ function isUtf8(bytes: Uint8Array): boolean {
  */
 export function checkCalibFile(bytes: Uint8Array, exp: ConstantsExpectation, file?: string, options: CheckCalibFileOptions = {}): CheckedCalibFile {
   const info = getCalibType(exp.calibType);
-  if (!isUtf8(bytes)) return failed(exp, 'text', 'not UTF-8 text; psana calibration files are text');
-  if (info?.content === 'text') {
-    const text = new TextDecoder().decode(bytes);
-    if (text.trim() === '') return failed(exp, 'empty', 'empty file');
-    if (text.includes('\0')) return failed(exp, 'text', 'contains NUL bytes');
-    return { report: { ok: true, calibType: exp.calibType, shape: [], fileDType: undefined, dtype: undefined, count: 0, nanCount: 0, problems: [] } };
+  if (options.keepValues === false || info?.content === 'text') {
+    const checker = new CalibFileChecker(exp, file);
+    checker.push(bytes);
+    return { report: checker.finish() };
   }
-  const keep = options.keepValues !== false;
+  if (!isAscii(bytes)) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return failed(exp, 'text', 'not UTF-8 text; psana calibration files are text');
+    }
+  }
   let parsed;
   try {
-    parsed = parseNdarrayTextBytes(bytes, { file, dtype: 'float64', ...(keep ? {} : { valueBuffer: scratch }) });
+    parsed = parseNdarrayTextBytes(bytes, { file, dtype: 'float64' });
   } catch (err) {
     if (err instanceof NdarrayFileError) return failed(exp, 'parse', err.message);
     throw err;
@@ -187,7 +166,7 @@ export function checkCalibFile(bytes: Uint8Array, exp: ConstantsExpectation, fil
   const data = parsed.array.data as Float64Array;
   const shape = [...parsed.array.shape];
   const report = validateConstants({ data, shape, fileDType }, info?.content === 'table' ? { ...exp, shape: undefined } : exp);
-  return keep ? { report, values: { data, shape } } : { report };
+  return { report, values: { data, shape } };
 }
 
 function failed(exp: ConstantsExpectation, code: ValidationProblem['code'], message: string): CheckedCalibFile {

@@ -27,7 +27,10 @@ interface Plan {
   copy: Int32Array;
   /** (src, dst, len): image[dst − j] = frame[src + j]. */
   rev: Int32Array;
-  /** (src, pitch, dst, step): image[dst + i + j·step] = frame[src + i·pitch + j], i, j < 4. */
+  /**
+   * Runs of 4×4 blocks (src, pitch, dst, step, count, dsrc, ddst, 0): for t < count, with s = src + t·dsrc
+   * and d = dst + t·ddst, image[d + i + j·step] = frame[s + i·pitch + j], i, j < 4.
+   */
   blk: Int32Array;
   /** (src, dst): image[dst] = frame[src]. */
   one: Int32Array;
@@ -86,8 +89,17 @@ function buildPlan(pixels: Uint32Array, bins: Uint32Array, size: number, width: 
           }
         }
         if (!ok) continue;
-        if (dI === 1) blk.push(p, L, b, dJ);
-        else blk.push(p + 3 * L, -L, b - 3, dJ);
+        const src = dI === 1 ? p : p + 3 * L;
+        const dst = dI === 1 ? b : b - 3;
+        const pitch = dI === 1 ? L : -L;
+        const last = blk.length - 8;
+        // extend the previous run when this block follows it 4 rows down
+        if (last >= 0 && blk[last + 1] === pitch && blk[last + 3] === dJ && blk[last + 5] === 4 * L && blk[last + 6] === 4 * dI &&
+          blk[last] + blk[last + 4] * 4 * L === src && blk[last + 2] + blk[last + 4] * 4 * dI === dst) {
+          blk[last + 4]++;
+        } else {
+          blk.push(src, pitch, dst, dJ, 1, 4 * L, 4 * dI, 0);
+        }
         for (let i = 0; i < 4; i++) binOf.fill(-1, p + i * L, p + i * L + 4);
         }
       }
@@ -142,7 +154,7 @@ class WasmRunner {
     const View = bytes === 4 ? Float32Array : Float64Array;
     this.frame = new View(memory.buffer, srcBase, size);
     this.image = new View(memory.buffer, dstBase, imageSize);
-    const [nc, nr, nb, no] = [plan.copy.length / 3, plan.rev.length / 3, plan.blk.length / 4, plan.one.length / 2];
+    const [nc, nr, nb, no] = [plan.copy.length / 3, plan.rev.length / 3, plan.blk.length / 8, plan.one.length / 2];
     const shift = bytes === 4 ? 2 : 3;
     const rev = bytes === 4 ? ex.rev32 : ex.rev64;
     const blk = bytes === 4 ? ex.blk32 : ex.blk64;
@@ -174,9 +186,11 @@ function runPlanJs(plan: Plan, v: ArrayLike<number>, img: Float32Array | Float64
     const s = rev[k], d = rev[k + 1], len = rev[k + 2];
     for (let j = 0; j < len; j++) img[d - j] = v[s + j];
   }
-  for (let k = 0; k < blk.length; k += 4) {
-    const s = blk[k], pitch = blk[k + 1], d = blk[k + 2], step = blk[k + 3];
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) img[d + i + j * step] = v[s + i * pitch + j];
+  for (let k = 0; k < blk.length; k += 8) {
+    const pitch = blk[k + 1], step = blk[k + 3], count = blk[k + 4];
+    for (let t = 0, s = blk[k], d = blk[k + 2]; t < count; t++, s += blk[k + 5], d += blk[k + 6]) {
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) img[d + i + j * step] = v[s + i * pitch + j];
+    }
   }
   for (let k = 0; k < one.length; k += 2) img[one[k + 1]] = v[one[k]];
 }
@@ -228,7 +242,7 @@ export class ImageAssembler {
   /** Number of moves of each kind in the plan (for benchmarks and tests). */
   get planSummary(): { copies: number; reversed: number; blocks: number; singles: number } {
     const p = this.plan;
-    return { copies: p.copy.length / 3, reversed: p.rev.length / 3, blocks: p.blk.length / 4, singles: p.one.length / 2 };
+    return { copies: p.copy.length / 3, reversed: p.rev.length / 3, blocks: p.blk.length / 8, singles: p.one.length / 2 };
   }
 
   private runner(bytes: 4 | 8): WasmRunner | null {

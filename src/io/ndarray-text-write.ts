@@ -112,27 +112,42 @@ export function formatNdarrayTextBytes(input: NdArray | TypedNdArray, options: F
   return encodeNdarrayText(input, options).bytes();
 }
 
-/**
- * As {@link formatNdarrayTextBytes}, but into `sink` (emptied first), so one buffer serves many files:
- * returns a view of the sink's buffer, valid until the sink is used again.
- */
-export function formatNdarrayTextInto(sink: ByteSink, input: NdArray | TypedNdArray, options: FormatNdarrayTextOptions = {}): Uint8Array {
-  sink.pos = 0;
-  encodeNdarrayText(input, options, sink);
-  return sink.buf.subarray(0, sink.pos);
-}
-
-function encodeNdarrayText(input: NdArray | TypedNdArray, options: FormatNdarrayTextOptions, into?: ByteSink): ByteSink {
+function encodeNdarrayText(input: NdArray | TypedNdArray, options: FormatNdarrayTextOptions): ByteSink {
   const plan = planText(input, options);
   const head = new TextEncoder().encode(plan.header);
   const per = estimateValueBytes(plan.fmt);
   // one spare row: encodeRows reserves a row's worst case before writing it
   const capacity = head.length + plan.data.length * per + plan.ncol * (per + 24) + 64;
-  const sink = into ?? new ByteSink(capacity);
-  sink.ensure(capacity);
+  const sink = new ByteSink(capacity);
   sink.write(head);
   if (plan.data.length > 0 && plan.ncol > 0) encodeRows(sink, plan.data, plan.fmt, plan.ncol, plan.newline, plan.isBool);
   return sink;
+}
+
+/** Values per chunk of {@link ndarrayTextChunks} (rounded to whole rows). */
+const CHUNK_VALUES = 65536;
+
+/**
+ * The bytes of {@link formatNdarrayTextBytes} in pieces of whole rows (~0.5 MB), for streaming to a file
+ * without one large buffer. Each piece is a view of one of two internal buffers used in turn: piece i stays
+ * valid until piece i + 2 is produced.
+ */
+export function* ndarrayTextChunks(input: NdArray | TypedNdArray, options: FormatNdarrayTextOptions = {}): Generator<Uint8Array> {
+  const plan = planText(input, options);
+  yield new TextEncoder().encode(plan.header);
+  const { data, ncol } = plan;
+  if (data.length === 0 || ncol === 0) return;
+  const rows = Math.max(1, Math.floor(CHUNK_VALUES / ncol));
+  const step = rows * ncol;
+  const per = estimateValueBytes(plan.fmt);
+  const sinks = [new ByteSink(Math.min(data.length, step) * per + ncol * (per + 24) + 64), new ByteSink(0)];
+  for (let start = 0, k = 0; start < data.length; start += step, k++) {
+    const sink = sinks[k % 2];
+    sink.pos = 0;
+    const part = data.subarray(start, Math.min(data.length, start + step)) as TypedArray;
+    encodeRows(sink, part, plan.fmt, ncol, plan.newline, plan.isBool);
+    yield sink.buf.subarray(0, sink.pos);
+  }
 }
 
 /**

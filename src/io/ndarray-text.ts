@@ -15,6 +15,13 @@ export {
   cspad2x2DaqToNatural,
   formatPsanaTimestamp,
 } from './ndarray-text-layout.js';
-export { type NdarrayTextInfo, type FormatNdarrayTextOptions, formatNdarrayText, formatNdarrayTextBytes, formatNdarrayTextInto } from './ndarray-text-write.js';
-export { ByteSink } from './ndarray-text-encode.js';
-export { type ParsedNdarrayText, type ParseNdarrayTextOptions, NdarrayValueBuffer, parseNdarrayText, parseNdarrayTextBytes } from './ndarray-text-read.js';
+export { type NdarrayTextInfo, type FormatNdarrayTextOptions, formatNdarrayText, formatNdarrayTextBytes, ndarrayTextChunks } from './ndarray-text-write.js';
+export {
+  type ParsedNdarrayText,
+  type ParseNdarrayTextOptions,
+  type NdarrayValuesSink,
+  NdarrayTextScanner,
+  NdarrayValueBuffer,
+  parseNdarrayText,
+  parseNdarrayTextBytes,
+} from './ndarray-text-read.js';

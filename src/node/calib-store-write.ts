@@ -1,6 +1,5 @@
 /** The writing operations of the calib store: deploy, copy, move, remove — locked, atomic, logged in HISTORY. */
 import { promises as fsp } from 'node:fs';
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { CalibStoreError } from '../errors.js';
 import type { DType } from '../io/dtype.js';
@@ -24,7 +23,8 @@ import {
   splitCalibFilePath,
 } from '../deploy/index.js';
 import { writeFileAtomic } from './files.js';
-import { borrowBytes, releaseBytes } from './byte-pool.js';
+import { writeFileAtomicChunks } from './atomic-chunks.js';
+import { checkInputFile, stampFile, stampOf, verifiedPieces } from './calib-store-read.js';
 import { applyModeAndGroup, listDir, makeDirs, pathExists, storeError, withTypeDirLock } from './calib-store-fs.js';
 import type { StoreSettings } from './calib-store.js';
 
@@ -107,7 +107,7 @@ interface WriteJob {
   readonly content?: Uint8Array;
   readonly file?: string;
   readonly size: number;
-  readonly digest?: string;
+  readonly digest: string;
   readonly fromLabel: string;
   readonly group: string;
   readonly source: string;
@@ -126,88 +126,20 @@ function toRange(r: string | RunRange): RunRange {
   return typeof r === 'string' ? parseRunRange(r) : parseRunRange(`${r.begin}-${r.end}`);
 }
 
-/** A file read into a pooled buffer: `bytes` is the content, `buf` goes back to the pool when done. */
-interface PooledFile {
-  readonly buf: Uint8Array;
-  readonly bytes: Uint8Array;
-}
-
-/** Read a whole file into a buffer borrowed from the pool (release `buf` when done). */
-async function readPooled(file: string, what = 'read input file'): Promise<PooledFile> {
-  let handle: fsp.FileHandle | undefined;
-  let buf: Uint8Array | undefined;
-  try {
-    handle = await fsp.open(file, 'r');
-    const size = (await handle.stat()).size;
-    buf = borrowBytes(size + 1);
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        const bigger = borrowBytes(2 * buf.length);
-        bigger.set(buf);
-        releaseBytes(buf);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-    }
-    return { buf, bytes: buf.subarray(0, n) };
-  } catch (err) {
-    if (buf) releaseBytes(buf);
-    throw storeError(file, err, what);
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/**
- * Read and validate an input file; only its size and digest are kept (the content is read again when it
- * is written, see {@link withJobContent}), so large deployments need no memory per file.
- */
-async function loadInput(file: string, validate: (bytes: Uint8Array) => ValidationReport | undefined): Promise<{ size: number; digest: string; validation: ValidationReport | undefined }> {
-  const r = await readPooled(file);
-  try {
-    const validation = validate(r.bytes);
-    return { size: r.bytes.length, digest: sha256(r.bytes), validation };
-  } finally {
-    releaseBytes(r.buf);
-  }
-}
-
-/** Run `fn` with the content of a job: in memory, or its input file read again and checked to be unchanged. */
-async function withJobContent<T>(job: WriteJob, fn: (content: Uint8Array) => Promise<T>): Promise<T> {
-  if (job.content) return fn(job.content);
-  const r = await readPooled(job.file!);
-  try {
-    if (r.bytes.length !== job.size || sha256(r.bytes) !== job.digest) {
-      throw new CalibStoreError('the input file changed after it was validated; nothing written', { path: job.file });
-    }
-    return await fn(r.bytes);
-  } finally {
-    releaseBytes(r.buf);
-  }
-}
-
-/** True when `file` exists with exactly the bytes `content`. */
-async function sameContent(file: string, content: Uint8Array): Promise<boolean> {
-  const st = await fsp.stat(file).catch(() => undefined);
-  if (!st || st.size !== content.length) return false;
-  const old = await readPooled(file, 'read').catch(() => undefined);
-  if (!old) return false;
-  try {
-    return sameBytes(old.bytes, content);
-  } finally {
-    releaseBytes(old.buf);
-  }
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
+/** True when `file` exists with exactly the content of the job. */
+async function sameContent(file: string, job: WriteJob): Promise<boolean> {
+  const st = await fsp.stat(file).catch(() => undefined);
+  if (!st || st.size !== job.size) return false;
+  if (job.content) {
+    const old = await fsp.readFile(file).catch(() => undefined);
+    return old !== undefined && sameBytes(old, job.content);
+  }
+  const old = await stampFile(file, 'read').catch(() => undefined);
+  return old !== undefined && old.size === job.size && old.digest === job.digest;
 }
 
 /** Executes the writing operations for a {@link CalibStore}. */
@@ -221,15 +153,15 @@ export class StoreWriter {
     const source = sourceDirName(req.source);
     const group = req.group ?? calibGroupForSource(source);
     const label = req.srcFile ?? req.label ?? '<bytes>';
-    const validate = (bytes: Uint8Array): ValidationReport | undefined => {
-      if (req.expect === false) return undefined;
-      const report = checkCalibFile(bytes, { calibType: req.type, shape: req.expect?.shape, dtype: req.expect?.dtype }, label, { keepValues: false }).report;
-      assertValid(report, label);
-      return report;
-    };
-    const input = req.bytes
-      ? { content: req.bytes, size: req.bytes.length, validation: validate(req.bytes) }
-      : { file: req.srcFile!, ...(await loadInput(req.srcFile!, validate)) };
+    const exp = req.expect === false ? false : { calibType: req.type, shape: req.expect?.shape, dtype: req.expect?.dtype };
+    let input: Pick<WriteJob, 'content' | 'file' | 'size' | 'digest' | 'validation'>;
+    if (req.bytes) {
+      const validation = exp ? checkCalibFile(req.bytes, exp, label, { keepValues: false }).report : undefined;
+      if (validation) assertValid(validation, label);
+      input = { content: req.bytes, ...stampOf(req.bytes), validation };
+    } else {
+      input = { file: req.srcFile!, ...(await checkInputFile(req.srcFile!, exp, label)) };
+    }
     return {
       ...input, fromLabel: label, group, source, type: req.type, range, comment: req.comment ?? 'calibman-deploy',
       run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun),
@@ -260,12 +192,7 @@ export class StoreWriter {
     const source = req.source !== undefined ? sourceDirName(req.source) : loc!.source;
     const group = req.group ?? (req.source !== undefined || !loc ? calibGroupForSource(source) : loc.group);
     const range = toRange(req.runRange);
-    const input = await loadInput(from, (bytes) => {
-      if (req.validate === false) return undefined;
-      const report = checkCalibFile(bytes, { calibType: type }, from, { keepValues: false }).report;
-      assertValid(report, from);
-      return report;
-    });
+    const input = await checkInputFile(from, req.validate === false ? false : { calibType: type }, from);
     const target = joinPath(this.s.calibDir, group, source, type, calibFileName(range));
     if (move && path.resolve(target) === from) throw new CalibStoreError('move onto itself', { path: from });
     return this.write({
@@ -296,12 +223,12 @@ export class StoreWriter {
     const inputDir = job.removeInput ? path.dirname(job.removeInput) : undefined;
 
     // Plans the steps against the directory as it is now; run inside the lock for a real write.
-    const plan = async (content: Uint8Array): Promise<{ backup?: string; unchanged: boolean }> => {
+    const plan = async (): Promise<{ backup?: string; unchanged: boolean }> => {
       const names = await listDir(typeDir);
       let backup: string | undefined;
       let unchanged = false;
       if (names.includes(name)) {
-        unchanged = await sameContent(target, content);
+        unchanged = await sameContent(target, job);
         if (!unchanged) backup = backupName(name, ctx.time, (n) => names.includes(n));
       }
       return { backup, unchanged };
@@ -310,7 +237,7 @@ export class StoreWriter {
 
     if (job.dryRun) {
       for (const d of dirs) if (!(await pathExists(d))) ops.push(mkdirOp(d));
-      const { backup } = await withJobContent(job, plan);
+      const { backup } = await plan();
       this.planSteps(ops, job, typeDir, target, backup, fields, ctx, inputDir);
       return { dryRun: true, target, backup, operations: ops, validation: job.validation, warnings };
     }
@@ -318,15 +245,14 @@ export class StoreWriter {
     for (const d of await makeDirs(dirs, dirMode, gid, warnings)) ops.push(mkdirOp(d));
     const backup = await withTypeDirLock(
       inputDir && inputDir !== typeDir ? [typeDir, inputDir] : [typeDir],
-      () =>
-        withJobContent(job, async (content) => {
-          const { backup } = await plan(content);
-          const steps: CalibOperation[] = [];
-          this.planSteps(steps, job, typeDir, target, backup, fields, ctx, inputDir);
-          for (const st of steps) await this.execute(st, content, warnings);
-          ops.push(...steps);
-          return backup;
-        }),
+      async () => {
+        const { backup } = await plan();
+        const steps: CalibOperation[] = [];
+        this.planSteps(steps, job, typeDir, target, backup, fields, ctx, inputDir);
+        for (const st of steps) await this.execute(st, job, warnings);
+        ops.push(...steps);
+        return backup;
+      },
       { timeoutMs: this.s.lockTimeoutMs },
     );
     return { dryRun: false, target, backup, operations: ops, validation: job.validation, warnings };
@@ -350,7 +276,7 @@ export class StoreWriter {
     if (hist) ops.push({ op: 'history', path: hist, record: formatDeployRecord({ ...fields, file: path.basename(target) }, ctx) });
   }
 
-  private async execute(op: CalibOperation, content: Uint8Array, warnings: string[]): Promise<void> {
+  private async execute(op: CalibOperation, job: WriteJob | undefined, warnings: string[]): Promise<void> {
     const { fileMode, gid } = this.s;
     switch (op.op) {
       case 'mkdir':
@@ -366,8 +292,11 @@ export class StoreWriter {
         return;
       case 'copy':
         try {
-          await writeFileAtomic(op.to, content, { mode: fileMode, mkdirs: false });
+          if (job?.content) await writeFileAtomic(op.to, job.content, { mode: fileMode, mkdirs: false });
+          else if (job?.file) await writeFileAtomicChunks(op.to, verifiedPieces(job.file, job), { mode: fileMode });
+          else throw new CalibStoreError('nothing to write');
         } catch (err) {
+          if (err instanceof CalibStoreError) throw err;
           throw new CalibStoreError(`cannot write: ${(err as Error).message}`, { path: op.to });
         }
         if (gid !== undefined) await applyModeAndGroup(op.to, undefined, gid, warnings);
@@ -432,7 +361,7 @@ export class StoreWriter {
       [typeDir],
       async () => {
         const { ops, backup } = await steps();
-        for (const op of ops) await this.execute(op, new Uint8Array(0), warnings);
+        for (const op of ops) await this.execute(op, undefined, warnings);
         return { dryRun: false, target: file, backup, operations: ops, validation: undefined, warnings };
       },
       { timeoutMs: this.s.lockTimeoutMs },

@@ -32,8 +32,10 @@ export interface XtcEvent {
    * Raw frame in psana's shape/dtype; may be a view valid only until the next event. Also returned for a
    * damaged contribution that has a payload (psana would drop it): check {@link damage}. Undefined when
    * absent, payload-less, compressed or not decodable. `source` may be a source string or an alias.
+   * With `into`, a decoder that assembles 16-bit pixels (CSPAD, pnCCD, unaligned 16-bit payloads) writes
+   * them straight into that memory when the pixel count matches (saving a copy); the result is then a view of it.
    */
-  frame(source: string): NdArray | undefined;
+  frame(source: string, into?: Uint16Array): NdArray | undefined;
   /** Damage of the source's contribution (0 = undamaged, also when absent). */
   damage(source: string): number;
   /** Registry name of the source's detector type, e.g. `CSPAD`. */
@@ -64,6 +66,19 @@ export class ScratchBuffers implements FrameScratch {
     const ctor = dtype === 'int16' ? Int16Array : dtype === 'uint16' ? Uint16Array : Uint8Array;
     if (!(this.buf instanceof ctor) || this.buf.length !== length) this.buf = new ctor(length);
     return this.buf as T;
+  }
+}
+
+/** Scratch that hands out caller memory for 16-bit pixels of the right count, else the run's buffers. */
+class TargetScratch implements FrameScratch {
+  constructor(
+    private readonly into: Uint16Array,
+    private readonly fallback: FrameScratch,
+  ) {}
+  get<T extends Int16Array | Uint16Array | Uint8Array>(dtype: 'int16' | 'uint16' | 'uint8', length: number): T {
+    const t = this.into;
+    if (length !== t.length || dtype === 'uint8') return this.fallback.get<T>(dtype, length);
+    return (dtype === 'int16' ? new Int16Array(t.buffer, t.byteOffset, length) : t) as T;
   }
 }
 
@@ -149,7 +164,7 @@ export class EventView implements XtcEvent {
     return found;
   }
 
-  frame(source: string): NdArray | undefined {
+  frame(source: string, into?: Uint16Array): NdArray | undefined {
     const s = this.resolve(source);
     if (this.frames.has(s)) return this.frames.get(s);
     const type = detectorTypeOfSource(s);
@@ -162,7 +177,7 @@ export class EventView implements XtcEvent {
         typeId: leaf.typeId,
         version: leaf.version,
         config: (t) => configs.get(leaf.phy, t),
-        scratch: this.ctx.scratch(leaf.phy),
+        scratch: into ? new TargetScratch(into, this.ctx.scratch(leaf.phy)) : this.ctx.scratch(leaf.phy),
         file: leaf.file,
         fileOffset: leaf.dgram.offset + leaf.start,
       });

@@ -51,7 +51,7 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
     expect(assembleWasmModule()).not.toBeNull();
   });
 
-  for (const [label, make] of CASES) {
+  for (const [c, [label, make]] of CASES.entries()) {
     it(label, () => {
       const g = make();
       const ix = g.getPixelCoordIndexes();
@@ -67,8 +67,10 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
       const ref64 = new Float64Array(h * w);
       const garbage32 = new Float32Array(h * w).fill(7);
       const garbage64 = new Float64Array(h * w).fill(-7);
-      const inputs: ArrayLike<number>[] = VALUE_TYPES.map((T) => T.from(f64));
-      inputs.push(Array.from(f64.subarray(0, n)));
+      // every type on the first geometry, a few on the others (test time)
+      const types = c === 0 ? VALUE_TYPES : ([Float32Array, Int16Array] as const);
+      const inputs: ArrayLike<number>[] = types.map((T) => T.from(f64));
+      if (c === 0) inputs.push(Array.from(f64));
       for (const values of inputs) {
         const what = `${label}, ${values.constructor.name}`;
         bruteForce(ix.rows, ix.cols, values, ix.imageShape, ref32);
@@ -83,7 +85,9 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
       const last = new Int32Array(h * w).fill(-1);
       for (let i = 0; i < n; i++) last[ix.rows[i] * w + ix.cols[i]] = i;
       expect(asm.pixels.length).toBe(last.filter((v) => v >= 0).length);
-      for (let k = 0; k < asm.pixels.length; k++) expect(last[asm.bins[k]]).toBe(asm.pixels[k]);
+      let wrong = 0;
+      for (let k = 0; k < asm.pixels.length; k++) if (last[asm.bins[k]] !== asm.pixels[k]) wrong++;
+      expect(wrong).toBe(0);
     });
   }
 

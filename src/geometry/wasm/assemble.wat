@@ -73,12 +73,13 @@
         (local.set $ops (i32.add (local.get $ops) (i32.const 12)))
         (br $next))))
 
-  ;; 4×4 transposed block, 4-byte elements: (src, pitch, dst, step) →
-  ;; image[dst + i + j·step] = frame[src + i·pitch + j] for i, j in 0..3 (pitch and step signed)
+  ;; 4×4 transposed blocks, 4-byte elements: (src, pitch, dst, step, count, dsrc, ddst, 0) → for t < count,
+  ;; with s = src + t·dsrc and d = dst + t·ddst: image[d + i + j·step] = frame[s + i·pitch + j], i, j < 4
+  ;; (pitch, step, dsrc, ddst signed)
   (func (export "blk32") (param $ops i32) (param $n i32) (param $src i32) (param $dst i32)
-    (local $end i32) (local $s i32) (local $p i32) (local $d i32) (local $st i32)
+    (local $end i32) (local $s i32) (local $p i32) (local $d i32) (local $st i32) (local $cnt i32) (local $ds i32) (local $dd i32)
     (local $a v128) (local $b v128) (local $c v128) (local $e v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $end (i32.add (local.get $ops) (i32.shl (local.get $n) (i32.const 4))))
+    (local.set $end (i32.add (local.get $ops) (i32.shl (local.get $n) (i32.const 5))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $ops) (local.get $end)))
@@ -86,30 +87,39 @@
         (local.set $p (i32.shl (i32.load offset=4 (local.get $ops)) (i32.const 2)))
         (local.set $d (i32.add (local.get $dst) (i32.shl (i32.load offset=8 (local.get $ops)) (i32.const 2))))
         (local.set $st (i32.shl (i32.load offset=12 (local.get $ops)) (i32.const 2)))
-        (local.set $a (v128.load (local.get $s)))
-        (local.set $b (v128.load (i32.add (local.get $s) (local.get $p))))
-        (local.set $c (v128.load (i32.add (local.get $s) (i32.shl (local.get $p) (i32.const 1)))))
-        (local.set $e (v128.load (i32.add (local.get $s) (i32.mul (local.get $p) (i32.const 3)))))
-        ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 e0 c1 e1, t3 = c2 e2 c3 e3
-        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
-        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
-        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $e)))
-        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $e)))
-        (v128.store (local.get $d)
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-        (v128.store (i32.add (local.get $d) (local.get $st))
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-        (v128.store (i32.add (local.get $d) (i32.shl (local.get $st) (i32.const 1)))
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-        (v128.store (i32.add (local.get $d) (i32.mul (local.get $st) (i32.const 3)))
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
-        (local.set $ops (i32.add (local.get $ops) (i32.const 16)))
+        (local.set $cnt (i32.load offset=16 (local.get $ops)))
+        (local.set $ds (i32.shl (i32.load offset=20 (local.get $ops)) (i32.const 2)))
+        (local.set $dd (i32.shl (i32.load offset=24 (local.get $ops)) (i32.const 2)))
+        (loop $blocks
+          (local.set $a (v128.load (local.get $s)))
+          (local.set $b (v128.load (i32.add (local.get $s) (local.get $p))))
+          (local.set $c (v128.load (i32.add (local.get $s) (i32.shl (local.get $p) (i32.const 1)))))
+          (local.set $e (v128.load (i32.add (local.get $s) (i32.mul (local.get $p) (i32.const 3)))))
+          ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 e0 c1 e1, t3 = c2 e2 c3 e3
+          (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+          (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+          (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $e)))
+          (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $e)))
+          (v128.store (local.get $d)
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+          (v128.store (i32.add (local.get $d) (local.get $st))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+          (v128.store (i32.add (local.get $d) (i32.shl (local.get $st) (i32.const 1)))
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+          (v128.store (i32.add (local.get $d) (i32.mul (local.get $st) (i32.const 3)))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+          (local.set $s (i32.add (local.get $s) (local.get $ds)))
+          (local.set $d (i32.add (local.get $d) (local.get $dd)))
+          (local.set $cnt (i32.sub (local.get $cnt) (i32.const 1)))
+          (br_if $blocks (local.get $cnt)))
+        (local.set $ops (i32.add (local.get $ops) (i32.const 32)))
         (br $next))))
 
-  ;; 4×4 transposed block, 8-byte elements (scalar moves)
+  ;; 4×4 transposed blocks, 8-byte elements (scalar moves), same records as blk32
   (func (export "blk64") (param $ops i32) (param $n i32) (param $src i32) (param $dst i32)
     (local $end i32) (local $s i32) (local $p i32) (local $d i32) (local $st i32) (local $i i32) (local $j i32)
-    (local.set $end (i32.add (local.get $ops) (i32.shl (local.get $n) (i32.const 4))))
+    (local $cnt i32) (local $ds i32) (local $dd i32)
+    (local.set $end (i32.add (local.get $ops) (i32.shl (local.get $n) (i32.const 5))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $ops) (local.get $end)))
@@ -117,18 +127,26 @@
         (local.set $p (i32.shl (i32.load offset=4 (local.get $ops)) (i32.const 3)))
         (local.set $d (i32.add (local.get $dst) (i32.shl (i32.load offset=8 (local.get $ops)) (i32.const 3))))
         (local.set $st (i32.shl (i32.load offset=12 (local.get $ops)) (i32.const 3)))
-        (local.set $i (i32.const 0))
-        (loop $rows
-          (local.set $j (i32.const 0))
-          (loop $cols
-            (i64.store
-              (i32.add (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3))) (i32.mul (local.get $j) (local.get $st)))
-              (i64.load (i32.add (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $p))) (i32.shl (local.get $j) (i32.const 3)))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br_if $cols (i32.lt_u (local.get $j) (i32.const 4))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $rows (i32.lt_u (local.get $i) (i32.const 4))))
-        (local.set $ops (i32.add (local.get $ops) (i32.const 16)))
+        (local.set $cnt (i32.load offset=16 (local.get $ops)))
+        (local.set $ds (i32.shl (i32.load offset=20 (local.get $ops)) (i32.const 3)))
+        (local.set $dd (i32.shl (i32.load offset=24 (local.get $ops)) (i32.const 3)))
+        (loop $blocks
+          (local.set $i (i32.const 0))
+          (loop $rows
+            (local.set $j (i32.const 0))
+            (loop $cols
+              (i64.store
+                (i32.add (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3))) (i32.mul (local.get $j) (local.get $st)))
+                (i64.load (i32.add (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $p))) (i32.shl (local.get $j) (i32.const 3)))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $cols (i32.lt_u (local.get $j) (i32.const 4))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $rows (i32.lt_u (local.get $i) (i32.const 4))))
+          (local.set $s (i32.add (local.get $s) (local.get $ds)))
+          (local.set $d (i32.add (local.get $d) (local.get $dd)))
+          (local.set $cnt (i32.sub (local.get $cnt) (i32.const 1)))
+          (br_if $blocks (local.get $cnt)))
+        (local.set $ops (i32.add (local.get $ops) (i32.const 32)))
         (br $next))))
 
   ;; single pixels: (src, dst) → image[dst] = frame[src]
