@@ -55,8 +55,10 @@ export function toUint64(values: Uint8Array | Uint32Array, into?: BigUint64Array
   const out = into ?? new BigUint64Array(values.length);
   if (LITTLE_ENDIAN) {
     const words = new Uint32Array(out.buffer, out.byteOffset, 2 * values.length);
-    if (into) for (let i = 0; i < values.length; i++) (words[2 * i] = values[i]), (words[2 * i + 1] = 0);
-    else for (let i = 0; i < values.length; i++) words[2 * i] = values[i];
+    for (let i = 0; i < values.length; i++) {
+      words[2 * i] = values[i];
+      if (into) words[2 * i + 1] = 0;
+    }
   } else {
     for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
   }
