@@ -227,7 +227,10 @@ export type {
   DarkTemplateValues,
   DarkOutputKind,
   DarkOutputHeader,
+  DarkThreading,
+  DarkThreadPort,
 } from './dark/index.js';
+export { nodeDarkThreading, nodeDarkThreadPort } from './node/dark-threads.js';
 
 // ---- deploy (calib store) -----------------------------------------------------------------------
 export {

@@ -11,6 +11,7 @@ export { computeDarkGates } from './stage1-block.js';
 export type { DarkGates } from './gates.js';
 export { createDarkAccumulator, accumulateDarkPiece } from './accumulator.js';
 export type { DarkAccumulator, DarkAccumulatorOptions } from './accumulator.js';
+export type { DarkThreading, DarkThreadPort } from './threads.js';
 export { mergeDarkStates } from './state.js';
 export type { DarkState } from './state.js';
 export type { DarkSums } from './stage2.js';

@@ -172,11 +172,27 @@ export class StoreWriter {
     return this.prepareDeploy(req).then((job) => this.write(job));
   }
 
+  /**
+   * Validate every request, then write: in request order within one type directory, different type
+   * directories at the same time (one file is synced to disk while the next is copied). The first failure is
+   * thrown once every started write has ended.
+   */
   async deployAll(reqs: readonly DeployRequest[]): Promise<StoreOperationResult[]> {
     const jobs: WriteJob[] = [];
     for (const r of reqs) jobs.push(await this.prepareDeploy(r));
-    const out: StoreOperationResult[] = [];
-    for (const j of jobs) out.push(await this.write(j));
+    const byDir = new Map<string, number[]>();
+    jobs.forEach((j, i) => {
+      const key = joinPath(j.group, j.source, j.type);
+      byDir.set(key, [...(byDir.get(key) ?? []), i]);
+    });
+    const out: StoreOperationResult[] = new Array(jobs.length);
+    const settled = await Promise.allSettled(
+      [...byDir.values()].map(async (idx) => {
+        for (const i of idx) out[i] = await this.write(jobs[i]);
+      }),
+    );
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
     return out;
   }
 

@@ -139,6 +139,21 @@ describe('CalibStore (Node)', () => {
     expect(readFileSync(pedsTarget)).toEqual(Buffer.from(pedsText(1000)));
   });
 
+  it('deployAll keeps the request order within a type directory and writes every directory', async () => {
+    const dir = tmpCalib();
+    const store = await openCalibStore(dir, { now: clock });
+    const r = await store.deployAll([
+      { bytes: pedsText(1000), source: SRC, type: 'pedestals', runRange: '0-end' },
+      { bytes: pedsText(5), source: SRC, type: 'pixel_rms', runRange: '0-end' },
+      { bytes: pedsText(2000), source: SRC, type: 'pedestals', runRange: '0-end' },
+    ]);
+    const peds = path.join(dir, GROUP_DIR, 'pedestals');
+    expect(readFileSync(path.join(peds, '0-end.data'))).toEqual(Buffer.from(pedsText(2000)));
+    expect(readFileSync(path.join(peds, r[2].backup!))).toEqual(Buffer.from(pedsText(1000)));
+    expect(r[0].backup).toBeUndefined();
+    expect(readFileSync(path.join(dir, GROUP_DIR, 'pixel_rms', '0-end.data'))).toEqual(Buffer.from(pedsText(5)));
+  });
+
   it('applies the group option to created directories, files and HISTORY', async () => {
     const groups = readFileSync('/etc/group', 'utf8').split('\n').map((l) => l.split(':')).filter((f) => f.length >= 3 && /^\d+$/.test(f[2]));
     const other = groups.find((f) => Number(f[2]) !== process.getgid!());

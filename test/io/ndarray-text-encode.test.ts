@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DType, TypedArray } from '../../src/io/dtype.js';
 import { allocTyped } from '../../src/io/dtype.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
-import { CSPAD2X2_SHAPE, formatNdarrayText, formatNdarrayTextBytes, parseNdarrayText, parseNdarrayTextBytes } from '../../src/io/ndarray-text.js';
+import { CSPAD2X2_SHAPE, formatNdarrayText, formatNdarrayTextBytes, ndarrayTextChunks, parseNdarrayText, parseNdarrayTextBytes } from '../../src/io/ndarray-text.js';
 import { referenceFormatNdarrayText } from './ndarray-text-reference.js';
 
 /** Deterministic PRNG (mulberry32). */
@@ -138,6 +138,31 @@ describe('byte encoder of the ndarray text format', () => {
     const t = base.transpose(1, 0);
     const options = { fmt: '%8.2f', info: { DATE_TIME: STAMP } };
     expect(new TextDecoder().decode(formatNdarrayTextBytes(t, options))).toBe(referenceFormatNdarrayText(t, options));
+  });
+});
+
+describe('ndarray text in pieces', () => {
+  it('gives the bytes of formatNdarrayTextBytes in whole-row pieces, each valid until the one after next', () => {
+    const n = CSPAD2X2_SHAPE.reduce((a, b) => a * b, 1);
+    const layouts: [Float64Array, number[], string][] = [
+      [floatValues(n, 30), [...CSPAD2X2_SHAPE], '%8.2f'], // DAQ order, 2 values per row
+      [floatValues(300_000, 31), [300, 1000], '%.1f'],
+      [floatValues(140_000, 32), [140_000], '%d'], // 1-D: one line
+      [floatValues(10, 33), [2, 5], '%g'],
+    ];
+    for (const [data, shape, fmt] of layouts) {
+      const options = { fmt, info: { DATE_TIME: STAMP } };
+      const whole = formatNdarrayTextBytes(ndarrayOf(data, shape), options);
+      const kept: Uint8Array[] = [];
+      const pieces = [...ndarrayTextChunks(ndarrayOf(data, shape), options)].length;
+      for (const piece of ndarrayTextChunks(ndarrayOf(data, shape), options)) {
+        kept.push(piece);
+        if (kept.length >= 2) kept[kept.length - 2] = kept[kept.length - 2].slice(); // copy before it is reused
+      }
+      const joined = Buffer.concat(kept.map((k) => Buffer.from(k)));
+      expect(joined.equals(Buffer.from(whole))).toBe(true);
+      if (data.length > 100_000) expect(pieces).toBeGreaterThan(2);
+    }
   });
 });
 
