@@ -218,7 +218,6 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
         zeroPedsSources,
         fileMode: config.fileMode,
         dirMode: config.dirMode,
-        ...(config.workers !== undefined ? { formatWorkers: config.workers } : {}),
       });
       const listed = [...outcome.workFiles.values()].flatMap((f) => Object.values(f));
       log.info(`List of files in work directory for command "ls ${darkPrefix(config.resultsDir, config.filePrefix, config.experiment, config.run)}*":\n${listed.join('\n')}`);

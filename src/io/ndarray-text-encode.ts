@@ -20,9 +20,8 @@ export class ByteSink {
   buf: Uint8Array;
   pos = 0;
 
-  /** A new buffer of `capacity` bytes, or `buffer` to write into (it is replaced when it is too small). */
-  constructor(capacity: number | Uint8Array) {
-    this.buf = typeof capacity === 'number' ? new Uint8Array(Math.max(64, Math.ceil(capacity))) : capacity;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(64, Math.ceil(capacity)));
   }
 
   /** Make room for `n` more bytes. */
@@ -138,14 +137,13 @@ function writeFixedDigits(buf: Uint8Array, end: number, f: number, n: number): v
 }
 
 /**
- * Write sign, integer part `ip` (< 2^53) and `field.fracDigits` digits of `frac`, padded to the field
- * width; returns the new position. The caller reserved the room.
+ * Write sign and the integer `ip` (< 2^53) padded to the field width (no decimals); returns the new
+ * position. The caller reserved the room.
  */
-function writeField(buf: Uint8Array, pos: number, field: Field, neg: boolean, ip: number, frac: number): number {
+function writeInteger(buf: Uint8Array, pos: number, field: Field, neg: boolean, ip: number): number {
   const ipLen = ip < 10 ? 1 : ip < 100 ? 2 : ip < 1000 ? 3 : ip < 10000 ? 4 : decimalLength(ip);
-  const fd = field.fracDigits;
   const sign = neg ? 45 : field.posSign;
-  const len = ipLen + (fd > 0 ? fd + 1 : 0) + (sign ? 1 : 0);
+  const len = ipLen + (sign ? 1 : 0);
   let pad = field.width - len;
   if (pad > 0 && !field.left) {
     if (field.zero) {
@@ -167,11 +165,6 @@ function writeField(buf: Uint8Array, pos: number, field: Field, neg: boolean, ip
   }
   pos += ipLen;
   writeDigitsBackwards(buf, pos, ip);
-  if (fd > 0) {
-    buf[pos] = 46;
-    pos += 1 + fd;
-    writeFixedDigits(buf, pos, frac, fd);
-  }
   while (pad-- > 0) buf[pos++] = 32;
   return pos;
 }
@@ -302,7 +295,7 @@ export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: 
           const a = v < 0 ? -v : v;
           if (a < TWO53) {
             const n = Math.floor(a);
-            pos = writeField(buf, pos, field, v < 0 && n !== 0, n, 0);
+            pos = writeInteger(buf, pos, field, v < 0 && n !== 0, n);
             done = true;
           }
         } else if (isFixed) {
@@ -313,7 +306,7 @@ export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: 
             const d = y - k - 0.5;
             if ((d < 0 ? -d : d) > y * TIE_MARGIN) {
               const n = d > 0 ? k + 1 : k;
-              pos = fracDigits > 0 ? writeFixed(buf, pos, field, neg, n) : writeField(buf, pos, field, neg, n, 0);
+              pos = fracDigits > 0 ? writeFixed(buf, pos, field, neg, n) : writeInteger(buf, pos, field, neg, n);
               done = true;
             }
           }
