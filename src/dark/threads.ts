@@ -50,6 +50,7 @@ export class DarkJobRunner {
   private readonly threads: { terminate(): void }[] = [];
   private gen = 0;
   private closed = false;
+  private pending: { gen: number; n: number; chunk: number; np: number; kernel: Kernel; args: number[] } | undefined;
 
   constructor(
     memory: WebAssembly.Memory,
@@ -69,7 +70,17 @@ export class DarkJobRunner {
 
   /** Run kernel `fn` over pixels [0, np) (np a multiple of 8) with `args` after (p0, p1); returns when done. */
   run(fn: number, np: number, args: readonly number[]): void {
+    this.start(fn, np, args);
+    this.wait();
+  }
+
+  /**
+   * Publish a job for the helper threads and return at once (the calling thread may fill other memory
+   * meanwhile); {@link wait} completes it. A job still pending is completed first.
+   */
+  start(fn: number, np: number, args: readonly number[]): void {
     if (this.closed) throw new CalibmanError('dark engine already closed');
+    this.wait();
     const ctrl = this.ctrl;
     const chunk = Math.max(64, Math.ceil(np / (8 * (this.threads.length + 1)) / 64) * 64);
     const n = Math.ceil(np / chunk);
@@ -84,7 +95,16 @@ export class DarkJobRunner {
     Atomics.store(ctrl, CTRL.NEXT, gen << 16);
     Atomics.store(ctrl, CTRL.GEN, gen);
     Atomics.notify(ctrl, CTRL.GEN);
-    const kernel = this.kernels[fn];
+    this.pending = { gen, n, chunk, np, kernel: this.kernels[fn], args: [...args] };
+  }
+
+  /** Complete the pending job: take its remaining chunks on this thread, then wait for the helpers. */
+  wait(): void {
+    const job = this.pending;
+    if (!job) return;
+    this.pending = undefined;
+    const ctrl = this.ctrl;
+    const { gen, n, chunk, np, kernel, args } = job;
     for (;;) {
       const v = Atomics.load(ctrl, CTRL.NEXT);
       if (v >>> 16 !== gen || (v & 0xffff) >= n) break;

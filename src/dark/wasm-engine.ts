@@ -64,12 +64,17 @@ export class WasmDarkEngine implements Stage2Kernel {
   private readonly ihi: number;
   private readonly limitsAm: number;
   private readonly stage1Cap: number;
+  /** Batch regions: 2 with helper threads (helpers accumulate one while this thread fills the other). */
+  private readonly regions: number;
+  private cur = 0;
+  /** Wide-gate pass still owed for the region of the job in flight. */
+  private owedWide: { at: number; nf: number } | undefined;
   private readonly stage1Nf: number;
   private readonly mem: WebAssembly.Memory;
   private readonly kernels: { acc: Kernel; st1: Kernel };
   private readonly runner: DarkJobRunner | undefined;
   private readonly off: Record<'buf' | 'lo' | 'wd' | 'am' | 'mx' | 'mn' | 'sd' | 'sd2' | 'cnt' | 'clo' | 'chi' | 'lists', number>;
-  private readonly slots: Uint16Array[];
+  private readonly slots: Uint16Array[][];
   private gatesValue: DarkGates | undefined;
   private wide = new Int32Array(0);
   private wideHi = new Int32Array(0);
@@ -86,7 +91,10 @@ export class WasmDarkEngine implements Stage2Kernel {
     const np = Math.ceil(size / 8) * 8;
     this.size = size;
     this.np = np;
-    this.batchCapacity = Math.min(MAX_ENGINE_BATCH, Math.max(1, Math.floor(opts.batchFrames)));
+    const slotsTotal = Math.min(MAX_ENGINE_BATCH, Math.max(1, Math.floor(opts.batchFrames)));
+    const threadedOpt = !!opts.threading && opts.threading.helpers > 0;
+    this.regions = threadedOpt && slotsTotal >= 2 ? 2 : 1;
+    this.batchCapacity = Math.floor(slotsTotal / this.regions);
     this.k = opts.gates ? 0 : streamRank(params);
     this.mask = dataBitMask(params.dataBits);
     const loInt = Math.ceil(params.intLo);
@@ -106,16 +114,17 @@ export class WasmDarkEngine implements Stage2Kernel {
       return at;
     };
     const slotBytes = np * 2;
-    const buf = take(this.batchCapacity * slotBytes);
-    // the lists of stage 1 live in the tail of the batch region when it leaves room for frames
+    const buf = take(this.regions * this.batchCapacity * slotBytes);
+    // the lists of stage 1 live in the batch memory when it leaves room for frames: the tail of the one
+    // region, or the second region (stage 1 fills only the first)
     const listSlots = 2 * this.k;
-    const listsInBatch = this.k > 0 && this.batchCapacity - listSlots >= 2;
-    this.stage1Cap = listsInBatch ? this.batchCapacity - listSlots : this.batchCapacity;
+    const listsInBatch = this.k > 0 && (this.regions === 2 ? listSlots <= this.batchCapacity : this.batchCapacity - listSlots >= 2);
+    this.stage1Cap = listsInBatch && this.regions === 1 ? this.batchCapacity - listSlots : this.batchCapacity;
     this.off = {
       buf,
       lo: take(slotBytes), wd: take(slotBytes), am: take(slotBytes), mx: take(slotBytes), mn: take(slotBytes),
       sd: take(np * 8), sd2: take(np * 8), cnt: take(np * 4), clo: take(np * 4), chi: take(np * 4),
-      lists: this.k === 0 ? 0 : listsInBatch ? buf + this.stage1Cap * slotBytes : take(listSlots * slotBytes),
+      lists: this.k === 0 ? 0 : listsInBatch ? buf + (this.regions === 2 ? this.batchCapacity : this.stage1Cap) * slotBytes : take(listSlots * slotBytes),
     };
     const pages = Math.ceil(o / 65536) + 1;
     this.mem = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: threaded } as WebAssembly.MemoryDescriptor);
@@ -124,7 +133,9 @@ export class WasmDarkEngine implements Stage2Kernel {
     this.runner = threaded ? new DarkJobRunner(this.mem, module, instance.exports, opts.threading!) : undefined;
     const b = this.mem.buffer;
     new Uint16Array(b, this.off.mn, np).fill(0xffff);
-    this.slots = Array.from({ length: this.batchCapacity }, (_, s) => new Uint16Array(b, buf + s * slotBytes, size));
+    this.slots = Array.from({ length: this.regions }, (_, r) =>
+      Array.from({ length: this.batchCapacity }, (_, k) => new Uint16Array(b, buf + (r * this.batchCapacity + k) * slotBytes, size)),
+    );
     if (opts.gates) this.setGates(opts.gates);
     else this.initLists();
   }
@@ -164,20 +175,20 @@ export class WasmDarkEngine implements Stage2Kernel {
   }
 
   slot(k: number): Uint16Array {
-    return this.slots[k];
+    return this.slots[this.cur][k];
   }
 
   commit(nf: number): void {
     if (nf <= 0) return;
     if (this.inStage1) this.commitStage1(nf);
-    else this.commitStage2(this.off.buf, nf, this.np);
+    else this.commitStage2(this.off.buf + this.cur * this.batchCapacity * this.np * 2, nf, this.np);
   }
 
   addFrames(src: Uint16Array, frame0: number, nf: number, stride?: number): void {
     const st = stride ?? this.size;
     for (let f = 0; f < nf; ) {
       const k = Math.min(this.capacity(), nf - f);
-      for (let j = 0; j < k; j++) this.slots[j].set(src.subarray((frame0 + f + j) * st, (frame0 + f + j) * st + this.size));
+      for (let j = 0; j < k; j++) this.slot(j).set(src.subarray((frame0 + f + j) * st, (frame0 + f + j) * st + this.size));
       this.commit(k);
       f += k;
     }
@@ -204,9 +215,26 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   private commitStage2(at: number, nf: number, stride: number): void {
     const o = this.off;
-    this.call(FN_ACC, [at, nf, stride * 2, o.lo, o.wd, o.am, o.sd, o.sd2, o.cnt, o.clo, o.chi, o.mx, o.mn, this.ilo, this.ihi, this.mask]);
-    if (this.wide.length) this.commitWide(at, nf, stride);
+    const args = [at, nf, stride * 2, o.lo, o.wd, o.am, o.sd, o.sd2, o.cnt, o.clo, o.chi, o.mx, o.mn, this.ilo, this.ihi, this.mask];
     this.nFrames += nf;
+    if (this.regions === 2 && this.runner) {
+      // helpers accumulate this region while the caller fills the other one
+      this.settle();
+      this.runner.start(FN_ACC, this.np, args);
+      this.owedWide = { at, nf };
+      this.cur ^= 1;
+      return;
+    }
+    this.call(FN_ACC, args);
+    if (this.wide.length) this.commitWide(at, nf, stride);
+  }
+
+  /** Complete the job in flight (and its wide-gate pass). */
+  private settle(): void {
+    this.runner?.wait();
+    const owed = this.owedWide;
+    this.owedWide = undefined;
+    if (owed && this.wide.length) this.commitWide(owed.at, owed.nf, this.np);
   }
 
   /** Scalar pass for pixels with gates wider than the SIMD path allows. */
@@ -357,6 +385,7 @@ export class WasmDarkEngine implements Stage2Kernel {
   }
 
   sums(): DarkSums {
+    this.settle();
     const b = this.mem.buffer;
     const n = this.size;
     const sd = new Float64Array(b, this.off.sd, n);
@@ -390,6 +419,7 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   /** Views of the accumulated values for the summary (valid until the engine is dropped). */
   summaryInputs(): DarkSumsSource {
+    this.settle();
     const b = this.mem.buffer;
     const n = this.size;
     return {
@@ -411,7 +441,8 @@ export class WasmDarkEngine implements Stage2Kernel {
   summaryBuffers(): DarkSummaryBuffers | undefined {
     const n = this.size;
     const bytes = align(n * 8);
-    if (3 * bytes > this.batchCapacity * this.np * 2) return undefined;
+    this.settle();
+    if (3 * bytes > this.regions * this.batchCapacity * this.np * 2) return undefined;
     const b = this.mem.buffer as ArrayBuffer;
     const at = this.off.buf;
     return {
@@ -423,6 +454,13 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   /** Stop helper threads (the engine cannot commit afterwards). */
   close(): void {
-    this.runner?.close();
+    if (!this.runner) return;
+    try {
+      this.settle();
+    } catch {
+      // closing after a failure: the failure itself has been reported
+    } finally {
+      this.runner.close();
+    }
   }
 }
