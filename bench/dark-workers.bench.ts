@@ -5,8 +5,8 @@
  * 1 thread and on 2 threads sharing the accumulation (calibrun's default on a multi-core machine), and
  * for comparison the older splits over worker threads (by pixel ranges, by events). Prints events/s,
  * MB/s of detector data, the peak RSS (sampled every 20 ms), the speed-up, and checks that every way
- * gives the same constants; then the peak RSS of a run of a quarter of the events (memory does not grow
- * with the run).
+ * gives the same constants. The first line is a run of a quarter of the events: its peak RSS against the
+ * full run's shows that memory does not grow with the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,16 +61,17 @@ export async function run(): Promise<void> {
     console.log(`dark pass of ${events} CSPAD events (32x185x388 int16), calibrun defaults, read from the page cache:`);
     // warm the page cache and the JIT once
     await runDarkPass({ ...req, numEvents: Math.min(events, 60) }, defaultEngines());
-    const single = await measure('1 thread', () => runDarkPass(req, defaultEngines()));
+    const quarter = Math.max(60, Math.floor(events / 4));
+    await measure(`2 threads, ${quarter} events`, () => runDarkPassParallel({ ...req, numEvents: quarter }, defaultEngines(), 2, 'threads'));
     const threads = await measure('2 threads (shared memory)', () => runDarkPassParallel(req, defaultEngines(), 2, 'threads'));
+    const single = await measure('1 thread', () => runDarkPass(req, defaultEngines()));
     const byPixels = await measure('2 workers, pixel split', () => runDarkPassParallel(req, defaultEngines(), 2, 'pixels'));
     const byEvents = await measure('2 workers, event split', () => runDarkPassParallel(req, defaultEngines(), 2, 'events'));
     for (const [label, m] of [['2 threads (shared memory)', threads], ['2 workers, pixel split', byPixels], ['2 workers, event split', byEvents]] as const) {
       console.log(`  ${label}: speed-up ${(single.sec / m.sec).toFixed(2)}x (wall), identical constants: ${sameConstants(single.r, m.r)}`);
     }
-    console.log('  (the worker splits load the modules in each worker through tsx from sources, ~0.5 s; the built dist/ starts them faster)');
-    const quarter = Math.max(60, Math.floor(events / 4));
-    await measure(`2 threads, ${quarter} events`, () => runDarkPassParallel({ ...req, numEvents: quarter }, defaultEngines(), 2, 'threads'));
+    console.log('  (peak RSS is of the whole process, so it only grows down the list; the worker splits load the modules in each');
+    console.log('   worker through tsx from sources, ~0.5 s; the built dist/ starts them faster)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
