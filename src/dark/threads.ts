@@ -20,7 +20,7 @@ export const DARK_CTRL_BYTES = 256;
 export const CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP: 4, FN: 5, NCHUNK: 6, CHUNK: 7, NP: 8, NARGS: 9, ARGS: 16 });
 
 /** Kernel names by their `FN` code. */
-export const DARK_KERNELS = Object.freeze(['', 'acc', 'st1']);
+export const DARK_KERNELS = Object.freeze(['', 'acc', 'st1', 'prep']);
 
 /** Starts helper threads for a threaded engine. */
 export interface DarkThreadPort {

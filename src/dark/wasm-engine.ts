@@ -28,6 +28,7 @@ export const MAX_STREAM_RANK = 8;
 
 const FN_ACC = 1;
 const FN_ST1 = 2;
+const FN_PREP = 3;
 
 type Kernel = (...args: number[]) => void;
 
@@ -132,10 +133,22 @@ export class WasmDarkEngine implements Stage2Kernel {
     this.kernels = { acc: instance.exports.acc as Kernel, st1: instance.exports.st1 as Kernel };
     this.runner = threaded ? new DarkJobRunner(this.mem, module, instance.exports, opts.threading!) : undefined;
     const b = this.mem.buffer;
-    new Uint16Array(b, this.off.mn, np).fill(0xffff);
     this.slots = Array.from({ length: this.regions }, (_, r) =>
       Array.from({ length: this.batchCapacity }, (_, k) => new Uint16Array(b, buf + (r * this.batchCapacity + k) * slotBytes, size)),
     );
+    if (this.runner) {
+      // helpers fault in and set up the memory while the caller reads the first frames into region 0
+      const listsInRegion1 = this.k > 0 && this.off.lists === buf + this.batchCapacity * slotBytes;
+      const first = this.regions === 2 ? this.batchCapacity + (listsInRegion1 ? listSlots : 0) : this.batchCapacity;
+      const o = this.off;
+      this.runner.start(FN_PREP, np, [o.mn, o.mx, o.lo, o.wd, o.am, o.sd, o.sd2, o.cnt, o.lists, this.k, buf + first * slotBytes, Math.max(0, this.regions * this.batchCapacity - first), slotBytes]);
+      if (opts.gates) {
+        this.runner.wait();
+        this.setGates(opts.gates);
+      }
+      return;
+    }
+    new Uint16Array(b, this.off.mn, np).fill(0xffff);
     if (opts.gates) this.setGates(opts.gates);
     else this.initLists();
   }

@@ -204,6 +204,42 @@
           ))
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
         (br $pix))))
+  ;; prep: set up pixels [p0, p1) of a fresh engine memory — mn = 0xffff, the stage-1 lists (k slots of 0xffff
+  ;; then k of 0 per 8-pixel group), zeros written over the other per-pixel arrays and over `nslots` batch
+  ;; slots of the second region — so that helper threads take the first-touch cost of the memory while the
+  ;; calling thread starts reading the run.
+  (func (export "prep")
+    (param $p0 i32) (param $p1 i32) (param $mn i32) (param $mx i32) (param $lo i32) (param $wd i32) (param $am i32)
+    (param $sd i32) (param $sd2 i32) (param $cnt i32) (param $lists i32) (param $k i32)
+    (param $slots i32) (param $nslots i32) (param $slotBytes i32)
+    (local $n2 i32) (local $g i32) (local $g1 i32) (local $lb i32) (local $s i32)
+    (local.set $n2 (i32.shl (i32.sub (local.get $p1) (local.get $p0)) (i32.const 1)))
+    (memory.fill (i32.add (local.get $mn) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0xff) (local.get $n2))
+    (memory.fill (i32.add (local.get $mx) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+    (memory.fill (i32.add (local.get $lo) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+    (memory.fill (i32.add (local.get $wd) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+    (memory.fill (i32.add (local.get $am) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+    (memory.fill (i32.add (local.get $sd) (i32.shl (local.get $p0) (i32.const 3))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 2)))
+    (memory.fill (i32.add (local.get $sd2) (i32.shl (local.get $p0) (i32.const 3))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 2)))
+    (memory.fill (i32.add (local.get $cnt) (i32.shl (local.get $p0) (i32.const 2))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 1)))
+    (if (local.get $k)
+      (then
+        (local.set $g (i32.shr_u (local.get $p0) (i32.const 3)))
+        (local.set $g1 (i32.shr_u (local.get $p1) (i32.const 3)))
+        (block $gd (loop $gl
+          (br_if $gd (i32.ge_u (local.get $g) (local.get $g1)))
+          (local.set $lb (i32.add (local.get $lists) (i32.mul (local.get $g) (i32.shl (local.get $k) (i32.const 5)))))
+          (memory.fill (local.get $lb) (i32.const 0xff) (i32.shl (local.get $k) (i32.const 4)))
+          (memory.fill (i32.add (local.get $lb) (i32.shl (local.get $k) (i32.const 4))) (i32.const 0) (i32.shl (local.get $k) (i32.const 4)))
+          (local.set $g (i32.add (local.get $g) (i32.const 1)))
+          (br $gl)))))
+    (local.set $s (i32.const 0))
+    (block $sd_ (loop $sl
+      (br_if $sd_ (i32.ge_u (local.get $s) (local.get $nslots)))
+      (memory.fill (i32.add (i32.add (local.get $slots) (i32.mul (local.get $s) (local.get $slotBytes))) (i32.shl (local.get $p0) (i32.const 1)))
+        (i32.const 0) (local.get $n2))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $sl))))
   ;; sel: stage-1 order statistics for pixels [p0, p1) (multiples of 8) of m frames at blk (stride bytes):
   ;; keeps the kb smallest and kt largest masked values per lane in scratch memory (v128 slots at scr),
   ;; then writes the kb-th smallest (qlo), the kt-th largest (qhi), the smallest and the largest (u16).
