@@ -8,7 +8,6 @@
  * the N states gives bit-identical constants to one pass.
  */
 import { createDarkAccumulator, type DarkAccumulator as Gen3Accumulator } from '../dark/accumulator.js';
-import { computeDarkGates } from '../dark/stage1-block.js';
 import type { DarkParams } from '../dark/params.js';
 import type { FrameInput } from '../dark/frames.js';
 import { type DarkState, mergeDarkStates } from '../dark/state.js';
@@ -37,9 +36,13 @@ export interface DarkPieceResult {
   files: string[];
 }
 
-/** Accumulator of one piece: keeps the stage-1 block (all pieces), stage 2 for its own frames only. */
+/**
+ * Accumulator of one piece: stage 1 streams every frame of the run's block (gates only), the piece keeps
+ * its own block frames until the gates are known, then accumulates its own frames only.
+ */
 class PieceAccumulator implements DarkAccumulator {
   private block: FrameInput[] = [];
+  private gatesAcc: Gen3Accumulator | undefined;
   private acc: Gen3Accumulator | undefined;
   private seen = 0;
 
@@ -56,7 +59,8 @@ class PieceAccumulator implements DarkAccumulator {
   add(frame: NdArray): void {
     const f = this.seen++;
     if (!this.acc && f < this.params.nrecs1) {
-      this.block.push(toCOrder(frame).slice());
+      (this.gatesAcc ??= createDarkAccumulator(this.params, this.shape)).add(frame);
+      if (f % this.piece.count === this.piece.index) this.block.push(toCOrder(frame).slice());
       return;
     }
     this.startStage2();
@@ -65,11 +69,11 @@ class PieceAccumulator implements DarkAccumulator {
 
   private startStage2(): void {
     if (this.acc) return;
-    const gates = computeDarkGates(this.block, this.shape, this.params);
+    const gates = this.gatesAcc!.stage1Gates();
+    this.gatesAcc!.close();
+    this.gatesAcc = undefined;
     this.acc = createDarkAccumulator(this.params, this.shape, { gates });
-    this.block.forEach((fr, k) => {
-      if (k % this.piece.count === this.piece.index) this.acc!.add(fr);
-    });
+    for (const fr of this.block) this.acc.add(fr);
     this.block = [];
   }
 

@@ -62,6 +62,12 @@ export interface DarkAccumulator {
   nextSlot(): Uint16Array | undefined;
   /** The mergeable state so far (a snapshot; accumulation may continue). */
   state(): DarkState;
+  /**
+   * The stage-1 gates: those in force, or (still in stage 1) the gates from the frames added so far, which
+   * ends stage 1. Split runs share them (every piece accumulates with the gates of the run's start).
+   * @throws InsufficientDataError without frames
+   */
+  stage1Gates(): DarkGates;
   /** Summarise: pedestals, pixel_rms, pixel_status, max, min, counts (ends helper threads). */
   finish(): DarkResult;
   /** End helper threads without a result (after an error or abort); idempotent. */
@@ -220,6 +226,17 @@ class Gen3Accumulator implements DarkAccumulator {
     } finally {
       this.close();
     }
+  }
+
+  stage1Gates(): DarkGates {
+    if (this.count === 0) throw new InsufficientDataError('stage-1 gates need at least one frame, found 0');
+    if (this.stream) {
+      this.flush();
+      if (this.stream.inStage1) this.stream.finishStage1(this.shape);
+      return this.stream.gates!;
+    }
+    if (!this.engine && this.block) this.startStage2(this.block.gates(this.nBuf, this.shape, this.params), true);
+    return this.gates!;
   }
 
   close(): void {

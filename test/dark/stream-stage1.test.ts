@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDarkAccumulator } from '../../src/dark/index.js';
+import { computeDarkGates, createDarkAccumulator, sameGates } from '../../src/dark/index.js';
 import type { DarkParams } from '../../src/dark/params.js';
 import type { DarkResult } from '../../src/dark/result.js';
 import { streamRank } from '../../src/dark/wasm-engine.js';
@@ -79,6 +79,23 @@ describe('streaming stage 1', () => {
     const { frames } = generateStack(120, 333, 12);
     expectSame(run(frames, 333, {}, {}), run(frames, 333, {}, { stage1: 'block' }), 'generated stack');
     expectSame(run(frames, 333, {}, {}), run(frames, 333, {}, { engine: 'js' }), 'vs JavaScript engine');
+  });
+
+  it('gives the gates of the stored block for splitting a run (stage1Gates = computeDarkGates)', () => {
+    const size = 203;
+    const all = awkwardFrames(60, size, 4);
+    for (const n of [1, 2, 5, 50, 60]) {
+      for (const stage1 of ['stream', 'block'] as const) {
+        const acc = createDarkAccumulator({}, [size], { stage1 });
+        all.slice(0, n).forEach((f) => acc.add(f));
+        const g = acc.stage1Gates();
+        const ref = computeDarkGates(all.slice(0, n), [size]);
+        expect(sameGates(g, ref), `${stage1} ${n}`).toBe(true);
+        expect(g.nFrames).toBe(Math.min(n, 50));
+        acc.close();
+      }
+    }
+    expect(() => createDarkAccumulator({}, [size]).stage1Gates()).toThrow(/at least one frame/);
   });
 
   it('keeps as few values per pixel as psana needs', () => {
