@@ -8,6 +8,7 @@ import { CALIBRUN_DEFAULTS, checkRunRange } from '../calibrun/options.js';
 import { DETECTOR_MENU_NAMES, menuName } from '../calibrun/detector-menu.js';
 import { dataRoot, defaultCalibDir, defaultXtcDir, instrumentOf, instrumentCaseFor } from '../calibrun/dirs.js';
 import { runDarkPass, type DarkSourceResult } from '../calibrun/dark-run.js';
+import { defaultDarkWorkers } from '../calibrun/dark-workers.js';
 import { writeDarkOutputs, type DarkOutputFiles } from '../calibrun/dark-outputs.js';
 import { defaultEngines } from '../calibrun/engines.js';
 import type { DarkEngines } from '../calibrun/ports.js';
@@ -82,6 +83,8 @@ export const DarkJobOptionsSchema = z
     write: z.boolean().default(true),
     /** Also write `.npy` copies. */
     npy: z.boolean().default(false),
+    /** Threads sharing the accumulation (default: `$CALIBMAN_WORKERS`, else one per core up to 4; 1 = this thread only). */
+    threads: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 
@@ -289,6 +292,7 @@ export class CalibManager extends EventTarget {
         },
       },
       this.engines,
+      { threads: o.threads ?? (this.engines.parallelSafe ? defaultDarkWorkers() : 1) },
     );
     const files = o.write
       ? await writeDarkOutputs(result.sources, {
