@@ -95,7 +95,7 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
     const s = cxi.imageAssembler().planSummary;
     expect(s.copies).toBeGreaterThan(1000);
     expect(s.reversed).toBeGreaterThan(1000);
-    expect(s.blocks).toBeGreaterThan(10000);
+    expect(s.blocks).toBeGreaterThan(1000); // runs of 4×4 transposed blocks
     expect(s.singles).toBeGreaterThan(0);
     const moved = CASES[3][1]();
     expect(moved.imageAssembler().pixels.length).toBeLessThan(cxi.imageAssembler().pixels.length - 10000);
