@@ -81,6 +81,18 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
         expect(sameElements(js.assemble(values, garbage32.fill(3)), ref32), `${what}, JavaScript engine`).toBe(true);
       }
       expect(sameElements(js.assemble(f64, garbage64.fill(3)), (bruteForce(ix.rows, ix.cols, f64, ix.imageShape, ref64), ref64))).toBe(true);
+      // zero-copy: frame and image in the engine memory; scribbled gap bins are written again
+      expect(js.buffers()).toBeNull();
+      for (const [dtype, ref] of [['float32', ref32], ['float64', ref64]] as const) {
+        const buf = asm.buffers(dtype)!;
+        buf.frame.set(f64);
+        bruteForce(ix.rows, ix.cols, buf.frame, ix.imageShape, ref);
+        buf.image.fill(Number.POSITIVE_INFINITY);
+        expect(asm.assemble(buf.frame, buf.image), `${label}, zero-copy ${dtype}`).toBe(buf.image);
+        expect(sameElements(buf.image, ref), `${label}, zero-copy ${dtype}`).toBe(true);
+        // the engine's image area into a caller buffer, and a caller frame into the engine's image
+        expect(sameElements(asm.assemble(f64, dtype === 'float32' ? garbage32.fill(5) : garbage64.fill(5)), ref), `${label}, ${dtype} after zero-copy`).toBe(true);
+      }
       // winners: one per filled bin, the last pixel in flat order
       const last = new Int32Array(h * w).fill(-1);
       for (let i = 0; i < n; i++) last[ix.rows[i] * w + ix.cols[i]] = i;

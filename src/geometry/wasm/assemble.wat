@@ -4,17 +4,30 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; copy: (src, dst, len) → image[dst + j] = frame[src + j]
+  ;; copy: (src, dst, len) → image[dst + j] = frame[src + j] (element size 1 << sh bytes, 4 or 8); a SIMD
+  ;; loop rather than memory.copy, whose per-call cost dominates for sensor-row runs
   (func (export "copy") (param $ops i32) (param $n i32) (param $src i32) (param $dst i32) (param $sh i32)
-    (local $end i32)
+    (local $end i32) (local $s i32) (local $d i32) (local $bytes i32) (local $j i32)
     (local.set $end (i32.add (local.get $ops) (i32.mul (local.get $n) (i32.const 12))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $ops) (local.get $end)))
-        (memory.copy
-          (i32.add (local.get $dst) (i32.shl (i32.load offset=4 (local.get $ops)) (local.get $sh)))
-          (i32.add (local.get $src) (i32.shl (i32.load (local.get $ops)) (local.get $sh)))
-          (i32.shl (i32.load offset=8 (local.get $ops)) (local.get $sh)))
+        (local.set $s (i32.add (local.get $src) (i32.shl (i32.load (local.get $ops)) (local.get $sh))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.load offset=4 (local.get $ops)) (local.get $sh))))
+        (local.set $bytes (i32.shl (i32.load offset=8 (local.get $ops)) (local.get $sh)))
+        (local.set $j (i32.const 0))
+        (block $vdone
+          (loop $v
+            (br_if $vdone (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $bytes)))
+            (v128.store (i32.add (local.get $d) (local.get $j)) (v128.load (i32.add (local.get $s) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $v)))
+        (block $tdone
+          (loop $t
+            (br_if $tdone (i32.ge_s (local.get $j) (local.get $bytes)))
+            (i32.store (i32.add (local.get $d) (local.get $j)) (i32.load (i32.add (local.get $s) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $t)))
         (local.set $ops (i32.add (local.get $ops) (i32.const 12)))
         (br $next))))
 
@@ -171,6 +184,31 @@
         (i64.store
           (i32.add (local.get $dst) (i32.shl (i32.load offset=4 (local.get $ops)) (i32.const 3)))
           (i64.load (i32.add (local.get $src) (i32.shl (i32.load (local.get $ops)) (i32.const 3)))))
+        (local.set $ops (i32.add (local.get $ops) (i32.const 8)))
+        (br $next))))
+
+  ;; zero: (dst, len) → image[dst + j] = 0 for the bins no pixel reaches (element size 1 << sh bytes)
+  (func (export "zero") (param $ops i32) (param $n i32) (param $dst i32) (param $sh i32)
+    (local $end i32) (local $d i32) (local $bytes i32) (local $j i32)
+    (local.set $end (i32.add (local.get $ops) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $ops) (local.get $end)))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.load (local.get $ops)) (local.get $sh))))
+        (local.set $bytes (i32.shl (i32.load offset=4 (local.get $ops)) (local.get $sh)))
+        (local.set $j (i32.const 0))
+        (block $vdone
+          (loop $v
+            (br_if $vdone (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $bytes)))
+            (v128.store (i32.add (local.get $d) (local.get $j)) (v128.const i32x4 0 0 0 0))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $v)))
+        (block $tdone
+          (loop $t
+            (br_if $tdone (i32.ge_s (local.get $j) (local.get $bytes)))
+            (i32.store (i32.add (local.get $d) (local.get $j)) (i32.const 0))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $t)))
         (local.set $ops (i32.add (local.get $ops) (i32.const 8)))
         (br $next))))
 )
