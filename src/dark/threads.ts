@@ -144,12 +144,12 @@ export class DarkJobRunner {
 }
 
 /**
- * The helper threads' program (plain JavaScript, CommonJS, `workerData = { memory, module }`): wait for a
- * job, take chunks while they belong to it, report them done; exit on `STOP`.
+ * The body of the helper threads' program (plain JavaScript): wait for a job, take chunks while they
+ * belong to it, report them done; exit on `STOP`. It expects the bindings `memory` (the shared
+ * WebAssembly.Memory) and `module` (the compiled engine) in scope; a thread port puts its own platform's
+ * prelude in front that defines them.
  */
-export const DARK_HELPER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { memory, module } = workerData;
+export const DARK_HELPER_BODY = `
 const C = ${JSON.stringify(CTRL)};
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const kernels = ${JSON.stringify(DARK_KERNELS)}.map((k) => inst.exports[k]);

@@ -59,7 +59,7 @@ function gapRuns(winner: Int32Array): Int32Array {
   return Int32Array.from(runs);
 }
 
-function buildPlan(pixels: Uint32Array, bins: Uint32Array, size: number, width: number, rowLength: number, gap: Int32Array): Plan {
+function buildPlan(pixels: Uint32Array, bins: Uint32Array, size: number, width: number, rowLength: number): Omit<Plan, 'gap'> {
   const n = pixels.length;
   const copy: number[] = [];
   const rev: number[] = [];
@@ -124,7 +124,7 @@ function buildPlan(pixels: Uint32Array, bins: Uint32Array, size: number, width: 
   }
   const one: number[] = [];
   for (let p = 0; p < size; p++) if (binOf[p] >= 0) one.push(p, binOf[p]);
-  return { copy: Int32Array.from(copy), rev: Int32Array.from(rev), blk: Int32Array.from(blk), one: Int32Array.from(one), gap };
+  return { copy: Int32Array.from(copy), rev: Int32Array.from(rev), blk: Int32Array.from(blk), one: Int32Array.from(one) };
 }
 
 type Kernel = (ops: number, n: number, src: number, dst: number, shift?: number) => void;
@@ -251,7 +251,7 @@ export class ImageAssembler {
     }
     this.imageShape = [h, w];
     this.size = rows.length;
-    this.plan = buildPlan(this.pixels, this.bins, this.size, w, opts.rowLength ?? 0, gapRuns(winner));
+    this.plan = { ...buildPlan(this.pixels, this.bins, this.size, w, opts.rowLength ?? 0), gap: gapRuns(winner) };
     this.engine = opts.engine ?? 'auto';
     if (this.engine === 'wasm' && !assembleWasmModule()) throw new CalibmanError('WebAssembly SIMD is not available for image assembly');
   }

@@ -4,12 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DARK_HELPER_SOURCE, type DarkThreadPort, type DarkThreading } from '../dark/threads.js';
+import { DARK_HELPER_BODY, type DarkThreadPort, type DarkThreading } from '../dark/threads.js';
+
+/** The helper program for worker_threads: `memory` and `module` come from `workerData`. */
+const NODE_HELPER_SOURCE = `const { memory, module } = require('node:worker_threads').workerData;\n${DARK_HELPER_BODY}`;
 
 /** Starts helper threads with Node's worker_threads (unref'd: they never keep a process alive). */
 export const nodeDarkThreadPort: DarkThreadPort = {
   start(memory, module) {
-    const worker = new Worker(DARK_HELPER_SOURCE, { eval: true, workerData: { memory, module } });
+    const worker = new Worker(NODE_HELPER_SOURCE, { eval: true, workerData: { memory, module } });
     worker.unref();
     // a failing helper reports through the control block; keep its error from becoming an uncaught one
     worker.on('error', () => undefined);
