@@ -187,6 +187,8 @@ export class GeometryAccess {
           y[i] = -t;
           z[i] = -z[i];
         }
+        const e = c.extent;
+        if (e) c.extent = { xmin: -e.ymax, xmax: -e.ymin, ymin: -e.xmax, ymax: -e.xmin };
       }
       return c;
     });
@@ -217,14 +219,14 @@ export class GeometryAccess {
     const c = this.getPixelCoords(opts);
     const p = opts.pixScaleSizeUm ?? this.getPixelScaleSizeUm();
     const key = `idx|${this.resolve(this.refOf(opts))}|${opts.doTilt ?? true}|${opts.cframe ?? 0}|${p}|${opts.xy0OffPix ?? ''}`;
-    return this.cached(key, () => xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0 }));
+    return this.cached(key, () => xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0, extent: c.extent }));
   }
 
   /** Image bin (row, col) of a point (um) with the detector's binning (psana `point_coord_indexes`). */
   pointCoordIndexes(point: [number, number], opts: IndexMapOptions & { fract?: boolean } = {}): [number, number] {
     const c = this.getPixelCoords(opts);
     const p = opts.pixScaleSizeUm ?? this.getPixelScaleSizeUm();
-    return pointToRowCol(point[0], point[1], c.x, c.y, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0 }, opts.fract);
+    return pointToRowCol(point[0], point[1], c.x, c.y, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0, extent: c.extent }, opts.fract);
   }
 
   /**

@@ -3,6 +3,7 @@
  * flat order wins) and image → per-pixel array.
  */
 import { CalibmanError } from '../errors.js';
+import type { CoordExtent } from './transform.js';
 
 export { ImageAssembler, type ImageAssemblerOptions, type AssemblyEngine } from './assembler.js';
 
@@ -22,54 +23,72 @@ export interface IndexOptions {
   xy0OffPix?: [number, number];
   /** 0 = psana frame (rows follow +x, cols +y); 1 = LAB frame (rows follow −y, cols +x). */
   cframe?: 0 | 1;
+  /** The x/y extremes of the arrays when already known (as recorded in {@link Coords}); found otherwise. */
+  extent?: CoordExtent;
 }
 
-function minMax(a: Float64Array): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+/** The x/y extremes of coordinate arrays (NaN values skipped, like psana's binning of finite pixels). */
+export function coordExtent(x: Float64Array, y: Float64Array): CoordExtent {
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i], v = y[i];
+    xmin = u < xmin ? u : xmin;
+    xmax = u > xmax ? u : xmax;
+    ymin = v < ymin ? v : ymin;
+    ymax = v > ymax ? v : ymax;
   }
-  return [lo, hi];
+  return { xmin, xmax, ymin, ymax };
 }
 
 /** The reference point (xmin and ymin, or ymax in the LAB frame) of psana's binning, um. */
 export function binningOrigin(x: Float64Array, y: Float64Array, o: IndexOptions): { a: number; b: number } {
   const p = o.pixScaleSizeUm;
   const [ox, oy] = o.xy0OffPix ?? [0, 0];
-  let a = minMax(x)[0];
+  const e = o.extent ?? coordExtent(x, y);
+  let a = e.xmin;
   if (o.cframe === 1) {
-    let b = minMax(y)[1];
+    let b = e.ymax;
     if (ox > 0) a -= ox * p;
     if (oy > 0) b += oy * p;
     return { a: a - p / 2, b: b + p / 2 };
   }
-  let b = minMax(y)[0];
+  let b = e.ymin;
   if (ox > 0) a -= ox * p;
   if (oy > 0) b -= oy * p;
   return { a: a - p / 2, b: b - p / 2 };
 }
 
-/** psana's `xy_to_rc_arrays`: bin coordinates into image rows and columns (truncating division). */
+/** Largest index of a bin, from the extreme coordinate (the binning is monotonic); 0 when there is none. */
+function lastBin(v: number): number {
+  return v > 0 ? Math.trunc(v) : 0;
+}
+
+/**
+ * psana's `xy_to_rc_arrays`: bin coordinates into image rows and columns (truncating division). The
+ * image shape comes from the extremes: every rounding step of (x − a) / p is monotonic in x.
+ */
 export function xyToRowCol(x: Float64Array, y: Float64Array, shape: number[], o: IndexOptions): PixelIndexes {
   const p = o.pixScaleSizeUm;
   if (!(p > 0)) throw new CalibmanError(`pixel scale size must be positive, found ${p}`);
-  const { a, b } = binningOrigin(x, y, o);
+  if (x.length !== y.length) throw new CalibmanError(`index maps: sizes differ (x ${x.length}, y ${y.length})`);
+  const e = o.extent ?? coordExtent(x, y);
+  const { a, b } = binningOrigin(x, y, { ...o, extent: e });
   const n = x.length;
   const rows = new Uint32Array(n);
   const cols = new Uint32Array(n);
-  let rmax = 0, cmax = 0;
-  const lab = o.cframe === 1;
-  for (let i = 0; i < n; i++) {
-    const r = Math.trunc(lab ? (b - y[i]) / p : (x[i] - a) / p);
-    const c = Math.trunc(lab ? (x[i] - a) / p : (y[i] - b) / p);
-    rows[i] = r;
-    cols[i] = c;
-    if (r > rmax) rmax = r;
-    if (c > cmax) cmax = c;
+  // a Uint32Array store truncates toward zero, as Math.trunc does for these non-negative quotients
+  if (o.cframe === 1) {
+    for (let i = 0; i < n; i++) {
+      rows[i] = (b - y[i]) / p;
+      cols[i] = (x[i] - a) / p;
+    }
+    return { rows, cols, shape: [...shape], imageShape: [lastBin((b - e.ymin) / p) + 1, lastBin((e.xmax - a) / p) + 1] };
   }
-  return { rows, cols, shape: [...shape], imageShape: [rmax + 1, cmax + 1] };
+  for (let i = 0; i < n; i++) {
+    rows[i] = (x[i] - a) / p;
+    cols[i] = (y[i] - b) / p;
+  }
+  return { rows, cols, shape: [...shape], imageShape: [lastBin((e.xmax - a) / p) + 1, lastBin((e.ymax - b) / p) + 1] };
 }
 
 /** Index (row, col) of one point (um) with the same binning; may be negative or outside the image. */

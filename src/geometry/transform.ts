@@ -7,12 +7,43 @@ import type { GeometryRecord } from './file-format.js';
 import type { SegmentGeometry } from './segments.js';
 import type { GeoNode, GeoTree } from './tree.js';
 
+/** Smallest and largest x and y of a set of pixels, um (NaN values skipped). */
+export interface CoordExtent {
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+}
+
 /** Pixel coordinates (um) in C order with psana's nested shape. */
 export interface Coords {
   x: Float64Array;
   y: Float64Array;
   z: Float64Array;
   shape: number[];
+  /** The x/y extremes of these arrays, recorded while they were computed (saves a pass for the index maps). */
+  extent?: CoordExtent;
+}
+
+/** Running x/y extremes: [xmin, xmax, ymin, ymax]. */
+function newExtent(): Float64Array {
+  return Float64Array.of(Infinity, -Infinity, Infinity, -Infinity);
+}
+
+/** Widen `e` by the pixels [i0, i1) (read while they are still in cache). */
+function widenExtent(e: Float64Array, x: Float64Array, y: Float64Array, i0: number, i1: number): void {
+  let xl = e[0], xh = e[1], yl = e[2], yh = e[3];
+  for (let i = i0; i < i1; i++) {
+    const u = x[i], v = y[i];
+    xl = u < xl ? u : xl;
+    xh = u > xh ? u : xh;
+    yl = v < yl ? v : yl;
+    yh = v > yh ? v : yh;
+  }
+  e[0] = xl;
+  e[1] = xh;
+  e[2] = yl;
+  e[3] = yh;
 }
 
 const DEG = Math.PI / 180;
@@ -178,7 +209,7 @@ const FUSED_SHIFTS = 4;
  */
 function placeFused(
   k: Float64Array, pa: AxisProducts, pb: AxisProducts, g: Float64Array | undefined, sh: Float64Array,
-  rows: number, cols: number, x: Float64Array, y: Float64Array, z: Float64Array, start: number,
+  rows: number, cols: number, x: Float64Array, y: Float64Array, z: Float64Array, start: number, ext: Float64Array,
 ): void {
   const cy = k[2], sy = k[3], cx = k[4], sx = k[5], x0 = k[6], y0 = k[7], z0 = k[8];
   const zcy = 0 * cy, zsy = 0 * sy;
@@ -214,6 +245,7 @@ function placeFused(
       y[i] = Y + ay1 + ay2 + ay3 + ay4;
       z[i] = Z + az1 + az2 + az3 + az4;
     }
+    widenExtent(ext, x, y, i - cols, i);
   }
 }
 
@@ -227,7 +259,9 @@ const BLOCK_ROWS = 16;
  * products (local z = 0), then each ancestor level. Every pixel sees exactly psana's per-level operations,
  * in order, so the result is bit-identical to a per-pixel pass over the chain.
  */
-function placeSegment(seg: SegmentGeometry, wpc: boolean, chain: Float64Array[], x: Float64Array, y: Float64Array, z: Float64Array, start: number): number {
+function placeSegment(
+  seg: SegmentGeometry, wpc: boolean, chain: Float64Array[], x: Float64Array, y: Float64Array, z: Float64Array, start: number, ext: Float64Array,
+): number {
   const { x: ax, y: ay, xAlongRows } = seg.axes(wpc);
   const { rows, cols } = seg;
   const k = chain[0];
@@ -244,24 +278,28 @@ function placeSegment(seg: SegmentGeometry, wpc: boolean, chain: Float64Array[],
       sh[FUSED_SHIFTS + j] = s[7];
       sh[2 * FUSED_SHIFTS + j] = s[8];
     });
-    placeFused(k, pa, pb, g, sh, rows, cols, x, y, z, start);
+    placeFused(k, pa, pb, g, sh, rows, cols, x, y, z, start, ext);
     return start + rows * cols;
   }
   for (let r = 0; r < rows; r += BLOCK_ROWS) {
     const r1 = Math.min(rows, r + BLOCK_ROWS);
     placeLocalRows(k, pa, pb, xAlongRows, cols, r, r1, x, y, z, start);
     for (let l = 1; l < chain.length; l++) applyLevel(chain[l], x, y, z, start + r * cols, start + r1 * cols);
+    widenExtent(ext, x, y, start + r * cols, start + r1 * cols);
   }
   return start + rows * cols;
 }
 
 /** Fill [start, …) with a node's pixels; `above` holds the placements of the node's ancestors up to the requested object. */
-function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number, above: Float64Array[]): number {
+function fillCoords(
+  tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number, above: Float64Array[],
+  ext: Float64Array,
+): number {
   const nd = tree.nodes[id];
   const chainHere = [coefficients(nd.record, doTilt), ...above];
-  if (nd.segment) return placeSegment(nd.segment, wpc, chainHere, x, y, z, start);
+  if (nd.segment) return placeSegment(nd.segment, wpc, chainHere, x, y, z, start, ext);
   let end = start;
-  for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, x, y, z, end, chainHere);
+  for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, x, y, z, end, chainHere, ext);
   if (nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) {
     interleaveTwo2x1(x, start);
     interleaveTwo2x1(y, start);
@@ -277,8 +315,9 @@ export function nodeCoords(tree: GeoTree, id: number, doTilt = true, useWidePixC
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const z = new Float64Array(n);
-  fillCoords(tree, id, doTilt, useWidePixCenter, x, y, z, 0, []);
-  return { x, y, z, shape };
+  const e = newExtent();
+  fillCoords(tree, id, doTilt, useWidePixCenter, x, y, z, 0, [], e);
+  return { x, y, z, shape, extent: { xmin: e[0], xmax: e[1], ymin: e[2], ymax: e[3] } };
 }
 
 /** Concatenate per-segment arrays (areas or masks) under a node in psana's order. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
-import { imageFromPixelArrays, ndarrayFromImage } from '../../src/geometry/image.js';
+import { coordExtent, imageFromPixelArrays, ndarrayFromImage, xyToRowCol } from '../../src/geometry/image.js';
 import { parseObjectName } from '../../src/geometry/geometry-access.js';
 import { expectIndexStats, expectStats, fixtureText, goldenFiles, readGolden, sha256, sum, wsum } from './golden-helpers.js';
 import { valueHistogram, type GoldenValue } from './golden-helpers.js';
@@ -76,6 +76,23 @@ for (const name of goldenFiles()) {
       const [fr, fc] = geo.pointCoordIndexes(p.p_um, { fract: true });
       expect(fr).toBeCloseTo(p.row_fract, 9);
       expect(fc).toBeCloseTo(p.col_fract, 9);
+    });
+
+    it('the x/y extremes recorded with the coordinates equal a scan of the arrays; index maps agree without them', () => {
+      for (const cframe of [0, 1] as const) {
+        const c = geo.getPixelCoords({ cframe });
+        const scan = { xmin: c.x.reduce((m, v) => Math.min(m, v)), xmax: c.x.reduce((m, v) => Math.max(m, v)), ymin: c.y.reduce((m, v) => Math.min(m, v)), ymax: c.y.reduce((m, v) => Math.max(m, v)) };
+        expect(c.extent).toEqual(scan);
+        expect(coordExtent(c.x, c.y)).toEqual(scan);
+        const cached = geo.getPixelCoordIndexes({ cframe });
+        const p = geo.getPixelScaleSizeUm();
+        const scanned = xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, cframe });
+        expect(scanned.imageShape).toEqual(cached.imageShape);
+        expect(sha256(scanned.rows, 'u32')).toBe(sha256(cached.rows, 'u32'));
+        expect(sha256(scanned.cols, 'u32')).toBe(sha256(cached.cols, 'u32'));
+        // the image shape is one past the largest bin of any pixel
+        expect(scanned.imageShape).toEqual([scanned.rows.reduce((m, v) => Math.max(m, v)) + 1, scanned.cols.reduce((m, v) => Math.max(m, v)) + 1]);
+      }
     });
 
     it('areas and masks', () => {
