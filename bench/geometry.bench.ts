@@ -1,6 +1,6 @@
 /**
  * Geometry benchmarks: CSPAD coordinates + index maps from a file (target ≤ 50 ms) and image assembly
- * (target ≥ 1000 CSPAD frames/s on one core).
+ * (target ≥ 1000 CSPAD frames/s on one core), float32 (calibrated) and int16 (raw) frames.
  */
 import { readFileSync } from 'node:fs';
 import { GeometryAccess } from '../src/geometry/geometry-access.js';
@@ -66,6 +66,14 @@ export async function run(): Promise<void> {
   };
   console.log(`geometry: image assembly, zero-copy (frame and image in the engine memory, asm.buffers()): ${rate(() => asm.assemble(zc.frame, zc.image))}`);
   console.log(`geometry: image assembly, caller's float32 frame and image buffers (copied in and out): ${rate(() => asm.assemble(frame, out))}`);
+  // raw CSPAD frames are int16; psana assembles them into an image of the same dtype
+  const raw = Int16Array.from(frame, (v) => v - 500);
+  const raw16 = asm.buffers('int16');
+  if (!raw16) throw new Error('WebAssembly SIMD is not available');
+  raw16.frame.set(raw);
+  const out16 = new Int16Array(out.length);
+  console.log(`geometry: raw int16 image assembly, zero-copy (decode into asm.buffers('int16').frame): ${rate(() => asm.assemble(raw16.frame, raw16.image))}`);
+  console.log(`geometry: raw int16 image assembly, caller's Int16Array frame and image (copied in and out): ${rate(() => asm.assemble(raw, out16))}`);
   const big = new Float32Array(g.size);
   console.log(`geometry: reference: memcpy of one CSPAD float32 frame (TypedArray.set): ${rate(() => big.set(frame))}`);
   const t1 = performance.now();

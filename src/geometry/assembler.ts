@@ -129,6 +129,43 @@ function buildPlan(pixels: Uint32Array, bins: Uint32Array, size: number, width: 
 
 type Kernel = (ops: number, n: number, src: number, dst: number, shift?: number) => void;
 
+/** Element types an image can be assembled in (psana keeps the frame's dtype: int16 raw CSPAD, uint16 raw Epix…). */
+export type AssemblyDtype = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+
+/** The typed array of each {@link AssemblyDtype}. */
+export interface AssemblyArrays {
+  int16: Int16Array;
+  uint16: Uint16Array;
+  int32: Int32Array;
+  uint32: Uint32Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
+/** An image buffer of any {@link AssemblyDtype}. */
+export type AssemblyImage = AssemblyArrays[AssemblyDtype];
+
+type ElementBytes = 2 | 4 | 8;
+
+const ARRAY_OF: { [D in AssemblyDtype]: { new (buffer: ArrayBuffer, offset: number, length: number): AssemblyArrays[D]; BYTES_PER_ELEMENT: number } } = {
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+function dtypeOf(a: AssemblyImage): AssemblyDtype | undefined {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int16Array) return 'int16';
+  if (a instanceof Uint16Array) return 'uint16';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint32Array) return 'uint32';
+  return undefined;
+}
+
 let compiledModule: WebAssembly.Module | null | undefined;
 
 /** The compiled kernels, or null where WebAssembly SIMD with bulk memory is not available. */
@@ -146,12 +183,19 @@ export function assembleWasmModule(): WebAssembly.Module | null {
   return compiledModule;
 }
 
-/** One instance with its own memory: [plan][frame area][image area], for 4- or 8-byte image elements. */
+/**
+ * One instance with its own memory: [plan][frame area][image area], for one element size; the kernels move
+ * bits, so every element type of that size shares the runner (views of the same areas).
+ */
 class WasmRunner {
-  readonly frame: Float32Array | Float64Array;
-  readonly image: Float32Array | Float64Array;
+  private readonly memory: WebAssembly.Memory;
+  private readonly srcBase: number;
+  private readonly dstBase: number;
+  private readonly views = new Map<AssemblyDtype, { frame: AssemblyImage; image: AssemblyImage }>();
+  /** The frame views handed out so far (any element type of this size). */
+  private readonly frames: AssemblyImage[] = [];
   private readonly run: () => void;
-  constructor(mod: WebAssembly.Module, plan: Plan, size: number, imageSize: number, bytes: 4 | 8) {
+  constructor(mod: WebAssembly.Module, plan: Plan, private readonly size: number, private readonly imageSize: number, bytes: ElementBytes) {
     const align = (v: number) => Math.ceil(v / 16) * 16;
     const parts = [plan.copy, plan.rev, plan.blk, plan.one, plan.gap];
     const offs: number[] = [];
@@ -164,18 +208,15 @@ class WasmRunner {
     const dstBase = align(srcBase + size * bytes);
     const total = dstBase + imageSize * bytes;
     if (total > 2 ** 31) throw new CalibmanError(`image assembly needs ${total} bytes of WebAssembly memory (limit 2 GiB)`);
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
-    const i32 = new Int32Array(memory.buffer);
+    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
+    this.srcBase = srcBase;
+    this.dstBase = dstBase;
+    const i32 = new Int32Array(this.memory.buffer);
     parts.forEach((a, k) => i32.set(a, offs[k] / 4));
-    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as Record<string, Kernel>;
-    const View = bytes === 4 ? Float32Array : Float64Array;
-    this.frame = new View(memory.buffer, srcBase, size);
-    this.image = new View(memory.buffer, dstBase, imageSize);
+    const ex = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as Record<string, Kernel>;
     const [nc, nr, nb, no, ng] = [plan.copy.length / 3, plan.rev.length / 3, plan.blk.length / 8, plan.one.length / 2, plan.gap.length / 2];
-    const shift = bytes === 4 ? 2 : 3;
-    const rev = bytes === 4 ? ex.rev32 : ex.rev64;
-    const blk = bytes === 4 ? ex.blk32 : ex.blk64;
-    const one = bytes === 4 ? ex.one32 : ex.one64;
+    const shift = bytes === 2 ? 1 : bytes === 4 ? 2 : 3;
+    const rev = ex[`rev${8 * bytes}`], blk = ex[`blk${8 * bytes}`], one = ex[`one${8 * bytes}`];
     const { copy, zero } = ex;
     this.run = () => {
       copy(offs[0], nc, srcBase, dstBase, shift);
@@ -185,15 +226,30 @@ class WasmRunner {
       zero(offs[4], ng, dstBase, shift);
     };
   }
-  /** frame area → image area (every bin written); `values` is copied in unless it is the frame area itself. */
-  assemble(values: ArrayLike<number>): void {
-    if (values !== this.frame) this.frame.set(values);
+  /** Frame and image views of one element type. */
+  buffers<D extends AssemblyDtype>(dtype: D): { frame: AssemblyArrays[D]; image: AssemblyArrays[D] } {
+    let v = this.views.get(dtype);
+    if (!v) {
+      const View = ARRAY_OF[dtype];
+      v = { frame: new View(this.memory.buffer, this.srcBase, this.size), image: new View(this.memory.buffer, this.dstBase, this.imageSize) };
+      this.views.set(dtype, v);
+      this.frames.push(v.frame);
+    }
+    return v as { frame: AssemblyArrays[D]; image: AssemblyArrays[D] };
+  }
+  /** frame area → image area (every bin written); `values` is converted into the frame area unless it is a view of it. */
+  assemble(values: ArrayLike<number>, dtype: AssemblyDtype): AssemblyImage {
+    const { frame, image } = this.buffers(dtype);
+    let own = false;
+    for (let k = 0; k < this.frames.length; k++) own ||= this.frames[k] === values;
+    if (!own) frame.set(values);
     this.run();
+    return image;
   }
 }
 
 /** The plan in JavaScript (fallback and reference). */
-function runPlanJs(plan: Plan, v: ArrayLike<number>, img: Float32Array | Float64Array): void {
+function runPlanJs(plan: Plan, v: ArrayLike<number>, img: AssemblyImage): void {
   const { copy, rev, blk, one } = plan;
   for (let k = 0; k < copy.length; k += 3) {
     const s = copy[k], d = copy[k + 1], len = copy[k + 2];
@@ -226,7 +282,7 @@ export class ImageAssembler {
   readonly size: number;
   private readonly plan: Plan;
   private readonly engine: AssemblyEngine;
-  private readonly runners: { 4?: WasmRunner | null; 8?: WasmRunner | null } = {};
+  private readonly runners: { 2?: WasmRunner | null; 4?: WasmRunner | null; 8?: WasmRunner | null } = {};
 
   constructor(rows: Uint32Array, cols: Uint32Array, imageShape: [number, number], opts: ImageAssemblerOptions = {}) {
     if (rows.length !== cols.length) throw new CalibmanError(`image assembler: sizes differ (rows ${rows.length}, cols ${cols.length})`);
@@ -262,7 +318,7 @@ export class ImageAssembler {
     return { copies: p.copy.length / 3, reversed: p.rev.length / 3, blocks: p.blk.length / 8, singles: p.one.length / 2 };
   }
 
-  private runner(bytes: 4 | 8): WasmRunner | null {
+  private runner(bytes: ElementBytes): WasmRunner | null {
     if (this.engine === 'js') return null;
     let r = this.runners[bytes];
     if (r === undefined) {
@@ -274,31 +330,38 @@ export class ImageAssembler {
   }
 
   /**
-   * Frame and image buffers inside the assembly engine's memory, for zero-copy assembly: decode or copy a
-   * frame into `frame`, call `assemble(frame, image)`, read `image`. Nothing is copied in or out then,
-   * which is about twice as fast for a CSPAD. The buffers belong to this assembler and are overwritten by
-   * every call with the same element type; `null` where the JavaScript engine runs (no WebAssembly).
+   * Frame and image buffers of one element type inside the assembly engine's memory, for zero-copy
+   * assembly: decode or copy a frame into `frame`, call `assemble(frame, image)`, read `image`. Nothing is
+   * copied in or out then, which is about twice as fast for a CSPAD; 2-byte raw frames (`int16` CSPAD,
+   * `uint16` Epix/Jungfrau/pnCCD) move half the bytes of float32 ones. The buffers belong to this assembler
+   * and are overwritten by every call with an element type of the same size; `null` where the JavaScript
+   * engine runs (no WebAssembly).
    */
-  buffers(dtype: 'float32' | 'float64' = 'float32'): { frame: Float32Array | Float64Array; image: Float32Array | Float64Array } | null {
-    const r = this.runner(dtype === 'float64' ? 8 : 4);
-    return r ? { frame: r.frame, image: r.image } : null;
+  buffers<D extends AssemblyDtype = 'float32'>(dtype?: D): { frame: AssemblyArrays[D]; image: AssemblyArrays[D] } | null {
+    const d = (dtype ?? 'float32') as D;
+    const View = ARRAY_OF[d];
+    if (!View) throw new CalibmanError(`image assembly: unknown element type ${String(dtype)} (expected ${Object.keys(ARRAY_OF).join(', ')})`);
+    const r = this.runner(View.BYTES_PER_ELEMENT as ElementBytes);
+    return r ? r.buffers(d) : null;
   }
 
   /**
    * Assemble one frame (values in the detector's flat order, any numeric typed array or array) into `out`
-   * (a new Float32Array by default). The whole of `out` is written. With the views of {@link buffers} as
-   * `values` and `out`, no copy is made.
+   * (a new Float32Array by default; any {@link AssemblyDtype} array, values converted as a typed-array
+   * store converts them). The whole of `out` is written. With the views of {@link buffers} as `values`
+   * and `out`, no copy is made.
    */
-  assemble<T extends Float64Array | Float32Array = Float32Array>(values: ArrayLike<number>, out?: T): T {
+  assemble<T extends AssemblyImage = Float32Array>(values: ArrayLike<number>, out?: T): T {
     if (values.length !== this.size) throw new CalibmanError(`frame has ${values.length} values, the geometry has ${this.size} pixels`);
     const [h, w] = this.imageShape;
     const img = (out ?? new Float32Array(h * w)) as T;
-    if (!(img instanceof Float32Array || img instanceof Float64Array)) throw new CalibmanError('image buffer must be a Float32Array or a Float64Array');
+    const dtype = dtypeOf(img);
+    if (!dtype) throw new CalibmanError(`image buffer must be one of ${Object.values(ARRAY_OF).map((a) => a.name).join(', ')}`);
     if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
-    const r = this.runner(img instanceof Float64Array ? 8 : 4);
+    const r = this.runner(img.BYTES_PER_ELEMENT as ElementBytes);
     if (r) {
-      r.assemble(values);
-      if (img !== r.image) img.set(r.image);
+      const image = r.assemble(values, dtype);
+      if (img !== image) img.set(image as never);
     } else {
       img.fill(0);
       runPlanJs(this.plan, values, img);

@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
-import { ImageAssembler, assembleWasmModule } from '../../src/geometry/assembler.js';
+import { type AssemblyDtype, type AssemblyImage, ImageAssembler, assembleWasmModule } from '../../src/geometry/assembler.js';
 import { GEO_FIXTURES } from './golden-helpers.js';
 
 /** The straightforward per-pixel scatter (last pixel wins, gaps 0): the truth the plan must reproduce. */
-function bruteForce(rows: Uint32Array, cols: Uint32Array, values: ArrayLike<number>, [h, w]: [number, number], out: Float32Array | Float64Array): void {
+function bruteForce(rows: Uint32Array, cols: Uint32Array, values: ArrayLike<number>, [h, w]: [number, number], out: AssemblyImage): void {
   out.fill(0);
   for (let i = 0; i < rows.length; i++) if (rows[i] < h && cols[i] < w) out[rows[i] * w + cols[i]] = values[i];
 }
 
-function sameElements(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
+function sameElements(a: AssemblyImage, b: AssemblyImage): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
@@ -43,6 +43,9 @@ const CASES: Array<[string, () => GeometryAccess]> = [
   ['Epix10ka2M', () => GeometryAccess.fromText(text('geometry-def-epix10ka2m.data'))],
   ['pnCCD', () => GeometryAccess.fromText(text('geometry-def-pnccd.data'))],
 ];
+
+const INT_IMAGES = [Int16Array, Uint16Array, Int32Array, Uint32Array] as const;
+const DTYPES: AssemblyDtype[] = ['int16', 'uint16', 'int32', 'uint32', 'float32', 'float64'];
 
 const VALUE_TYPES = [Float32Array, Float64Array, Int16Array, Uint16Array, Int32Array, Uint32Array, Int8Array, Uint8Array, Uint8ClampedArray] as const;
 
@@ -79,19 +82,30 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
         expect(sameElements(asm.assemble(values, garbage32), ref32), `${what} → reused Float32Array`).toBe(true);
         expect(sameElements(asm.assemble(values, garbage64), ref64), `${what} → reused Float64Array`).toBe(true);
         expect(sameElements(js.assemble(values, garbage32.fill(3)), ref32), `${what}, JavaScript engine`).toBe(true);
+        // integer images (psana keeps the frame's dtype: int16 raw CSPAD, uint16 raw Epix), 2- and 4-byte kernels
+        const intImages = c !== 0 ? ([Int16Array, Uint16Array] as const) : values instanceof Float32Array || values instanceof Int16Array ? INT_IMAGES : [];
+        for (const O of intImages) {
+          const ref = new O(h * w);
+          bruteForce(ix.rows, ix.cols, values, ix.imageShape, ref);
+          expect(sameElements(asm.assemble(values, new O(h * w).fill(9)), ref), `${what} → ${O.name}`).toBe(true);
+          if (c === 0) expect(sameElements(js.assemble(values, new O(h * w).fill(9)), ref), `${what} → ${O.name}, JavaScript engine`).toBe(true);
+        }
       }
       expect(sameElements(js.assemble(f64, garbage64.fill(3)), (bruteForce(ix.rows, ix.cols, f64, ix.imageShape, ref64), ref64))).toBe(true);
       // zero-copy: frame and image in the engine memory; scribbled gap bins are written again
       expect(js.buffers()).toBeNull();
-      for (const [dtype, ref] of [['float32', ref32], ['float64', ref64]] as const) {
+      for (const dtype of DTYPES) {
         const buf = asm.buffers(dtype)!;
+        expect(buf.frame.length).toBe(n);
         buf.frame.set(f64);
+        const ref = new (buf.image.constructor as new (n: number) => AssemblyImage)(h * w);
         bruteForce(ix.rows, ix.cols, buf.frame, ix.imageShape, ref);
-        buf.image.fill(Number.POSITIVE_INFINITY);
+        buf.image.fill(dtype.startsWith('float') ? Number.POSITIVE_INFINITY : 77);
         expect(asm.assemble(buf.frame, buf.image), `${label}, zero-copy ${dtype}`).toBe(buf.image);
         expect(sameElements(buf.image, ref), `${label}, zero-copy ${dtype}`).toBe(true);
         // the engine's image area into a caller buffer, and a caller frame into the engine's image
-        expect(sameElements(asm.assemble(f64, dtype === 'float32' ? garbage32.fill(5) : garbage64.fill(5)), ref), `${label}, ${dtype} after zero-copy`).toBe(true);
+        const mine = new (buf.image.constructor as new (n: number) => AssemblyImage)(h * w).fill(5);
+        expect(sameElements(asm.assemble(f64, mine), ref), `${label}, ${dtype} after zero-copy`).toBe(true);
       }
       // winners: one per filled bin, the last pixel in flat order
       const last = new Int32Array(h * w).fill(-1);
@@ -117,6 +131,34 @@ describe('ImageAssembler plan = per-pixel scatter (last pixel wins)', () => {
     const asm = cxi.imageAssembler();
     expect(() => asm.assemble(new Float32Array(10))).toThrow(/frame has 10 values/);
     expect(() => asm.assemble(new Float32Array(cxi.size), new Float32Array(3))).toThrow(/image buffer has 3 elements/);
-    expect(() => asm.assemble(new Float32Array(cxi.size), new Uint8Array(asm.imageShape[0] * asm.imageShape[1]) as unknown as Float32Array)).toThrow(/Float32Array or a Float64Array/);
+    expect(() => asm.assemble(new Float32Array(cxi.size), new Uint8Array(asm.imageShape[0] * asm.imageShape[1]) as unknown as Float32Array)).toThrow(/must be one of Int16Array/);
+    expect(() => asm.buffers('int8' as AssemblyDtype)).toThrow(/unknown element type int8/);
+  });
+
+  it('2-byte elements: runs and gaps of every length up to 21, forward and reversed, odd ends included', () => {
+    // one image row; pixel runs of length 1..21 placed forward, then reversed, separated by gaps of 1..5 bins
+    const cols: number[] = [];
+    let at = 0;
+    for (const dir of [1, -1]) {
+      for (let len = 1; len <= 21; len++) {
+        at += 1 + (len % 5);
+        for (let j = 0; j < len; j++) cols.push(dir === 1 ? at + j : at + len - 1 - j);
+        at += len;
+      }
+    }
+    const w = at + 3;
+    const c = Uint32Array.from(cols);
+    const rows = new Uint32Array(c.length);
+    const values = Int16Array.from(cols, (_, i) => (i * 7919) % 65536 - 32768);
+    const ref = new Int16Array(w);
+    bruteForce(rows, c, values, [1, w], ref);
+    for (const engine of ['wasm', 'js'] as const) {
+      const asm = new ImageAssembler(rows, c, [1, w], { engine });
+      expect(sameElements(asm.assemble(values, new Int16Array(w).fill(-1)), ref), engine).toBe(true);
+      expect(sameElements(asm.assemble(values, new Uint16Array(w).fill(1)), Uint16Array.from(ref)), `${engine} uint16`).toBe(true);
+    }
+    const s = new ImageAssembler(rows, c, [1, w]).planSummary;
+    expect(s.copies).toBeGreaterThan(10);
+    expect(s.reversed).toBeGreaterThan(10);
   });
 });
