@@ -6,6 +6,7 @@
  */
 import { CalibmanError } from '../errors.js';
 import { ASSEMBLE_WASM_BASE64 } from './wasm/assemble-wasm.js';
+import { embeddedModule } from './wasm/module.js';
 
 /** Which implementation runs the plan: WebAssembly when available (`auto`), or always JavaScript. */
 export type AssemblyEngine = 'auto' | 'wasm' | 'js';
@@ -166,21 +167,9 @@ function dtypeOf(a: AssemblyImage): AssemblyDtype | undefined {
   return undefined;
 }
 
-let compiledModule: WebAssembly.Module | null | undefined;
-
-/** The compiled kernels, or null where WebAssembly SIMD with bulk memory is not available. */
+/** The compiled kernels, or null where WebAssembly SIMD is not available. */
 export function assembleWasmModule(): WebAssembly.Module | null {
-  if (compiledModule === undefined) {
-    try {
-      const bin = atob(ASSEMBLE_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      compiledModule = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiledModule = null;
-    }
-  }
-  return compiledModule;
+  return embeddedModule(ASSEMBLE_WASM_BASE64);
 }
 
 /**

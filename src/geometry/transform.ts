@@ -6,6 +6,7 @@ import { GeometryFileError } from '../errors.js';
 import type { GeometryRecord } from './file-format.js';
 import type { SegmentGeometry } from './segments.js';
 import type { GeoNode, GeoTree } from './tree.js';
+import { type AxisProducts, type CoordEngine, type CoordTarget, coordTarget } from './coords-engine.js';
 
 /** Smallest and largest x and y of a set of pixels, um (NaN values skipped). */
 export interface CoordExtent {
@@ -23,11 +24,6 @@ export interface Coords {
   shape: number[];
   /** The x/y extremes of these arrays, recorded while they were computed (saves a pass for the index maps). */
   extent?: CoordExtent;
-}
-
-/** Running x/y extremes: [xmin, xmax, ymin, ymax]. */
-function newExtent(): Float64Array {
-  return Float64Array.of(Infinity, -Infinity, Infinity, -Infinity);
 }
 
 /** Widen `e` by the pixels [i0, i1) (read while they are still in cache). */
@@ -159,7 +155,6 @@ function applyLevel(k: Float64Array, x: Float64Array, y: Float64Array, z: Float6
 }
 
 /** Products of one sensor axis with a cosine and a sine (hoisted out of the per-pixel loop, same roundings). */
-interface AxisProducts { c: Float64Array; s: Float64Array }
 function axisProducts(a: Float64Array, cos: number, sin: number): AxisProducts {
   const c = new Float64Array(a.length);
   const s = new Float64Array(a.length);
@@ -259,9 +254,8 @@ const BLOCK_ROWS = 16;
  * products (local z = 0), then each ancestor level. Every pixel sees exactly psana's per-level operations,
  * in order, so the result is bit-identical to a per-pixel pass over the chain.
  */
-function placeSegment(
-  seg: SegmentGeometry, wpc: boolean, chain: Float64Array[], x: Float64Array, y: Float64Array, z: Float64Array, start: number, ext: Float64Array,
-): number {
+function placeSegment(seg: SegmentGeometry, wpc: boolean, chain: Float64Array[], t: CoordTarget, start: number): number {
+  const { x, y, z, ext } = t;
   const { x: ax, y: ay, xAlongRows } = seg.axes(wpc);
   const { rows, cols } = seg;
   const k = chain[0];
@@ -278,7 +272,8 @@ function placeSegment(
       sh[FUSED_SHIFTS + j] = s[7];
       sh[2 * FUSED_SHIFTS + j] = s[8];
     });
-    placeFused(k, pa, pb, g, sh, rows, cols, x, y, z, start, ext);
+    if (t.fused && cols > 0 && cols % 2 === 0) t.fused(k, pa, pb, g, sh, rows, cols, start);
+    else placeFused(k, pa, pb, g, sh, rows, cols, x, y, z, start, ext);
     return start + rows * cols;
   }
   for (let r = 0; r < rows; r += BLOCK_ROWS) {
@@ -291,33 +286,28 @@ function placeSegment(
 }
 
 /** Fill [start, …) with a node's pixels; `above` holds the placements of the node's ancestors up to the requested object. */
-function fillCoords(
-  tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start: number, above: Float64Array[],
-  ext: Float64Array,
-): number {
+function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, t: CoordTarget, start: number, above: Float64Array[]): number {
   const nd = tree.nodes[id];
   const chainHere = [coefficients(nd.record, doTilt), ...above];
-  if (nd.segment) return placeSegment(nd.segment, wpc, chainHere, x, y, z, start, ext);
+  if (nd.segment) return placeSegment(nd.segment, wpc, chainHere, t, start);
   let end = start;
-  for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, x, y, z, end, chainHere, ext);
+  for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, t, end, chainHere);
   if (nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) {
-    interleaveTwo2x1(x, start);
-    interleaveTwo2x1(y, start);
-    interleaveTwo2x1(z, start);
+    interleaveTwo2x1(t.x, start);
+    interleaveTwo2x1(t.y, start);
+    interleaveTwo2x1(t.z, start);
   }
   return end;
 }
 
-/** Pixel coordinates of a node's pixels in the frame of its parent (um). */
-export function nodeCoords(tree: GeoTree, id: number, doTilt = true, useWidePixCenter = false): Coords {
+/** Pixel coordinates of a node's pixels in the frame of its parent (um); `engine` `js`: the JavaScript pass only. */
+export function nodeCoords(tree: GeoTree, id: number, doTilt = true, useWidePixCenter = false, engine: CoordEngine = 'auto'): Coords {
   const shape = nodeShape(tree, id);
   const n = nodeSize(tree, id);
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  const z = new Float64Array(n);
-  const e = newExtent();
-  fillCoords(tree, id, doTilt, useWidePixCenter, x, y, z, 0, [], e);
-  return { x, y, z, shape, extent: { xmin: e[0], xmax: e[1], ymin: e[2], ymax: e[3] } };
+  const t = coordTarget(n, engine);
+  fillCoords(tree, id, doTilt, useWidePixCenter, t, 0, []);
+  const e = t.ext;
+  return { x: t.x, y: t.y, z: t.z, shape, extent: { xmin: e[0], xmax: e[1], ymin: e[2], ymax: e[3] } };
 }
 
 /** Concatenate per-segment arrays (areas or masks) under a node in psana's order. */

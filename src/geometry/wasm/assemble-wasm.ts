@@ -1,4 +1,4 @@
-/** Generated from assemble.wat by test/geometry/assemble-wasm.test.ts (UPDATE_WASM=1); do not edit. */
+/** Generated from assemble.wat by test/geometry/wasm-modules.test.ts (UPDATE_WASM=1); do not edit. */
 export const ASSEMBLE_WASM_BASE64 = [
   'AGFzbQEAAAABEAJgBX9/f39/AGAEf39/fwACDwEDZW52Bm1lbW9yeQIAAQMMCwABAQEBAQEBAQEBB1cLBGNvcHkAAAVyZXYzMgAB',
   'BXJldjY0AAIFYmxrMzIAAwVibGs2NAAEBW9uZTMyAAUFb25lNjQABgR6ZXJvAAcFcmV2MTYACAVibGsxNgAJBW9uZTE2AAoK7Q8L',
