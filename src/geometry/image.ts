@@ -4,8 +4,9 @@
  */
 import { CalibmanError } from '../errors.js';
 import type { CoordExtent } from './transform.js';
+import type { AssemblyImage } from './assembler.js';
 
-export { ImageAssembler, type ImageAssemblerOptions, type AssemblyEngine } from './assembler.js';
+export { ImageAssembler, type ImageAssemblerOptions, type AssemblyEngine, type AssemblyDtype, type AssemblyArrays, type AssemblyImage } from './assembler.js';
 
 /** Image row/column index of every pixel (C order of the detector array) and the image shape. */
 export interface PixelIndexes {
@@ -109,18 +110,18 @@ function checkSizes(rows: ArrayLike<number>, cols: ArrayLike<number>, values: Ar
 /**
  * Fill an image of `imageShape` from per-pixel values: image[rows[i], cols[i]] = values[i] in flat order,
  * so the last pixel of a bin wins (psana's img_from_pixel_arrays); bins no pixel reaches are 0.
- * `out` (length rows × cols of the image) is reused when given.
+ * `out` (length rows × cols of the image; float32 by default, or the frame's own integer type as psana keeps it) is reused when given.
  */
-export function imageFromPixelArrays(
+export function imageFromPixelArrays<T extends AssemblyImage = Float32Array>(
   rows: Uint32Array,
   cols: Uint32Array,
   values: ArrayLike<number>,
   imageShape: [number, number],
-  out?: Float64Array | Float32Array,
-): Float64Array | Float32Array {
+  out?: T,
+): T {
   checkSizes(rows, cols, values);
   const [h, w] = imageShape;
-  const img = out ?? new Float32Array(h * w);
+  const img = out ?? (new Float32Array(h * w) as T);
   if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h}×${w} = ${h * w}`);
   img.fill(0);
   for (let i = 0; i < rows.length; i++) {

@@ -35,7 +35,7 @@ export interface XtcEvent {
    * With `into`, a decoder that assembles 16-bit pixels (CSPAD, pnCCD, unaligned 16-bit payloads) writes
    * them straight into that memory when the pixel count matches (saving a copy); the result is then a view of it.
    */
-  frame(source: string, into?: Uint16Array): NdArray | undefined;
+  frame(source: string, into?: Uint16Array | Int16Array): NdArray | undefined;
   /** Damage of the source's contribution (0 = undamaged, also when absent). */
   damage(source: string): number;
   /** Registry name of the source's detector type, e.g. `CSPAD`. */
@@ -72,13 +72,14 @@ export class ScratchBuffers implements FrameScratch {
 /** Scratch that hands out caller memory for 16-bit pixels of the right count, else the run's buffers. */
 class TargetScratch implements FrameScratch {
   constructor(
-    private readonly into: Uint16Array,
+    private readonly into: Uint16Array | Int16Array,
     private readonly fallback: FrameScratch,
   ) {}
   get<T extends Int16Array | Uint16Array | Uint8Array>(dtype: 'int16' | 'uint16' | 'uint8', length: number): T {
     const t = this.into;
     if (length !== t.length || dtype === 'uint8') return this.fallback.get<T>(dtype, length);
-    return (dtype === 'int16' ? new Int16Array(t.buffer, t.byteOffset, length) : t) as T;
+    const View = dtype === 'int16' ? Int16Array : Uint16Array;
+    return (t instanceof View ? t : new View(t.buffer as ArrayBuffer, t.byteOffset, length)) as T;
   }
 }
 
@@ -164,7 +165,7 @@ export class EventView implements XtcEvent {
     return found;
   }
 
-  frame(source: string, into?: Uint16Array): NdArray | undefined {
+  frame(source: string, into?: Uint16Array | Int16Array): NdArray | undefined {
     const s = this.resolve(source);
     if (this.frames.has(s)) return this.frames.get(s);
     const type = detectorTypeOfSource(s);
