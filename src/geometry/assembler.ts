@@ -7,6 +7,7 @@
 import { CalibmanError } from '../errors.js';
 import { ASSEMBLE_WASM_BASE64 } from './wasm/assemble-wasm.js';
 import { embeddedModule } from './wasm/module.js';
+import { type TypedArray, dtypeOf } from '../io/dtype.js';
 
 /** Which implementation runs the plan: WebAssembly when available (`auto`), or always JavaScript. */
 export type AssemblyEngine = 'auto' | 'wasm' | 'js';
@@ -157,14 +158,11 @@ const ARRAY_OF: { [D in AssemblyDtype]: { new (buffer: ArrayBuffer, offset: numb
   float64: Float64Array,
 };
 
-function dtypeOf(a: AssemblyImage): AssemblyDtype | undefined {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int16Array) return 'int16';
-  if (a instanceof Uint16Array) return 'uint16';
-  if (a instanceof Int32Array) return 'int32';
-  if (a instanceof Uint32Array) return 'uint32';
-  return undefined;
+/** The assembly element type of a buffer, or undefined for other typed arrays. */
+function assemblyDtypeOf(a: AssemblyImage): AssemblyDtype | undefined {
+  if (!ArrayBuffer.isView(a) || a instanceof DataView) return undefined;
+  const d = dtypeOf(a as TypedArray);
+  return d in ARRAY_OF && a instanceof ARRAY_OF[d as AssemblyDtype] ? (d as AssemblyDtype) : undefined;
 }
 
 /** The compiled kernels, or null where WebAssembly SIMD is not available. */
@@ -344,7 +342,7 @@ export class ImageAssembler {
     if (values.length !== this.size) throw new CalibmanError(`frame has ${values.length} values, the geometry has ${this.size} pixels`);
     const [h, w] = this.imageShape;
     const img = (out ?? new Float32Array(h * w)) as T;
-    const dtype = dtypeOf(img);
+    const dtype = assemblyDtypeOf(img);
     if (!dtype) throw new CalibmanError(`image buffer must be one of ${Object.values(ARRAY_OF).map((a) => a.name).join(', ')}`);
     if (img.length !== h * w) throw new CalibmanError(`image buffer has ${img.length} elements, expected ${h * w}`);
     const r = this.runner(img.BYTES_PER_ELEMENT as ElementBytes);
