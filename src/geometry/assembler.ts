@@ -179,8 +179,6 @@ class WasmRunner {
   private readonly srcBase: number;
   private readonly dstBase: number;
   private readonly views = new Map<AssemblyDtype, { frame: AssemblyImage; image: AssemblyImage }>();
-  /** The frame views handed out so far (any element type of this size). */
-  private readonly frames: AssemblyImage[] = [];
   private readonly run: () => void;
   constructor(mod: WebAssembly.Module, plan: Plan, private readonly size: number, private readonly imageSize: number, bytes: ElementBytes) {
     const align = (v: number) => Math.ceil(v / 16) * 16;
@@ -220,15 +218,14 @@ class WasmRunner {
       const View = ARRAY_OF[dtype];
       v = { frame: new View(this.memory.buffer, this.srcBase, this.size), image: new View(this.memory.buffer, this.dstBase, this.imageSize) };
       this.views.set(dtype, v);
-      this.frames.push(v.frame);
     }
     return v as { frame: AssemblyArrays[D]; image: AssemblyArrays[D] };
   }
   /** frame area → image area (every bin written); `values` is converted into the frame area unless it is a view of it. */
   assemble(values: ArrayLike<number>, dtype: AssemblyDtype): AssemblyImage {
     const { frame, image } = this.buffers(dtype);
-    let own = false;
-    for (let k = 0; k < this.frames.length; k++) own ||= this.frames[k] === values;
+    // a view of the frame area itself (any element type of this size) needs no copy
+    const own = ArrayBuffer.isView(values) && values.buffer === this.memory.buffer && values.byteOffset === this.srcBase;
     if (!own) frame.set(values);
     this.run();
     return image;

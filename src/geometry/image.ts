@@ -3,7 +3,7 @@
  * flat order wins) and image → per-pixel array.
  */
 import { CalibmanError } from '../errors.js';
-import type { CoordExtent } from './transform.js';
+import { type CoordExtent, widenExtent } from './transform.js';
 import type { AssemblyImage } from './assembler.js';
 
 export { ImageAssembler, type ImageAssemblerOptions, type AssemblyEngine, type AssemblyDtype, type AssemblyArrays, type AssemblyImage } from './assembler.js';
@@ -30,15 +30,9 @@ export interface IndexOptions {
 
 /** The x/y extremes of coordinate arrays (NaN values skipped, like psana's binning of finite pixels). */
 export function coordExtent(x: Float64Array, y: Float64Array): CoordExtent {
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    const u = x[i], v = y[i];
-    xmin = u < xmin ? u : xmin;
-    xmax = u > xmax ? u : xmax;
-    ymin = v < ymin ? v : ymin;
-    ymax = v > ymax ? v : ymax;
-  }
-  return { xmin, xmax, ymin, ymax };
+  const e = Float64Array.of(Infinity, -Infinity, Infinity, -Infinity);
+  widenExtent(e, x, y, 0, x.length);
+  return { xmin: e[0], xmax: e[1], ymin: e[2], ymax: e[3] };
 }
 
 /** The reference point (xmin and ymin, or ymax in the LAB frame) of psana's binning, um. */

@@ -26,8 +26,8 @@ export interface Coords {
   extent?: CoordExtent;
 }
 
-/** Widen `e` by the pixels [i0, i1) (read while they are still in cache). */
-function widenExtent(e: Float64Array, x: Float64Array, y: Float64Array, i0: number, i1: number): void {
+/** Widen the running extremes `e` ([xmin, xmax, ymin, ymax]) by the pixels [i0, i1); NaN values are skipped. */
+export function widenExtent(e: Float64Array, x: Float64Array, y: Float64Array, i0: number, i1: number): void {
   let xl = e[0], xh = e[1], yl = e[2], yh = e[3];
   for (let i = i0; i < i1; i++) {
     const u = x[i], v = y[i];
