@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { GeometryAccess } from '../src/geometry/geometry-access.js';
 import { imageFromPixelArrays } from '../src/geometry/image.js';
-import { sharedFixture } from '../test/shared-fixtures.js';
+import { fixturePath } from '../test/fixture-files.js';
 
 const CSPAD_FILES = {
-  'CSPAD XPP default (32 sensors)': sharedFixture('geometry/geometry-def-cspad.data'),
-  'CSPAD CXI with quads': sharedFixture('geometry/psgeom/refgeom_psana.data'),
+  'CSPAD XPP default (32 sensors)': fixturePath('geometry/geometry-def-cspad.data'),
+  'CSPAD CXI with quads': fixturePath('geometry/psgeom/refgeom_psana.data'),
 };
 
 /** CPU time of this process in ms (less sensitive than wall time to other processes on a shared machine). */

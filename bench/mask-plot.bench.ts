@@ -20,7 +20,7 @@ function time<T>(label: string, fn: () => T, reps = 3): T {
 
 export async function run(): Promise<void> {
   const geo = GeometryAccess.fromText(
-    readFileSync(new URL('../../shared/fixtures/geometry/geometry-def-cspad.data', import.meta.url), 'utf8'),
+    readFileSync(new URL('../test/fixtures/geometry/geometry-def-cspad.data', import.meta.url), 'utf8'),
   );
   const ix = geo.getPixelCoordIndexes();
   const maps = { rows: ix.rows, cols: ix.cols, imageShape: ix.imageShape };

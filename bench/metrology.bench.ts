@@ -8,9 +8,9 @@ import {
   renderMetrologyPlot,
   writeMetrologyXlsx,
 } from '../src/metrology/index.js';
-import { sharedFixture } from '../test/shared-fixtures.js';
+import { fixturePath } from '../test/fixture-files.js';
 
-const XPP = sharedFixture('metrology/converted/xpp_2013-10-09_calibman.txt');
+const XPP = fixturePath('metrology/converted/xpp_2013-10-09_calibman.txt');
 
 function time(label: string, n: number, fn: () => unknown): void {
   fn();

@@ -8,9 +8,9 @@ import { GeometryAccess } from '../../src/geometry/geometry-access.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { renderRings } from './synthetic.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const QUAD_FILE = sharedFixture('geometry/geometry-def-epix10kaquad.data');
+const QUAD_FILE = fixturePath('geometry/geometry-def-epix10kaquad.data');
 let dir: string;
 let out: string[];
 let err: string[];

@@ -1,9 +1,9 @@
 /** Generated powder-ring images with known ground truth for the alignment tests. */
 import { readFileSync } from 'node:fs';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-export const CSPAD_FILE = sharedFixture('geometry/psgeom/refgeom_psana.data');
+export const CSPAD_FILE = fixturePath('geometry/psgeom/refgeom_psana.data');
 
 export function cspadGeometry(): GeometryAccess {
   return GeometryAccess.fromText(readFileSync(CSPAD_FILE, 'utf8'), { file: CSPAD_FILE });

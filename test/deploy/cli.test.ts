@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/calib.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const FIX = sharedFixture('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
+const FIX = fixturePath('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
 const SRC = 'XppGon.0:Epix100a.1';
 const CLI = path.resolve('src/cli/calibman.ts');
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatDeleteRecord, formatDeployRecord, parseHistory, parseHistoryLine } from '../../src/deploy/history.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const FIX = sharedFixture('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
+const FIX = fixturePath('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
 const read = (p: string): string => readFileSync(`${FIX}/${p}`, 'utf8');
 
 /** 2024-05-31T10:03:41 in the local time zone of the test process, whatever it is. */

@@ -9,9 +9,9 @@ import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { parseHistory } from '../../src/deploy/history.js';
 import { findCalibFile } from '../../src/deploy/finder.js';
 import { CalibStoreError, ConfigError } from '../../src/errors.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const FIX = sharedFixture('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
+const FIX = fixturePath('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
 const SRC = 'XppGon.0:Epix100a.1';
 const GROUP_DIR = 'Epix100a::CalibV1/XppGon.0:Epix100a.1';
 

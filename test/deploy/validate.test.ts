@@ -4,9 +4,9 @@ import ndarray from 'ndarray';
 import { assertValid, checkCalibFile, shapeCompatible, validateConstants } from '../../src/deploy/validate.js';
 import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { CalibStoreError } from '../../src/errors.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const FIX = sharedFixture('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
+const FIX = fixturePath('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function text(data: Float32Array | Float64Array, shape: number[], fmt = '%.3f'): Uint8Array {

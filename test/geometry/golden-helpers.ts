@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-export const GEO_FIXTURES = sharedFixture('geometry');
+export const GEO_FIXTURES = fixturePath('geometry');
 export const GOLDEN_DIR = join(GEO_FIXTURES, 'golden');
 
 /** All fixture golden files (not segments.golden.json). */
@@ -20,9 +20,9 @@ export function readGolden(name: string): GoldenValue {
   return JSON.parse(readFileSync(join(GOLDEN_DIR, name), 'utf8'));
 }
 
-/** Fixture text for a golden file (its `fixture` field is relative to /work). */
+/** Fixture text for a golden file (its `fixture` field names the file as `shared/fixtures/<path>`; the copy is under test/fixtures). */
 export function fixtureText(g: { fixture: string }): string {
-  return readFileSync(join('/work', g.fixture), 'utf8');
+  return readFileSync(fixturePath(g.fixture.replace(/^shared\/fixtures\//, '')), 'utf8');
 }
 
 export function sha256(a: ArrayLike<number>, kind: 'u32' | 'u8' | 'f32'): string {

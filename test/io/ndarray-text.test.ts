@@ -12,10 +12,10 @@ import {
 } from '../../src/io/ndarray-text.js';
 import { compileNumberFormat } from '../../src/io/ndarray-text-format.js';
 import { NdarrayFileError } from '../../src/errors.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
 const FIXTURE = join(
-  sharedFixture('calib-store/data_test-calib'),
+  fixturePath('calib-store/data_test-calib'),
   'Epix100a::CalibV1/XppGon.0:Epix100a.1/pixel_status/0-end.data',
 );
 

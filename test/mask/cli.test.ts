@@ -11,9 +11,9 @@ import { ndarrayOf } from '../../src/io/ndarray.js';
 import { readNpy } from '../../src/io/npy.js';
 import { andMasks } from '../../src/mask/pixel-mask.js';
 import { roiMaskNdarray } from '../../src/mask/roi.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const GEO = sharedFixture('geometry/geometry-def-cspad.data');
+const GEO = fixturePath('geometry/geometry-def-cspad.data');
 const dir = mkdtempSync(join(tmpdir(), 'calibman-mask-cli-'));
 
 async function run(...args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {

@@ -13,7 +13,7 @@ import {
 } from '../../src/mask/pixel-mask.js';
 import { rasterizeForms } from '../../src/mask/rasterize.js';
 import { checkFormsImageShape, roiMaskNdarray } from '../../src/mask/roi.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
 describe('pixel_status → mask', () => {
   const status = [0, 1, 2, 4, 8, 16, 32, 38, 42, 3];
@@ -61,7 +61,7 @@ describe('mask image → per-pixel mask', () => {
 
 describe('with the real CSPAD geometry (XPP default, 10° tilt)', () => {
   const geo = GeometryAccess.fromText(
-    readFileSync(sharedFixture('geometry/geometry-def-cspad.data'), 'utf8'),
+    readFileSync(fixturePath('geometry/geometry-def-cspad.data'), 'utf8'),
     { file: 'geometry-def-cspad.data' },
   );
   const ix = geo.getPixelCoordIndexes();

@@ -8,9 +8,9 @@ import { dataShapeOf, register } from '../../src/cli/commands/plot.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { writeNpy } from '../../src/io/npy.js';
-import { sharedFixture } from '../shared-fixtures.js';
+import { fixturePath } from '../fixture-files.js';
 
-const GEO = sharedFixture('geometry/geometry-def-cspad.data');
+const GEO = fixturePath('geometry/geometry-def-cspad.data');
 const dir = mkdtempSync(join(tmpdir(), 'calibman-plot-cli-'));
 
 async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
