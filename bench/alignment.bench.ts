@@ -18,17 +18,17 @@ export async function run(): Promise<void> {
   console.log(`alignment: hot/dead pixel scan of ${geo.size} pixels: ${ms(t0).toFixed(0)} ms (${prep.hotPixels} rejected)`);
   for (const maxPixels of [100000, 300000]) {
     t0 = process.hrtime.bigint();
-    const c = fitRingCenter(geo, img.values, { mask: img.mask, rings: spec.radii, maxPixels });
+    const c = await fitRingCenter(geo, img.values, { mask: img.mask, rings: spec.radii, maxPixels });
     console.log(`alignment: centre fit, 4 rings, ${c.candidatePixels} pixels fitted: ${ms(t0).toFixed(0)} ms (incl. hot-pixel scan)`);
     t0 = process.hrtime.bigint();
-    const a = alignGeometry(geo, img.values, { mask: img.mask, rings: spec.radii, maxPixels });
+    const a = await alignGeometry(geo, img.values, { mask: img.mask, rings: spec.radii, maxPixels });
     console.log(`alignment: 4 quads, ${a.iterations} geometry updates, ~${maxPixels} pixels: ${ms(t0).toFixed(0)} ms`);
   }
   truth = geo;
   for (let s = 1; s < 32; s++) truth = truth.moveObject(`QUAD:V1:${s >> 3}/SENS2X1:V1:${s & 7}`, ((s * 7) % 11) - 5, ((s * 5) % 13) - 6, 0);
   const img2 = renderRings(truth, { ...spec, seed: 9 });
   t0 = process.hrtime.bigint();
-  const a = alignGeometry(geo, img2.values, { mask: img2.mask, rings: spec.radii, objects: ['SENS2X1:V1'], maxPixels: 300000 });
+  const a = await alignGeometry(geo, img2.values, { mask: img2.mask, rings: spec.radii, objects: ['SENS2X1:V1'], maxPixels: 300000 });
   let worst = 0;
   const errs: number[] = [];
   for (let s = 0; s < 32; s++) {

@@ -11,8 +11,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CalibManager, CalibmanError, formatProgressLine, toCOrder } from '../src/index.js';
-import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
+import { CalibManager, CalibmanError, formatProgressLine, toCOrder, writeSyntheticRun } from 'calibman';
 
 async function main(): Promise<void> {
   let [root, experiment, runText, ...detectors] = process.argv.slice(2);

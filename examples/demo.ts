@@ -5,9 +5,11 @@
  *    known pedestals, noise, hot/dead/saturated pixels, some events without the dark event code 162);
  * 2. processes and deploys it as `calibrun -P -D -f 162` would, through the CalibManager facade;
  * 3. prints a per-detector summary compared with the known truth;
- * 4. writes ./demo-output/report.html with pictures of every detector.
+ * 4. writes ./demo-output/report.html with pictures of every detector;
+ * 5. lists what it wrote, and how big (about 0.3 GB with the default 12 events: 8.8 MB of XTC per event, the
+ *    psana text files of the constants in work/ and calib/, the report).
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CalibManager,
@@ -18,22 +20,44 @@ import {
   formatProgressLine,
   writeDarkReport,
   writeSyntheticRun,
-} from '../src/index.js';
+} from 'calibman';
 
 const OUT = path.resolve(process.env.CALIBMAN_DEMO_OUT ?? 'demo-output');
 const EXPERIMENT = 'cxidemo13';
 const RUN = 7;
-const EVENTS = Number(process.env.CALIBMAN_DEMO_EVENTS ?? 300);
+/** The experiment's number: the DAQ names its files the LCLS-I way, e913-r0007-s00-c00.xtc. */
+const EXPNUM = 913;
+/** Events in the run (about 85 % dark); each carries 8.8 MB of frames. */
+const EVENTS = Number(process.env.CALIBMAN_DEMO_EVENTS ?? 12);
+
+/** Bytes and file count of a file or a directory tree. */
+function sizeOf(p: string): { bytes: number; files: number } {
+  const st = statSync(p);
+  if (!st.isDirectory()) return { bytes: st.size, files: 1 };
+  let bytes = 0;
+  let files = 0;
+  for (const name of readdirSync(p)) {
+    const sub = sizeOf(path.join(p, name));
+    bytes += sub.bytes;
+    files += sub.files;
+  }
+  return { bytes, files };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
 
 async function main(): Promise<void> {
   const t0 = performance.now();
   rmSync(OUT, { recursive: true, force: true });
   const xtcDir = path.join(OUT, 'CXI', EXPERIMENT, 'xtc');
-  const spec = { ...demoDarkRunSpec(EVENTS), experiment: EXPERIMENT, run: RUN, darkFraction: 0.85 };
+  const spec = { ...demoDarkRunSpec(EVENTS), experiment: `e${EXPNUM}`, run: RUN, darkFraction: 0.85 };
   console.log(`1. writing demo run ${EXPERIMENT} r${RUN}: ${EVENTS} events, CSPAD + CSPAD2x2 + pnCCD + Opal1000 → ${xtcDir}`);
   const written = await writeSyntheticRun(xtcDir, spec);
   const dark = written.truth.events.filter((e) => e.dark).length;
-  console.log(`   ${written.files.length} file(s), ${dark} dark events (code 162), ${EVENTS - dark} with beam`);
+  console.log(`   ${dark} dark events (code 162), ${EVENTS - dark} with beam`);
+  for (const f of written.files) console.log(`   wrote ${f} (${megabytes(sizeOf(f).bytes)})`);
 
   console.log('2. dark processing and deployment (calibrun -P -D -f 162)');
   const cm = new CalibManager({
@@ -69,7 +93,15 @@ async function main(): Promise<void> {
     notes: [`xtc: ${xtcDir}`, `calib: ${cm.calibDir}`, `${job.eventsUsed} dark events used of ${job.eventsRead} read`],
     sections,
   });
-  console.log(`\n4. report: ${report}\n   done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`\n4. report: ${report}`);
+
+  console.log(`5. written under ${OUT}:`);
+  const written5 = [...written.files, path.join(OUT, 'work'), cm.calibDir, report].map((p) => ({ p, ...sizeOf(p) }));
+  for (const w of written5) {
+    const what = w.files > 1 || statSync(w.p).isDirectory() ? ` in ${w.files} files` : '';
+    console.log(`   ${megabytes(w.bytes).padStart(8)}  ${path.relative(OUT, w.p)}${what}`);
+  }
+  console.log(`   ${megabytes(sizeOf(OUT).bytes).padStart(8)}  in total; done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 main().catch((err) => {

@@ -47,6 +47,38 @@ export class GeometryFileError extends CalibmanError {
   }
 }
 
+/** A CrystFEL `.geom` whose panel names do not tell which psana segment they hold: give a panel map. */
+export class CrystfelPanelMapError extends GeometryFileError {
+  /** Panel names found in the file, in file order. */
+  readonly panelNames: readonly string[];
+  /** A map that would fit the names found, when one could be guessed. */
+  readonly suggestion: string | undefined;
+  constructor(message: string, args: { file?: string; panelNames: readonly string[]; suggestion?: string }) {
+    super(message, args);
+    this.panelNames = args.panelNames;
+    this.suggestion = args.suggestion;
+  }
+}
+
+/**
+ * A geometry beyond a settable limit (`maxDepth` levels of parents, `maxImagePixels` of an image), found before
+ * the work or memory it would take was spent.
+ */
+export class GeometryLimitError extends GeometryFileError {
+  /** The option that sets the limit, e.g. `maxDepth` or `maxImagePixels`. */
+  readonly limit: string;
+  /** The limit in effect. */
+  readonly max: number;
+  /** What the geometry needs. */
+  readonly found: number;
+  constructor(message: string, args: { file?: string; line?: number; limit: string; max: number; found: number }) {
+    super(message, args);
+    this.limit = args.limit;
+    this.max = args.max;
+    this.found = args.found;
+  }
+}
+
 /** Bad human-made metrology input (spreadsheet or text survey). */
 export class MetrologyInputError extends CalibmanError {
   readonly file: string | undefined;
@@ -134,3 +166,24 @@ export class RunNotFoundError extends CalibmanError {
 
 /** A batch job problem (submission refused, job failed, scheduler not reachable). */
 export class JobError extends CalibmanError {}
+
+/** A compressed archive (`.npz`, `.xlsx`) whose members would decompress to more than the allowed size. */
+export class DecompressionLimitError extends CalibmanError {
+  readonly file: string | undefined;
+  /** Member that crossed the limit. */
+  readonly member: string;
+  /** Uncompressed bytes the archive declares up to and including `member`. */
+  readonly declaredBytes: number;
+  /** The limit, bytes (settable by the caller). */
+  readonly limitBytes: number;
+  constructor(args: { file?: string; member: string; declaredBytes: number; limitBytes: number }) {
+    super(
+      `${args.file ? args.file + ': ' : ''}archive would decompress to ${args.declaredBytes} bytes or more (at member "${args.member}"), ` +
+        `above the limit of ${args.limitBytes} bytes`,
+    );
+    this.file = args.file;
+    this.member = args.member;
+    this.declaredBytes = args.declaredBytes;
+    this.limitBytes = args.limitBytes;
+  }
+}

@@ -10,6 +10,8 @@ export {
   CalibmanError,
   XtcFormatError,
   GeometryFileError,
+  GeometryLimitError,
+  CrystfelPanelMapError,
   MetrologyInputError,
   CalibStoreError,
   NdarrayFileError,
@@ -18,6 +20,7 @@ export {
   InsufficientDataError,
   RunNotFoundError,
   JobError,
+  DecompressionLimitError,
 } from './errors.js';
 export { VERSION } from './version.js';
 
@@ -25,9 +28,9 @@ export { VERSION } from './version.js';
 export type { DType, TypedArray } from './io/dtype.js';
 export type { NdArray, TypedNdArray } from './io/ndarray.js';
 export { ndarrayOf, toCOrder } from './io/ndarray.js';
-export { readNpy, writeNpy } from './io/npy.js';
-export { readNpz, writeNpz, type NpzEntry } from './io/npz.js';
-export { readNpyFile, writeNpyFile } from './node/npy-files.js';
+export { readNpy, writeNpy, readNpyPreamble, parseNpyHeader, type NpyHeader, type NpyPreamble } from './io/npy.js';
+export { readNpz, writeNpz, type NpzEntry, type NpzReadOptions, DEFAULT_NPZ_MAX_UNCOMPRESSED_BYTES } from './io/npz.js';
+export { readNpyFile, writeNpyFile, readNpyFileHeader } from './node/npy-files.js';
 export {
   parseNdarrayText,
   parseNdarrayTextBytes,
@@ -79,6 +82,13 @@ export {
   xtcRunFromSources,
   parseXtcFileName,
   xtcFileName,
+  parseExpNameDb,
+  selectRunFiles,
+  runsInListing,
+  type ExpNameDb,
+  type ExpNameDbEntry,
+  type RunNaming,
+  type RunFileSelection,
   encodeDgram,
   eventXtc,
   segmentXtc,
@@ -142,7 +152,8 @@ export type {
   SyntheticRun,
   SyntheticFile,
 } from './xtc/index.js';
-export { openXtcRun, findRunFiles, listRuns, type XtcRun, type RunFiles, type OpenXtcRunOptions } from './node/xtc-run.js';
+export { openXtcRun, findRunFiles, listRuns, type XtcRun, type RunFiles, type OpenXtcRunOptions, type RunLookupOptions } from './node/xtc-run.js';
+export { findExpNameDb, readExpNameDb, resolveExperimentNumber, type ExperimentNumberLookup } from './node/exp-name-db.js';
 export { openXtcFile, type LiveOptions } from './node/xtc-file-source.js';
 export { writeSyntheticRun, type WriteSyntheticRunOptions, type WrittenSyntheticRun } from './node/xtc-synthetic.js';
 
@@ -264,6 +275,7 @@ export {
   formatOperation,
   validateConstants,
   checkCalibFile,
+  detectorLayoutFor,
   compareConstants,
   formatQualityTable,
 } from './deploy/index.js';
@@ -281,6 +293,8 @@ export type {
   CalibFileLocation,
   CalibOperation,
   ConstantsExpectation,
+  DetectorLayoutExpectation,
+  AcceptedLayout,
   ValidationReport,
   ValidationProblem,
   QualityReport,
@@ -303,7 +317,10 @@ export type {
 // ---- geometry -----------------------------------------------------------------------------------
 export type { GeometryFile, GeometryRecord } from './geometry/file-format.js';
 export { parseGeometryText, formatGeometryText, formatGeometryRecord } from './geometry/file-format.js';
-export type { ObjectRef, ObjectParams, CoordOptions, IndexMapOptions } from './geometry/geometry-access.js';
+export type { ObjectRef, ObjectParams, CoordOptions, IndexMapOptions, GeometryLimits, GeometryLoadOptions } from './geometry/geometry-access.js';
+export { DEFAULT_MAX_IMAGE_PIXELS, checkImagePixels } from './geometry/image-limits.js';
+export { DEFAULT_MAX_GEOMETRY_DEPTH } from './geometry/tree.js';
+export { MAX_GEOMETRY_POSITION_UM, MAX_GEOMETRY_ANGLE_DEG } from './geometry/file-format.js';
 export { GeometryAccess, parseObjectName } from './geometry/geometry-access.js';
 export type { Coords, CoordExtent } from './geometry/transform.js';
 export type { PixelIndexes, IndexOptions, ImageAssemblerOptions, AssemblyEngine, AssemblyDtype, AssemblyArrays, AssemblyImage } from './geometry/image.js';
@@ -314,6 +331,11 @@ export type { CrystfelExportOptions } from './geometry/crystfel-export.js';
 export { geometryToCrystfel, CRYSTFEL_EXPORT_SEGMENTS } from './geometry/crystfel-export.js';
 export type { CrystfelGeom, CrystfelImportOptions } from './geometry/crystfel-import.js';
 export { crystfelToGeometryText, parseCrystfelGeom, inferCrystfelDettype, CRYSTFEL_IMPORT_TYPES } from './geometry/crystfel-import.js';
+export type { CrystfelDetector, CrystfelPanel, Vec3 as CrystfelVec3 } from './geometry/crystfel-geom.js';
+export { readCrystfelDetector, crystfelPanelPoint } from './geometry/crystfel-geom.js';
+export type { CrystfelFit, CrystfelFitOptions, CrystfelCornerConvention, FittedSegment } from './geometry/crystfel-fit.js';
+export { fitCrystfelDetector, CRYSTFEL_FIT_TYPES } from './geometry/crystfel-fit.js';
+export type { CrystfelPanelMap } from './geometry/crystfel-panel-map.js';
 export type { GeometryComparison, ObjectDelta, PixelDelta } from './geometry/compare.js';
 export { getDefaultGeometryText, getDefaultGeometry, defaultGeometryTypes, frameGeometry, frameGeometryText } from './geometry/defaults.js';
 
@@ -371,6 +393,11 @@ export type {
   XYSeries,
   XYPlotOptions,
   DisplayImage,
+  ImageAxis,
+  ImageCategory,
+  ImageOverlay,
+  ImageFigureOptions,
+  ImageFigureLayout,
 } from './plot/index.js';
 export {
   COLORMAPS,
@@ -388,9 +415,13 @@ export {
   assembleImage,
   tileSegments,
   displayImage,
+  reachedBins,
+  drawImageFigure,
   encodePng,
   renderImagePng,
   renderNdarrayPng,
+  renderImageFigurePng,
+  renderNdarrayFigurePng,
   renderHistogramPng,
   renderXYPlotPng,
 } from './plot/index.js';
@@ -421,6 +452,7 @@ export {
   formatMetrologyText,
   readMetrologyXlsx,
   writeMetrologyXlsx,
+  DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES,
   readMetrologyInput,
   toSurvey,
   processSurvey,
@@ -481,6 +513,11 @@ export {
   formatDarkSummaryTable,
   buildDarkReportHtml,
   maxPoolImage,
+  STATUS_CLASSES,
+  statusCategoryCodes,
+  absentSegmentPixels,
+  statusLegend,
+  type StatusClass,
   TRUTH_PIXEL_KIND,
   type DarkTruth,
   type DarkSummaryInput,
@@ -512,6 +549,7 @@ export type {
   WorkerPoolOptions,
   TransferResult,
   IndexRange,
+  InvalidJobRecord,
 } from './jobs/index.js';
 export {
   submitPieces,
@@ -522,6 +560,7 @@ export {
   getJob,
   readJobRecord,
   listJobRecords,
+  scanJobRecords,
   jobRecordPath,
   SlurmClient,
   resolveCliCommand,

@@ -85,11 +85,11 @@ function referenceSlot(ref: string | undefined, objects: readonly AlignedObject[
  * corrections are below tolerance; finally refit the centre on the new geometry ("after").
  * The detector plane is taken as the top frame's x–y plane (pixel z is ignored).
  */
-export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, opts: AlignOptions = {}): AlignmentResult {
+export async function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, opts: AlignOptions = {}): Promise<AlignmentResult> {
   const objects = selectObjects(geo, opts.objects);
   const owners = pixelOwners(geo, objects);
   const img = prepareImage(geo, values, opts);
-  const before = fitRingCenterPrepared(geo, img, { ...opts, owners, objectCount: objects.length });
+  const before = await fitRingCenterPrepared(geo, img, { ...opts, owners, objectCount: objects.length });
   let unowned = 0;
   for (let i = 0; i < owners.length; i++) if (owners[i] < 0 && img.good[i]) unowned++;
   const ref = referenceSlot(opts.reference, objects, geo, unowned / owners.length);
@@ -113,7 +113,7 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
   let unconstrained: number[] = [];
   while (iterations < maxIter) {
     const c = cur.getPixelCoords();
-    const fit = fitRings(
+    const fit = await fitRings(
       { x: c.x, y: c.y, values: img.values, good: img.good, owners, objectCount: objects.length },
       { center, radii, windowUm: before.windowUm, fitObjects: true, referenceSlot: ref, fixCenter: opts.fixCenter, maxPixels: opts.maxPixels },
     );
@@ -135,7 +135,7 @@ export function alignGeometry(geo: GeometryAccess, values: ArrayLike<number>, op
       break;
     }
   }
-  const after = fitRingCenterPrepared(cur, img, { ...opts, owners, objectCount: objects.length, center, radii, windowUm: before.windowUm, coarse: false });
+  const after = await fitRingCenterPrepared(cur, img, { ...opts, owners, objectCount: objects.length, center, radii, windowUm: before.windowUm, coarse: false });
   const result: AlignmentResult = {
     geometry: cur,
     objects: objects.map((o, k) => {

@@ -68,9 +68,9 @@ export function startRadii(geo: GeometryAccess, img: PreparedImage, opts: RingIm
  * the geometry held fixed: a coarse pass with a 3× wider window, then fine passes until the centre
  * settles. `owners` (pixel → aligned object slot) only adds per-object residual statistics.
  */
-export function fitRingCenterPrepared(
+export async function fitRingCenterPrepared(
   geo: GeometryAccess, img: PreparedImage, opts: RingImageOptions & { radii?: readonly number[]; owners?: Int32Array; objectCount?: number; coarse?: boolean } = {},
-): RingCenterResult {
+): Promise<RingCenterResult> {
   const c = geo.getPixelCoords();
   const radii = opts.radii ? [...opts.radii] : startRadii(geo, img, opts);
   const pitch = geo.getPixelScaleSizeUm();
@@ -80,7 +80,7 @@ export function fitRingCenterPrepared(
   let center: readonly [number, number] = opts.center ?? [0, 0];
   let r = radii;
   if (opts.coarse !== false) {
-    const coarse = fitRings(px, { ...base, center, radii: r, windowUm: 3 * h });
+    const coarse = await fitRings(px, { ...base, center, radii: r, windowUm: 3 * h });
     center = coarse.center;
     r = coarse.radii;
     // default window: 3.5 ring sigmas (median over rings), between 3 and 40 pixel pitches
@@ -89,10 +89,10 @@ export function fitRingCenterPrepared(
       h = Math.min(40 * pitch, Math.max(3 * pitch, 3.5 * sig));
     }
   }
-  let fit = fitRings(px, { ...base, center, radii: r, windowUm: h });
+  let fit = await fitRings(px, { ...base, center, radii: r, windowUm: h });
   for (let pass = 0; pass < 3 && Math.hypot(fit.center[0] - center[0], fit.center[1] - center[1]) > h / 4; pass++) {
     center = fit.center;
-    fit = fitRings(px, { ...base, center, radii: fit.radii, windowUm: h });
+    fit = await fitRings(px, { ...base, center, radii: fit.radii, windowUm: h });
   }
   return { ...fit, startRadii: radii, windowUm: h, hotPixels: img.hotPixels, maskedPixels: img.maskedPixels };
 }
@@ -102,6 +102,6 @@ export function fitRingCenterPrepared(
  * and the ring radii from a per-pixel powder image (`values` in psana's flat order, any array shape
  * with the detector's pixel count).
  */
-export function fitRingCenter(geo: GeometryAccess, values: ArrayLike<number>, opts: RingImageOptions = {}): RingCenterResult {
+export async function fitRingCenter(geo: GeometryAccess, values: ArrayLike<number>, opts: RingImageOptions = {}): Promise<RingCenterResult> {
   return fitRingCenterPrepared(geo, prepareImage(geo, values, opts), opts);
 }

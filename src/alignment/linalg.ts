@@ -1,13 +1,26 @@
 /** Small dense linear algebra for the alignment least squares (normal equations of a few dozen unknowns). */
-import { lusolve } from 'mathjs';
+import type { lusolve as mathjsLusolve } from 'mathjs';
 import { CalibmanError } from '../errors.js';
 
 /**
- * Solve the symmetric positive (semi-)definite system `A·x = b` (A row-major n×n) with mathjs' LU solver.
- * A relative ridge `damping`·diag(A) is added first (Levenberg–Marquardt damping).
+ * Solves the symmetric positive (semi-)definite system `A·x = b` (A row-major n×n); a relative ridge
+ * `damping`·diag(A) is added first (Levenberg–Marquardt damping).
  * @throws CalibmanError when the system has no unique solution (an unconstrained parameter).
  */
-export function solveSpd(a: Float64Array, b: Float64Array, n: number, damping = 0): Float64Array {
+export type SpdSolver = (a: Float64Array, b: Float64Array, n: number, damping?: number) => Float64Array;
+
+let loading: Promise<SpdSolver> | undefined;
+
+/**
+ * The {@link SpdSolver} on mathjs' LU solver. mathjs takes about a second to load, so it is imported on the
+ * first call (once per process), not when the package is imported.
+ */
+export function loadSpdSolver(): Promise<SpdSolver> {
+  loading ??= import('mathjs').then((m) => (a, b, n, damping) => solveSpd(m.lusolve, a, b, n, damping));
+  return loading;
+}
+
+function solveSpd(lusolve: typeof mathjsLusolve, a: Float64Array, b: Float64Array, n: number, damping = 0): Float64Array {
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) {
     const row = Array.from(a.subarray(i * n, (i + 1) * n));

@@ -77,7 +77,7 @@ export function renderAlignmentPng(
   blit(left, 0);
   blit(right, left.width + GAP);
   const ink: Rgb = [0, 0, 0];
-  cv.text(left.width / 2, 6, `BEFORE  RING SIGMA ${meanWidth(fitBefore).toFixed(1)} UM`, ink, { scale: 2, align: 'center' });
-  cv.text(left.width + GAP + right.width / 2, 6, `AFTER  RING SIGMA ${meanWidth(fitAfter).toFixed(1)} UM`, ink, { scale: 2, align: 'center' });
+  cv.text(left.width / 2, 5, `before: ring sigma ${meanWidth(fitBefore).toFixed(1)} µm`, ink, { font: 'bold', align: 'center' });
+  cv.text(left.width + GAP + right.width / 2, 5, `after: ring sigma ${meanWidth(fitAfter).toFixed(1)} µm`, ink, { font: 'bold', align: 'center' });
   return encodePng(cv);
 }

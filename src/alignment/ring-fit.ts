@@ -8,7 +8,7 @@
  * fitted: a rotation about the beam centre leaves a ring image unchanged (see docs/alignment.md).
  */
 import { CalibmanError, InsufficientDataError } from '../errors.js';
-import { median, solveSpd } from './linalg.js';
+import { loadSpdSolver, median } from './linalg.js';
 
 /** Pixels and their owners for {@link fitRings}. */
 export interface RingFitPixels {
@@ -89,8 +89,12 @@ export interface RingFitResult {
 
 const NR = 4; // per-ring parameters: R, A, σ, b
 
-/** Fit ring centre, ring profiles and (optionally) per-object shifts. */
-export function fitRings(px: RingFitPixels, s: RingFitSettings): RingFitResult {
+/**
+ * Fit ring centre, ring profiles and (optionally) per-object shifts. Asynchronous only because the linear
+ * solver (mathjs) is loaded on first use.
+ */
+export async function fitRings(px: RingFitPixels, s: RingFitSettings): Promise<RingFitResult> {
+  const solveSpd = await loadSpdSolver();
   const m = s.radii.length;
   if (m === 0) throw new CalibmanError('no ring radii to fit');
   const h = s.windowUm;

@@ -4,9 +4,11 @@ import * as path from 'node:path';
 import { CalibmanError, JobError, RunNotFoundError } from '../errors.js';
 import { writeFileAtomic } from '../node/files.js';
 import { resolveGroup } from '../node/calib-store-fs.js';
+import { findExpNameDb, resolveExperimentNumber } from '../node/exp-name-db.js';
 import { resolveCalibrunConfig, configToConfpars, type CalibrunConfig } from './config.js';
 import { CONFPARS_FILE_NAME, Confpars, formatConfpars, parseConfpars } from './confpars.js';
 import { DETECTOR_MENU_NAMES } from './detector-menu.js';
+import { defaultXtcDir } from './dirs.js';
 import { darkPrefix, writeDarkOutputs, type DarkOutputFiles } from './dark-outputs.js';
 import type { DarkRunRequest, DarkRunResult } from './dark-run.js';
 import { mergeDarkPieces, runDarkPiece } from './dark-piece.js';
@@ -131,6 +133,7 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
     const cp = opts.loadcfg ? await readConfparsIfAny(path.resolve(cwd, CONFPARS_FILE_NAME), log) : undefined;
     config = resolveCalibrunConfig(input, { env, confpars: cp });
     config = { ...config, workDir: path.resolve(cwd, config.workDir), calibDir: path.resolve(cwd, config.calibDir) };
+    if (config.expNameDb !== undefined) config.expNameDb = path.resolve(cwd, config.expNameDb);
     config.resultsDir = path.join(config.workDir, 'results');
     if (opts.savecfg) {
       const file = path.resolve(cwd, typeof opts.savecfg === 'string' ? opts.savecfg : CONFPARS_FILE_NAME);
@@ -138,7 +141,8 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       log.info(`Configuration parameters saved in ${file}`);
     }
   } catch (err) {
-    log.error(err instanceof Error ? err.message : String(err));
+    // the caller reports the error on stderr: the log file keeps it, the terminal shows it once
+    log.record('ERROR', err instanceof Error ? err.message : String(err));
     throw err;
   }
   if (config.ignoredDetectors.length) {
@@ -153,26 +157,43 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       if (!ctx.submitBatch) {
         throw new JobError(`batch processing (-q ${config.queue}) is not available in this build; run without -q to process interactively`);
       }
+      // batch tasks get the ExpNameDb file found here, not whatever $SIT_DATA their node has
+      if (config.expNameDb === undefined) config.expNameDb = await findExpNameDb(env);
       await ctx.submitBatch(config, ctx.argv ?? [], log);
       outcome.submitted = true;
       return outcome;
     }
     if (config.deploy) {
-      await checkCalibDirWritable(config.calibDir);
+      await checkCalibDirWritable(config.calibDir, config);
       if (config.group !== undefined) await resolveGroup(config.group);
     }
     if (!config.process) {
       log.critical(`${SEP}\nDARK PROCESSING OPTION IS TURNED OFF...\nAdd option "-P" in the command line to process files`);
     } else {
       log.info(`${SEP}\nBegin dark run data processing`);
-      const xtcDir = config.dataset.xtcDir ?? `${config.dataRoot}/${config.instrument}/${config.experiment}/xtc`;
+      const xtcDir = config.dataset.xtcDir ?? defaultXtcDir(config.dataRoot, config.experiment);
+      let lookup: { experimentNumber: number; expNameDb: string } | { expNameDb: false } = { expNameDb: false };
       if (!config.dataset.files) await checkXtcDir(path.resolve(cwd, xtcDir), config);
+      if (!config.dataset.files && !config.mergePieces) {
+        const db = await resolveExperimentNumber(config.experiment, { expNameDb: config.expNameDb, env, field: '--expnamedb' });
+        if (!db.dbFile) log.info(`no ExpNameDb file (--expnamedb or $SIT_DATA): run files are recognised without the experiment number`);
+        else if (db.experimentNumber === undefined) log.warning(`experiment ${config.experiment} is not in ${db.dbFile}: run files are recognised without the experiment number`);
+        else {
+          lookup = { experimentNumber: db.experimentNumber, expNameDb: db.dbFile };
+          log.info(`experiment ${config.experiment} is e${db.experimentNumber} in ${db.dbFile}: reading e${db.experimentNumber}-r… files`);
+        }
+      }
       if (config.dataset.streams) log.warning(`dataset stream selection (stream=${config.dataset.streams.join(',')}) is not supported: all streams are read`);
       if (config.dataset.smd) log.info('dataset ":smd": the full xtc files are read (no small-data index is needed)');
       const request: DarkRunRequest = {
         open: config.dataset.files
           ? { files: config.dataset.files.map((f) => path.resolve(cwd, f)) }
-          : { xtcDir: path.resolve(cwd, xtcDir), experiment: config.experiment, ...(config.dataset.live ? { live: { timeoutMs: 60_000 } } : {}) },
+          : {
+              xtcDir: path.resolve(cwd, xtcDir),
+              experiment: config.experiment,
+              ...lookup,
+              ...(config.dataset.live ? { live: { timeoutMs: 60_000 } } : {}),
+            },
         runs: config.runs,
         detectors: config.detectors,
         numEvents: config.numEvents,
@@ -232,7 +253,8 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
       log.critical(`${SEP}\nFILE DEPLOYMENT OPTION IS TURNED OFF...\nAdd option "-D" in the command line to deploy files`);
     }
   } catch (err) {
-    log.error(err instanceof Error ? err.message : String(err));
+    // the caller reports the error on stderr: the log file keeps it, the terminal shows it once
+    log.record('ERROR', err instanceof Error ? err.message : String(err));
     throw err;
   } finally {
     log.info(`See log file: ${log.path}`);

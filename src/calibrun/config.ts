@@ -21,7 +21,7 @@ export interface DarkThresholds {
   intHi: number;
   /** rms low limit `rms_lo` (ADU), `-b`. */
   rmsLo: number;
-  /** rms high limit `rms_hi` (ADU), `-t`. */
+  /** rms high limit `rms_hi` (ADU), `-t`; 0 switches the hot-rms criterion off (no pixel is hot because of its rms). */
   rmsHi: number;
   /** Sigmas below/above the mean of the averages, `-Z`/`-U`. */
   intNLo: number;
@@ -61,6 +61,8 @@ export interface CalibrunConfig {
   runRange: string;
   /** Data root (`--root`, `$SIT_PSDM_DATA`, `/reg/d/psdm`). */
   dataRoot: string;
+  /** ExpNameDb file or directory given with `--expnamedb` (else `$SIT_DATA` is searched). */
+  expNameDb: string | undefined;
   dataset: DatasetSpec;
   workDir: string;
   /** `<workDir>/results`. */
@@ -183,7 +185,7 @@ export function resolveCalibrunConfig(input: unknown, ctx: ResolveContext = {}):
   if (!known.length) {
     throw new ConfigError(
       OPTION_FLAGS.detector,
-      `EXIT - specified detector type-name(s) (-d or --detector): ${o.detector} not found in the list of allowed names: [${DETECTOR_MENU_NAMES.join(', ')}]`,
+      `${o.detector} not found in the list of allowed names: [${DETECTOR_MENU_NAMES.join(', ')}]`,
     );
   }
 
@@ -217,7 +219,8 @@ export function resolveCalibrunConfig(input: unknown, ctx: ResolveContext = {}):
   if (thresholds.intHi <= thresholds.intLo) {
     throw new ConfigError(OPTION_FLAGS.thr_int_max, `must be above --thr_int_min (${thresholds.intLo}), found ${thresholds.intHi}`);
   }
-  if (thresholds.rmsHi <= thresholds.rmsLo) {
+  // -t 0 keeps calibman's meaning: the noise (hot rms) criterion is switched off (dark-processing.md)
+  if (thresholds.rmsHi !== 0 && thresholds.rmsHi <= thresholds.rmsLo) {
     throw new ConfigError(OPTION_FLAGS.thr_rms_max, `must be above --thr_rms_min (${thresholds.rmsLo}), found ${thresholds.rmsHi}`);
   }
 
@@ -237,6 +240,7 @@ export function resolveCalibrunConfig(input: unknown, ctx: ResolveContext = {}):
     thresholds,
     runRange: o.runrange !== undefined ? checkRunRange(o.runrange) : `${datasetRuns[0]}-end`,
     dataRoot: root,
+    expNameDb: o.expnamedb,
     dataset,
     workDir,
     resultsDir: `${workDir}/results`,

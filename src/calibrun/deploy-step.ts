@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CalibStoreError } from '../errors.js';
 import { calibFilePath, parseRunRange } from '../deploy/index.js';
 import { openCalibStore } from '../node/calib-store.js';
+import { checkStoreModes } from '../node/calib-store-fs.js';
 import type { CalibrunConfig } from './config.js';
 import { darkPrefix, type DarkOutputFiles } from './dark-outputs.js';
 import { sourceMatchesMenuName } from './detector-menu.js';
@@ -68,10 +69,11 @@ export async function findExistingWorkFiles(config: CalibrunConfig): Promise<Map
 /**
  * Check before any processing that the calib directory can be written: it is a writable directory, or it
  * does not exist yet and its parent is a writable directory (the store creates only the calib directory
- * itself, not missing parents).
- * @throws CalibStoreError naming the path otherwise.
+ * itself, not missing parents); and that the `--dirmode`/`--filemode` given are ones the store accepts.
+ * @throws CalibStoreError naming the path otherwise, ConfigError for an unsafe mode
  */
-export async function checkCalibDirWritable(calibDir: string): Promise<void> {
+export async function checkCalibDirWritable(calibDir: string, modes?: { readonly dirMode: number; readonly fileMode: number }): Promise<void> {
+  if (modes) checkStoreModes(modes.dirMode, modes.fileMode, false);
   const dir = path.resolve(calibDir);
   const statOf = (p: string) => fsp.stat(p).catch(() => undefined);
   const writable = (p: string) => fsp.access(p, fsc.W_OK | fsc.X_OK).then(() => true, () => false);

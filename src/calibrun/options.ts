@@ -31,6 +31,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   calibdir: '--calibdir (-c)',
   dsnamex: '--dsnamex (-x)',
   root: '--root',
+  expnamedb: '--expnamedb',
   print_bits: '--print_bits (-p)',
   loglev: '--loglev (-l)',
   dirmode: '--dirmode',
@@ -159,6 +160,8 @@ export const CalibrunOptionsSchema = z
     calibdir: textField().optional(),
     dsnamex: textField().optional(),
     root: textField().optional(),
+    /** psana's ExpNameDb file (`experiment-db.dat`) or a `$SIT_DATA` directory holding `ExpNameDb/experiment-db.dat`. */
+    expnamedb: textField().optional(),
     print_bits: intField({ min: 0, octal: true }).optional(),
     loglev: z
       .string()
@@ -201,7 +204,12 @@ export type CalibrunOptions = z.output<typeof CalibrunOptionsSchema>;
  */
 export function parseCalibrunOptions(input: unknown): CalibrunOptions {
   const r = CalibrunOptionsSchema.safeParse(input);
-  if (r.success) return r.data;
+  if (r.success) {
+    if (r.data.piece && r.data.merge !== undefined) {
+      throw new ConfigError(OPTION_FLAGS.piece, 'cannot be combined with --merge: a batch task either processes one piece (--piece K/N) or merges N pieces (--merge N)');
+    }
+    return r.data;
+  }
   const issue = r.error.issues[0];
   const key = String(issue.path[0] ?? '');
   if (issue.code === 'unrecognized_keys') {

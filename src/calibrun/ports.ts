@@ -35,6 +35,10 @@ export interface OpenRunRequest {
   xtcDir?: string;
   experiment?: string;
   run?: number;
+  /** The experiment's ExpNameDb number: only `e<number>` files (or files named after the experiment) are read. */
+  experimentNumber?: number;
+  /** ExpNameDb file to look the number up in; `false` = none (absent: the reader searches `$SIT_DATA`). */
+  expNameDb?: string | false;
   live?: { timeoutMs: number };
 }
 

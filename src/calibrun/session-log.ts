@@ -88,12 +88,17 @@ export class SessionLog {
 
   /** Write one message (may span lines) at a level. */
   log(level: LogLevelName, message: string): void {
+    this.record(level, message);
+    if (this.printBits & PRINT_BITS[level]) this.echo(message.replace(/\n+$/, ''));
+  }
+
+  /** Write one message to the file only, without the terminal echo (errors the caller reports itself). */
+  record(level: LogLevelName, message: string): void {
     const text = message.replace(/\n+$/, '');
     if (RANK[level] >= RANK[this.fileLevel]) {
       const tag = `[${level[0]}] `;
       appendFileSync(this.path, text.split('\n').map((l) => tag + l).join('\n') + '\n');
     }
-    if (this.printBits & PRINT_BITS[level]) this.echo(text);
   }
 
   debug(message: string): void {

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { reportError } from './action.js';
+import { isEntryModule } from './entry.js';
+import { installLifecycle } from './lifecycle.js';
+import { finishCommandTree } from './program-setup.js';
 import { register as registerXtc } from './commands/xtc.js';
 import { register as registerDark } from './commands/dark.js';
 import { register as registerCalib } from './commands/calib.js';
@@ -16,7 +19,6 @@ export function buildProgram(): Command {
   const program = new Command('calibman')
     .description('Calibration management for LCLS area detectors (XTC, dark processing, calib store, geometry)')
     .version(VERSION)
-    .showHelpAfterError()
     .exitOverride();
   registerXtc(program);
   registerDark(program);
@@ -27,20 +29,26 @@ export function buildProgram(): Command {
   registerMetrology(program);
   registerAlign(program);
   registerJobs(program);
+  finishCommandTree(program);
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Run `calibman` on `argv` (as `process.argv`) and return the exit status: 0 success, 1 an error
+ * (message on stderr) or a usage error; 130/143 when stopped by SIGINT/SIGTERM (see src/cli/lifecycle.ts).
+ */
+export async function calibmanMain(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
   } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
-      return;
-    }
-    process.exitCode = reportError(err);
+    if (err instanceof CommanderError) return err.exitCode;
+    return reportError(err);
   }
 }
 
-await main(process.argv);
+if (isEntryModule(import.meta.url)) {
+  installLifecycle({ name: 'calibman' });
+  process.exitCode = await calibmanMain(process.argv);
+}

@@ -1,30 +1,28 @@
 import { reportError } from './action.js';
 import { calibrunMain } from './calibrun/main.js';
+import { installLifecycle } from './lifecycle.js';
 import { defaultEngines } from '../calibrun/engines.js';
 import { batchSubmitter } from './calibrun/batch.js';
 
-/** `calibrun`: command-line dark-run calibration (CalibManager's calibrun, see docs/calibrun.md). */
+/** Seconds a stopped calibrun may take to wind down its pass and log before it exits anyway. */
+const STOP_GRACE_MS = 3_000;
+
+/**
+ * `calibrun`: command-line dark-run calibration (CalibManager's calibrun, see docs/calibrun.md). The first
+ * SIGINT/SIGTERM stops the pass (exit 130/143, temp files removed); a second one quits at once.
+ */
 async function main(argv: string[]): Promise<void> {
-  const ac = new AbortController();
-  const onSigint = () => {
-    if (ac.signal.aborted) process.exit(130);
-    process.stderr.write('\ncalibrun: interrupted, stopping (Ctrl-C again to quit at once)\n');
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    process.exitCode = await calibrunMain(argv.slice(2), {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      cwd: process.cwd(),
-      engines: defaultEngines(),
-      signal: ac.signal,
-      submitBatch: batchSubmitter(),
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  const life = installLifecycle({ name: 'calibrun', graceMs: STOP_GRACE_MS });
+  const code = await calibrunMain(argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    engines: defaultEngines(),
+    signal: life.signal,
+    submitBatch: batchSubmitter(),
+  });
+  process.exitCode = life.exitCode ?? code;
 }
 
 main(process.argv).catch((err) => {

@@ -18,7 +18,7 @@ export interface DarkParams {
   intHi: number;
   /** rms low limit, ADU (`-B`, calibrun `--thr_rms_min`). */
   rmsLo: number;
-  /** rms high limit, ADU (`-T`, calibrun `--thr_rms_max`). */
+  /** rms high limit, ADU (`-T`, calibrun `--thr_rms_max`); 0 switches the hot-rms status bit off (calibman `-t 0`). */
   rmsHi: number;
   /** Sigmas below the mean of the pedestals for the low pedestal limit (`-D`); 0 = use intLo. */
   intNlo: number;

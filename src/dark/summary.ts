@@ -138,7 +138,9 @@ export function summariseDarkSums(
       rms[i] = Math.sqrt(a2 - a1 * a1);
     }
   }
-  const rmsLim = evaluateLimits(rms, params.rmsNlo, params.rmsNhi, params.rmsLo, params.rmsHi);
+  // rmsHi 0 is calibman's "noise criterion off": no pixel is flagged hot because of its rms
+  const hotRmsOff = params.rmsHi === 0;
+  const rmsLim = evaluateLimits(rms, params.rmsNlo, hotRmsOff ? 0 : params.rmsNhi, params.rmsLo, hotRmsOff ? Infinity : params.rmsHi);
   const aveLim = evaluateLimits(ave, params.intNlo, params.intNhi, params.intLo, params.intHi);
 
   const { cntLo, cntHi } = sums;

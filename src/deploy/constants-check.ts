@@ -2,6 +2,7 @@
 import type { DType, TypedArray } from '../io/dtype.js';
 import { shapeSize } from '../io/dtype.js';
 import { getCalibType } from './calib-types.js';
+import type { DetectorLayoutExpectation } from './detector-layouts.js';
 
 /** What the constants of one deployment must look like. */
 export interface ConstantsExpectation {
@@ -11,11 +12,16 @@ export interface ConstantsExpectation {
   readonly shape?: readonly number[];
   /** Element type the values must fit; default: the calib type's dtype (pixel_status → uint16). */
   readonly dtype?: DType;
+  /**
+   * What the source's detector type requires (registry shape, applicable calib types); problems found
+   * against it have code `detector` and are the only ones a forced deployment may override.
+   */
+  readonly detector?: DetectorLayoutExpectation;
 }
 
 /** A reason to refuse a file. */
 export interface ValidationProblem {
-  readonly code: 'parse' | 'shape' | 'dtype' | 'nan' | 'infinite' | 'empty' | 'text';
+  readonly code: 'parse' | 'shape' | 'dtype' | 'nan' | 'infinite' | 'empty' | 'text' | 'detector';
   readonly message: string;
 }
 
@@ -34,17 +40,17 @@ export interface ValidationReport {
   readonly problems: readonly ValidationProblem[];
 }
 
-const INT_RANGE: Partial<Record<DType, readonly [number, number]>> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  bool: [0, 1],
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-  int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint64: [0, 2 ** 64],
-};
+const INT_RANGE: ReadonlyMap<DType, readonly [number, number]> = new Map<DType, readonly [number, number]>([
+  ['int8', [-128, 127]],
+  ['uint8', [0, 255]],
+  ['bool', [0, 1]],
+  ['int16', [-32768, 32767]],
+  ['uint16', [0, 65535]],
+  ['int32', [-2147483648, 2147483647]],
+  ['uint32', [0, 4294967295]],
+  ['int64', [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]],
+  ['uint64', [0, 2 ** 64]],
+]);
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** True when a file of `actual` shape is read by psana as `expected` (same shape, or its 2-D text view). */
@@ -81,7 +87,7 @@ export class ConstantsValueChecker {
   private readonly isF32: boolean;
 
   constructor(readonly dtype: DType | undefined) {
-    const range = dtype ? INT_RANGE[dtype] : undefined;
+    const range = dtype ? INT_RANGE.get(dtype) : undefined;
     this.isInt = range !== undefined;
     this.lo = range ? range[0] : -Infinity;
     this.hi = range ? range[1] : Infinity;

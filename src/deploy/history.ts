@@ -31,8 +31,21 @@ export function localZoneName(d: Date): string {
 }
 
 function cptime(ctx: HistoryContext): string {
-  return `${formatLocalTimestamp(ctx.time)}  zone:${ctx.zone ?? localZoneName(ctx.time)}`.padEnd(29);
+  return `${formatLocalTimestamp(ctx.time)}  zone:${esc(ctx.zone ?? localZoneName(ctx.time))}`.padEnd(29);
 }
+
+/**
+ * A field value as written into a HISTORY line: control characters (a newline would start a forged record)
+ * and the Unicode line separators become `\xNN` / `\uNNNN` escapes, so one record is always one line.
+ */
+export function escapeHistoryField(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+const esc = escapeHistoryField;
 
 /** Fields of a CalibManager copy/move record. */
 export interface DeployRecordFields {
@@ -59,14 +72,14 @@ function runText(run: number | string): string {
  */
 export function formatDeployRecord(f: DeployRecordFields, ctx: HistoryContext): string {
   return (
-    `file:${f.file.padEnd(14)}  copy_of:${f.copyOf}  exp:${f.experiment.padEnd(8)}  run:${runText(f.run).padEnd(4)}  ` +
-    `comment:${f.comment.padEnd(10)}  user:${ctx.user}  host:${ctx.host}  cptime:${cptime(ctx)}\n`
+    `file:${esc(f.file).padEnd(14)}  copy_of:${esc(f.copyOf)}  exp:${esc(f.experiment).padEnd(8)}  run:${esc(runText(f.run)).padEnd(4)}  ` +
+    `comment:${esc(f.comment).padEnd(10)}  user:${esc(ctx.user)}  host:${esc(ctx.host)}  cptime:${cptime(ctx)}\n`
   );
 }
 
 /** One CalibManager `addHistoryRecordOnDelete` line: `file:<name ljust 14>  cmd:rm    comment:…  user:…  host:…  cptime:…`. */
 export function formatDeleteRecord(file: string, comment: string, ctx: HistoryContext): string {
-  return `file:${file.padEnd(14)}  cmd:${'rm'.padEnd(4)}  comment:${comment.padEnd(10)}  user:${ctx.user}  host:${ctx.host}  cptime:${cptime(ctx)}\n`;
+  return `file:${esc(file).padEnd(14)}  cmd:${'rm'.padEnd(4)}  comment:${esc(comment).padEnd(10)}  user:${esc(ctx.user)}  host:${esc(ctx.host)}  cptime:${cptime(ctx)}\n`;
 }
 
 /** Which writer produced a HISTORY line. */

@@ -15,9 +15,15 @@ export {
   parseHistoryLine,
   formatLocalTimestamp,
   localZoneName,
+  escapeHistoryField,
 } from './history.js';
 export type { HistoryContext, DeployRecordFields, HistoryRecord, HistoryFormat } from './history.js';
-export { joinPath, calibTypeDir, calibFilePath, splitCalibFilePath, isCalibDirName, experimentFromCalibDir, checkType } from './layout.js';
+export {
+  joinPath, calibTypeDir, calibFilePath, splitCalibFilePath, isCalibDirName, experimentFromCalibDir, checkType,
+  checkPathComponent, checkCalibGroup, checkHistoryFileName, findControlChar,
+} from './layout.js';
+export { detectorLayoutFor, detectorLayoutProblem, acceptedLayouts } from './detector-layouts.js';
+export type { AcceptedLayout, DetectorLayoutExpectation } from './detector-layouts.js';
 export type { CalibFileLocation } from './layout.js';
 export { formatOperation, formatShowCmd, formatMode, backupName } from './operations.js';
 export type { CalibOperation } from './operations.js';

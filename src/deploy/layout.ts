@@ -30,7 +30,60 @@ export function joinPath(...parts: string[]): string {
 export function calibTypeDir(calibDir: string, source: string, type: string, group?: string): string {
   checkType(type);
   const src = sourceDirName(source);
-  return joinPath(calibDir, group ?? calibGroupForSource(src), src, type);
+  return joinPath(calibDir, group !== undefined ? checkCalibGroup(group) : calibGroupForSource(src), src, type);
+}
+
+/** C0 and C1 control characters, DEL and the Unicode line/paragraph separators. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** The first control character of `text` as `U+XXXX`, or `undefined` when there is none. */
+export function findControlChar(text: string): string | undefined {
+  const m = CONTROL.exec(text);
+  return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
+
+/**
+ * Check a name that becomes one path component inside the store: not empty, not `.` or `..`, no `/` or
+ * `\\`, no control characters.
+ * @throws CalibStoreError naming `what` and the offending text
+ */
+export function checkPathComponent(name: string, what: string): string {
+  const ctl = findControlChar(name);
+  const why =
+    name === '' ? 'is empty'
+      : name === '.' || name === '..' ? 'is a relative directory reference'
+        : /[/\\]/.test(name) ? 'contains a path separator'
+          : ctl ? `contains the control character ${ctl}`
+            : undefined;
+  if (why) throw new CalibStoreError(`${what} ${JSON.stringify(name)} ${why}; it must be a single directory or file name`);
+  return name;
+}
+
+const GROUP_NAME = /^[A-Za-z][A-Za-z0-9_]*::[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Check a calib group directory name: one path component of psana's `<Family>::<Name>` form
+ * (`CsPad::CalibV1`, `Camera::CalibV1`).
+ * @throws CalibStoreError otherwise
+ */
+export function checkCalibGroup(group: string): string {
+  checkPathComponent(group, 'calib group');
+  if (!GROUP_NAME.test(group)) throw new CalibStoreError(`calib group ${JSON.stringify(group)} is not of psana's <Family>::<Name> form, e.g. CsPad::CalibV1 or Camera::CalibV1`);
+  return group;
+}
+
+/**
+ * Check a HISTORY file name: one path component that psana's finder ignores (not `<range>.data`, not a
+ * dot-file that would be hidden from listings).
+ * @throws CalibStoreError otherwise
+ */
+export function checkHistoryFileName(name: string): string {
+  checkPathComponent(name, 'HISTORY file name');
+  if (name.endsWith('.data') || name.startsWith('.')) {
+    throw new CalibStoreError(`HISTORY file name ${JSON.stringify(name)} must not end in .data (psana would read it as constants) nor start with a dot`);
+  }
+  return name;
 }
 
 /** Full path of the calib file for a run range. */

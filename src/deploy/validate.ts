@@ -6,6 +6,7 @@ import { CalibStoreError, NdarrayFileError } from '../errors.js';
 import type { DType } from '../io/dtype.js';
 import { NdarrayTextScanner, parseDTypeName, parseNdarrayTextBytes } from '../io/ndarray-text.js';
 import { getCalibType } from './calib-types.js';
+import { detectorLayoutProblem } from './detector-layouts.js';
 import {
   type ConstantsExpectation,
   type ValidationProblem,
@@ -51,6 +52,14 @@ export function isAscii(bytes: Uint8Array): boolean {
 }
 
 const OK_TEXT = (exp: ConstantsExpectation): ValidationReport => ({ ok: true, calibType: exp.calibType, shape: [], fileDType: undefined, dtype: undefined, count: 0, nanCount: 0, problems: [] });
+
+/** `report` plus the problem the source's detector type finds with a file of this layout, if any. */
+function withDetectorCheck(report: ValidationReport, exp: ConstantsExpectation, hasMetadata: boolean): ValidationReport {
+  if (!exp.detector) return report;
+  const message = detectorLayoutProblem(report.shape, hasMetadata, exp.detector);
+  if (message === undefined) return report;
+  return { ...report, ok: false, problems: [...report.problems, { code: 'detector', message }] };
+}
 
 /**
  * Validates a file about to be deployed as `exp.calibType` from its bytes given piece by piece (any split),
@@ -119,7 +128,7 @@ export class CalibFileChecker {
       const text = new TextDecoder().decode(all);
       if (text.trim() === '') return failed(exp, 'empty', 'empty file').report;
       if (text.includes('\0')) return failed(exp, 'text', 'contains NUL bytes').report;
-      return OK_TEXT(exp);
+      return withDetectorCheck(OK_TEXT(exp), exp, false);
     }
     let layout;
     try {
@@ -132,7 +141,8 @@ export class CalibFileChecker {
     }
     const h = this.scanner.header;
     const fileDType: DType | undefined = layout.hasMetadata && h.DTYPE ? parseDTypeName(h.DTYPE) : 'float32';
-    return this.checker.report(layout.shape, fileDType, this.table ? { ...exp, shape: undefined } : exp, layout.daqToNatural);
+    const report = this.checker.report(layout.shape, fileDType, this.table ? { ...exp, shape: undefined } : exp, layout.daqToNatural);
+    return withDetectorCheck(report, exp, layout.hasMetadata);
   }
 }
 
@@ -166,7 +176,7 @@ export function checkCalibFile(bytes: Uint8Array, exp: ConstantsExpectation, fil
   const data = parsed.array.data as Float64Array;
   const shape = [...parsed.array.shape];
   const report = validateConstants({ data, shape, fileDType }, info?.content === 'table' ? { ...exp, shape: undefined } : exp);
-  return { report, values: { data, shape } };
+  return { report: withDetectorCheck(report, exp, parsed.hasMetadata), values: { data, shape } };
 }
 
 function failed(exp: ConstantsExpectation, code: ValidationProblem['code'], message: string): CheckedCalibFile {
@@ -176,11 +186,15 @@ function failed(exp: ConstantsExpectation, code: ValidationProblem['code'], mess
 }
 
 /**
- * Throw when a report has problems.
- * @throws CalibStoreError listing every problem, prefixed with the file name
+ * Throw when a report has problems; with `force`, problems found against the detector type (code
+ * `detector`) are not refused but returned, for the HISTORY record of the forced deployment.
+ * @throws CalibStoreError listing every problem, prefixed with the file name (and how to force a detector mismatch)
  */
-export function assertValid(report: ValidationReport, file?: string): void {
-  if (report.ok) return;
+export function assertValid(report: ValidationReport, file?: string, options: { readonly force?: boolean } = {}): string[] {
+  if (report.ok) return [];
+  const overridable = report.problems.filter((p) => p.code === 'detector');
+  if (options.force && overridable.length === report.problems.length) return overridable.map((p) => p.message);
   const what = `refusing to deploy ${file ?? 'constants'} as ${report.calibType}`;
-  throw new CalibStoreError(`${what}: ${report.problems.map((p) => p.message).join('; ')}`);
+  const hint = overridable.length && !options.force ? ' (--force deploys a deliberate exception anyway, recorded in HISTORY)' : '';
+  throw new CalibStoreError(`${what}: ${report.problems.map((p) => p.message).join('; ')}${hint}`);
 }

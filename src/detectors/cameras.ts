@@ -21,7 +21,7 @@ function camera(name: string, device: string, dataBits: number, config: TypeIdVe
     geometry: undefined,
     decode(ctx) {
       if (ctx.typeId !== TypeId.Frame || ctx.version !== 1) return undefined;
-      const { header, pixels } = cameraPixels(ctx.payload, (n) => ctx.scratch.get<Uint16Array>('uint16', n), ctx.file, ctx.fileOffset);
+      const { header, pixels } = cameraPixels(ctx.payload, (n) => ctx.scratch.get<Uint16Array>('uint16', n), ctx.file, ctx.fileOffset, ctx.damage);
       return ndarrayOf(pixels, [header.height, header.width]);
     },
   };

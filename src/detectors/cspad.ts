@@ -25,9 +25,9 @@ export const CSPAD: DetectorType = {
     if (ctx.typeId !== TypeId.CspadElement || (ctx.version !== 1 && ctx.version !== 2)) return undefined;
     const entry = ctx.config(TypeId.CspadConfig);
     if (!entry) return undefined;
-    const cfg = (entry.decoded ??= decodeCspadConfig(entry.bytes, entry.version, ctx.file)) as CspadConfig;
+    const cfg = (entry.decoded ??= decodeCspadConfig(entry.bytes, entry.version, entry.file ?? ctx.file, entry.offset)) as CspadConfig;
     const out = ctx.scratch.get<Int16Array>('int16', 32 * 185 * 388);
-    assembleCspad(ctx.payload, ctx.version, cfg, out, ctx.file, ctx.fileOffset);
+    assembleCspad(ctx.payload, ctx.version, cfg, out, ctx.file, ctx.fileOffset, ctx.damage);
     return ndarrayOf(out, CSPAD_SHAPE);
   },
 };

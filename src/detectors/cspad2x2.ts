@@ -22,7 +22,7 @@ export const CSPAD2X2: DetectorType = {
   geometry: { segment: 'SENS2X1:V1', defaultGeometry: getDefaultGeometryText('cspad2x2') },
   decode(ctx) {
     if (ctx.typeId !== TypeId.Cspad2x2Element || ctx.version !== 1) return undefined;
-    const px = cspad2x2Pixels(ctx.payload, () => ctx.scratch.get<Int16Array>('int16', CSPAD2X2_PIXELS), ctx.file, ctx.fileOffset);
+    const px = cspad2x2Pixels(ctx.payload, () => ctx.scratch.get<Int16Array>('int16', CSPAD2X2_PIXELS), ctx.file, ctx.fileOffset, ctx.damage);
     return ndarrayOf(px, CSPAD2X2_SHAPE);
   },
 };

@@ -21,9 +21,9 @@ export const PNCCD: DetectorType = {
     if (ctx.typeId !== TypeId.pnCCDframe || ctx.version !== 1) return undefined;
     const entry = ctx.config(TypeId.pnCCDconfig);
     if (!entry) return undefined;
-    const cfg = (entry.decoded ??= decodePnccdConfig(entry.bytes, entry.version, ctx.file)) as PnccdConfig;
+    const cfg = (entry.decoded ??= decodePnccdConfig(entry.bytes, entry.version, entry.file ?? ctx.file, entry.offset)) as PnccdConfig;
     const out = ctx.scratch.get<Uint16Array>('uint16', cfg.numLinks * PNCCD_ROWS * PNCCD_COLS);
-    assemblePnccd(ctx.payload, cfg, out, ctx.file, ctx.fileOffset);
+    assemblePnccd(ctx.payload, cfg, out, ctx.file, ctx.fileOffset, ctx.damage);
     return ndarrayOf(out, [cfg.numLinks, PNCCD_ROWS, PNCCD_COLS]);
   },
 };

@@ -8,6 +8,9 @@ export interface ConfigEntry {
   version: number;
   /** A private copy of the payload. */
   bytes: Uint8Array;
+  /** File the configuration came from, and the absolute byte offset of its payload, for error messages. */
+  file?: string;
+  offset?: number;
   /** Decoded form, cached by the detector decoder on first use. */
   decoded?: unknown;
 }
@@ -32,6 +35,8 @@ export interface DecodeContext {
   file?: string;
   /** File offset of the payload. */
   fileOffset: number;
+  /** Damage bits of the contribution (0 or absent = undamaged: the payload must be complete). */
+  damage?: number;
 }
 
 /** A TypeId with the versions a detector type understands. */

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, RunNotFoundError } from '../errors.js';
+import { parseInput } from './input-errors.js';
 import { toCOrder, type NdArray } from '../io/ndarray.js';
 import { fillDarkThresholds, type DarkThresholds } from '../calibrun/config.js';
 import { CALIBRUN_DEFAULTS, checkRunRange } from '../calibrun/options.js';
@@ -13,8 +14,12 @@ import { writeDarkOutputs, type DarkOutputFiles } from '../calibrun/dark-outputs
 import { defaultEngines } from '../calibrun/engines.js';
 import type { DarkEngines } from '../calibrun/ports.js';
 import type { DarkProgress } from '../calibrun/progress.js';
-import { parseXtcFileName, experimentMatches } from '../xtc/filenames.js';
+import { runsInListing } from '../xtc/run-naming.js';
+import { resolveExperimentNumber } from '../node/exp-name-db.js';
 import { openCalibStore, type StoreDiffResult, type StoreOperationResult, type StoreStatus } from '../node/calib-store.js';
+
+/** A run number as the facade takes it. */
+const runNumberSchema = z.number().int().nonnegative();
 
 const thresholdsSchema = z
   .object({
@@ -43,6 +48,11 @@ export const CalibManagerConfigSchema = z
     root: z.string().min(1).optional(),
     /** xtc directory (default `<root>/<INS>/<EXP>/xtc`). */
     xtcDir: z.string().min(1).optional(),
+    /**
+     * psana's ExpNameDb file (`experiment-db.dat`, or a `$SIT_DATA` directory holding `ExpNameDb/experiment-db.dat`)
+     * mapping the experiment to the number in its `e<num>-r<run>-…` file names (default: found through `$SIT_DATA`).
+     */
+    expNameDb: z.string().min(1).optional(),
     /** calib directory (default `<root>/<INS>/<EXP>/calib`). */
     calibDir: z.string().min(1).optional(),
     /** Work directory; results go to `<workDir>/results` (default `./work`). */
@@ -69,7 +79,7 @@ export type CalibManagerConfig = z.output<typeof CalibManagerConfigSchema>;
 export const DarkJobOptionsSchema = z
   .object({
     /** Dark run, or runs read in order (the first names the files and the default run range). */
-    run: z.union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative()).min(1)]),
+    run: z.union([runNumberSchema, z.array(runNumberSchema).min(1)]),
     /** Events to use (after skip and event-code selection). */
     numEvents: z.number().int().min(1).default(CALIBRUN_DEFAULTS.num_events),
     skipEvents: z.number().int().min(0).default(0),
@@ -91,15 +101,24 @@ export const DarkJobOptionsSchema = z
 /** Input of {@link DarkJobOptionsSchema}. */
 export type DarkJobOptionsInput = z.input<typeof DarkJobOptionsSchema>;
 
-/** Parse with a zod schema, turning the first issue into a ConfigError naming the field. */
-function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = issue.path.length ? issue.path.join('.') : what;
-  const keys = (issue as { keys?: string[] }).keys;
-  throw new ConfigError(keys?.length ? keys.join(', ') : field, keys?.length ? `unknown ${what} parameter` : issue.message);
-}
+/** Parse with a zod schema; the first issue becomes a ConfigError in the domain's words (src/facade/input-errors.ts). */
+const parseOrThrow = parseInput;
+
+const calibTypesSchema = z.array(z.enum(['pedestals', 'pixel_rms', 'pixel_status'])).min(1);
+const selectDetectorsSchema = z.object({ detectors: z.array(z.string().min(1)) }).strict();
+const listExperimentsSchema = z.object({ instrument: z.string().regex(/^[A-Za-z]{3}$/) }).strict();
+const scanSourcesSchema = z
+  .object({ run: runNumberSchema, events: z.number().int().min(1).optional(), signal: z.instanceof(AbortSignal).optional() })
+  .strict();
+const checkQualitySchema = z.object({ threshold: z.number().nonnegative().optional(), types: calibTypesSchema.optional() }).strict();
+const deploySchema = z
+  .object({
+    runRange: z.string().regex(/^\s*\d+-(\d+|end)\s*$/).optional(),
+    types: calibTypesSchema.optional(),
+    dryRun: z.boolean().optional(),
+    comment: z.string().optional(),
+  })
+  .strict();
 
 /** The constants of one source from a dark job, as typed arrays. */
 export interface DarkConstants extends DarkSourceResult {
@@ -199,6 +218,7 @@ export class CalibManager extends EventTarget {
 
   /** Replace the detector selection (menu names, case-insensitive, or exact sources). */
   selectDetectors(names: readonly string[]): this {
+    parseOrThrow(selectDetectorsSchema, { detectors: names }, 'selectDetectors');
     this.config.detectors = names.map((d) => checkDetector(d));
     return this;
   }
@@ -208,6 +228,7 @@ export class CalibManager extends EventTarget {
    * `calib` sub-directory), sorted — for an experiment chooser.
    */
   static async listExperiments(instrument: string, opts: { root?: string; env?: Record<string, string | undefined> } = {}): Promise<string[]> {
+    parseOrThrow(listExperimentsSchema, { instrument }, 'listExperiments');
     const root = dataRoot(opts.root, opts.env ?? process.env);
     const ins = instrumentCaseFor(root) === 'upper' ? instrument.toUpperCase() : instrument.toLowerCase();
     const dir = path.join(root, ins);
@@ -241,18 +262,21 @@ export class CalibManager extends EventTarget {
         experiment: this.experiment,
       });
     }
-    const runs = new Set<number>();
-    for (const n of names) {
-      const f = parseXtcFileName(n);
-      if (f && experimentMatches(this.experiment, f.experiment)) runs.add(f.run);
-    }
-    return [...runs].sort((a, b) => a - b);
+    return runsInListing(names, { experiment: this.experiment, experimentNumber: (await this.runLookup()).experimentNumber });
+  }
+
+  /** How the run's files are recognised: the experiment's ExpNameDb number (`expNameDb` or `$SIT_DATA`), else without it. */
+  private async runLookup(): Promise<{ experimentNumber: number; expNameDb: string } | { expNameDb: false; experimentNumber?: undefined }> {
+    const r = await resolveExperimentNumber(this.experiment, { expNameDb: this.config.expNameDb, env: this.env, field: 'expNameDb' });
+    return r.experimentNumber !== undefined && r.dbFile ? { experimentNumber: r.experimentNumber, expNameDb: r.dbFile } : { expNameDb: false };
   }
 
   /** Sources with data in a run (DetInfo strings) and their detector types, from the run's first events. */
   async scanSources(run: number, opts: { events?: number; signal?: AbortSignal } = {}): Promise<{ source: string; detectorType: string | undefined }[]> {
-    if (this.engines.scanSources) return this.engines.scanSources({ xtcDir: this.xtcDir, experiment: this.experiment, run }, opts);
-    const reader = await this.engines.openRun({ xtcDir: this.xtcDir, experiment: this.experiment, run });
+    parseOrThrow(scanSourcesSchema, { run, ...opts }, 'scanSources');
+    const req = { xtcDir: this.xtcDir, experiment: this.experiment, run, ...(await this.runLookup()) };
+    if (this.engines.scanSources) return this.engines.scanSources(req, opts);
+    const reader = await this.engines.openRun(req);
     const seen = new Set<string>();
     try {
       let n = 0;
@@ -277,7 +301,7 @@ export class CalibManager extends EventTarget {
     const runs = Array.isArray(o.run) ? o.run : [o.run];
     const result = await runDarkPass(
       {
-        open: o.files ? { files: o.files } : { xtcDir: this.xtcDir, experiment: this.experiment },
+        open: o.files ? { files: o.files } : { xtcDir: this.xtcDir, experiment: this.experiment, ...(await this.runLookup()) },
         runs,
         detectors: this.config.detectors,
         numEvents: o.numEvents,
@@ -347,6 +371,7 @@ export class CalibManager extends EventTarget {
    * run today (per-segment shifts, changed fraction, new bad pixels). Needs the work files (`write: true`).
    */
   async checkQuality(job: DarkJob, opts: { threshold?: number; types?: readonly ('pedestals' | 'pixel_rms' | 'pixel_status')[] } = {}): Promise<QualityCheck[]> {
+    parseOrThrow(checkQualitySchema, opts, 'checkQuality');
     const store = await this.store();
     const types = opts.types ?? ['pedestals', 'pixel_status'];
     const out: QualityCheck[] = [];
@@ -369,7 +394,8 @@ export class CalibManager extends EventTarget {
     job: DarkJob,
     opts: { runRange?: string; types?: readonly ('pedestals' | 'pixel_rms' | 'pixel_status')[]; dryRun?: boolean; comment?: string } = {},
   ): Promise<StoreOperationResult[]> {
-    const runRange = opts.runRange !== undefined ? checkRunRange(opts.runRange) : `${job.run}-end`;
+    parseOrThrow(deploySchema, opts, 'deploy');
+    const runRange = opts.runRange !== undefined ? checkFacadeRunRange(opts.runRange) : `${job.run}-end`;
     const types = opts.types ?? ['pedestals', 'pixel_rms', 'pixel_status'];
     const store = await this.store();
     const reqs = job.sources.flatMap((s) =>
@@ -380,6 +406,16 @@ export class CalibManager extends EventTarget {
       }),
     );
     return store.deployAll(reqs);
+  }
+}
+
+/** calibrun's run-range check, naming the facade field (`runRange`) instead of calibrun's `-v`. */
+function checkFacadeRunRange(text: string): string {
+  try {
+    return checkRunRange(text);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError('runRange', err.message.slice(err.field.length + 2));
+    throw err;
   }
 }
 

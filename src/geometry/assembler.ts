@@ -4,6 +4,7 @@
  * SIMD kernels (src/geometry/wasm/assemble.wat), or by the same plan in JavaScript where WebAssembly is
  * not available. Only the pixel that wins each bin (the last in flat order, psana's rule) is in the plan.
  */
+import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-limits.js';
 import { CalibmanError } from '../errors.js';
 import { ASSEMBLE_WASM_BASE64 } from './wasm/assemble-wasm.js';
 import { embeddedModule } from './wasm/module.js';
@@ -21,6 +22,8 @@ export interface ImageAssemblerOptions {
   rowLength?: number;
   /** Default `auto`. `wasm` throws where WebAssembly SIMD is not available. */
   engine?: AssemblyEngine;
+  /** Largest image (rows × cols) allowed, checked before the plan is built (default {@link DEFAULT_MAX_IMAGE_PIXELS}). */
+  maxImagePixels?: number;
 }
 
 /** The move plan, element indices (frame → image). */
@@ -271,6 +274,7 @@ export class ImageAssembler {
   constructor(rows: Uint32Array, cols: Uint32Array, imageShape: [number, number], opts: ImageAssemblerOptions = {}) {
     if (rows.length !== cols.length) throw new CalibmanError(`image assembler: sizes differ (rows ${rows.length}, cols ${cols.length})`);
     const [h, w] = imageShape;
+    checkImagePixels(h, w, opts.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS, 'image assembler');
     const winner = new Int32Array(h * w).fill(-1);
     for (let i = 0; i < rows.length; i++) if (rows[i] < h && cols[i] < w) winner[rows[i] * w + cols[i]] = i;
     const isWinner = new Uint8Array(rows.length);

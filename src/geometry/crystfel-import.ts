@@ -1,8 +1,12 @@
 /**
- * CrystFEL `.geom` → psana geometry text, following PSCalib UtilsConvertCrystFEL (same panel choice per
- * detector type, same centre/rotation/tilt derivation and float32 steps, same output line layout).
+ * CrystFEL `.geom` → psana geometry text. By default by CrystFEL's geometry semantics ({@link fitCrystfelDetector});
+ * with `convention: 'psana'` exactly as PSCalib UtilsConvertCrystFEL (same panel choice per detector type,
+ * same centre/rotation/tilt derivation and float32 steps, same output line layout).
  */
 import { GeometryFileError } from '../errors.js';
+import { readCrystfelDetector } from './crystfel-geom.js';
+import { type CrystfelCornerConvention, fitCrystfelDetector, fittedGeometryLines } from './crystfel-fit.js';
+import type { CrystfelPanelMap } from './crystfel-panel-map.js';
 import { pairwiseSum } from './numpy-sum.js';
 import { padLeft, pyFixed } from './py-format.js';
 import { segmentGeometry, segmentPixelCoords } from './segments.js';
@@ -97,11 +101,30 @@ export function parseCrystfelGeom(text: string, file?: string): CrystfelGeom {
 
 /** Options of {@link crystfelToGeometryText}. */
 export interface CrystfelImportOptions {
-  /** One of {@link CRYSTFEL_IMPORT_TYPES}: `cspad`, `cspadv2`, `jungfrau`, `epix10ka`, `pnccd`. */
+  /** `cspad` (Cheetah quads), `cspadv2` (psana layout), `cspad2x2`, `jungfrau`, `epix10ka`, `pnccd` (`cspad2x2`: CrystFEL convention only). */
   dettype: string;
   file?: string;
   /** Extra header values (psana writes date, user, host, command). */
   header?: { dateTime?: string; author?: string; command?: string };
+  /**
+   * `crystfel` (default): CrystFEL's semantics (res, clen + per-panel coffset replacing the global one, outer
+   * corners, fs/ss with z, lab frame). `psana`: psana's converter byte for byte (ignores res and cframe, adds a
+   * global coffset to the panel ones, mirrors segment rows of lab-frame files).
+   */
+  convention?: 'crystfel' | 'psana';
+  /** Frame of the file's coordinates: 1 = lab (CrystFEL's; psana's `to-crystfel` default), 0 = psana frame. */
+  cframe?: 0 | 1;
+  /**
+   * `edge`: corner_x/y is the panel's outer corner (CrystFEL). `pixel-centre`: it is the centre of the first
+   * pixel (psana's exporter). `auto` (default): `pixel-centre` for files carrying psana's exporter header.
+   */
+  corner?: 'auto' | CrystfelCornerConvention;
+  /** Camera length, m, used when the file reads `clen` from the data (default 0). */
+  clenM?: number;
+  /** Which panels hold which segment when the names are not the usual ones (see crystfel-panel-map.ts). */
+  panelMap?: CrystfelPanelMap;
+  /** Sensor type to place (default: the detector type's best-fitting candidate). */
+  segment?: string;
 }
 
 const DEG = 180 / Math.PI;
@@ -129,9 +152,16 @@ function pitchAngle(u: number[]): { pitch: number; imax: number } {
 
 /**
  * Convert a CrystFEL geometry into a psana geometry text: `DET:VC 0 <sensor> i …` per segment and
- * `IP 0 DET:VC 0 … z-offset`. Numbers follow psana's converter, including its unverified tilt signs.
+ * `IP 0 DET:VC 0 … z-offset`. By default by CrystFEL's semantics (pixels within 2 um of where CrystFEL puts
+ * them, up to the sensor model); with `convention: 'psana'` psana's converter, including its unverified tilt signs.
+ * @throws CrystfelPanelMapError when the panel names do not say which segment they hold (give `panelMap`).
+ * @throws GeometryFileError for malformed files, unknown detector types, missing panels.
  */
 export function crystfelToGeometryText(text: string, opts: CrystfelImportOptions): string {
+  if ((opts.convention ?? 'crystfel') === 'crystfel') return crystfelSemanticsText(text, opts);
+  if (opts.panelMap !== undefined) {
+    throw new GeometryFileError(`a panel map applies to the CrystFEL convention only (psana's converter uses fixed panel names)`, { file: opts.file });
+  }
   const spec = CRYSTFEL_IMPORT_TYPES[opts.dettype.toLowerCase()];
   if (!spec) {
     throw new GeometryFileError(`unknown CrystFEL import detector type "${opts.dettype}" (known: ${Object.keys(CRYSTFEL_IMPORT_TYPES).join(', ')})`, { file: opts.file });
@@ -177,8 +207,25 @@ export function crystfelToGeometryText(text: string, opts: CrystfelImportOptions
     );
   });
   lines.push(`IP             0    DET:VC       0          0        0 ${padLeft(String(Math.trunc(zoffsetM * 1e6)), 8)}       0     0     0    0.00000  0.00000  0.00000`);
+  return headerLines(opts, g.comments).join('\n') + '\n' + lines.join('\n') + '\n';
+}
+
+function crystfelSemanticsText(text: string, opts: CrystfelImportOptions): string {
+  const det = readCrystfelDetector(text, opts.file);
+  const corner = !opts.corner || opts.corner === 'auto' ? (det.psanaExport ? 'pixel-centre' : 'edge') : opts.corner;
+  const fit = fitCrystfelDetector(det, { ...opts, corner });
+  const clen = det.clenM !== undefined ? `${det.clenM} m` : `${opts.clenM ?? 0} m (file: ${det.clenSource ?? 'none'})`;
+  const notes = [
+    `# IMPORT     CrystFEL semantics: frame ${opts.cframe === 0 ? 'psana (cframe 0)' : 'lab (cframe 1)'}, corners ${corner}, clen ${clen}`,
+    `# IMPORT     ${fit.segment}, fitted on the ${fit.fitted}, largest residual ${fit.maxResidualUm.toFixed(3)} um`,
+  ];
+  const header = headerLines(opts, det.comments.map((c) => `;${c}`));
+  return [...header.slice(0, -2), ...notes, ...header.slice(-2), ...fittedGeometryLines(fit)].join('\n') + '\n';
+}
+
+function headerLines(opts: CrystfelImportOptions, comments: string[]): string[] {
   const h = opts.header ?? {};
-  const header = [
+  return [
     '# TITLE      Geometry constants converted from CrystFEL by calibman',
     `# DATE_TIME  ${h.dateTime ?? new Date().toISOString()}`,
     `# AUTHOR     ${h.author ?? 'N/A'}`,
@@ -188,11 +235,10 @@ export function crystfelToGeometryText(text: string, opts: CrystfelImportOptions
     '# DETECTOR   N/A',
     '# METROLOGY  N/A',
     '# EXPERIMENT N/A',
-    ...g.comments.map((c, i) => `# CFELCMT:${String(i).padStart(2, '0')} ${c}`),
+    ...comments.map((c, i) => `# CFELCMT:${String(i).padStart(2, '0')} ${c}`),
     '#',
     '# HDR PARENT IND        OBJECT IND     X0[um]   Y0[um]   Z0[um]   ROT-Z ROT-Y ROT-X     TILT-Z   TILT-Y   TILT-X',
   ];
-  return [...header, ...lines].join('\n') + '\n';
 }
 
 /**
@@ -220,7 +266,7 @@ export function inferCrystfelDettype(text: string, file?: string): string {
   if (maxAsic === 3 && near(res, 10000)) return 'epix10ka';
   if (maxAsic === 0 && maxSeg === 3 && near(res, 13333.333)) return 'pnccd';
   throw new GeometryFileError(
-    `cannot tell the detector type from the panels (segments 0…${maxSeg}, ASICs 0…${maxAsic}, res ${res ?? 'unknown'}); give --dettype`,
+    `cannot tell the detector type from the panels (segments 0…${maxSeg}, ASICs 0…${maxAsic}, res ${res ?? 'unknown'}); give --dettype (cspad, cspadv2, cspad2x2, jungfrau, epix10ka, pnccd) and, for other panel names, --panel-map`,
     { file },
   );
 }

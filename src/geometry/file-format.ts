@@ -37,6 +37,35 @@ const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INT_RE = /^[+-]?\d+$/;
 const FLOAT_FIELDS = ['X0', 'Y0', 'Z0', 'ROT-Z', 'ROT-Y', 'ROT-X', 'TILT-Z', 'TILT-Y', 'TILT-X'] as const;
 
+/** Largest |X0|, |Y0|, |Z0| accepted, um (1 km: a detector is metres from the beam at most). */
+export const MAX_GEOMETRY_POSITION_UM = 1e9;
+/** Largest |angle| accepted, deg. */
+export const MAX_GEOMETRY_ANGLE_DEG = 1e5;
+
+/** Refuse a non-finite or absurd placement value (`text`: as written, for the message). */
+function checkPlacementValue(field: string, v: number, text: string, where: { file?: string; line?: number }, what = ''): void {
+  const position = field === 'X0' || field === 'Y0' || field === 'Z0';
+  const max = position ? MAX_GEOMETRY_POSITION_UM : MAX_GEOMETRY_ANGLE_DEG;
+  if (!(Math.abs(v) <= max)) {
+    throw new GeometryFileError(`${what}field ${field}: expected a ${position ? 'position within ±1e9 um' : 'angle within ±1e5 deg'}, found "${text}"`, where);
+  }
+}
+
+const RECORD_KEYS = ['x0', 'y0', 'z0', 'rotZ', 'rotY', 'rotX', 'tiltZ', 'tiltY', 'tiltX'] as const;
+
+/**
+ * Check the placement values of a record built in code (CrystFEL import, metrology, alignment edits) as the parser
+ * checks a file's: finite, |position| <= {@link MAX_GEOMETRY_POSITION_UM}, |angle| <= {@link MAX_GEOMETRY_ANGLE_DEG}.
+ * @throws GeometryFileError naming the field (and the line when the record has one).
+ */
+export function checkGeometryRecordValues(r: GeometryRecord, file?: string): void {
+  RECORD_KEYS.forEach((key, k) => {
+    const v = r[key];
+    if (typeof v !== 'number') throw new GeometryFileError(`object ${r.objectName} ${r.objectIndex}: field ${FLOAT_FIELDS[k]}: expected a number, found ${String(v)}`, { file, line: r.line });
+    checkPlacementValue(FLOAT_FIELDS[k], v, String(v), { file, line: r.line }, `object ${r.objectName} ${r.objectIndex}: `);
+  });
+}
+
 /** psana's stored form of a comment line: `#`s and then blanks removed; empty → dropped; one character → ''. */
 function commentText(line: string): string | undefined {
   const rest = line.replace(/^#+/, '').replace(/^ +/, '');
@@ -54,7 +83,8 @@ export function isIpName(name: string): boolean {
  * Parse a psana geometry text. Comment lines (`#` first, after optional leading blanks) are kept as psana
  * stores them; blank lines are skipped; every other line must have exactly 13 whitespace-separated fields.
  * Values are returned as written (the IP z-sign rule is applied when the tree is built, not here).
- * @throws GeometryFileError naming the file and line for a wrong field count, a bad number or index.
+ * @throws GeometryFileError naming the file and line for a wrong field count, a bad number or index, or a
+ * non-finite or absurd value (|position| > {@link MAX_GEOMETRY_POSITION_UM}, |angle| > {@link MAX_GEOMETRY_ANGLE_DEG}).
  */
 export function parseGeometryText(text: string, file?: string): GeometryFile {
   const comments: string[] = [];
@@ -81,14 +111,18 @@ export function parseGeometryText(text: string, file?: string): GeometryFile {
       if (!INT_RE.test(s)) {
         throw new GeometryFileError(`field ${field}: expected an integer index, found "${s}"`, { file, line: lineNo });
       }
-      return Number.parseInt(s, 10);
+      const v = Number.parseInt(s, 10);
+      if (!Number.isSafeInteger(v)) throw new GeometryFileError(`field ${field}: expected an integer index, found "${s}" (too large)`, { file, line: lineNo });
+      return v;
     };
     const nums = FLOAT_FIELDS.map((field, k) => {
       const s = f[4 + k];
       if (!NUMBER_RE.test(s)) {
         throw new GeometryFileError(`field ${field}: expected a number, found "${s}"`, { file, line: lineNo });
       }
-      return Number(s);
+      const v = Number(s);
+      checkPlacementValue(field, v, s, { file, line: lineNo });
+      return v;
     });
     records.push({
       parentName: f[0],

@@ -3,13 +3,14 @@
  * coordinates, areas, masks, image index maps, object look-up and alignment operations that return a new
  * geometry.
  */
-import { CalibmanError } from '../errors.js';
+import { CalibmanError, GeometryLimitError } from '../errors.js';
 import { formatGeometryText, parseGeometryText, type GeometryRecord } from './file-format.js';
 import { ImageAssembler } from './assembler.js';
 import { imageFromPixelArrays, pointToRowCol, xyToRowCol, type PixelIndexes } from './image.js';
 import { pairwiseSum } from './numpy-sum.js';
 import { compareTrees, type GeometryComparison } from './compare.js';
-import { applyIpRule, buildTree, type GeoNode, type GeoTree } from './tree.js';
+import { applyIpRule, buildTree, DEFAULT_MAX_GEOMETRY_DEPTH, type GeoNode, type GeoTree } from './tree.js';
+import { checkLimitOption, DEFAULT_MAX_IMAGE_PIXELS } from './image-limits.js';
 import { nodeConcat, nodeCoords, nodeShape, nodeSize, type Coords } from './transform.js';
 
 /**
@@ -46,6 +47,23 @@ export interface IndexMapOptions extends CoordOptions {
   xy0OffPix?: [number, number];
 }
 
+/**
+ * Limits guarding against absurd geometries, checked before the work or memory is spent
+ * (a {@link GeometryLimitError} names the limit and what the geometry needs).
+ */
+export interface GeometryLimits {
+  /** Largest number of levels below the top object (default 1000; real detectors have fewer than 10). */
+  maxDepth?: number;
+  /** Largest image (rows × cols) of the index maps, images and assemblers, and largest pixel count (default 10⁸). */
+  maxImagePixels?: number;
+}
+
+/** Options of {@link GeometryAccess.fromText}. */
+export interface GeometryLoadOptions extends GeometryLimits {
+  file?: string;
+  useWidePixCenter?: boolean;
+}
+
 /** Parse `NAME:INDEX` (split on the last colon). */
 export function parseObjectName(s: string): { name: string; index: number } {
   const k = s.lastIndexOf(':');
@@ -53,6 +71,8 @@ export function parseObjectName(s: string): { name: string; index: number } {
   if (!/^\d+$/.test(idx)) throw new CalibmanError(`object "${s}": expected NAME:INDEX, e.g. QUAD:V1:2`);
   return { name: s.slice(0, k), index: Number(idx) };
 }
+
+const DEFAULT_LIMITS: Readonly<Required<GeometryLimits>> = Object.freeze({ maxDepth: DEFAULT_MAX_GEOMETRY_DEPTH, maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS });
 
 const PARAM_KEYS = ['x0', 'y0', 'z0', 'rotZ', 'rotY', 'rotX', 'tiltZ', 'tiltY', 'tiltX'] as const;
 
@@ -66,18 +86,36 @@ export class GeometryAccess {
     readonly file: string | undefined,
     /** Place the wide CSPAD/Epix pixels at their true centres (psana's use_wide_pix_center, default false). */
     readonly useWidePixCenter = false,
+    /** The limits in effect (defaults filled in). */
+    readonly limits: Readonly<Required<GeometryLimits>> = DEFAULT_LIMITS,
   ) {}
 
-  /** Parse a geometry text (psana file format). @throws GeometryFileError with file and line. */
-  static fromText(text: string, opts: { file?: string; useWidePixCenter?: boolean } = {}): GeometryAccess {
+  /**
+   * Parse a geometry text (psana file format).
+   * @throws GeometryFileError with file and line; GeometryLimitError beyond `maxDepth`.
+   */
+  static fromText(text: string, opts: GeometryLoadOptions = {}): GeometryAccess {
     const g = parseGeometryText(text, opts.file);
-    return GeometryAccess.fromRecords(g.records, g.comments, opts.file, opts.useWidePixCenter);
+    return GeometryAccess.fromRecords(g.records, g.comments, opts.file, opts.useWidePixCenter, opts);
   }
 
   /** Build from records (file order); the IP z-sign rule is applied. */
-  static fromRecords(records: readonly GeometryRecord[], comments: readonly string[] = [], file?: string, useWidePixCenter = false): GeometryAccess {
-    const tree = buildTree(records.map(applyIpRule), file);
-    return new GeometryAccess(tree, Object.freeze([...comments]), file, useWidePixCenter);
+  static fromRecords(
+    records: readonly GeometryRecord[], comments: readonly string[] = [], file?: string, useWidePixCenter = false, limits: GeometryLimits = {},
+  ): GeometryAccess {
+    checkLimitOption('maxDepth', limits.maxDepth);
+    checkLimitOption('maxImagePixels', limits.maxImagePixels);
+    const lim = { maxDepth: limits.maxDepth ?? DEFAULT_MAX_GEOMETRY_DEPTH, maxImagePixels: limits.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS };
+    const tree = buildTree(records.map(applyIpRule), file, lim);
+    // every per-pixel array has this many elements: bounded like an image
+    const pixels = nodeSize(tree, tree.top);
+    if (pixels > lim.maxImagePixels) {
+      throw new GeometryLimitError(
+        `the detector has ${pixels} pixels, more than the limit of ${lim.maxImagePixels} (maxImagePixels, --max-image-pixels); check the sensor sizes (e.g. MTRX:ROWS:COLS:…)`,
+        { file, limit: 'maxImagePixels', max: lim.maxImagePixels, found: pixels },
+      );
+    }
+    return new GeometryAccess(tree, Object.freeze([...comments]), file, useWidePixCenter, Object.freeze(lim));
   }
 
   /** The geometry as psana saves it (comments, empty line, data lines; X0/Y0/Z0 rounded to 1 um). */
@@ -219,7 +257,9 @@ export class GeometryAccess {
     const c = this.getPixelCoords(opts);
     const p = opts.pixScaleSizeUm ?? this.getPixelScaleSizeUm();
     const key = `idx|${this.resolve(this.refOf(opts))}|${opts.doTilt ?? true}|${opts.cframe ?? 0}|${p}|${opts.xy0OffPix ?? ''}`;
-    return this.cached(key, () => xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0, extent: c.extent }));
+    return this.cached(key, () => xyToRowCol(c.x, c.y, c.shape, {
+      pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0, extent: c.extent, maxImagePixels: this.limits.maxImagePixels,
+    }));
   }
 
   /** Image bin (row, col) of a point (um) with the detector's binning (psana `point_coord_indexes`). */
@@ -251,13 +291,13 @@ export class GeometryAccess {
   getPixelXyIndexesAtZ(opts: IndexMapOptions & { zplane?: number } = {}): PixelIndexes {
     const c = this.getPixelXyAtZ(opts);
     const p = opts.pixScaleSizeUm ?? this.getPixelScaleSizeUm();
-    return xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0 });
+    return xyToRowCol(c.x, c.y, c.shape, { pixScaleSizeUm: p, xy0OffPix: opts.xy0OffPix, cframe: opts.cframe ?? 0, maxImagePixels: this.limits.maxImagePixels });
   }
 
   /** A cached assembler for an index map (fast repeated image building, same result as {@link image}). */
   imageAssembler(opts: IndexMapOptions = {}): ImageAssembler {
     const ix = this.getPixelCoordIndexes(opts);
-    return this.cached(`asm|${JSON.stringify(opts)}`, () => new ImageAssembler(ix.rows, ix.cols, ix.imageShape, { rowLength: ix.shape.at(-1) }));
+    return this.cached(`asm|${JSON.stringify(opts)}`, () => new ImageAssembler(ix.rows, ix.cols, ix.imageShape, { rowLength: ix.shape.at(-1), maxImagePixels: this.limits.maxImagePixels }));
   }
 
   /** Image of per-pixel values (any shape with the detector's pixel count), last pixel wins, float32. */
@@ -280,7 +320,7 @@ export class GeometryAccess {
     const nd = this.tree.nodes[id];
     if (nd.synthesized) throw new CalibmanError(`the top object ${this.topObject} has no line in the file and cannot be changed`);
     const records = this.tree.nodes.filter((n) => !n.synthesized).map((n) => (n.id === id ? change({ ...n.record }) : { ...n.record }));
-    return new GeometryAccess(buildTree(records, this.file), this.comments, this.file, this.useWidePixCenter);
+    return new GeometryAccess(buildTree(records, this.file, this.limits), this.comments, this.file, this.useWidePixCenter, this.limits);
   }
 
   /** Replace some or all placement parameters (psana `set_geo_pars` replaces all; omitted ones keep their value here). */
@@ -318,7 +358,7 @@ export class GeometryAccess {
 
   /** A copy with other comments (e.g. a new history line before saving). */
   withComments(comments: readonly string[]): GeometryAccess {
-    return new GeometryAccess(this.tree, Object.freeze([...comments]), this.file, this.useWidePixCenter);
+    return new GeometryAccess(this.tree, Object.freeze([...comments]), this.file, this.useWidePixCenter, this.limits);
   }
 
   /** The tree (read-only) for helpers in this package. @internal */

@@ -4,6 +4,7 @@
  */
 import { CalibmanError } from '../errors.js';
 import { type CoordExtent, widenExtent } from './transform.js';
+import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-limits.js';
 import type { AssemblyImage } from './assembler.js';
 
 export { ImageAssembler, type ImageAssemblerOptions, type AssemblyEngine, type AssemblyDtype, type AssemblyArrays, type AssemblyImage } from './assembler.js';
@@ -26,6 +27,8 @@ export interface IndexOptions {
   cframe?: 0 | 1;
   /** The x/y extremes of the arrays when already known (as recorded in {@link Coords}); found otherwise. */
   extent?: CoordExtent;
+  /** Largest image (rows × cols) allowed, checked before anything is allocated (default {@link DEFAULT_MAX_IMAGE_PIXELS}). */
+  maxImagePixels?: number;
 }
 
 /** The x/y extremes of coordinate arrays (NaN values skipped, like psana's binning of finite pixels). */
@@ -61,13 +64,20 @@ function lastBin(v: number): number {
 /**
  * psana's `xy_to_rc_arrays`: bin coordinates into image rows and columns (truncating division). The
  * image shape comes from the extremes: every rounding step of (x − a) / p is monotonic in x.
+ * @throws GeometryLimitError when the image would exceed `maxImagePixels` (checked before any allocation).
  */
 export function xyToRowCol(x: Float64Array, y: Float64Array, shape: number[], o: IndexOptions): PixelIndexes {
   const p = o.pixScaleSizeUm;
-  if (!(p > 0)) throw new CalibmanError(`pixel scale size must be positive, found ${p}`);
+  if (!(p > 0) || !Number.isFinite(p)) throw new CalibmanError(`pixel scale size must be a positive finite number of um, found ${p}`);
   if (x.length !== y.length) throw new CalibmanError(`index maps: sizes differ (x ${x.length}, y ${y.length})`);
   const e = o.extent ?? coordExtent(x, y);
   const { a, b } = binningOrigin(x, y, { ...o, extent: e });
+  const imageShape: [number, number] = o.cframe === 1
+    ? [lastBin((b - e.ymin) / p) + 1, lastBin((e.xmax - a) / p) + 1]
+    : [lastBin((e.xmax - a) / p) + 1, lastBin((e.ymax - b) / p) + 1];
+  const um = (v: number) => (Math.abs(v) < 1e15 ? v.toFixed(0) : v.toPrecision(6));
+  const span = `x ${um(e.xmin)}…${um(e.xmax)} um, y ${um(e.ymin)}…${um(e.ymax)} um`;
+  checkImagePixels(imageShape[0], imageShape[1], o.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS, `image of the index maps (pixel scale ${p} um, pixels at ${span})`);
   const n = x.length;
   const rows = new Uint32Array(n);
   const cols = new Uint32Array(n);
@@ -77,13 +87,13 @@ export function xyToRowCol(x: Float64Array, y: Float64Array, shape: number[], o:
       rows[i] = (b - y[i]) / p;
       cols[i] = (x[i] - a) / p;
     }
-    return { rows, cols, shape: [...shape], imageShape: [lastBin((b - e.ymin) / p) + 1, lastBin((e.xmax - a) / p) + 1] };
+    return { rows, cols, shape: [...shape], imageShape };
   }
   for (let i = 0; i < n; i++) {
     rows[i] = (x[i] - a) / p;
     cols[i] = (y[i] - b) / p;
   }
-  return { rows, cols, shape: [...shape], imageShape: [lastBin((e.xmax - a) / p) + 1, lastBin((e.ymax - b) / p) + 1] };
+  return { rows, cols, shape: [...shape], imageShape };
 }
 
 /** Index (row, col) of one point (um) with the same binning; may be negative or outside the image. */

@@ -68,34 +68,57 @@ export function transformInPlace(r: GeometryRecord, doTilt: boolean, x: Float64A
   }
 }
 
+/** The nodes under `id` (itself included), every parent listed before its children; no recursion. */
+function subtreeIds(tree: GeoTree, id: number): number[] {
+  const out: number[] = [];
+  const stack = [id];
+  while (stack.length > 0) {
+    const k = stack.pop()!;
+    out.push(k);
+    const ch = tree.nodes[k].children;
+    for (let j = ch.length - 1; j >= 0; j--) stack.push(ch[j]);
+  }
+  return out;
+}
+
 /** Number of pixels under a node. */
 export function nodeSize(tree: GeoTree, id: number): number {
-  const nd = tree.nodes[id];
-  if (nd.segment) return nd.segment.rows * nd.segment.cols;
   let n = 0;
-  for (const c of nd.children) n += nodeSize(tree, c);
+  for (const k of subtreeIds(tree, id)) {
+    const seg = tree.nodes[k].segment;
+    if (seg) n += seg.rows * seg.cols;
+  }
   return n;
 }
 
 /** psana's array shape for a node's pixels (checks that siblings have equal shapes). */
 export function nodeShape(tree: GeoTree, id: number): number[] {
-  const nd = tree.nodes[id];
-  if (nd.segment) return [nd.segment.rows, nd.segment.cols];
-  let child: number[] | undefined;
-  for (const c of nd.children) {
-    const s = nodeShape(tree, c);
-    if (child && s.join(',') !== child.join(',')) {
-      const r = tree.nodes[c].record;
-      throw new GeometryFileError(
-        `children of ${nd.record.objectName} ${nd.record.objectIndex} have different pixel shapes ([${child}] and [${s}] for ${r.objectName} ${r.objectIndex}); psana cannot stack them`,
-        { line: r.line },
-      );
+  const shapes = new Map<number, number[]>();
+  const ids = subtreeIds(tree, id);
+  // children before parents
+  for (let q = ids.length - 1; q >= 0; q--) {
+    const nd = tree.nodes[ids[q]];
+    if (nd.segment) {
+      shapes.set(nd.id, [nd.segment.rows, nd.segment.cols]);
+      continue;
     }
-    child = s;
+    let child: number[] | undefined;
+    for (const c of nd.children) {
+      const s = shapes.get(c)!;
+      if (child && s.join(',') !== child.join(',')) {
+        const r = tree.nodes[c].record;
+        throw new GeometryFileError(
+          `children of ${nd.record.objectName} ${nd.record.objectIndex} have different pixel shapes ([${child}] and [${s}] for ${r.objectName} ${r.objectIndex}); psana cannot stack them`,
+          { line: r.line },
+        );
+      }
+      child = s;
+    }
+    for (const c of nd.children) shapes.delete(c);
+    const shape = [nd.children.length, ...(child ?? [])];
+    shapes.set(nd.id, isCspad2x2Node(nd, shape) ? [185, 388, 2] : shape);
   }
-  const shape = [nd.children.length, ...(child ?? [])];
-  if (isCspad2x2Node(nd, shape)) return [185, 388, 2];
-  return shape;
+  return shapes.get(id)!;
 }
 
 function isCspad2x2Node(nd: GeoNode, shape: number[]): boolean {
@@ -285,19 +308,43 @@ function placeSegment(seg: SegmentGeometry, wpc: boolean, chain: Float64Array[],
   return start + rows * cols;
 }
 
-/** Fill [start, …) with a node's pixels; `above` holds the placements of the node's ancestors up to the requested object. */
-function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, t: CoordTarget, start: number, above: Float64Array[]): number {
-  const nd = tree.nodes[id];
-  const chainHere = [coefficients(nd.record, doTilt), ...above];
-  if (nd.segment) return placeSegment(nd.segment, wpc, chainHere, t, start);
-  let end = start;
-  for (const c of nd.children) end = fillCoords(tree, c, doTilt, wpc, t, end, chainHere);
-  if (nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) {
-    interleaveTwo2x1(t.x, start);
-    interleaveTwo2x1(t.y, start);
-    interleaveTwo2x1(t.z, start);
+/**
+ * Fill the coordinates of a node's pixels from 0 on: a depth-first walk with an explicit stack (no recursion),
+ * each sensor placed through its chain of placements up to the requested object.
+ */
+function fillCoords(tree: GeoTree, id: number, doTilt: boolean, wpc: boolean, t: CoordTarget): void {
+  // the placements from the requested object down to the current node
+  const path: Float64Array[] = [];
+  const frames: { id: number; next: number; start: number }[] = [];
+  let pos = 0;
+  const enter = (nid: number): void => {
+    const nd = tree.nodes[nid];
+    const k = coefficients(nd.record, doTilt);
+    if (nd.segment) {
+      const chain = [k];
+      for (let j = path.length - 1; j >= 0; j--) chain.push(path[j]);
+      pos = placeSegment(nd.segment, wpc, chain, t, pos);
+      return;
+    }
+    path.push(k);
+    frames.push({ id: nid, next: 0, start: pos });
+  };
+  enter(id);
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1];
+    const nd = tree.nodes[f.id];
+    if (f.next < nd.children.length) {
+      enter(nd.children[f.next++]);
+      continue;
+    }
+    frames.pop();
+    path.pop();
+    if (nd.record.objectName === 'CSPAD2X2:V1' && pos - f.start === CSPAD2X2_SIZE) {
+      interleaveTwo2x1(t.x, f.start);
+      interleaveTwo2x1(t.y, f.start);
+      interleaveTwo2x1(t.z, f.start);
+    }
   }
-  return end;
 }
 
 /** Pixel coordinates of a node's pixels in the frame of its parent (um); `engine` `js`: the JavaScript pass only. */
@@ -305,26 +352,30 @@ export function nodeCoords(tree: GeoTree, id: number, doTilt = true, useWidePixC
   const shape = nodeShape(tree, id);
   const n = nodeSize(tree, id);
   const t = coordTarget(n, engine);
-  fillCoords(tree, id, doTilt, useWidePixCenter, t, 0, []);
+  fillCoords(tree, id, doTilt, useWidePixCenter, t);
   const e = t.ext;
   return { x: t.x, y: t.y, z: t.z, shape, extent: { xmin: e[0], xmax: e[1], ymin: e[2], ymax: e[3] } };
 }
 
-/** Concatenate per-segment arrays (areas or masks) under a node in psana's order. */
+/** Concatenate per-segment arrays (areas or masks) under a node in psana's order (no recursion). */
 export function nodeConcat<T extends Float64Array | Uint8Array>(tree: GeoTree, id: number, make: (n: number) => T, seg: (nd: GeoNode) => T): T {
   const out = make(nodeSize(tree, id));
-  const fill = (nid: number, start: number): number => {
-    const nd = tree.nodes[nid];
+  const ids = subtreeIds(tree, id);
+  // start offset of each open CSPAD2x2 container, closed once its last pixel is written
+  const open: { start: number; size: number }[] = [];
+  let pos = 0;
+  for (const k of ids) {
+    const nd = tree.nodes[k];
     if (nd.segment) {
       const a = seg(nd);
-      out.set(a, start);
-      return start + a.length;
+      out.set(a, pos);
+      pos += a.length;
+    } else if (nd.record.objectName === 'CSPAD2X2:V1' && nodeSize(tree, k) === CSPAD2X2_SIZE) {
+      open.push({ start: pos, size: CSPAD2X2_SIZE });
     }
-    let end = start;
-    for (const c of nd.children) end = fill(c, end);
-    if (nd.record.objectName === 'CSPAD2X2:V1' && end - start === CSPAD2X2_SIZE) interleaveTwo2x1(out, start);
-    return end;
-  };
-  fill(id, 0);
+    while (open.length > 0 && pos - open[open.length - 1].start === open[open.length - 1].size) {
+      interleaveTwo2x1(out, open.pop()!.start);
+    }
+  }
   return out;
 }

@@ -3,8 +3,8 @@
  * parent = first object with the line's (PARENT, IND), a synthesized top appended for an unknown parent,
  * children ordered by file position, z of direct children of `IP*` objects forced negative.
  */
-import { GeometryFileError } from '../errors.js';
-import { isIpName, type GeometryRecord } from './file-format.js';
+import { GeometryFileError, GeometryLimitError } from '../errors.js';
+import { checkGeometryRecordValues, isIpName, type GeometryRecord } from './file-format.js';
 import { segmentGeometry, type SegmentGeometry } from './segments.js';
 
 /** One object of the tree. `params` are the values in effect (after the IP z-sign rule). */
@@ -34,9 +34,62 @@ export function applyIpRule(r: GeometryRecord): GeometryRecord {
   return isIpName(r.parentName) && r.z0 > 0 ? { ...r, z0: -r.z0 } : r;
 }
 
-/** Build the tree from records in file order; records are expected to have the IP rule applied already. */
-export function buildTree(records: readonly GeometryRecord[], file?: string): GeoTree {
+/**
+ * Default largest number of levels below the top object (real detectors use at most 5; psana's recursive walks
+ * stop near Python's recursion limit of 1000).
+ */
+export const DEFAULT_MAX_GEOMETRY_DEPTH = 1000;
+
+/** Limits of {@link buildTree}. */
+export interface GeoTreeLimits {
+  /** Largest number of levels below the top object (default {@link DEFAULT_MAX_GEOMETRY_DEPTH}). */
+  maxDepth?: number;
+}
+
+/**
+ * Levels below the top of every defined object, in one pass over the parent links (each object is walked once,
+ * so a long chain costs its length, not its square).
+ * @throws GeometryFileError for a parent cycle, GeometryLimitError for an object deeper than `maxDepth`.
+ */
+function checkDepths(recs: readonly GeometryRecord[], parents: readonly (number | undefined)[], top: number, n0: number, maxDepth: number, file?: string): void {
+  const depth = new Int32Array(recs.length).fill(-1);
+  depth[top] = 0;
+  const onPath = new Uint8Array(recs.length);
+  const path: number[] = [];
+  for (let i = 0; i < n0; i++) {
+    let cur = i;
+    while (depth[cur] < 0) {
+      if (onPath[cur]) throw new GeometryFileError(`object ${recs[cur].objectName} ${recs[cur].objectIndex} is in a parent cycle`, { file, line: recs[cur].line });
+      onPath[cur] = 1;
+      path.push(cur);
+      const p = parents[cur];
+      if (p === undefined) break;
+      cur = p;
+    }
+    let d = depth[cur];
+    while (path.length > 0) {
+      const id = path.pop()!;
+      onPath[id] = 0;
+      depth[id] = ++d;
+      if (d > maxDepth) {
+        const r = recs[id];
+        throw new GeometryLimitError(
+          `object ${r.objectName} ${r.objectIndex} is ${d} levels below the top object, more than the limit of ${maxDepth} (maxDepth); ` +
+            'a real detector has fewer than 10 levels',
+          { file, line: r.line, limit: 'maxDepth', max: maxDepth, found: d },
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Build the tree from records in file order; records are expected to have the IP rule applied already.
+ * @throws GeometryFileError for a broken tree, GeometryLimitError when it is deeper than `limits.maxDepth`.
+ */
+export function buildTree(records: readonly GeometryRecord[], file?: string, limits: GeoTreeLimits = {}): GeoTree {
   if (records.length === 0) throw new GeometryFileError('no data lines: a geometry needs at least one object', { file });
+  for (const r of records) checkGeometryRecordValues(r, file);
   const recs: GeometryRecord[] = records.map((r) => ({ ...r }));
   const parents: (number | undefined)[] = [];
   const synth: boolean[] = recs.map(() => false);
@@ -80,16 +133,7 @@ export function buildTree(records: readonly GeometryRecord[], file?: string): Ge
     throw new GeometryFileError(`more than one top object (${names}): a parent name is missing or misspelled`, { file, line: firstLine });
   }
   const top = recs.length - 1;
-  // every object must reach the top (no cycles among defined objects)
-  for (let i = 0; i < n0; i++) {
-    let cur: number | undefined = i;
-    const seen = new Set<number>();
-    while (cur !== undefined && cur !== top) {
-      if (seen.has(cur)) throw new GeometryFileError(`object ${recs[i].objectName} ${recs[i].objectIndex} is in a parent cycle`, { file, line: recs[i].line });
-      seen.add(cur);
-      cur = parents[cur];
-    }
-  }
+  checkDepths(recs, parents, top, n0, limits.maxDepth ?? DEFAULT_MAX_GEOMETRY_DEPTH, file);
   const warnings: string[] = [];
   const nodes: GeoNode[] = recs.map((r, i) => {
     const seg = synth[i] ? undefined : segmentGeometry(r.objectName, { file, line: r.line });

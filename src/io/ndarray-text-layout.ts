@@ -25,9 +25,10 @@ const DTYPE_NAMES: Readonly<Record<string, DType>> = {
   uint32_t: 'uint32', int64_t: 'int64', uint64_t: 'uint64', bool_: 'bool',
 };
 
-/** Map a DTYPE text (numpy or C++ name) to a calibman DType; undefined if unknown. */
+/** Map a DTYPE text (numpy or C++ name) to a calibman DType; undefined if unknown (own keys only: `__proto__` is unknown). */
 export function parseDTypeName(name: string): DType | undefined {
-  return DTYPE_NAMES[name.trim()];
+  const key = name.trim();
+  return Object.prototype.hasOwnProperty.call(DTYPE_NAMES, key) ? DTYPE_NAMES[key] : undefined;
 }
 
 /** Convert a CSPAD2x2 array from natural (2,185,388) to DAQ (185,388,2) order: daq[r,c,k] = nat[k,r,c]. */

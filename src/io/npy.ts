@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
 import { NdarrayFileError } from '../errors.js';
-import { type DType, type TypedArray, DTYPE_SIZE, allocTyped, dtypeOf, shapeSize } from './dtype.js';
+import { type DType, type TypedArray, DTYPE_SIZE, allocTyped, dtypeOf } from './dtype.js';
 import { type NdArray, type TypedNdArray, toCOrder } from './ndarray.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -33,64 +33,137 @@ const DTYPE_TO_DESCR: Readonly<Record<DType, string>> = {
   float64: '<f8',
 };
 
+/** Bytes before the header dictionary: magic, version and header length (12 for versions 2.0 and 3.0). */
+export const NPY_PREAMBLE_BYTES = 12;
+
+/** Largest header dictionary accepted, bytes (numpy refuses headers above 10000 bytes by default). */
+export const NPY_MAX_HEADER_BYTES = 1 << 20;
+
+/** Where the header dictionary of a `.npy` file is, from its first {@link NPY_PREAMBLE_BYTES} bytes. */
+export interface NpyPreamble {
+  /** Format version major number (1, 2 or 3). */
+  major: number;
+  /** Byte offset of the header dictionary. */
+  headerStart: number;
+  /** Length of the header dictionary, bytes. */
+  headerLength: number;
+}
+
+/** The parsed header of a `.npy` file: enough to read the data in one go or frame by frame. */
+export interface NpyHeader {
+  dtype: DType;
+  /** True when the data are stored big-endian (`>` in `descr`). */
+  bigEndian: boolean;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Number of elements (product of `shape`). */
+  elementCount: number;
+  /** Byte offset of the first data byte. */
+  dataOffset: number;
+  /** Bytes of data the shape and dtype imply. */
+  dataBytes: number;
+}
+
 /**
- * Read a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0). Little- and big-endian data and Fortran
- * order are accepted; the result is always a C-ordered ndarray in native (little-endian) byte order.
+ * Read the preamble of a `.npy` file and check the header length against the file size.
+ * @param head the first bytes of the file (at least 10, or all of a shorter file)
+ * @param fileSize size of the whole file, bytes
  * @param file label used in error messages
+ * @throws NdarrayFileError without the magic, for an unknown version or a header longer than the file
  */
-export function readNpy(bytes: Uint8Array, file?: string): TypedNdArray {
+export function readNpyPreamble(head: Uint8Array, fileSize: number, file?: string): NpyPreamble {
   const fail = (msg: string): never => {
     throw new NdarrayFileError(msg, { file });
   };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file: missing \\x93NUMPY magic');
-  const major = bytes[6];
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLen: number;
+  if (head.length < 10 || MAGIC.some((b, i) => head[i] !== b)) fail('not a .npy file: missing \\x93NUMPY magic');
+  const major = head[6];
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let headerLength: number;
   let headerStart: number;
   if (major === 1) {
-    headerLen = dv.getUint16(8, true);
+    headerLength = dv.getUint16(8, true);
     headerStart = 10;
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) fail('truncated .npy header');
-    headerLen = dv.getUint32(8, true);
+    if (head.length < 12) fail(`truncated .npy preamble: version ${major}.${head[7]} needs 12 bytes, file has ${head.length}`);
+    headerLength = dv.getUint32(8, true);
     headerStart = 12;
   } else {
-    return fail(`unsupported .npy format version ${major}.${bytes[7]} (expected 1.0, 2.0 or 3.0)`);
+    return fail(`unsupported .npy format version ${major}.${head[7]} (expected 1.0, 2.0 or 3.0)`);
   }
-  const dataStart = headerStart + headerLen;
-  if (dataStart > bytes.length) fail(`truncated .npy header: needs ${dataStart} bytes, file has ${bytes.length}`);
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
+  if (headerLength > NPY_MAX_HEADER_BYTES) {
+    fail(`.npy header length ${headerLength} bytes is above the limit of ${NPY_MAX_HEADER_BYTES} bytes`);
+  }
+  if (headerStart + headerLength > fileSize) {
+    fail(`truncated .npy header: header length ${headerLength} needs ${headerStart + headerLength} bytes, file has ${fileSize}`);
+  }
+  return { major, headerStart, headerLength };
+}
+
+/**
+ * Parse the header dictionary of a `.npy` file and check the data size its shape implies against the file.
+ * @param headerBytes the `headerLength` bytes at `headerStart`
+ * @param fileSize size of the whole file, bytes
+ * @throws NdarrayFileError for a malformed dictionary, an unsupported dtype, a dimension that is not a
+ *   non-negative integer, or data that the file is too short to hold
+ */
+export function parseNpyHeader(pre: NpyPreamble, headerBytes: Uint8Array, fileSize: number, file?: string): NpyHeader {
+  const fail = (msg: string): never => {
+    throw new NdarrayFileError(msg, { file });
+  };
+  const header = new TextDecoder(pre.major === 3 ? 'utf-8' : 'latin1').decode(headerBytes);
+  const shown = header.length > 200 ? `${header.slice(0, 200)}…` : header;
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    return fail(`malformed .npy header: ${JSON.stringify(header.trim())}`);
+    return fail(`malformed .npy header: ${JSON.stringify(shown.trim())} (expected 'descr', 'fortran_order' and 'shape')`);
   }
   const order = descr[0];
   const dtype = DESCR_TO_DTYPE[descr.slice(1)];
   if (!dtype || !'<>|='.includes(order)) {
     return fail(`unsupported dtype '${descr}' (expected one of int8..uint64, float32, float64, bool)`);
   }
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
-      const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) fail(`bad dimension '${s}' in shape (${shapeText})`);
-      return n;
-    });
-  const n = shapeSize(shape);
+  const parts = shapeText.split(',').map((s) => s.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length === 1 && parts[0] === '') parts.pop();
+  if (parts.length > 32) fail(`shape has ${parts.length} dimensions (numpy allows at most 32)`);
+  const shownShape = shapeText.length > 80 ? `${shapeText.slice(0, 80)}…` : shapeText;
+  const shape = parts.map((s) => {
+    const digits = /^(\d+)L?$/.exec(s)?.[1];
+    const n = digits === undefined ? NaN : Number(digits);
+    if (!Number.isSafeInteger(n)) fail(`bad dimension '${s.slice(0, 40)}' in shape (${shownShape}): expected a non-negative integer`);
+    return n;
+  });
   const size = DTYPE_SIZE[dtype];
-  const need = dataStart + n * size;
-  if (bytes.length < need) fail(`truncated data: shape (${shape.join(', ')}) needs ${need} bytes, file has ${bytes.length}`);
-  const raw = new Uint8Array(n * size);
-  raw.set(bytes.subarray(dataStart, need));
-  if (order === '>' && size > 1) {
-    for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
+  const dataOffset = pre.headerStart + pre.headerLength;
+  const available = Math.max(0, fileSize - dataOffset);
+  let elementCount = shape.includes(0) ? 0 : 1;
+  for (const d of shape) if (elementCount) elementCount *= d;
+  if (elementCount * size > available) {
+    // exact only when small enough; a product beyond 2^53 is reported as such
+    const need = Number.isSafeInteger(elementCount * size) ? `${dataOffset + elementCount * size} bytes` : 'more than 2^53 bytes';
+    fail(`truncated data: shape (${shape.join(', ')}) of ${dtype} needs ${need}, file has ${fileSize}`);
   }
+  return { dtype, bigEndian: order === '>', fortranOrder: fortran === 'True', shape, elementCount, dataOffset, dataBytes: elementCount * size };
+}
+
+/**
+ * Read a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0). Little- and big-endian data and Fortran
+ * order are accepted; the result is always a C-ordered ndarray in native (little-endian) byte order.
+ * Header length, shape and data size are checked against the bytes given.
+ * @param file label used in error messages
+ * @throws NdarrayFileError for anything that is not a well-formed, complete `.npy` file
+ */
+export function readNpy(bytes: Uint8Array, file?: string): TypedNdArray {
+  const pre = readNpyPreamble(bytes.subarray(0, NPY_PREAMBLE_BYTES), bytes.length, file);
+  const h = parseNpyHeader(pre, bytes.subarray(pre.headerStart, pre.headerStart + pre.headerLength), bytes.length, file);
+  const { dtype, shape } = h;
+  const size = DTYPE_SIZE[dtype];
+  const raw = new Uint8Array(h.dataBytes);
+  raw.set(bytes.subarray(h.dataOffset, h.dataOffset + h.dataBytes));
+  if (h.bigEndian && size > 1) swapBytes(raw, size);
   const data = new (allocTyped(dtype, 0).constructor as new (b: ArrayBuffer) => TypedArray)(raw.buffer);
-  if (fortran === 'True' && shape.length > 1) {
+  if (h.fortranOrder && shape.length > 1) {
     const stride: number[] = [];
     let s = 1;
     for (const d of shape) {
@@ -101,6 +174,11 @@ export function readNpy(bytes: Uint8Array, file?: string): TypedNdArray {
     return { array: ndarray(toCOrder(f), shape) as NdArray, dtype };
   }
   return { array: ndarray(data, shape) as NdArray, dtype };
+}
+
+/** Reverse the bytes of each `size`-byte element of `raw` in place (big- to little-endian). */
+export function swapBytes(raw: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= raw.length; i += size) raw.subarray(i, i + size).reverse();
 }
 
 function shapeTuple(shape: readonly number[]): string {

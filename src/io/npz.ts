@@ -1,21 +1,29 @@
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { NdarrayFileError } from '../errors.js';
 import type { DType } from './dtype.js';
 import type { NdArray, TypedNdArray } from './ndarray.js';
 import { readNpy, writeNpy } from './npy.js';
+import { unzipWithLimit } from './zip-limits.js';
+
+/** Default cap on the uncompressed size of an `.npz` archive, bytes (1 GiB). */
+export const DEFAULT_NPZ_MAX_UNCOMPRESSED_BYTES = 1 << 30;
+
+/** Options of {@link readNpz}. */
+export interface NpzReadOptions {
+  /** Refuse archives whose members declare more uncompressed bytes than this in total (default 1 GiB). */
+  maxUncompressedBytes?: number;
+}
 
 /**
  * Read a NumPy `.npz` archive (`np.savez` / `np.savez_compressed`): one array per member, keyed by the
  * member name without its `.npy` suffix.
  * @param file label used in error messages
+ * @throws DecompressionLimitError when the members would decompress to more than the cap
+ * @throws NdarrayFileError for an unreadable archive or member
  */
-export function readNpz(bytes: Uint8Array, file?: string): Record<string, TypedNdArray> {
-  let members: Record<string, Uint8Array>;
-  try {
-    members = unzipSync(bytes);
-  } catch (err) {
-    throw new NdarrayFileError(`not a readable .npz (zip) archive: ${err instanceof Error ? err.message : String(err)}`, { file });
-  }
+export function readNpz(bytes: Uint8Array, file?: string, options: NpzReadOptions = {}): Record<string, TypedNdArray> {
+  const limit = options.maxUncompressedBytes ?? DEFAULT_NPZ_MAX_UNCOMPRESSED_BYTES;
+  const members = unzipWithLimit(bytes, limit, file, (reason) => new NdarrayFileError(`not a readable .npz (zip) archive: ${reason}`, { file }));
   const out: Record<string, TypedNdArray> = {};
   for (const [name, data] of Object.entries(members)) {
     if (!name.endsWith('.npy')) continue;

@@ -32,9 +32,11 @@ export {
   writeJobRecord,
   listJobIds,
   listJobRecords,
+  scanJobRecords,
   updateJobRecord,
   validateJobRecord,
 } from './records.js';
+export type { InvalidJobRecord } from './records.js';
 export { shellQuote, shellQuoteArgv, jobScriptText } from './script.js';
 export { submitPieces, submitTasks, commonSbatchArgs, compressIndices, validateSlurmOptions } from './submit.js';
 export type { SubmitPiecesOptions } from './submit.js';

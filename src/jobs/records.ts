@@ -99,10 +99,13 @@ export async function readJobRecord(workDir: string, id: string): Promise<JobRec
   return validateJobRecord(json, file);
 }
 
-/** Write a job record atomically (sets `updatedAt`). */
-export async function writeJobRecord(record: JobRecord): Promise<void> {
+/**
+ * Write a job record atomically (sets `updatedAt`) to `file`, by default `<record.workDir>/jobs/<record.id>.json`
+ * (where a new record goes); a record read from disk is written back where it was read.
+ */
+export async function writeJobRecord(record: JobRecord, file = jobRecordPath(record.workDir, record.id)): Promise<void> {
   record.updatedAt = new Date().toISOString();
-  await writeFileAtomic(jobRecordPath(record.workDir, record.id), JSON.stringify(record, null, 2) + '\n');
+  await writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
 }
 
 /** Ids of the job records in a work directory, oldest first. */
@@ -120,18 +123,33 @@ export async function listJobIds(workDir: string): Promise<string[]> {
     .sort();
 }
 
-/** All readable job records of a work directory, oldest first (unreadable files are skipped). */
-export async function listJobRecords(workDir: string): Promise<JobRecord[]> {
-  const out: JobRecord[] = [];
+/** A record file of a work directory that could not be used: its id (file name) and why. */
+export interface InvalidJobRecord {
+  id: string;
+  file: string;
+  error: string;
+}
+
+/** All job record files of a work directory: the valid records (oldest first) and the invalid ones (by id). */
+export async function scanJobRecords(workDir: string): Promise<{ records: JobRecord[]; invalid: InvalidJobRecord[] }> {
+  const records: JobRecord[] = [];
+  const invalid: InvalidJobRecord[] = [];
   for (const id of await listJobIds(workDir)) {
+    const file = path.join(jobsDir(workDir), `${id}.json`);
     try {
-      out.push(await readJobRecord(workDir, id));
-    } catch {
-      // a foreign or half-migrated file: not ours to judge here
+      records.push(await readJobRecord(workDir, id));
+    } catch (err) {
+      if (!(err instanceof JobError)) throw err;
+      invalid.push({ id, file, error: err.message });
     }
   }
-  out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  return out;
+  records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  return { records, invalid };
+}
+
+/** All valid job records of a work directory, oldest first (see {@link scanJobRecords} for the invalid ones). */
+export async function listJobRecords(workDir: string): Promise<JobRecord[]> {
+  return (await scanJobRecords(workDir)).records;
 }
 
 /**
@@ -158,7 +176,8 @@ export async function updateJobRecord(
   try {
     const record = await readJobRecord(workDir, id);
     await change(record);
-    await writeJobRecord(record);
+    // back where it was read: a moved work directory or an edited workDir/id must not send the update elsewhere
+    await writeJobRecord(record, file);
     return record;
   } finally {
     await release().catch(() => undefined);

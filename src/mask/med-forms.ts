@@ -69,6 +69,7 @@ export function parseMedForms(text: string, file = 'forms'): RoiForm[] {
         [selected, removed] = [flag(3), flag(4)];
         const [n] = nums(5, 1);
         if (!Number.isInteger(n) || n < 3) throw new ConfigError(where, `Polygon: expected at least 3 vertices, found ${n}`);
+        if (6 + 2 * n > f.length) throw new ConfigError(where, `Polygon: ${n} vertices need ${2 * n} coordinates, found ${Math.max(0, f.length - 6)}`);
         const xs = nums(6, n);
         const ys = nums(6 + n, n);
         form = { shape: 'polygon', points: xs.map((x, i) => [x, ys[i]] as [number, number]) };

@@ -20,8 +20,14 @@ function isZip(bytes: Uint8Array): boolean {
  * UTF-8 text.
  * @throws MetrologyInputError for unreadable or malformed input.
  */
-export function readMetrologyInput(bytes: Uint8Array, file?: string, options: { sheet?: string } = {}): MetrologyTable {
-  if (isZip(bytes) || /\.xlsx$/i.test(file ?? '')) return readMetrologyXlsx(bytes, { file, sheet: options.sheet });
+export function readMetrologyInput(
+  bytes: Uint8Array,
+  file?: string,
+  options: { sheet?: string; maxUncompressedBytes?: number } = {},
+): MetrologyTable {
+  if (isZip(bytes) || /\.xlsx$/i.test(file ?? '')) {
+    return readMetrologyXlsx(bytes, { file, sheet: options.sheet, maxUncompressedBytes: options.maxUncompressedBytes });
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

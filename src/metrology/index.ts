@@ -3,7 +3,7 @@ export type { MetrologyPoint, MetrologyTable, MetrologyPointLocation, MetrologyS
 export { toSurvey, layoutShape } from './table.js';
 export { parseMetrologyText, formatMetrologyText, MAX_COORDINATE_UM } from './text-reader.js';
 export type { XlsxReadOptions } from './xlsx-reader.js';
-export { readMetrologyXlsx, writeMetrologyXlsx } from './xlsx-reader.js';
+export { readMetrologyXlsx, writeMetrologyXlsx, DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES } from './xlsx-reader.js';
 export type { SensorLayout, SensorMeasure } from './sensor-measures.js';
 export { measureSensor, CSPAD_PIXEL_SIZE_UM } from './sensor-measures.js';
 export type { MetrologyVariant, MetrologyResult, MetrologyProcessOptions } from './processors.js';

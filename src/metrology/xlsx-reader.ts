@@ -3,9 +3,11 @@
  * (32 points) or per CSPAD2x2 (8 points); a title row, then one row per point with X, Y, Z in um.
  */
 import * as XLSX from 'xlsx';
+import { zipSync } from 'fflate';
 import { MetrologyInputError } from '../errors.js';
 import type { MetrologyPoint, MetrologyTable } from './table.js';
 import { MAX_COORDINATE_UM } from './text-reader.js';
+import { looksLikeZip, unzipWithLimit } from '../io/zip-limits.js';
 
 /** Options of {@link readMetrologyXlsx}. */
 export interface XlsxReadOptions {
@@ -13,7 +15,15 @@ export interface XlsxReadOptions {
   file?: string;
   /** Read only this sheet (by name); needed when a workbook holds several CSPAD2x2 surveys. */
   sheet?: string;
+  /**
+   * Refuse workbooks whose zip members declare more uncompressed bytes than this in total (default
+   * {@link DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES}); checked before anything is inflated.
+   */
+  maxUncompressedBytes?: number;
 }
+
+/** Default cap on the uncompressed size of a metrology workbook, bytes (32 MiB; real surveys are < 1 MiB). */
+export const DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES = 32 << 20;
 
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -67,9 +77,10 @@ interface SheetPoints {
   points: MetrologyPoint[];
 }
 
-function readSheet(ws: XLSX.WorkSheet, name: string, number: number, file: string | undefined): SheetPoints {
+function readSheet(ws: XLSX.WorkSheet | undefined, name: string, number: number, file: string | undefined): SheetPoints {
   const points: MetrologyPoint[] = [];
-  if (!ws['!ref']) return { name, number, points };
+  // a sheet listed in the workbook but missing from the archive reads as empty
+  if (!ws?.['!ref']) return { name, number, points };
   const range = XLSX.utils.decode_range(ws['!ref']);
   let cols: Columns | undefined;
   const fail = (r: number, c: number | undefined, msg: string) =>
@@ -117,6 +128,7 @@ function readSheet(ws: XLSX.WorkSheet, name: string, number: number, file: strin
  * order, as CalibManager's `xlsx_parser` does. Empty rows are skipped. A sheet with 32 points is CSPAD quad
  * N−1 (N from `sheet<N>.xml`, i.e. the sheet's position for ordinary workbooks); a sheet with 8 points is a
  * CSPAD2x2; sheets without points are ignored.
+ * @throws DecompressionLimitError when the workbook's zip members declare more than the size cap
  * @throws MetrologyInputError naming sheet, row and cell for an empty cell in a point row, a non-number, a
  *   sheet whose point count is neither 32 nor 8, mixed CSPAD and CSPAD2x2 sheets, several CSPAD2x2
  *   sheets without `sheet`, or an unreadable file.
@@ -124,6 +136,12 @@ function readSheet(ws: XLSX.WorkSheet, name: string, number: number, file: strin
 export function readMetrologyXlsx(bytes: Uint8Array, options: XlsxReadOptions = {}): MetrologyTable {
   const { file } = options;
   let wb: XLSX.WorkBook;
+  if (looksLikeZip(bytes)) {
+    // SheetJS inflates every member in full: inflate here within the cap, hand it a stored (uncompressed) zip
+    const limit = options.maxUncompressedBytes ?? DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES;
+    const members = unzipWithLimit(bytes, limit, file, (reason) => new MetrologyInputError(`not a readable .xlsx workbook (${reason})`, { file }));
+    bytes = zipSync(members, { level: 0 });
+  }
   try {
     wb = XLSX.read(bytes, { type: 'array', cellDates: false, cellFormula: false, cellHTML: false });
   } catch (err) {

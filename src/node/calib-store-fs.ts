@@ -1,8 +1,10 @@
 /** File-system helpers of the calib store: directory creation with modes/group, type-directory locks, listings. */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CalibStoreError, ConfigError } from '../errors.js';
+import { formatMode } from '../deploy/index.js';
+import { type ChunkWriter, nodeChunkWriter, writeAll } from './atomic-chunks.js';
 
 /** Name of the lock directory proper-lockfile creates inside a type directory while a writer works there. */
 export const LOCK_NAME = '.calibman.lock';
@@ -80,6 +82,14 @@ export async function applyModeAndGroup(p: string, mode: number | undefined, gid
   if (gid !== undefined) await fsp.chown(p, -1, gid).catch((err) => warnings.push(`chgrp ${gid} ${p}: ${(err as Error).message}`));
 }
 
+/** The error for a directory whose parent is missing (the store creates the calib directory, not its parents). */
+export function missingParentError(dir: string): CalibStoreError {
+  return new CalibStoreError(
+    `cannot create directory: the parent ${path.dirname(dir)} does not exist (the calib directory is created if missing, its parent directories are not; create them first)`,
+    { path: dir },
+  );
+}
+
 /**
  * Create the missing directories among `dirs` (parents first) with `mode` and group; returns those this call
  * created. A directory that a concurrent writer creates first is not an error.
@@ -98,7 +108,7 @@ export async function makeDirs(dirs: readonly string[], mode: number, gid: numbe
         if (st?.isDirectory()) continue;
         throw new CalibStoreError('exists and is not a directory', { path: d });
       }
-      if (code === 'ENOENT') throw new CalibStoreError(`cannot create directory: the parent ${path.dirname(d)} does not exist`, { path: d });
+      if (code === 'ENOENT') throw missingParentError(d);
       throw storeError(d, err, 'create directory');
     }
   }
@@ -134,14 +144,33 @@ export async function withTypeDirLock<T>(dirs: readonly string[], fn: () => Prom
   }
 }
 
+/** Lock directories whose time stamp lies further ahead than this (ms) are stale: no live writer set it. */
+export const FUTURE_LOCK_MS = 60_000;
+/** A writer refreshes its lock every 10 s; one not refreshed for this long (ms) is stale (proper-lockfile `stale`). */
+const STALE_MS = 20_000;
+
+/**
+ * A lock directory stamped in the far future (a clock that was wrong, a copied tree) would never become
+ * stale for proper-lockfile, blocking every writer: back-date it so the normal stale-lock recovery takes it.
+ * Returns the time stamp found when it was in the future.
+ */
+async function expireFutureLock(lockPath: string): Promise<Date | undefined> {
+  const st = await fsp.stat(lockPath).catch(() => undefined);
+  if (!st || st.mtimeMs <= Date.now() + FUTURE_LOCK_MS) return undefined;
+  await fsp.utimes(lockPath, new Date(0), new Date(0)).catch(() => undefined);
+  return st.mtime;
+}
+
 async function lockOne(dir: string, timeoutMs: number, state: { compromised?: Error }): Promise<() => Promise<void>> {
   const start = Date.now();
+  const lockPath = path.join(dir, LOCK_NAME);
   for (;;) {
+    await expireFutureLock(lockPath);
     try {
       return await lockfile.lock(dir, {
-        lockfilePath: path.join(dir, LOCK_NAME),
+        lockfilePath: lockPath,
         realpath: false,
-        stale: 20_000,
+        stale: STALE_MS,
         retries: { retries: 20, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true },
         onCompromised: (err) => {
           state.compromised = err;
@@ -150,8 +179,126 @@ async function lockOne(dir: string, timeoutMs: number, state: { compromised?: Er
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOCKED' && Date.now() - start < timeoutMs) continue;
-      if (code === 'ELOCKED') throw new CalibStoreError(`another writer holds the lock for more than ${timeoutMs} ms`, { path: dir });
+      if (code === 'ELOCKED') {
+        const st = await fsp.stat(lockPath).catch(() => undefined);
+        const stamp = st ? `; the lock was last refreshed ${st.mtime.toISOString()}` : '';
+        throw new CalibStoreError(
+          `another writer has held the lock for more than ${timeoutMs} ms${stamp}. If no calibman or calibrun process is ` +
+            `writing into this directory any more, remove the lock directory ${lockPath} and try again`,
+          { path: dir },
+        );
+      }
       throw storeError(dir, err, 'lock directory');
+    }
+  }
+}
+
+/**
+ * A HISTORY file opened for appending before an operation changes anything, so that one which cannot be
+ * written stops the operation early; records are appended in one write and can be taken back.
+ */
+export interface HistoryAppender {
+  readonly path: string;
+  /** Append `text` (whole records); on failure the file is cut back to its previous length. */
+  append(text: string): Promise<void>;
+  /** Take back what this appender wrote; a HISTORY it created is removed again. */
+  revert(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openHistory}. */
+export interface OpenHistoryOptions {
+  /** Create a missing HISTORY (deployments) or give `undefined` for it (deletions: CalibManager logs a delete only where one exists). */
+  readonly create: boolean;
+  readonly mode: number;
+  readonly gid: number | undefined;
+  readonly warnings: string[];
+  readonly writer?: ChunkWriter;
+}
+
+/**
+ * Open a HISTORY file for appending.
+ * @throws CalibStoreError naming the file when it cannot be opened for writing
+ */
+export async function openHistory(p: string, o: OpenHistoryOptions): Promise<HistoryAppender | undefined> {
+  let handle: fsp.FileHandle;
+  let created = false;
+  const flags = fsc.O_WRONLY | fsc.O_APPEND;
+  try {
+    handle = await fsp.open(p, flags);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw storeError(p, err, 'open HISTORY for appending (nothing was changed)');
+    if (!o.create) return undefined;
+    try {
+      handle = await fsp.open(p, flags | fsc.O_CREAT | fsc.O_EXCL, o.mode);
+      created = true;
+    } catch (err2) {
+      throw storeError(p, err2, 'create HISTORY (nothing was changed)');
+    }
+  }
+  const h = handle;
+  let size: number;
+  try {
+    size = (await h.stat()).size;
+  } catch (err) {
+    await h.close().catch(() => undefined);
+    throw storeError(p, err, 'open HISTORY for appending (nothing was changed)');
+  }
+  const original = size;
+  let closed = false;
+  const writer = o.writer ?? nodeChunkWriter;
+  return {
+    path: p,
+    async append(text: string) {
+      const bytes = new TextEncoder().encode(text);
+      try {
+        await writeAll(h, bytes, writer, p);
+        await h.sync();
+      } catch (err) {
+        await h.truncate(size).catch(() => undefined);
+        throw storeError(p, err, 'append HISTORY record');
+      }
+      size += bytes.length;
+      if (created) await applyModeAndGroup(p, o.mode, o.gid, o.warnings);
+    },
+    async revert() {
+      if (created) await fsp.unlink(p).catch(() => undefined);
+      else if (size !== original && !closed) await h.truncate(original).catch(() => undefined);
+      size = original;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await h.close().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Why a file or directory mode may not be used without forcing it: setuid, setgid or sticky bits on files,
+ * setuid on directories (setgid is calibrun's default 02775 there), write permission for everybody.
+ * `undefined` when it is fine.
+ */
+export function unsafeModeProblem(mode: number, kind: 'file' | 'directory'): string | undefined {
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) return `${formatMode(mode)} is not a permission mode (0 to 07777)`;
+  const bad: string[] = [];
+  if (mode & 0o4000) bad.push('setuid');
+  if (kind === 'file' && mode & 0o2000) bad.push('setgid');
+  if (kind === 'file' && mode & 0o1000) bad.push('sticky');
+  if (mode & 0o002) bad.push('world-writable');
+  return bad.length ? `${kind} mode ${formatMode(mode)} is ${bad.join(', ')}` : undefined;
+}
+
+/**
+ * Refuse unsafe modes for the store's files and directories unless `allowUnsafe`.
+ * @throws ConfigError naming the option and the bits
+ */
+export function checkStoreModes(dirMode: number, fileMode: number, allowUnsafe: boolean): void {
+  for (const [field, mode, kind] of [['fileMode', fileMode, 'file'], ['dirMode', dirMode, 'directory']] as const) {
+    const problem = unsafeModeProblem(mode, kind);
+    if (problem === undefined) continue;
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777 || !allowUnsafe) {
+      throw new ConfigError(field, `${problem}; calibration files are 0664 and directories 02775 by default${Number.isInteger(mode) && mode >= 0 && mode <= 0o7777 ? ' (force an unsafe mode explicitly if it is really wanted)' : ''}`);
     }
   }
 }

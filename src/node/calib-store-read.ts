@@ -64,10 +64,13 @@ export async function stampFile(file: string, what?: string): Promise<ContentSta
 }
 
 /**
- * Validate an input file piece by piece (unless `exp` is false) and stamp it.
+ * Validate an input file piece by piece (unless `exp` is false) and stamp it. With `force`, problems found
+ * against the source's detector type are returned in `forced` instead of refused.
  * @throws CalibStoreError when it cannot be read or is not valid as `exp` says
  */
-export async function checkInputFile(file: string, exp: ConstantsExpectation | false, label = file): Promise<ContentStamp & { validation: ValidationReport | undefined }> {
+export async function checkInputFile(
+  file: string, exp: ConstantsExpectation | false, label = file, options: { readonly force?: boolean } = {},
+): Promise<ContentStamp & { validation: ValidationReport | undefined; forced: string[] }> {
   const hash = createHash('sha256');
   const checker = exp ? new CalibFileChecker(exp, label) : undefined;
   let size = 0;
@@ -77,8 +80,8 @@ export async function checkInputFile(file: string, exp: ConstantsExpectation | f
     size += piece.length;
   }
   const validation = checker?.finish();
-  if (validation) assertValid(validation, label);
-  return { size, digest: hash.digest('hex'), validation };
+  const forced = validation ? assertValid(validation, label, options) : [];
+  return { size, digest: hash.digest('hex'), validation, forced };
 }
 
 /**

@@ -2,9 +2,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { CalibStoreError } from '../errors.js';
-import type { DType } from '../io/dtype.js';
+import { type DType, DTYPE_SIZE } from '../io/dtype.js';
 import {
   type CalibOperation,
+  type ConstantsExpectation,
   type HistoryContext,
   type RunRange,
   type ValidationReport,
@@ -13,7 +14,10 @@ import {
   calibFileName,
   calibGroupForSource,
   checkCalibFile,
+  checkCalibGroup,
   checkType,
+  detectorLayoutFor,
+  findControlChar,
   formatDeleteRecord,
   formatDeployRecord,
   joinPath,
@@ -22,10 +26,20 @@ import {
   sourceDirName,
   splitCalibFilePath,
 } from '../deploy/index.js';
-import { writeFileAtomic } from './files.js';
-import { writeFileAtomicChunks } from './atomic-chunks.js';
+import { type StagedFile, stageFileChunks, tempNameFor } from './atomic-chunks.js';
+import { syncDirectory } from './files.js';
 import { checkInputFile, stampFile, stampOf, verifiedPieces } from './calib-store-read.js';
-import { applyModeAndGroup, listDir, makeDirs, pathExists, storeError, withTypeDirLock } from './calib-store-fs.js';
+import {
+  type HistoryAppender,
+  applyModeAndGroup,
+  listDir,
+  makeDirs,
+  missingParentError,
+  openHistory,
+  pathExists,
+  storeError,
+  withTypeDirLock,
+} from './calib-store-fs.js';
 import type { StoreSettings } from './calib-store.js';
 
 /** What to deploy and where. Give exactly one of `srcFile` and `bytes`. */
@@ -52,8 +66,17 @@ export interface DeployRequest {
   readonly run?: number;
   /** Experiment for HISTORY `exp:`; default the store's. */
   readonly experiment?: string;
-  /** Expected detector shape / dtype; `false` skips validation (not recommended). */
+  /**
+   * Expected shape / dtype on top of what the source's detector type requires (registry shape, psana's text
+   * layouts); `false` skips validation (not recommended).
+   */
   readonly expect?: { readonly shape?: readonly number[]; readonly dtype?: DType } | false;
+  /**
+   * Deploy although the file does not fit the source's detector type (shape, calib type): the deliberate
+   * exception, recorded in the HISTORY comment as `forced:`. Content problems (parse errors, NaN) are
+   * still refused.
+   */
+  readonly force?: boolean;
 }
 
 /** Copy/move a calib file into this store with a new run range. */
@@ -72,6 +95,8 @@ export interface CopyRequest {
   readonly experiment?: string;
   /** Validate the content before copying (default true). */
   readonly validate?: boolean;
+  /** As {@link DeployRequest.force}. */
+  readonly force?: boolean;
 }
 
 /** Delete a calib file of this store: by path, or by source/type and file name (or range). */
@@ -98,8 +123,10 @@ export interface StoreOperationResult {
   readonly backup: string | undefined;
   readonly operations: readonly CalibOperation[];
   readonly validation: ValidationReport | undefined;
-  /** Non-fatal problems (chgrp refused, calib dir not named `calib`). */
+  /** Non-fatal problems (chgrp refused, calib dir not named `calib`, a forced detector mismatch). */
   readonly warnings: readonly string[];
+  /** Detector-type problems deployed anyway because the request was forced (also in the HISTORY comment). */
+  readonly forced: readonly string[];
 }
 
 interface WriteJob {
@@ -120,6 +147,8 @@ interface WriteJob {
   /** Remove this input after writing (move). */
   readonly removeInput?: string;
   readonly validation?: ValidationReport;
+  /** Detector-type problems overridden by `force`. */
+  readonly forced: readonly string[];
 }
 
 function toRange(r: string | RunRange): RunRange {
@@ -142,6 +171,45 @@ async function sameContent(file: string, job: WriteJob): Promise<boolean> {
   return old !== undefined && old.size === job.size && old.digest === job.digest;
 }
 
+/**
+ * Check text that goes into a HISTORY record as given by the user (comment, experiment).
+ * @throws CalibStoreError for control characters (a newline would forge a record)
+ */
+export function checkRecordText(text: string | undefined, what: string): void {
+  if (text === undefined) return;
+  const ctl = findControlChar(text);
+  if (ctl) throw new CalibStoreError(`${what} ${JSON.stringify(text)} contains the control character ${ctl}; HISTORY records are single lines of printable text`);
+  const key = RECORD_KEY.exec(text);
+  if (key) throw new CalibStoreError(`${what} ${JSON.stringify(text)} contains "${key[0].trim()}", which would read as another field of the HISTORY record`);
+}
+
+/** A HISTORY field key after white space, as the record parser finds fields. */
+const RECORD_KEY = /\s(file|copy_of|exp|run|comment|user|host|cptime|zone|cmd|ctype|cwd|cmt|app):/;
+
+/** `dtype` when it is a dtype calibman knows. @throws CalibStoreError otherwise */
+function checkDType(dtype: DType | undefined): DType | undefined {
+  if (dtype !== undefined && !Object.prototype.hasOwnProperty.call(DTYPE_SIZE, dtype)) {
+    throw new CalibStoreError(`unknown dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(DTYPE_SIZE).join(', ')}`);
+  }
+  return dtype;
+}
+
+/** The HISTORY comment of a forced deployment: the given comment plus what was overridden, compactly. */
+function forcedComment(comment: string, forced: readonly string[], validation: ValidationReport | undefined): string {
+  if (!forced.length) return comment;
+  const shape = validation?.shape.length ? `found(${validation.shape.join(',')})` : 'type-mismatch';
+  return `${comment} forced:detector-check-overridden:${shape}`;
+}
+
+/** Undo steps of a write, run in reverse order when a later step fails. */
+type Undo = () => Promise<void>;
+
+async function undoAll(undo: Undo[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const u of undo.reverse()) await u().catch((err: unknown) => failed.push((err as Error).message));
+  return failed;
+}
+
 /** Executes the writing operations for a {@link CalibStore}. */
 export class StoreWriter {
   constructor(private readonly s: StoreSettings) {}
@@ -149,21 +217,27 @@ export class StoreWriter {
   private async prepareDeploy(req: DeployRequest): Promise<WriteJob> {
     checkType(req.type);
     if ((req.srcFile === undefined) === (req.bytes === undefined)) throw new CalibStoreError('deploy: give exactly one of srcFile and bytes');
+    checkRecordText(req.comment, 'comment');
+    checkRecordText(req.experiment, 'experiment');
     const range = toRange(req.runRange);
     const source = sourceDirName(req.source);
-    const group = req.group ?? calibGroupForSource(source);
+    const group = req.group !== undefined ? checkCalibGroup(req.group) : calibGroupForSource(source);
     const label = req.srcFile ?? req.label ?? '<bytes>';
-    const exp = req.expect === false ? false : { calibType: req.type, shape: req.expect?.shape, dtype: req.expect?.dtype };
-    let input: Pick<WriteJob, 'content' | 'file' | 'size' | 'digest' | 'validation'>;
+    const exp: ConstantsExpectation | false = req.expect === false
+      ? false
+      : { calibType: req.type, shape: req.expect?.shape, dtype: checkDType(req.expect?.dtype), detector: detectorLayoutFor(source, req.type) };
+    const force = Boolean(req.force);
+    let input: Pick<WriteJob, 'content' | 'file' | 'size' | 'digest' | 'validation' | 'forced'>;
     if (req.bytes) {
       const validation = exp ? checkCalibFile(req.bytes, exp, label, { keepValues: false }).report : undefined;
-      if (validation) assertValid(validation, label);
-      input = { content: req.bytes, ...stampOf(req.bytes), validation };
+      const forced = validation ? assertValid(validation, label, { force }) : [];
+      input = { content: req.bytes, ...stampOf(req.bytes), validation, forced };
     } else {
-      input = { file: req.srcFile!, ...(await checkInputFile(req.srcFile!, exp, label)) };
+      input = { file: req.srcFile!, ...(await checkInputFile(req.srcFile!, exp, label, { force })) };
     }
     return {
-      ...input, fromLabel: label, group, source, type: req.type, range, comment: req.comment ?? 'calibman-deploy',
+      ...input, fromLabel: label, group, source, type: req.type, range,
+      comment: forcedComment(req.comment ?? 'calibman-deploy', input.forced, input.validation),
       run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun),
     };
   }
@@ -203,17 +277,20 @@ export class StoreWriter {
     if (!loc && (req.source === undefined || req.type === undefined)) {
       throw new CalibStoreError('not inside a calib store (expected .../calib/<group>/<source>/<type>/<file>); give the target source and type', { path: from });
     }
+    checkRecordText(req.comment, 'comment');
+    checkRecordText(req.experiment, 'experiment');
     const type = req.type ?? loc!.type;
     checkType(type);
     const source = req.source !== undefined ? sourceDirName(req.source) : loc!.source;
-    const group = req.group ?? (req.source !== undefined || !loc ? calibGroupForSource(source) : loc.group);
+    const group = checkCalibGroup(req.group ?? (req.source !== undefined || !loc ? calibGroupForSource(source) : loc.group));
     const range = toRange(req.runRange);
-    const input = await checkInputFile(from, req.validate === false ? false : { calibType: type }, from);
+    const exp: ConstantsExpectation | false = req.validate === false ? false : { calibType: type, detector: detectorLayoutFor(source, type) };
+    const input = await checkInputFile(from, exp, from, { force: Boolean(req.force) });
     const target = joinPath(this.s.calibDir, group, source, type, calibFileName(range));
     if (move && path.resolve(target) === from) throw new CalibStoreError('move onto itself', { path: from });
     return this.write({
       file: from, ...input, fromLabel: req.from, group, source, type, range,
-      comment: req.comment ?? 'single-file-manager',
+      comment: forcedComment(req.comment ?? 'single-file-manager', input.forced, input.validation),
       run: req.run ?? range.begin, experiment: req.experiment ?? this.s.experiment, dryRun: Boolean(req.dryRun),
       removeInput: move ? from : undefined,
     });
@@ -221,6 +298,12 @@ export class StoreWriter {
 
   private history(dir: string): string | undefined {
     return this.s.historyFileName ? joinPath(dir, this.s.historyFileName) : undefined;
+  }
+
+  /** Refuse early when the calib directory would need missing parents (the store creates only the calib directory). */
+  private async checkCalibParent(): Promise<void> {
+    const { calibDir } = this.s;
+    if (!(await pathExists(calibDir)) && !(await pathExists(path.dirname(calibDir)))) throw missingParentError(calibDir);
   }
 
   private async write(job: WriteJob): Promise<StoreOperationResult> {
@@ -233,29 +316,27 @@ export class StoreWriter {
     const ops: CalibOperation[] = [];
     const warnings: string[] = [];
     if (path.basename(calibDir) !== 'calib') warnings.push(`${calibDir}: last path component is not "calib" (psana tools expect <exp>/calib)`);
+    for (const f of job.forced) warnings.push(`forced deployment of ${job.fromLabel}: ${f}`);
     const dirs = [calibDir, groupDir, srcDir, typeDir];
     const ctx = this.s.context();
     const fields = { copyOf: job.fromLabel, experiment: job.experiment, run: job.run, comment: job.comment };
     const inputDir = job.removeInput ? path.dirname(job.removeInput) : undefined;
 
     // Plans the steps against the directory as it is now; run inside the lock for a real write.
-    const plan = async (): Promise<{ backup?: string; unchanged: boolean }> => {
+    const plan = async (): Promise<{ backup?: string }> => {
       const names = await listDir(typeDir);
       let backup: string | undefined;
-      let unchanged = false;
-      if (names.includes(name)) {
-        unchanged = await sameContent(target, job);
-        if (!unchanged) backup = backupName(name, ctx.time, (n) => names.includes(n));
-      }
-      return { backup, unchanged };
+      if (names.includes(name) && !(await sameContent(target, job))) backup = backupName(name, ctx.time, (n) => names.includes(n));
+      return { backup };
     };
     const mkdirOp = (d: string): CalibOperation => ({ op: 'mkdir', path: d, mode: dirMode, group: this.s.group });
 
+    await this.checkCalibParent();
     if (job.dryRun) {
       for (const d of dirs) if (!(await pathExists(d))) ops.push(mkdirOp(d));
       const { backup } = await plan();
       this.planSteps(ops, job, typeDir, target, backup, fields, ctx, inputDir);
-      return { dryRun: true, target, backup, operations: ops, validation: job.validation, warnings };
+      return { dryRun: true, target, backup, operations: ops, validation: job.validation, warnings, forced: job.forced };
     }
 
     for (const d of await makeDirs(dirs, dirMode, gid, warnings)) ops.push(mkdirOp(d));
@@ -265,13 +346,13 @@ export class StoreWriter {
         const { backup } = await plan();
         const steps: CalibOperation[] = [];
         this.planSteps(steps, job, typeDir, target, backup, fields, ctx, inputDir);
-        for (const st of steps) await this.execute(st, job, warnings);
+        await this.commitSteps(steps, job, warnings);
         ops.push(...steps);
         return backup;
       },
       { timeoutMs: this.s.lockTimeoutMs },
     );
-    return { dryRun: false, target, backup, operations: ops, validation: job.validation, warnings };
+    return { dryRun: false, target, backup, operations: ops, validation: job.validation, warnings, forced: job.forced };
   }
 
   private planSteps(
@@ -292,50 +373,112 @@ export class StoreWriter {
     if (hist) ops.push({ op: 'history', path: hist, record: formatDeployRecord({ ...fields, file: path.basename(target) }, ctx) });
   }
 
-  private async execute(op: CalibOperation, job: WriteJob | undefined, warnings: string[]): Promise<void> {
+  /**
+   * Carry out planned write steps so that a failure at any point leaves the store as it was: the HISTORY is
+   * opened first (an unwritable one stops everything), the new content is written completely to a synced
+   * temp file before anything else changes (a full disk stops here), then the previous file is kept, the
+   * temp file renamed into place (directory synced) and the records appended in one write. A failure after
+   * the rename puts the previous file back. The input of a move is removed only once all that succeeded.
+   */
+  private async commitSteps(steps: readonly CalibOperation[], job: WriteJob, warnings: string[]): Promise<void> {
     const { fileMode, gid } = this.s;
-    switch (op.op) {
-      case 'mkdir':
-        return;
-      case 'backup':
-        try {
-          await fsp.link(op.from, op.to);
-        } catch {
-          await fsp.copyFile(op.from, op.to, fsp.constants?.COPYFILE_EXCL ?? 1).catch((err) => {
-            throw storeError(op.to, err, 'keep the existing file');
-          });
+    const copy = steps.find((o): o is Extract<CalibOperation, { op: 'copy' }> => o.op === 'copy')!;
+    const backup = steps.find((o): o is Extract<CalibOperation, { op: 'backup' }> => o.op === 'backup');
+    const records = steps.filter((o): o is Extract<CalibOperation, { op: 'history' }> => o.op === 'history');
+    const typeDir = path.dirname(copy.to);
+    const mainHist = records.find((r) => path.dirname(r.path) === typeDir);
+    const inputRecords = records.filter((r) => r !== mainHist && path.dirname(r.path) !== typeDir);
+    const appenders: HistoryAppender[] = [];
+    const undo: Undo[] = [];
+    const fail = async (err: unknown, what?: string): Promise<never> => {
+      const failedUndo = await undoAll(undo);
+      const e = err instanceof CalibStoreError ? err : storeError(copy.to, err, what ?? 'write');
+      if (!failedUndo.length) throw e;
+      throw new CalibStoreError(`${e.message}; undoing the earlier steps failed too (${failedUndo.join('; ')}): check the directory and HISTORY`, { path: typeDir });
+    };
+    try {
+      let main: HistoryAppender | undefined;
+      if (mainHist) {
+        main = await openHistory(mainHist.path, { create: true, mode: fileMode, gid, warnings, writer: this.s.writer });
+        if (main) {
+          appenders.push(main);
+          const m = main;
+          undo.push(() => m.revert());
         }
-        return;
-      case 'copy':
-        try {
-          if (job?.content) await writeFileAtomic(op.to, job.content, { mode: fileMode, mkdirs: false });
-          else if (job?.file) await writeFileAtomicChunks(op.to, verifiedPieces(job.file, job), { mode: fileMode });
-          else throw new CalibStoreError('nothing to write');
-        } catch (err) {
-          if (err instanceof CalibStoreError) throw err;
-          throw new CalibStoreError(`cannot write: ${(err as Error).message}`, { path: op.to });
-        }
-        if (gid !== undefined) await applyModeAndGroup(op.to, undefined, gid, warnings);
-        return;
-      case 'remove':
-        await fsp.unlink(op.path).catch((err) => {
-          throw storeError(op.path, err, 'remove');
-        });
-        return;
-      case 'history': {
-        const isNew = !(await pathExists(op.path));
-        // CalibManager logs a delete only where a HISTORY already exists
-        if (isNew && op.record.includes('  cmd:rm')) return;
-        await fsp.appendFile(op.path, op.record, { mode: fileMode }).catch((err) => {
-          throw storeError(op.path, err, 'append HISTORY record');
-        });
-        if (isNew) await applyModeAndGroup(op.path, fileMode, gid, warnings);
-        return;
       }
+      let staged: StagedFile;
+      try {
+        const pieces = job.content ? [job.content] : job.file ? verifiedPieces(job.file, job) : undefined;
+        if (!pieces) throw new CalibStoreError('nothing to write');
+        staged = await stageFileChunks(copy.to, pieces, { mode: fileMode, writer: this.s.writer });
+      } catch (err) {
+        return await fail(err instanceof CalibStoreError ? err : new CalibStoreError(`${(err as Error).message}; nothing was changed`));
+      }
+      const beforeRename = undo.length;
+      undo.push(() => staged.discard());
+      if (backup) {
+        try {
+          await keepCopy(backup.from, backup.to);
+        } catch (err) {
+          return await fail(err, 'keep the existing file');
+        }
+        undo.push(() => fsp.unlink(backup.to));
+      }
+      try {
+        await staged.commit();
+      } catch (err) {
+        return await fail(err instanceof CalibStoreError ? err : new CalibStoreError((err as Error).message));
+      }
+      // the temp file is gone; what undoes the rename now also takes care of the backup
+      undo.length = beforeRename;
+      if (backup) {
+        // the previous content comes back under its name, the backup name disappears
+        undo.push(async () => {
+          await fsp.rename(backup.to, backup.from);
+          await syncDirectory(typeDir);
+        });
+      } else {
+        undo.push(async () => {
+          await fsp.unlink(copy.to);
+          await syncDirectory(typeDir);
+        });
+      }
+      if (main && mainHist) {
+        const text = records.filter((r) => r.path === mainHist.path).map((r) => r.record).join('');
+        try {
+          await main.append(text);
+        } catch (err) {
+          return await fail(new CalibStoreError(`${(err as Error).message}; the deployment was undone`, { path: copy.to }));
+        }
+      }
+      if (gid !== undefined) await applyModeAndGroup(copy.to, undefined, gid, warnings);
+      if (job.removeInput) await this.removeMovedInput(job.removeInput, inputRecords, warnings);
+    } finally {
+      for (const a of appenders) await a.close();
+    }
+  }
+
+  /** Last step of a move: remove the input (the copy is complete and logged) and log that where a HISTORY exists. */
+  private async removeMovedInput(input: string, records: readonly Extract<CalibOperation, { op: 'history' }>[], warnings: string[]): Promise<void> {
+    try {
+      await fsp.unlink(input);
+      await syncDirectory(path.dirname(input));
+    } catch (err) {
+      throw new CalibStoreError(`copied and logged, but the input could not be removed (${storeError(input, err, 'remove').message}); the move is now a copy`, { path: input });
+    }
+    for (const r of records) {
+      const h = await openHistory(r.path, { create: false, mode: this.s.fileMode, gid: this.s.gid, warnings, writer: this.s.writer }).catch((err: unknown) => {
+        warnings.push(`moved, but the record could not be added to ${r.path}: ${(err as Error).message}`);
+        return undefined;
+      });
+      if (!h) continue;
+      await h.append(r.record).catch((err: unknown) => warnings.push(`moved, but ${(err as Error).message}`));
+      await h.close();
     }
   }
 
   async remove(req: RemoveRequest): Promise<StoreOperationResult> {
+    checkRecordText(req.comment, 'comment');
     let file: string;
     if (req.path !== undefined) {
       file = path.resolve(req.path);
@@ -346,7 +489,7 @@ export class StoreWriter {
       checkType(req.type);
       const source = sourceDirName(req.source);
       const name = req.file.endsWith('.data') ? req.file : `${req.file}.data`;
-      file = joinPath(this.s.calibDir, req.group ?? calibGroupForSource(source), source, req.type, name);
+      file = joinPath(this.s.calibDir, req.group !== undefined ? checkCalibGroup(req.group) : calibGroupForSource(source), source, req.type, name);
     }
     const name = path.basename(file);
     if (name === 'HISTORY') throw new CalibStoreError('HISTORY files are not deleted', { path: file });
@@ -370,17 +513,68 @@ export class StoreWriter {
     };
     if (req.dryRun) {
       const { ops, backup } = await steps();
-      return { dryRun: true, target: file, backup, operations: ops, validation: undefined, warnings: [] };
+      return { dryRun: true, target: file, backup, operations: ops, validation: undefined, warnings: [], forced: [] };
     }
     const warnings: string[] = [];
     return withTypeDirLock(
       [typeDir],
       async () => {
         const { ops, backup } = await steps();
-        for (const op of ops) await this.execute(op, undefined, warnings);
-        return { dryRun: false, target: file, backup, operations: ops, validation: undefined, warnings };
+        await this.commitRemove(file, backup ? joinPath(typeDir, backup) : undefined, ops, warnings);
+        return { dryRun: false, target: file, backup, operations: ops, validation: undefined, warnings, forced: [] };
       },
       { timeoutMs: this.s.lockTimeoutMs },
     );
+  }
+
+  /**
+   * Delete a calib file so that a failure leaves it in place: it is renamed away (to its backup name, or to
+   * a hidden temp name when no backup is kept), the record appended, and only then the hidden file removed.
+   */
+  private async commitRemove(file: string, backupPath: string | undefined, ops: readonly CalibOperation[], warnings: string[]): Promise<void> {
+    const typeDir = path.dirname(file);
+    const record = ops.find((o): o is Extract<CalibOperation, { op: 'history' }> => o.op === 'history');
+    const h = record ? await openHistory(record.path, { create: false, mode: this.s.fileMode, gid: this.s.gid, warnings, writer: this.s.writer }) : undefined;
+    try {
+      const away = backupPath ?? tempNameFor(file);
+      await fsp.rename(file, away).catch((err: unknown) => {
+        throw storeError(file, err, 'remove');
+      });
+      await syncDirectory(typeDir);
+      if (h && record) {
+        try {
+          await h.append(record.record);
+        } catch (err) {
+          await fsp.rename(away, file).catch(() => undefined);
+          await syncDirectory(typeDir).catch(() => undefined);
+          throw new CalibStoreError(`${(err as Error).message}; the file was left in place`, { path: file });
+        }
+      }
+      if (!backupPath) {
+        await fsp.unlink(away).catch((err: unknown) => warnings.push(`removed from the store, but the hidden copy ${away} could not be deleted: ${(err as Error).message}`));
+        await syncDirectory(typeDir).catch(() => undefined);
+      }
+    } finally {
+      await h?.close();
+    }
+  }
+}
+
+/**
+ * Keep the existing `from` as `to`: a hard link (instant, no space), else a copy (a partial copy is removed).
+ * @throws CalibStoreError naming `to` when neither works
+ */
+async function keepCopy(from: string, to: string): Promise<void> {
+  try {
+    await fsp.link(from, to);
+    return;
+  } catch {
+    // file systems without hard links: copy
+  }
+  try {
+    await fsp.copyFile(from, to, fsp.constants?.COPYFILE_EXCL ?? 1);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await fsp.unlink(to).catch(() => undefined);
+    throw storeError(to, err, 'keep the existing file (nothing was changed)');
   }
 }

@@ -19,6 +19,7 @@ import {
 
   calibTypeDir,
   checkCalibFile,
+  checkHistoryFileName,
   compareConstants,
   experimentFromCalibDir,
   findCalibFile,
@@ -27,8 +28,9 @@ import {
   parseHistory,
   sourceDirName,
 } from '../deploy/index.js';
-import { listDir, listSubdirs, resolveGroup, storeError } from './calib-store-fs.js';
-import { type CopyRequest, type DeployRequest, type RemoveRequest, type StoreOperationResult, StoreWriter } from './calib-store-write.js';
+import { checkStoreModes, listDir, listSubdirs, resolveGroup, storeError } from './calib-store-fs.js';
+import type { ChunkWriter } from './atomic-chunks.js';
+import { type CopyRequest, type DeployRequest, type RemoveRequest, type StoreOperationResult, StoreWriter, checkRecordText } from './calib-store-write.js';
 
 /** Options of {@link openCalibStore}; defaults are calibrun's except the group (none unless given). */
 export interface CalibStoreOptions {
@@ -49,6 +51,13 @@ export interface CalibStoreOptions {
   readonly now?: () => Date;
   /** Give up waiting for another writer's lock after this many ms (default 60 000). */
   readonly lockTimeoutMs?: number;
+  /**
+   * Accept setuid/setgid/sticky or world-writable file modes and setuid or world-writable directory modes
+   * (refused by default: calibration files are shared read-only data).
+   */
+  readonly allowUnsafeModes?: boolean;
+  /** The write call of temp files and HISTORY appends (tests inject failures such as ENOSPC here). */
+  readonly writer?: ChunkWriter;
 }
 
 /** Resolved settings shared by the store's operations. */
@@ -61,6 +70,8 @@ export interface StoreSettings {
   readonly historyFileName: string;
   readonly experiment: string;
   readonly lockTimeoutMs: number;
+  /** Write call of temp files and HISTORY appends; default `FileHandle.write`. */
+  readonly writer?: ChunkWriter;
   context(): HistoryContext;
 }
 
@@ -244,19 +255,26 @@ function defaultUser(): string {
  */
 export async function openCalibStore(dir: string, options: CalibStoreOptions = {}): Promise<CalibStore> {
   const calibDir = path.resolve(dir);
+  const dirMode = options.dirMode ?? 0o2775;
+  const fileMode = options.fileMode ?? 0o664;
+  checkStoreModes(dirMode, fileMode, Boolean(options.allowUnsafeModes));
+  const historyFileName = options.historyFileName ?? 'HISTORY';
+  if (historyFileName !== '') checkHistoryFileName(historyFileName);
+  checkRecordText(options.experiment, 'experiment');
   const gid = options.group !== undefined ? await resolveGroup(options.group) : undefined;
   const user = options.user ?? defaultUser();
   const host = options.host ?? os.hostname();
   const now = options.now ?? (() => new Date());
   return new CalibStore({
     calibDir,
-    dirMode: options.dirMode ?? 0o2775,
-    fileMode: options.fileMode ?? 0o664,
+    dirMode,
+    fileMode,
     gid,
     group: options.group !== undefined ? String(options.group) : undefined,
-    historyFileName: options.historyFileName ?? 'HISTORY',
+    historyFileName,
     experiment: options.experiment ?? experimentFromCalibDir(calibDir),
     lockTimeoutMs: options.lockTimeoutMs ?? 60_000,
+    writer: options.writer,
     context: () => ({ user, host, time: now() }),
   });
 }

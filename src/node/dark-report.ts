@@ -7,8 +7,13 @@ import type { TypedArray } from '../io/dtype.js';
 import { toCOrder } from '../io/ndarray.js';
 import type { NdArray } from '../io/ndarray.js';
 import { displayImage, toFloat32 } from '../plot/arrange.js';
-import { renderHistogramPng, renderImagePng, renderNdarrayPng } from '../plot/png.js';
+import { type ImageFigureOptions, drawImageFigure } from '../plot/figure.js';
+import { encodePng, renderHistogramPng } from '../plot/png.js';
+import type { ReportImage } from '../report/html.js';
 import { maxPoolImage } from '../report/pool.js';
+import { STATUS_ABSENT, STATUS_CLASSES, absentSegmentPixels, statusCategoryCodes, statusLegend } from '../report/status-map.js';
+
+const ABSENT_COLOR = STATUS_CLASSES.find((c) => c.code === STATUS_ABSENT)!.color;
 import { evaluateLimits } from '../dark/numpy-stats.js';
 import type { DarkThresholds } from '../calibrun/config.js';
 import { type DarkReport, type DarkReportSection, buildDarkReportHtml } from '../report/html.js';
@@ -41,8 +46,10 @@ export interface DarkReportSectionOptions {
 
 /**
  * Summary and pictures of one source: pedestals, rms and status assembled with the detector's default
- * geometry (cameras: the frame itself; unknown types: segments tiled), and the rms spectrum. Pictures are
- * about `targetSize` px on their larger side; the status map is max-pooled so isolated bad pixels show.
+ * geometry (cameras: the frame itself; unknown types: segments tiled), each with axes and a colour bar
+ * (the status map with a legend of every colour, absent sections and off-sensor bins included), and the
+ * rms spectrum with psana's rms limits. Pictures are about `targetSize` px on their larger side; the
+ * status map is max-pooled so isolated bad pixels show.
  */
 export function darkReportSection(src: DarkReportSource, opts: DarkReportSectionOptions = {}): DarkReportSection {
   const pedestals = toFloat32(toCOrder(src.pedestals) as TypedArray);
@@ -58,29 +65,89 @@ export function darkReportSection(src: DarkReportSource, opts: DarkReportSection
   const ped = picture(pedestals);
   const target = opts.targetSize ?? 400;
   const scale = Math.min(1, target / Math.max(...ped.imageShape));
-  const width = Math.max(1, Math.round(ped.imageShape[1] * scale));
-  const sta = picture(status);
-  const pooled = maxPoolImage(sta.image, sta.imageShape, Math.ceil(Math.max(...sta.imageShape) / target));
+  const axes: Pick<ImageFigureOptions, 'xAxis' | 'yAxis' | 'nanLabel'> = maps
+    ? { xAxis: { label: 'image column, pixels' }, yAxis: { label: 'image row, pixels' } }
+    : src.shape.length >= 3
+      ? { xAxis: { label: 'column (segments tiled), pixels' }, yAxis: { label: 'row (segments tiled), pixels' }, nanLabel: 'gap between segments' }
+      : {};
+  const absent = absentSegmentPixels(pedestals, rms, src.shape);
+  const codes = statusCategoryCodes(status, absent);
+  const sta = picture(codes);
+  // pooled by an integer factor (the worst pixel of each block shows), then drawn at the others' size
+  const pool = Math.max(1, Math.ceil(Math.max(...sta.imageShape) / target));
+  const pooled = maxPoolImage(sta.image, sta.imageShape, pool);
   const finiteRms = rms.filter(Number.isFinite);
   const t = opts.thresholds;
   const limits = t ? evaluateLimits(Float64Array.from(rms), t.rmsNLo, t.rmsNHi, t.rmsLo, t.rmsHi) : undefined;
-  const markers = limits ? [limits.lo, limits.hi].filter(Number.isFinite).map((x) => ({ x })) : [];
+  const markers = limits
+    ? [
+        { x: limits.lo, label: 'rms low limit' },
+        { x: limits.hi, label: 'rms high limit' },
+      ].filter((m) => Number.isFinite(m.x))
+    : [];
+  // sections absent from the data read 0: painted apart and kept out of the colour ranges
+  const absentOverlay = absent ? [{ mask: picture(toFloat32(absent)).image, color: ABSENT_COLOR, label: 'section absent from the data' }] : [];
+  const rmsPicture = picture(rms);
   const images = [
-    { width, title: 'pedestals (ADU)', png: renderImagePng(ped.image, ped.imageShape, { scale }) },
-    { width, title: 'pixel_rms (ADU)', png: renderNdarrayPng(rms, src.shape, { maps, scale }) },
-    {
-      title: 'pixel_status (black = good; each bin shows the worst pixel under it)',
-      png: renderImagePng(pooled.image, pooled.imageShape, { colormap: 'gray', range: [0, 1] }),
-      width,
-    },
+    figure('pedestals (ADU)', ped.image, ped.imageShape, { scale, reached: ped.reached, valueLabel: 'pedestal, ADU', overlays: absentOverlay, ...axes }),
+    figure('pixel_rms (ADU)', rmsPicture.image, rmsPicture.imageShape, {
+      scale,
+      reached: rmsPicture.reached,
+      valueLabel: 'rms, ADU',
+      overlays: absentOverlay,
+      ...axes,
+    }),
+    figure(
+      `pixel_status (one colour per status bit${pool > 1 ? `; each bin shows the most specific of ${pool}×${pool} pixels` : ''})`,
+      pooled.image,
+      pooled.imageShape,
+      {
+        categories: statusLegend(codes),
+        scale: scale * pool,
+        xAxis: { label: axes.xAxis?.label ?? 'column, pixels', step: pool },
+        yAxis: { label: axes.yAxis?.label ?? 'row, pixels', step: pool },
+        nanLabel: axes.nanLabel,
+      },
+    ),
     {
       title: limits
         ? `pixel_rms spectrum (log counts); red: rms limits ${limits.lo.toFixed(2)} … ${limits.hi.toFixed(2)} ADU`
         : 'pixel_rms spectrum (log counts)',
-      png: renderHistogramPng(finiteRms, { bins: 200, logY: true, title: `${src.source} rms`, xLabel: 'rms, ADU', markers }),
+      png: renderHistogramPng(finiteRms, {
+        bins: 200,
+        range: spectrumRange(finiteRms, markers.map((m) => m.x)),
+        logY: true,
+        title: `${src.source} rms`,
+        xLabel: 'rms, ADU',
+        yLabel: 'pixels',
+        markers,
+      }),
     },
   ];
   return { summary, images, deployed: opts.deployed };
+}
+
+function figure(title: string, image: Float32Array, imageShape: [number, number], opts: ImageFigureOptions): ReportImage {
+  const { canvas, layout } = drawImageFigure(image, imageShape, opts);
+  return { title, png: encodePng(canvas), plot: layout.plot, valueRange: layout.colorbar?.range };
+}
+
+/**
+ * x range of the rms spectrum: the finite values, widened to show limits that lie within half the data
+ * span beyond them (farther ones are drawn as arrows at the edge), padded by 2 %.
+ */
+function spectrumRange(values: Float32Array, limits: readonly number[]): [number, number] | undefined {
+  if (values.length === 0) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const span = hi - lo || 1;
+  for (const x of limits) {
+    if (x < lo && x >= lo - span / 2) lo = x;
+    if (x > hi && x <= hi + span / 2) hi = x;
+  }
+  const pad = (hi - lo || 1) * 0.02;
+  return [lo - pad, hi + pad];
 }
 
 /** Write a dark report as a self-contained HTML file (atomically). */

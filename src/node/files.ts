@@ -2,6 +2,7 @@ import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CalibStoreError, CalibmanError } from '../errors.js';
+import { trackTempFile } from './temp-files.js';
 
 /** Read a whole (small) file as bytes; a missing file is a CalibmanError naming the path. */
 export async function readFileBytes(file: string): Promise<Uint8Array> {
@@ -30,7 +31,7 @@ export interface AtomicWriteOptions {
 
 /**
  * Write a file so that readers see either the old or the complete new content, never half of it:
- * write a temp file in the same directory, fsync it, then rename over the target.
+ * write a temp file in the same directory, fsync it, rename over the target, fsync the directory.
  */
 export async function writeFileAtomic(
   file: string,
@@ -46,6 +47,7 @@ export async function writeFileAtomic(
   }
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: fsp.FileHandle | undefined;
+  const untrack = trackTempFile(tmp);
   try {
     handle = await fsp.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, options.mode ?? 0o664);
     await handle.writeFile(data);
@@ -60,6 +62,7 @@ export async function writeFileAtomic(
     } else {
       await fsp.rename(tmp, file);
     }
+    await syncDirectory(dir);
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await fsp.unlink(tmp).catch(() => undefined);
@@ -67,6 +70,27 @@ export async function writeFileAtomic(
       throw new CalibStoreError('refusing to overwrite an existing file', { path: file });
     }
     throw fileError(file, err, 'write');
+  } finally {
+    untrack();
+  }
+}
+
+/**
+ * fsync a directory so a rename or unlink in it survives a power loss. Platforms that cannot open or sync
+ * a directory (Windows) are skipped.
+ * @throws CalibmanError naming the directory when the sync itself fails (e.g. EIO)
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(dir, fsc.O_RDONLY);
+    await handle.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR' || code === 'EPERM' || code === 'EINVAL' || code === 'EBADF' || code === 'ENOTSUP') return;
+    throw fileError(dir, err, 'sync directory');
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 
@@ -90,6 +114,12 @@ export function fileError(file: string, err: unknown, op: string): CalibmanError
         ? 'permission denied'
         : e?.code === 'EISDIR'
           ? 'is a directory'
-          : (e?.message ?? String(err));
+          : e?.code === 'ENOSPC'
+            ? 'no space left on device'
+            : e?.code === 'EDQUOT'
+              ? 'disk quota exceeded'
+              : e?.code === 'EROFS'
+                ? 'read-only file system'
+                : (e?.message ?? String(err));
   return new CalibmanError(`cannot ${op} ${file}: ${reason}`);
 }

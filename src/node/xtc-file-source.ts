@@ -29,6 +29,10 @@ export async function openXtcFile(path: string, options: { live?: LiveOptions } 
   } catch (err) {
     throw fileError(path, err, 'open');
   }
+  if ((await fh.stat()).isDirectory()) {
+    await fh.close();
+    throw new CalibmanError(`cannot read ${path}: is a directory, not an XTC file`);
+  }
   const fd = fh.fd;
   const growing = options.live !== undefined && path.endsWith('.inprogress');
   const size = growing ? undefined : (await fh.stat()).size;

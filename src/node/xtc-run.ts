@@ -4,10 +4,12 @@ import * as path from 'node:path';
 import { RunNotFoundError } from '../errors.js';
 import { TransitionId } from '../xtc/enums.js';
 import type { XtcEvent } from '../xtc/event.js';
-import { experimentMatches, parseXtcFileName } from '../xtc/filenames.js';
+import { parseXtcFileName } from '../xtc/filenames.js';
 import { groupRunFiles } from '../xtc/run-inputs.js';
+import { type RunNaming, runsInListing, selectRunFiles } from '../xtc/run-naming.js';
 import { XtcRunReader, type XtcRunReaderOptions, type XtcStreamInput } from '../xtc/run.js';
 import type { XtcScan } from '../xtc/scan.js';
+import { resolveExperimentNumber } from './exp-name-db.js';
 import { fileError } from './files.js';
 import { type LiveOptions, openXtcFile } from './xtc-file-source.js';
 
@@ -28,8 +30,22 @@ export interface XtcRun {
   close(): Promise<void>;
 }
 
+/**
+ * How a run's files are told apart from other experiments' files: LCLS-I DAQ files are named
+ * `e<expnum>-r<run>-…`, and psana's ExpNameDb file (`ExpNameDb/experiment-db.dat`) maps the experiment's
+ * name to that number. Without a number only one experiment part per run is accepted (see src/xtc/run-naming.ts).
+ */
+export interface RunLookupOptions {
+  /** The experiment's ExpNameDb number, when already known (no database is read then; `expNameDb` only names it in messages). */
+  experimentNumber?: number;
+  /** ExpNameDb file (or a `$SIT_DATA` directory holding it); `false` = read none; absent = search `$SIT_DATA`. */
+  expNameDb?: string | false;
+  /** Environment `$SIT_DATA` is taken from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
 /** Options of {@link openXtcRun}: explicit files, or an xtc directory + experiment + run. */
-export interface OpenXtcRunOptions extends XtcRunReaderOptions {
+export interface OpenXtcRunOptions extends XtcRunReaderOptions, RunLookupOptions {
   files?: string[];
   xtcDir?: string;
   experiment?: string;
@@ -46,45 +62,51 @@ async function readDir(dir: string): Promise<string[]> {
   }
 }
 
-/** Run numbers present in an xtc directory (big-data files, closed or in progress), ascending. */
-export async function listRuns(xtcDir: string): Promise<number[]> {
-  const runs = new Set<number>();
-  for (const f of await readDir(xtcDir)) {
-    const p = parseXtcFileName(f);
-    if (p && !p.smd) runs.add(p.run);
+/** The naming a lookup uses, with the ExpNameDb number resolved (read once per call). */
+async function runNamingOf(experiment: string | undefined, opts: RunLookupOptions): Promise<RunNaming & { dbFile?: string }> {
+  if (opts.experimentNumber !== undefined || !experiment || opts.expNameDb === false || /^e?\d+$/.test(experiment)) {
+    return { experiment, experimentNumber: opts.experimentNumber, dbFile: opts.expNameDb || undefined };
   }
-  return [...runs].sort((a, b) => a - b);
+  const r = await resolveExperimentNumber(experiment, { expNameDb: opts.expNameDb, env: opts.env });
+  return { experiment, experimentNumber: r.experimentNumber, dbFile: r.dbFile };
+}
+
+/**
+ * Run numbers present in an xtc directory (big-data files, closed or in progress), ascending; with
+ * `experiment`, only runs whose files belong to it (see {@link RunLookupOptions}).
+ */
+export async function listRuns(xtcDir: string, opts: RunLookupOptions & { experiment?: string } = {}): Promise<number[]> {
+  const names = await readDir(xtcDir);
+  return runsInListing(names, await runNamingOf(opts.experiment, opts));
 }
 
 /**
  * Find the chunk files of each stream of a run. A closed `.xtc` is preferred over a leftover
- * `.inprogress` of the same chunk. Throws RunNotFoundError listing the runs present.
+ * `.inprogress` of the same chunk; streams and chunks are ordered by number.
+ * @throws RunNotFoundError listing the runs present, or naming both experiment parts when the run's
+ *   files carry two (see src/xtc/run-naming.ts)
  */
-export async function findRunFiles(xtcDir: string, experiment: string | undefined, run: number): Promise<RunFiles> {
+export async function findRunFiles(xtcDir: string, experiment: string | undefined, run: number, opts: RunLookupOptions = {}): Promise<RunFiles> {
   const names = await readDir(xtcDir);
-  const chosen = new Map<string, { name: string; inProgress: boolean }>();
-  let exp: string | undefined;
-  for (const name of [...names].sort()) {
-    const p = parseXtcFileName(name);
-    if (!p || p.smd || p.run !== run || !experimentMatches(experiment, p.experiment)) continue;
-    exp ??= p.experiment;
-    if (p.experiment !== exp) continue; // several experiments in one directory: the first one only
-    const key = `${p.stream}/${p.chunk}`;
-    const prev = chosen.get(key);
-    if (!prev || (prev.inProgress && !p.inProgress)) chosen.set(key, { name, inProgress: p.inProgress });
-  }
-  if (!chosen.size) {
-    const runs = await listRuns(xtcDir);
+  const naming = await runNamingOf(experiment, opts);
+  const sel = selectRunFiles(names, run, naming, xtcDir);
+  if (!sel.names.length) {
+    const runs = runsInListing(names, naming);
+    const db =
+      naming.experimentNumber !== undefined && experiment && !/^e?\d+$/.test(experiment)
+        ? ` (e${naming.experimentNumber} in ${naming.dbFile ?? 'the ExpNameDb'})`
+        : '';
+    const others = sel.rejected.length ? `; files of run ${run} of other experiments: ${sel.rejected.slice(0, 4).join(', ')}${sel.rejected.length > 4 ? ', …' : ''}` : '';
     throw new RunNotFoundError(
-      `run ${run}${experiment ? ` of experiment ${experiment}` : ''} not found in ${xtcDir}; runs present: ${runs.length ? runs.join(', ') : '(none)'}`,
+      `run ${run}${experiment ? ` of experiment ${experiment}${db}` : ''} not found in ${xtcDir}${others}; runs present: ${runs.length ? runs.join(', ') : '(none)'}`,
       { experiment, run },
     );
   }
   const streams = new Map<number, string[]>();
-  for (const g of groupRunFiles([...chosen.values()].map((c) => c.name), (n) => n)) {
+  for (const g of groupRunFiles(sel.names, (n) => n)) {
     streams.set(g.stream, g.chunks.map((c) => path.join(xtcDir, c)));
   }
-  return { experiment: exp, run, streams };
+  return { experiment: sel.experimentPart, run, streams };
 }
 
 async function fileSize(p: string): Promise<number> {
@@ -141,7 +163,7 @@ export async function openXtcRun(opts: OpenXtcRunOptions): Promise<XtcRun> {
   if (opts.files && opts.files.length) {
     groups = groupRunFiles(opts.files, (f) => f);
   } else if (opts.xtcDir !== undefined && opts.run !== undefined) {
-    const rf = await findRunFiles(opts.xtcDir, opts.experiment, opts.run);
+    const rf = await findRunFiles(opts.xtcDir, opts.experiment, opts.run, opts);
     groups = [...rf.streams.entries()].sort((a, b) => a[0] - b[0]).map(([stream, chunks]) => ({ stream, chunks }));
   } else {
     throw new RunNotFoundError('openXtcRun: give files, or xtcDir and run', { experiment: opts.experiment, run: opts.run });

@@ -6,6 +6,25 @@ import type { PixelIndexMaps } from '../mask/index.js';
 export interface DisplayImage {
   image: Float32Array;
   imageShape: [number, number];
+  /** For images assembled with a geometry: 1 where some pixel lands, 0 in empty (off-sensor) bins. */
+  reached?: Uint8Array;
+}
+
+/**
+ * Which bins of a geometry image some detector pixel reaches (1) and which stay empty (0): the bins of
+ * the index maps, the same set as an `ImageAssembler`'s `bins`. Empty bins are not data: pass this as
+ * `reached` when rendering so that they are drawn as off-sensor and left out of the automatic range.
+ */
+export function reachedBins(maps: PixelIndexMaps): Uint8Array {
+  const [nr, nc] = maps.imageShape;
+  const out = new Uint8Array(nr * nc);
+  const { rows, cols } = maps;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const c = cols[i];
+    if (r >= 0 && r < nr && c >= 0 && c < nc) out[r * nc + c] = 1;
+  }
+  return out;
 }
 
 /** Values of any typed array as float32 (bigint status arrays included). */
@@ -21,7 +40,7 @@ export function toFloat32(values: TypedArray | ArrayLike<number>): Float32Array 
 /**
  * Place per-pixel values on the assembled detector image through the geometry index maps
  * (`image[rows[i], cols[i]] = values[i]`, later pixels win, like psana's `img_from_pixel_arrays`).
- * Bins no pixel reaches get `background` (default NaN, drawn in the "no data" colour).
+ * Bins no pixel reaches get `background` (default NaN, drawn in the "no data" colour) and 0 in `reached`.
  */
 export function assembleImage(values: ArrayLike<number>, maps: PixelIndexMaps, background = NaN): DisplayImage {
   const { rows, cols } = maps;
@@ -33,12 +52,16 @@ export function assembleImage(values: ArrayLike<number>, maps: PixelIndexMaps, b
     );
   }
   const image = new Float32Array(nr * nc).fill(background);
+  const reached = new Uint8Array(nr * nc);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     const c = cols[i];
-    if (r >= 0 && r < nr && c >= 0 && c < nc) image[r * nc + c] = values[i];
+    if (r >= 0 && r < nr && c >= 0 && c < nc) {
+      image[r * nc + c] = values[i];
+      reached[r * nc + c] = 1;
+    }
   }
-  return { image, imageShape: [nr, nc] };
+  return { image, imageShape: [nr, nc], reached };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Rgb, RgbaCanvas } from './canvas.js';
-import { GLYPH_HEIGHT } from './font.js';
+import { textHeight, textWidth } from './font.js';
 
 /** Axis ranges and labels of a 2-D plot. */
 export interface AxesSpec {
@@ -69,11 +69,12 @@ export function drawAxes(spec: AxesSpec): Axes {
   const ty = (v: number): number => (logY ? Math.log10(v) : v);
   const yTicks = logY ? decadeTicks(y0, y1) : niceTicks(y0, y1);
   const yTickLabels = yTicks.map(formatTick);
-  const maxLabel = Math.max(...yTickLabels.map((s) => s.length));
-  const left = 14 + (spec.yLabel ? 14 : 0) + maxLabel * 6;
+  const maxLabel = Math.max(...yTickLabels.map((l) => textWidth(l)));
+  const th = textHeight();
+  const left = 8 + (spec.yLabel ? th + 6 : 0) + maxLabel + 10;
   const right = width - 16;
-  const top = spec.title ? 14 + 2 * GLYPH_HEIGHT : 12;
-  const bottom = height - 22 - (spec.xLabel ? 14 : 0);
+  const top = spec.title ? 12 + textHeight('bold') : 12;
+  const bottom = height - (8 + th + 4) - (spec.xLabel ? th + 4 : 0);
   const px = (x: number): number => left + ((x - x0) / (x1 - x0 || 1)) * (right - left);
   const py = (y: number): number => bottom - ((ty(y) - ty(y0)) / (ty(y1) - ty(y0) || 1)) * (bottom - top);
 
@@ -86,15 +87,15 @@ export function drawAxes(spec: AxesSpec): Axes {
   canvas.line(right, top, right, bottom, INK);
   for (const t of xTicks) {
     canvas.line(px(t), bottom, px(t), bottom + 4, INK);
-    canvas.text(px(t), bottom + 7, formatTick(t), INK, { align: 'center' });
+    canvas.text(px(t), bottom + 6, formatTick(t), INK, { align: 'center' });
   }
   yTicks.forEach((t, i) => {
     canvas.line(left - 4, py(t), left, py(t), INK);
-    canvas.text(left - 7, py(t), yTickLabels[i], INK, { align: 'right', valign: 'middle' });
+    canvas.text(left - 8, py(t), yTickLabels[i], INK, { align: 'right', valign: 'middle' });
   });
-  if (spec.title) canvas.text(width / 2, 6, spec.title, INK, { align: 'center', scale: 2 });
-  if (spec.xLabel) canvas.text((left + right) / 2, height - 4, spec.xLabel, INK, { align: 'center', valign: 'bottom' });
-  if (spec.yLabel) canvas.text(4, (top + bottom) / 2, spec.yLabel, INK, { align: 'center', vertical: true });
+  if (spec.title) canvas.text((left + right) / 2, 5, spec.title, INK, { align: 'center', font: 'bold' });
+  if (spec.xLabel) canvas.text((left + right) / 2, height - 3, spec.xLabel, INK, { align: 'center', valign: 'bottom' });
+  if (spec.yLabel) canvas.text(6, (top + bottom) / 2, spec.yLabel, INK, { align: 'center', vertical: true });
   return { canvas, left, right, top, bottom, px, py };
 }
 

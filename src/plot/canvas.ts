@@ -1,4 +1,4 @@
-import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, textWidth } from './font.js';
+import { type FontName, font, textWidth } from './font.js';
 import type { RgbaImage } from './raster.js';
 
 /** An RGB colour, components 0..255. */
@@ -81,30 +81,45 @@ export class RgbaCanvas implements RgbaImage {
   }
 
   /**
-   * Draw text with the 5×7 font, `scale` canvas pixels per font pixel. `(x, y)` is the anchor;
-   * `align` picks the anchor along the text (left/centre/right) and `valign` across it
-   * (top/middle/bottom). `vertical` draws it rotated 90° counter-clockwise (reading upwards).
+   * Draw text with a bitmap font (default `regular`, 6×13; `bold` 9×15 for titles), `scale` canvas pixels
+   * per font pixel. `(x, y)` is the anchor; `align` picks the anchor along the text (left/centre/right) and
+   * `valign` across it (top/middle/bottom of the font cell). `vertical` draws it rotated 90°
+   * counter-clockwise (reading upwards). `background` fills the text's cell box first.
    */
   text(
     x: number,
     y: number,
     text: string,
     c: Rgb,
-    opts: { scale?: number; align?: 'left' | 'center' | 'right'; valign?: 'top' | 'middle' | 'bottom'; vertical?: boolean } = {},
+    opts: {
+      scale?: number;
+      align?: 'left' | 'center' | 'right';
+      valign?: 'top' | 'middle' | 'bottom';
+      vertical?: boolean;
+      font?: FontName;
+      background?: Rgb;
+    } = {},
   ): void {
+    const f = font(opts.font);
     const s = opts.scale ?? 1;
-    const w = textWidth(text) * s;
-    const h = GLYPH_HEIGHT * s;
-    const along = opts.align === 'center' ? -w / 2 : opts.align === 'right' ? -w : 0;
-    const across = opts.valign === 'middle' ? -h / 2 : opts.valign === 'bottom' ? -h : 0;
+    const w = textWidth(text, opts.font) * s;
+    const h = f.height * s;
+    const along = Math.round(opts.align === 'center' ? -w / 2 : opts.align === 'right' ? -w : 0);
+    const across = Math.round(opts.valign === 'middle' ? -h / 2 : opts.valign === 'bottom' ? -h : 0);
+    x = Math.round(x);
+    y = Math.round(y);
+    if (opts.background) {
+      if (opts.vertical) this.fillRect(x + across, y - along, x + across + h - 1, y - along - w + 1, opts.background);
+      else this.fillRect(x + along, y + across, x + along + w - 1, y + across + h - 1, opts.background);
+    }
     let k = 0;
     for (const ch of text) {
-      const bits = glyph(ch);
-      for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
-        for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
-          if (!bits[gy * GLYPH_WIDTH + gx]) continue;
-          const u = Math.round(along) + (k * GLYPH_ADVANCE + gx) * s;
-          const v = Math.round(across) + gy * s;
+      const bits = f.glyph(ch);
+      for (let gy = 0; gy < f.height; gy++) {
+        for (let gx = 0; gx < f.width; gx++) {
+          if (!bits[gy * f.width + gx]) continue;
+          const u = along + (k * f.width + gx) * s;
+          const v = across + gy * s;
           for (let a = 0; a < s; a++) {
             for (let b = 0; b < s; b++) {
               if (opts.vertical) this.set(x + v + b, y - u - a, c);
@@ -114,6 +129,18 @@ export class RgbaCanvas implements RgbaImage {
         }
       }
       k++;
+    }
+  }
+
+  /** Copy an RGBA picture onto the canvas with its top-left corner at (x0, y0) (clipped). */
+  blit(img: RgbaImage, x0: number, y0: number): void {
+    for (let y = 0; y < img.height; y++) {
+      const ty = y0 + y;
+      if (ty < 0 || ty >= this.height) continue;
+      const xa = Math.max(0, -x0);
+      const xb = Math.min(img.width, this.width - x0);
+      if (xb <= xa) continue;
+      this.data.set(img.data.subarray((y * img.width + xa) * 4, (y * img.width + xb) * 4), (ty * this.width + x0 + xa) * 4);
     }
   }
 }

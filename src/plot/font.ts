@@ -1,99 +1,64 @@
 /**
- * A tiny 5×7 bitmap font for plot labels (digits, upper-case letters, common symbols; lower-case letters
- * are drawn with the upper-case glyphs). Platform-neutral.
+ * Bitmap fonts of the plots (platform-neutral): the public-domain X11 misc-fixed 6x13 for labels and ticks
+ * and 9x15 bold for titles, mixed case, with the Latin-1 and Greek symbols scientists write (µ, σ, °, ±, ×,
+ * Å, …, −, ≤, ≥). Provenance of the glyphs: font-data.ts.
  */
+import { type BitmapFontData, FONT_BOLD_DATA, FONT_REGULAR_DATA } from './font-data.js';
 
-/** Glyph cell size in font pixels (5 wide, 7 high) and the advance including one blank column. */
-export const GLYPH_WIDTH = 5;
-export const GLYPH_HEIGHT = 7;
-export const GLYPH_ADVANCE = 6;
+/** Names of the plot fonts: `regular` (6×13) for labels and ticks, `bold` (9×15) for titles. */
+export type FontName = 'regular' | 'bold';
 
-// each glyph: 7 rows, 5 columns, '#' = ink
-const G: Record<string, string> = {
-  '0': '.###. #...# #..## #.#.# ##..# #...# .###.',
-  '1': '..#.. .##.. ..#.. ..#.. ..#.. ..#.. .###.',
-  '2': '.###. #...# ....# ...#. ..#.. .#... #####',
-  '3': '####. ....# ....# .###. ....# ....# ####.',
-  '4': '...#. ..##. .#.#. #..#. ##### ...#. ...#.',
-  '5': '##### #.... ####. ....# ....# #...# .###.',
-  '6': '..##. .#... #.... ####. #...# #...# .###.',
-  '7': '##### ....# ...#. ..#.. .#... .#... .#...',
-  '8': '.###. #...# #...# .###. #...# #...# .###.',
-  '9': '.###. #...# #...# .#### ....# ...#. .##..',
-  A: '.###. #...# #...# ##### #...# #...# #...#',
-  B: '####. #...# #...# ####. #...# #...# ####.',
-  C: '.###. #...# #.... #.... #.... #...# .###.',
-  D: '###.. #..#. #...# #...# #...# #..#. ###..',
-  E: '##### #.... #.... ####. #.... #.... #####',
-  F: '##### #.... #.... ####. #.... #.... #....',
-  G: '.###. #...# #.... #.### #...# #...# .####',
-  H: '#...# #...# #...# ##### #...# #...# #...#',
-  I: '.###. ..#.. ..#.. ..#.. ..#.. ..#.. .###.',
-  J: '..### ...#. ...#. ...#. ...#. #..#. .##..',
-  K: '#...# #..#. #.#.. ##... #.#.. #..#. #...#',
-  L: '#.... #.... #.... #.... #.... #.... #####',
-  M: '#...# ##.## #.#.# #.#.# #...# #...# #...#',
-  N: '#...# #...# ##..# #.#.# #..## #...# #...#',
-  O: '.###. #...# #...# #...# #...# #...# .###.',
-  P: '####. #...# #...# ####. #.... #.... #....',
-  Q: '.###. #...# #...# #...# #.#.# #..#. .##.#',
-  R: '####. #...# #...# ####. #.#.. #..#. #...#',
-  S: '.#### #.... #.... .###. ....# ....# ####.',
-  T: '##### ..#.. ..#.. ..#.. ..#.. ..#.. ..#..',
-  U: '#...# #...# #...# #...# #...# #...# .###.',
-  V: '#...# #...# #...# #...# #...# .#.#. ..#..',
-  W: '#...# #...# #...# #.#.# #.#.# #.#.# .#.#.',
-  X: '#...# #...# .#.#. ..#.. .#.#. #...# #...#',
-  Y: '#...# #...# .#.#. ..#.. ..#.. ..#.. ..#..',
-  Z: '##### ....# ...#. ..#.. .#... #.... #####',
-  ' ': '..... ..... ..... ..... ..... ..... .....',
-  '.': '..... ..... ..... ..... ..... .##.. .##..',
-  ',': '..... ..... ..... ..... .##.. ..#.. .#...',
-  ':': '..... .##.. .##.. ..... .##.. .##.. .....',
-  ';': '..... .##.. .##.. ..... .##.. ..#.. .#...',
-  '-': '..... ..... ..... ##### ..... ..... .....',
-  '+': '..... ..#.. ..#.. ##### ..#.. ..#.. .....',
-  '=': '..... ..... ##### ..... ##### ..... .....',
-  _: '..... ..... ..... ..... ..... ..... #####',
-  '/': '....# ....# ...#. ..#.. .#... #.... #....',
-  '\\': '#.... #.... .#... ..#.. ...#. ....# ....#',
-  '(': '...#. ..#.. .#... .#... .#... ..#.. ...#.',
-  ')': '.#... ..#.. ...#. ...#. ...#. ..#.. .#...',
-  '[': '.###. .#... .#... .#... .#... .#... .###.',
-  ']': '.###. ...#. ...#. ...#. ...#. ...#. .###.',
-  '<': '...#. ..#.. .#... #.... .#... ..#.. ...#.',
-  '>': '.#... ..#.. ...#. ....# ...#. ..#.. .#...',
-  '%': '##..# ##..# ...#. ..#.. .#... #..## #..##',
-  '*': '..... #.#.# .###. ##### .###. #.#.# .....',
-  '#': '.#.#. .#.#. ##### .#.#. ##### .#.#. .#.#.',
-  '!': '..#.. ..#.. ..#.. ..#.. ..#.. ..... ..#..',
-  '?': '.###. #...# ....# ...#. ..#.. ..... ..#..',
-  "'": '..#.. ..#.. .#... ..... ..... ..... .....',
-  '"': '.#.#. .#.#. ..... ..... ..... ..... .....',
-  '^': '..#.. .#.#. #...# ..... ..... ..... .....',
-  '|': '..#.. ..#.. ..#.. ..#.. ..#.. ..#.. ..#..',
-  '~': '..... ..... .#... #.#.# ...#. ..... .....',
-  µ: '..... ..... #...# #...# #...# ##.## #.#..',
-  '°': '.##.. #..#. .##.. ..... ..... ..... .....',
-  '×': '..... #...# .#.#. ..#.. .#.#. #...# .....',
-};
+/** A decoded fixed-width bitmap font. */
+export interface BitmapFont {
+  name: string;
+  /** Advance (cell width) in font pixels, the spacing between letters included. */
+  width: number;
+  /** Cell height in font pixels (ascent + descent). */
+  height: number;
+  /** Rows of the cell above the baseline. */
+  ascent: number;
+  /** Cell bitmap (row-major, 1 = ink) of a character; characters the font lacks are drawn as `?`. */
+  glyph(ch: string): Uint8Array;
+}
 
-const BITMAPS = new Map<string, Uint8Array>();
-for (const [ch, rows] of Object.entries(G)) {
-  const bits = new Uint8Array(GLYPH_WIDTH * GLYPH_HEIGHT);
-  rows.split(' ').forEach((row, r) => {
-    for (let c = 0; c < GLYPH_WIDTH; c++) bits[r * GLYPH_WIDTH + c] = row[c] === '#' ? 1 : 0;
+function decode(d: BitmapFontData): BitmapFont {
+  const cell = d.width * d.height;
+  const glyphs = new Map<string, Uint8Array>();
+  const perGlyph = d.rowDigits * d.height;
+  const topBit = d.rowDigits * 4 - 1;
+  [...d.chars].forEach((ch, k) => {
+    const bits = new Uint8Array(cell);
+    for (let r = 0; r < d.height; r++) {
+      const o = k * perGlyph + r * d.rowDigits;
+      const row = parseInt(d.bitmaps.slice(o, o + d.rowDigits), 16);
+      for (let c = 0; c < d.width; c++) bits[r * d.width + c] = (row >> (topBit - c)) & 1;
+    }
+    glyphs.set(ch, bits);
   });
-  BITMAPS.set(ch, bits);
+  const unknown = glyphs.get('?')!;
+  return { name: d.name, width: d.width, height: d.height, ascent: d.ascent, glyph: (ch) => glyphs.get(ch) ?? unknown };
 }
 
-/** The 5×7 bitmap (row-major, 1 = ink) of a character; unknown characters are drawn as `?`. */
-export function glyph(ch: string): Uint8Array {
-  return BITMAPS.get(ch) ?? BITMAPS.get(ch.toUpperCase()) ?? BITMAPS.get('?')!;
+const FONTS = new Map<FontName, BitmapFont>();
+
+/** The decoded font of a name (decoded once). */
+export function font(name: FontName = 'regular'): BitmapFont {
+  let f = FONTS.get(name);
+  if (!f) FONTS.set(name, (f = decode(name === 'bold' ? FONT_BOLD_DATA : FONT_REGULAR_DATA)));
+  return f;
 }
 
-/** Width in font pixels of a text at scale 1 (no trailing blank column). */
-export function textWidth(text: string): number {
-  const n = [...text].length;
-  return n === 0 ? 0 : n * GLYPH_ADVANCE - 1;
+/** The bitmap of a character in a font (row-major, `width × height`, 1 = ink). */
+export function glyph(ch: string, name: FontName = 'regular'): Uint8Array {
+  return font(name).glyph(ch);
+}
+
+/** Width in font pixels of a text at scale 1 (whole cells: fixed-width fonts). */
+export function textWidth(text: string, name: FontName = 'regular'): number {
+  return [...text].length * font(name).width;
+}
+
+/** Cell height in font pixels of a font. */
+export function textHeight(name: FontName = 'regular'): number {
+  return font(name).height;
 }

@@ -1,6 +1,9 @@
 import { ConfigError } from '../errors.js';
-import { type AxesSpec, drawAxes } from './axes.js';
+import { type AxesSpec, drawAxes, formatTick } from './axes.js';
+import { textHeight, textWidth } from './font.js';
 import type { Rgb, RgbaCanvas } from './canvas.js';
+
+const WHITE: Rgb = [255, 255, 255];
 
 /** Counts of values in equal-width bins. */
 export interface Histogram {
@@ -73,11 +76,14 @@ export function histogram(values: ArrayLike<number>, opts: HistogramOptions = {}
 export interface HistogramPlotOptions extends Partial<Omit<AxesSpec, 'xRange' | 'yRange'>> {
   /** Bar colour (default a mid blue). */
   color?: Rgb;
-  /** Vertical marker lines, e.g. thresholds chosen on an rms spectrum. */
-  markers?: readonly { x: number; color?: Rgb }[];
+  /**
+   * Vertical marker lines, e.g. the limits chosen on an rms spectrum, each with an optional label drawn
+   * at its top. A marker outside the x range is drawn as an arrow at the nearer edge, labelled with its value.
+   */
+  markers?: readonly { x: number; color?: Rgb; label?: string }[];
 }
 
-/** Draw a histogram as filled bars with axes; returns the canvas. */
+/** Draw a histogram as filled bars with axes (y label default `count`); returns the canvas. */
 export function drawHistogram(h: Histogram, opts: HistogramPlotOptions = {}): RgbaCanvas {
   const n = h.counts.length;
   let max = 0;
@@ -90,7 +96,7 @@ export function drawHistogram(h: Histogram, opts: HistogramPlotOptions = {}): Rg
   const yRange: [number, number] = logY
     ? [Math.min(1, minPos === Infinity ? 1 : minPos) / 2, Math.max(1, max) * 2]
     : [0, max > 0 ? max * 1.05 : 1];
-  const axes = drawAxes({ ...opts, xRange: [h.edges[0], h.edges[n]], yRange, logY });
+  const axes = drawAxes({ ...opts, yLabel: opts.yLabel ?? 'count', xRange: [h.edges[0], h.edges[n]], yRange, logY });
   const { canvas, px, py } = axes;
   const color = opts.color ?? [31, 119, 180];
   const yBase = axes.bottom;
@@ -107,10 +113,30 @@ export function drawHistogram(h: Histogram, opts: HistogramPlotOptions = {}): Rg
     h.overflow ? `${h.overflow} above` : '',
     h.nan ? `${h.nan} NaN` : '',
   ].filter(Boolean);
-  if (outside.length) canvas.text(axes.right - 4, axes.top + 4, outside.join(', '), [90, 90, 90], { align: 'right' });
-  for (const m of opts.markers ?? []) {
-    const x = px(m.x);
-    if (x >= axes.left && x <= axes.right) canvas.line(x, axes.top + 1, x, axes.bottom - 1, m.color ?? [214, 39, 40]);
-  }
+  const th = textHeight();
+  if (outside.length) canvas.text(axes.right - 4, axes.top + 4, outside.join(', '), [90, 90, 90], { align: 'right', background: WHITE });
+  const labelTop = axes.top + 4 + (outside.length ? th + 4 : 0);
+  (opts.markers ?? []).forEach((m, k) => {
+    const color = m.color ?? [214, 39, 40];
+    const x = Math.round(px(m.x));
+    const y = labelTop + k * (th + 3);
+    if (x < axes.left || x > axes.right) {
+      // off the x range: an arrow at the edge pointing towards it, labelled with the value
+      const toRight = x > axes.right;
+      const tip = toRight ? axes.right - 3 : axes.left + 3;
+      const dir = toRight ? -1 : 1;
+      for (let d = 0; d < 6; d++) canvas.line(tip + dir * d, y + th / 2 - d, tip + dir * d, y + th / 2 + d, color);
+      const text = `${m.label ?? ''} ${formatTick(m.x)}`.trim();
+      canvas.text(tip + dir * 9, y, text, color, { align: toRight ? 'right' : 'left', background: WHITE });
+      return;
+    }
+    // two pixels wide, inside the frame, so that it stands out from the frame, the grid and the bars
+    const xa = Math.min(Math.max(x, axes.left + 1), axes.right - 2);
+    for (const xx of [xa, xa + 1]) canvas.line(xx, axes.top + 1, xx, axes.bottom - 1, color);
+    if (m.label) {
+      const onRight = xa + 5 + textWidth(m.label) <= axes.right - 2;
+      canvas.text(onRight ? xa + 4 : xa - 3, y, m.label, color, { align: onRight ? 'left' : 'right', background: WHITE });
+    }
+  });
   return canvas;
 }

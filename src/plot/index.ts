@@ -12,5 +12,17 @@ export { histogram, drawHistogram } from './histogram.js';
 export type { XYSeries, XYPlotOptions } from './xyplot.js';
 export { drawXYPlot } from './xyplot.js';
 export type { DisplayImage } from './arrange.js';
-export { toFloat32, assembleImage, tileSegments, displayImage } from './arrange.js';
-export { encodePng, renderImagePng, renderNdarrayPng, renderHistogramPng, renderXYPlotPng } from './png.js';
+export { toFloat32, assembleImage, tileSegments, displayImage, reachedBins } from './arrange.js';
+export type { ImageAxis, ImageCategory, ImageOverlay, ImageFigureOptions, ImageFigureLayout } from './figure.js';
+export { drawImageFigure } from './figure.js';
+export type { FontName, BitmapFont } from './font.js';
+export { font, textWidth, textHeight } from './font.js';
+export {
+  encodePng,
+  renderImagePng,
+  renderNdarrayPng,
+  renderImageFigurePng,
+  renderNdarrayFigurePng,
+  renderHistogramPng,
+  renderXYPlotPng,
+} from './png.js';

@@ -26,6 +26,12 @@ export interface ImageRenderOptions {
    * orange with the `gray` map (where white means high values).
    */
   nanColor?: readonly [number, number, number];
+  /**
+   * Image bins some detector pixel reaches (non-zero) — from {@link reachedBins} or an
+   * `ImageAssembler`'s `bins`. Other bins are empty, not data: drawn in the NaN colour and left out of
+   * the automatic range, whatever value the assembler stored there (psana's images hold 0).
+   */
+  reached?: ArrayLike<number>;
 }
 
 const SAMPLE_LIMIT = 1 << 18;
@@ -39,18 +45,30 @@ function percentileSorted(sorted: Float64Array, p: number): number {
 }
 
 /**
- * Automatic display range: percentiles (numpy's linear interpolation) of the finite values. Images with
- * more than 2^18 pixels are sampled with a fixed stride, so the result is deterministic. A degenerate
- * range (lo == hi) is widened to [lo − 0.5, lo + 0.5]; no finite value gives [0, 1].
+ * Automatic display range: percentiles (numpy's linear interpolation) of the finite values — of the
+ * bins where `reached` is non-zero only, when given (empty image bins are not data). More than 2^18
+ * candidate values are sampled with a fixed stride, so the result is deterministic. A degenerate range
+ * (lo == hi) is widened to [lo − 0.5, lo + 0.5]; no finite value gives [0, 1].
  */
 export function autoRange(
   values: ArrayLike<number>,
   percentiles: readonly [number, number] = [1, 99],
+  reached?: ArrayLike<number>,
 ): [number, number] {
   const n = values.length;
-  const stride = Math.max(1, Math.ceil(n / SAMPLE_LIMIT));
+  if (reached && reached.length !== n) {
+    throw new ConfigError('reached', `expected a mask of ${n} image bins, found ${reached.length}`);
+  }
+  let candidates = n;
+  if (reached) {
+    candidates = 0;
+    for (let i = 0; i < n; i++) if (reached[i]) candidates++;
+  }
+  const stride = Math.max(1, Math.ceil(candidates / SAMPLE_LIMIT));
   const sample: number[] = [];
-  for (let i = 0; i < n; i += stride) {
+  for (let i = 0, k = 0; i < n; i++) {
+    if (reached && !reached[i]) continue;
+    if (k++ % stride !== 0) continue;
     const v = values[i];
     if (Number.isFinite(v)) sample.push(v);
   }
@@ -81,7 +99,11 @@ export function imageToRgba(
   const scale = opts.scale ?? 1;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new ConfigError('scale', `expected a positive number, found ${scale}`);
   const range = opts.range ?? 'auto';
-  const [lo, hi] = range === 'auto' ? autoRange(image, opts.percentiles) : range;
+  const reached = opts.reached;
+  if (reached && reached.length !== image.length) {
+    throw new ConfigError('reached', `expected a mask of ${image.length} image bins, found ${reached.length}`);
+  }
+  const [lo, hi] = range === 'auto' ? autoRange(image, opts.percentiles, reached) : range;
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {
     throw new ConfigError('range', `expected finite lo < hi, found [${lo}, ${hi}]`);
   }
@@ -97,8 +119,9 @@ export function imageToRgba(
   for (let y = 0; y < height; y++) {
     const base = Math.min(rows - 1, Math.floor((y + 0.5) / scale)) * cols;
     for (let x = 0; x < width; x++, o += 4) {
-      const v = image[base + srcCol[x]];
-      if (Number.isNaN(v)) {
+      const bin = base + srcCol[x];
+      const v = image[bin];
+      if (Number.isNaN(v) || (reached !== undefined && !reached[bin])) {
         data[o] = nan[0];
         data[o + 1] = nan[1];
         data[o + 2] = nan[2];

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { type AxesSpec, drawAxes } from './axes.js';
 import type { Rgb, RgbaCanvas } from './canvas.js';
+import { textHeight } from './font.js';
 
 /** One data series of an x–y plot. */
 export interface XYSeries {
@@ -70,12 +71,13 @@ export function drawXYPlot(series: readonly XYSeries[], opts: XYPlotOptions = {}
     }
   });
   let ly = top + 6;
+  const th = textHeight();
   series.forEach((s, k) => {
     if (!s.label) return;
     const color = s.color ?? PALETTE[k % PALETTE.length];
-    canvas.fillRect(right - 12, ly, right - 6, ly + 6, color);
-    canvas.text(right - 16, ly, s.label, color, { align: 'right' });
-    ly += 12;
+    canvas.fillRect(right - 14, ly + 3, right - 6, ly + th - 3, color);
+    canvas.text(right - 18, ly, s.label, color, { align: 'right', background: [255, 255, 255] });
+    ly += th + 3;
   });
   return canvas;
 }

@@ -7,8 +7,12 @@ export interface ReportImage {
   title: string;
   /** PNG bytes. */
   png: Uint8Array;
-  /** Displayed width, CSS px (default: the PNG's own width); pooled status maps are drawn as large as the others. */
+  /** Displayed width, CSS px (default: the PNG's own width). */
   width?: number;
+  /** Where the detector picture lies in the PNG (figures with axes and a colour bar or legend), PNG pixels. */
+  plot?: { left: number; top: number; width: number; height: number };
+  /** The value range of the colour bar, when the figure has one. */
+  valueRange?: [number, number];
 }
 
 /** One detector's part of a dark report. */
@@ -94,7 +98,7 @@ export function buildDarkReportHtml(report: DarkReport): string {
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:2px 8px;text-align:left}
 th{font-weight:normal;color:#555}.figs{display:flex;flex-wrap:wrap;gap:1em}
-figure{margin:0;max-width:660px}img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}
+figure{margin:0;max-width:780px}img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}
 section{border-top:2px solid #888;margin-top:1.5em}
 </style></head><body>
 <h1>${escapeHtml(report.title)}</h1>

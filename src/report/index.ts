@@ -9,3 +9,13 @@ export {
 } from './dark-summary.js';
 export { buildDarkReportHtml, toBase64, escapeHtml, type DarkReport, type DarkReportSection, type ReportImage } from './html.js';
 export { maxPoolImage, type PooledImage } from './pool.js';
+export {
+  STATUS_CLASSES,
+  STATUS_GOOD,
+  STATUS_ABSENT,
+  STATUS_OTHER,
+  statusCategoryCodes,
+  absentSegmentPixels,
+  statusLegend,
+  type StatusClass,
+} from './status-map.js';

@@ -30,7 +30,7 @@ export class ConfigStore {
       if (n.log >>> 24 !== Level.Source) return;
       let m = this.bySource.get(n.phy);
       if (!m) this.bySource.set(n.phy, (m = new Map()));
-      m.set(id, { typeId: id, version: typeVersionOf(n.contains), bytes: payload.slice() });
+      m.set(id, { typeId: id, version: typeVersionOf(n.contains), bytes: payload.slice(), file, offset: d.offset + n.offset + XTC_HEADER_BYTES });
     });
   }
 

@@ -181,6 +181,7 @@ export class EventView implements XtcEvent {
         scratch: into ? new TargetScratch(into, this.ctx.scratch(leaf.phy)) : this.ctx.scratch(leaf.phy),
         file: leaf.file,
         fileOffset: leaf.dgram.offset + leaf.start,
+        damage: leaf.damage,
       });
     }
     this.frames.set(s, out);

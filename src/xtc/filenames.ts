@@ -28,7 +28,11 @@ export function xtcFileName(experiment: string, run: number, stream: number, chu
   return `${experiment}-r${p(run, 4)}-s${p(stream, 2)}-c${p(chunk, 2)}.xtc${inProgress ? '.inprogress' : ''}`;
 }
 
-/** True when an experiment request matches a file's experiment part (`665` and `e665` match `e665`). */
+/**
+ * True when an experiment request matches a file's experiment part exactly (`665` and `e665` match `e665`).
+ * Run lookup uses the wider rule of `experimentPartBelongs` (src/xtc/run-naming.ts), which also takes
+ * `e<expnum>` files of an experiment given by name.
+ */
 export function experimentMatches(requested: string | undefined, fileExperiment: string): boolean {
   if (requested === undefined || requested === '') return true;
   if (requested === fileExperiment) return true;

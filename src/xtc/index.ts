@@ -37,6 +37,8 @@ export { type XtcEvent, EventView } from './event.js';
 export { XtcRunReader, type XtcStreamInput, type XtcRunReaderOptions } from './run.js';
 export type { XtcScan, XtcScanSource } from './scan.js';
 export { parseXtcFileName, xtcFileName, experimentMatches, isControlStream, type XtcFileName } from './filenames.js';
+export { parseExpNameDb, type ExpNameDb, type ExpNameDbEntry } from './exp-name-db.js';
+export { selectRunFiles, runsInListing, experimentPartBelongs, type RunNaming, type RunFileSelection } from './run-naming.js';
 export { type XtcSpec, type DgramSpec, encodeDgram, xtcSize, dgramSize, eventXtc, segmentXtc, droppedXtc } from './writer.js';
 export * from './payloads/cspad.js';
 export * from './payloads/cspad2x2.js';

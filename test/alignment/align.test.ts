@@ -8,10 +8,10 @@ const RADII = [22000, 41000, 63000, 82000];
 const SPEC = { radii: RADII, sigmaUm: 160, amplitude: 100, background: 20, noise: 3, hotPixels: 300, maskedFraction: 0.01 };
 
 describe('beam centre fit', () => {
-  it('recovers a planted beam centre and ring radii on an aligned geometry (rings found automatically)', () => {
+  it('recovers a planted beam centre and ring radii on an aligned geometry (rings found automatically)', async () => {
     const geo = cspadGeometry();
     const img = renderRings(geo, { ...SPEC, center: [310, -240], seed: 11 });
-    const fit = fitRingCenter(geo, img.values, { mask: img.mask, maxRings: 4, maxPixels: 120000 });
+    const fit = await fitRingCenter(geo, img.values, { mask: img.mask, maxRings: 4, maxPixels: 120000 });
     // statistical precision with ~1e5 pixels at 3 % noise is ~0.2 um; 1 um = 1 % of a pixel
     expect(Math.abs(fit.center[0] - 310)).toBeLessThan(1);
     expect(Math.abs(fit.center[1] + 240)).toBeLessThan(1);
@@ -25,7 +25,7 @@ describe('beam centre fit', () => {
 });
 
 describe('quad alignment on rings', () => {
-  it('recovers planted quad shifts; planted rotations come back as their ring-equivalent shifts', () => {
+  it('recovers planted quad shifts; planted rotations come back as their ring-equivalent shifts', async () => {
     const geo = cspadGeometry();
     // quad 0 is the reference (not moved); the others moved by tens of um and turned by tenths of a degree
     const planted: Record<number, [number, number, number]> = { 1: [35, -20, 0.2], 2: [-25, 30, -0.3], 3: [15, 40, 0] };
@@ -33,7 +33,7 @@ describe('quad alignment on rings', () => {
     for (const [k, [dx, dy, dt]] of Object.entries(planted)) truth = truth.moveObject(`QUAD:V1:${k}`, dx, dy, 0).tiltObject(`QUAD:V1:${k}`, 0, 0, dt);
     const center: [number, number] = [350, -220];
     const img = renderRings(truth, { ...SPEC, center, seed: 7 });
-    const res = alignGeometry(geo, img.values, { mask: img.mask, rings: [22100, 40900, 63100, 81900], maxPixels: 150000, picture: true });
+    const res = await alignGeometry(geo, img.values, { mask: img.mask, rings: [22100, 40900, 63100, 81900], maxPixels: 150000, picture: true });
     expect(res.converged).toBe(true);
     expect(res.objects[0].reference).toBe(true);
     for (const [k, [dx, dy, dt]] of Object.entries(planted)) {

@@ -42,8 +42,8 @@ describe('ring least squares on a flat grid', () => {
   // while changing the ring radii is only weakly constrained, which amplifies the noise (observed ≲ 0.7 um)
   const near = (a: number, b: number, tol = 1.5) => expect(Math.abs(a - b)).toBeLessThan(tol);
 
-  it('recovers shifts relative to the reference object, and flags an object without ring pixels', () => {
-    const fit = fitRings({ ...px, objectCount: 5 }, { center: [0, 0], radii: [8100, 14900, 21100], windowUm: 525, fitObjects: true, referenceSlot: 0 });
+  it('recovers shifts relative to the reference object, and flags an object without ring pixels', async () => {
+    const fit = await fitRings({ ...px, objectCount: 5 }, { center: [0, 0], radii: [8100, 14900, 21100], windowUm: 525, fitObjects: true, referenceSlot: 0 });
     for (let k = 1; k < 4; k++) {
       near(fit.corrections[k].dxUm, SHIFTS[k][0] - SHIFTS[0][0]);
       near(fit.corrections[k].dyUm, SHIFTS[k][1] - SHIFTS[0][1]);
@@ -60,13 +60,13 @@ describe('ring least squares on a flat grid', () => {
     });
   });
 
-  it('zero-mean gauge and fixed centre give the matching solutions', () => {
+  it('zero-mean gauge and fixed centre give the matching solutions', async () => {
     const mean = [0, 1].map((d) => SHIFTS.slice(0, 4).reduce((t, s) => t + s[d], 0) / 4);
     const four = { ...px, owners: px.owners.map((o) => (o === 4 ? -1 : o)), good: px.owners.map((o) => (o === 4 ? 0 : 1)) as unknown as Uint8Array, objectCount: 4 };
-    const fm = fitRings(four, { center: [0, 0], radii: RADII, windowUm: 525, fitObjects: true, referenceSlot: -1 });
+    const fm = await fitRings(four, { center: [0, 0], radii: RADII, windowUm: 525, fitObjects: true, referenceSlot: -1 });
     for (let k = 0; k < 4; k++) near(fm.corrections[k].dxUm, SHIFTS[k][0] - mean[0]);
     near(fm.center[0], CENTER[0] - mean[0]);
-    const fc = fitRings(four, { center: CENTER, radii: RADII, windowUm: 525, fitObjects: true, referenceSlot: -1, fixCenter: true });
+    const fc = await fitRings(four, { center: CENTER, radii: RADII, windowUm: 525, fitObjects: true, referenceSlot: -1, fixCenter: true });
     expect(fc.center).toEqual(CENTER);
     for (let k = 0; k < 4; k++) {
       near(fc.corrections[k].dxUm, SHIFTS[k][0]);

@@ -35,10 +35,10 @@ async function run(argv: string[], over: Partial<CalibrunMainIO> = {}) {
 }
 
 describe('calibrun CLI: messages and exit status', () => {
-  it('no arguments: MISSING PARAMETERS', async () => {
+  it('no arguments: MISSING PARAMETERS naming them', async () => {
     const r = await run([]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('MISSING PARAMETERS\ntry: calibrun -h\n');
+    expect(r.err).toBe('MISSING PARAMETERS --run or -r, --exp or -e, --detector or -d NEED TO BE SPECIFIED\ntry: calibrun -h\n');
   });
 
   it('--help lists the options and exits 0', async () => {

@@ -136,22 +136,24 @@ describe('CalibStore (Node)', () => {
     await holder;
     await expect(deploying).rejects.toThrow(/changed after it was validated/);
     expect(existsSync(path.join(rmsDir, '0-end.data'))).toBe(false);
-    expect(readFileSync(pedsTarget)).toEqual(Buffer.from(pedsText(1000)));
+    expect(readFileSync(pedsTarget)).toEqual(readFileSync(peds));
   });
 
   it('deployAll keeps the request order within a type directory and writes every directory', async () => {
     const dir = tmpCalib();
     const store = await openCalibStore(dir, { now: clock });
+    // the texts carry a time stamp: made once
+    const [p1000, p5, p2000] = [pedsText(1000), pedsText(5), pedsText(2000)];
     const r = await store.deployAll([
-      { bytes: pedsText(1000), source: SRC, type: 'pedestals', runRange: '0-end' },
-      { bytes: pedsText(5), source: SRC, type: 'pixel_rms', runRange: '0-end' },
-      { bytes: pedsText(2000), source: SRC, type: 'pedestals', runRange: '0-end' },
+      { bytes: p1000, source: SRC, type: 'pedestals', runRange: '0-end' },
+      { bytes: p5, source: SRC, type: 'pixel_rms', runRange: '0-end' },
+      { bytes: p2000, source: SRC, type: 'pedestals', runRange: '0-end' },
     ]);
     const peds = path.join(dir, GROUP_DIR, 'pedestals');
-    expect(readFileSync(path.join(peds, '0-end.data'))).toEqual(Buffer.from(pedsText(2000)));
-    expect(readFileSync(path.join(peds, r[2].backup!))).toEqual(Buffer.from(pedsText(1000)));
+    expect(readFileSync(path.join(peds, '0-end.data'))).toEqual(Buffer.from(p2000));
+    expect(readFileSync(path.join(peds, r[2].backup!))).toEqual(Buffer.from(p1000));
     expect(r[0].backup).toBeUndefined();
-    expect(readFileSync(path.join(dir, GROUP_DIR, 'pixel_rms', '0-end.data'))).toEqual(Buffer.from(pedsText(5)));
+    expect(readFileSync(path.join(dir, GROUP_DIR, 'pixel_rms', '0-end.data'))).toEqual(Buffer.from(p5));
   });
 
   it('applies the group option to created directories, files and HISTORY', async () => {

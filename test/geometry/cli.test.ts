@@ -12,6 +12,7 @@ import { GEO_FIXTURES, GOLDEN_DIR, expectIndexStats, readGolden, sha256 } from '
 
 const CSPAD2X2 = join(GEO_FIXTURES, 'geometry-def-cspad2x2.data');
 const CXI = join(GEO_FIXTURES, 'psgeom/refgeom_psana.data');
+const CRYSTFEL_FIXTURES = join(GEO_FIXTURES, '..', 'crystfel');
 let dir: string;
 let out: string[];
 let err: string[];
@@ -118,10 +119,38 @@ describe('calibman geometry CLI', () => {
     expect(await run('geometry', 'to-crystfel', CXI, '-o', geom, '--cframe', '0')).toBe(0);
     expect(readFileSync(geom, 'utf8')).toBe(readFileSync(join(GOLDEN_DIR, 'cspad-cxi-ds1-quads.crystfel-cframe0.geom'), 'utf8'));
     const back = join(dir, 'back.data');
-    expect(await run('geometry', 'from-crystfel', geom, '-o', back)).toBe(0);
+    expect(await run('geometry', 'from-crystfel', geom, '-o', back, '--convention', 'psana')).toBe(0);
     expect(out.join('')).toContain('dettype cspadv2');
     const lines = readFileSync(back, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     expect(lines).toEqual(readGolden('cspad-cxi-ds1-quads.golden.json').crystfel_back_to_psana_from_cframe0.data_lines);
+  });
+
+  it('to-crystfel then from-crystfel with default options gives the same pixels (LAB frame both ways)', async () => {
+    capture();
+    const geom = join(dir, 'cxi-lab.geom');
+    const back = join(dir, 'back-lab.data');
+    expect(await run('geometry', 'to-crystfel', CXI, '-o', geom)).toBe(0);
+    expect(await run('geometry', 'from-crystfel', geom, '-o', back)).toBe(0);
+    expect(out.join('')).toMatch(/largest fit residual \d/);
+    const a = GeometryAccess.fromText(readFileSync(CXI, 'utf8')).getPixelCoords();
+    const b = GeometryAccess.fromText(readFileSync(back, 'utf8')).getPixelCoords();
+    let worst = 0;
+    for (let i = 0; i < a.x.length; i++) worst = Math.max(worst, Math.hypot(a.x[i] - b.x[i], a.y[i] - b.y[i], a.z[i] - b.z[i]));
+    expect(worst).toBeLessThan(2);
+  });
+
+  it('from-crystfel: --panel-map for unusual names, and a message naming the map to give', async () => {
+    capture();
+    const pnccd = join(CRYSTFEL_FIXTURES, 'psgeom-pnccd2.geom');
+    expect(await run('geometry', 'from-crystfel', pnccd, '-o', join(dir, 'pn.data'), '-d', 'pnccd')).toBe(1);
+    expect(err.join('')).toContain("Panels in the file: top, bottom");
+    expect(err.join('')).toContain("--panel-map 'top@0:0,top@512:0,bottom@0:0,bottom@512:0'");
+    const map = 'top@0:0,top@512:0,bottom@0:0,bottom@512:0';
+    expect(await run('geometry', 'from-crystfel', pnccd, '-o', join(dir, 'pn.data'), '-d', 'pnccd', '--panel-map', map)).toBe(0);
+    expect(GeometryAccess.fromText(readFileSync(join(dir, 'pn.data'), 'utf8')).getPixelCoords().x.length).toBe(4 * 512 * 512);
+    await expect(run('geometry', 'from-crystfel', pnccd, '-o', join(dir, 'pn2.data'), '--corner', 'middle')).rejects.toThrow(
+      /--corner: expected auto \| edge \| centre, found "middle"/,
+    );
   });
 
   it('errors: message on stderr, exit code 1', async () => {

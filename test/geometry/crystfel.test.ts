@@ -35,7 +35,7 @@ describe('CrystFEL import like psana', () => {
     it(`${name}: importer data lines and re-imported coordinates`, async () => {
       const { crystfelToGeometryText } = await import('../../src/geometry/crystfel-import.js');
       const geom = readFileSync(join(GOLDEN_DIR, g.crystfel_export_files.cframe0), 'utf8');
-      const text = crystfelToGeometryText(geom, { dettype: back.dettype, header: { dateTime: 'T', author: 'A', command: 'C' } });
+      const text = crystfelToGeometryText(geom, { dettype: back.dettype, convention: 'psana', header: { dateTime: 'T', author: 'A', command: 'C' } });
       const data = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
       expect(data).toEqual(back.data_lines);
       const geo = GeometryAccess.fromText(text);
@@ -47,9 +47,10 @@ describe('CrystFEL import like psana', () => {
 
   it('rejects unknown detector types and missing panels', async () => {
     const { crystfelToGeometryText } = await import('../../src/geometry/crystfel-import.js');
-    expect(() => crystfelToGeometryText('', { dettype: 'rayonix' })).toThrow(GeometryFileError);
-    expect(() => crystfelToGeometryText('p0a0/fs = +1x +0y\n', { dettype: 'jungfrau' })).toThrow(/panel p1a0 is missing/);
-    expect(() => crystfelToGeometryText('p0a0/fs = hello\n', { dettype: 'jungfrau' })).toThrow(/line 1/);
+    const psana = { convention: 'psana' } as const;
+    expect(() => crystfelToGeometryText('', { dettype: 'rayonix', ...psana })).toThrow(GeometryFileError);
+    expect(() => crystfelToGeometryText('p0a0/fs = +1x +0y\n', { dettype: 'jungfrau', ...psana })).toThrow(/panel p1a0 is missing/);
+    expect(() => crystfelToGeometryText('p0a0/fs = hello\n', { dettype: 'jungfrau', ...psana })).toThrow(/line 1/);
   });
 });
 

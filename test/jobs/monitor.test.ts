@@ -2,7 +2,7 @@
  * Monitoring logic against a scripted scheduler (a CommandRunner that answers like SLURM 22.05), so the
  * state machine is tested on any machine; the real-SLURM runs are in slurm.integration.test.ts.
  */
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -181,6 +181,27 @@ describe('refresh, failure and retry (scripted scheduler)', () => {
     expect(r.phase).toBe('cancelled');
     expect((await refreshJob(wd, rec.id, { slurm })).phase).toBe('cancelled');
     expect((await readJobRecord(wd, rec.id)).cancelRequested).toBe(true);
+  });
+
+  it('cancels a record whose work directory was moved, or whose workDir/id fields were edited, where it was read', async () => {
+    const { wd, rec, slurm } = await setup(2);
+    const moved = `${wd}-moved`;
+    made.push(moved);
+    renameSync(wd, moved);
+    const r = await cancelJob(moved, rec.id, { slurm });
+    expect(r.cancelRequested).toBe(true);
+    expect((await readJobRecord(moved, rec.id)).cancelRequested).toBe(true);
+    // nothing written at the place named inside the record
+    expect(existsSync(wd)).toBe(false);
+
+    // an edited record: fields pointing at another directory and another id
+    const other = tempDir();
+    const file = path.join(moved, 'jobs', `${rec.id}.json`);
+    const edited = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...edited, cancelRequested: false, workDir: other, id: 'someone-else' }));
+    await cancelJob(moved, rec.id, { slurm });
+    expect((await readJobRecord(moved, rec.id)).cancelRequested).toBe(true);
+    expect(existsSync(path.join(other, 'jobs'))).toBe(false);
   });
 
   it('does not mistake a scheduler outage for vanished jobs, and waitForJob rides it out', async () => {

@@ -2,7 +2,8 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { formatTick, niceTicks } from '../../src/plot/axes.js';
 import { RgbaCanvas } from '../../src/plot/canvas.js';
-import { textWidth } from '../../src/plot/font.js';
+import { glyph, textWidth } from '../../src/plot/font.js';
+import { findText } from './text-probe.js';
 import { drawHistogram, histogram } from '../../src/plot/histogram.js';
 import { renderHistogramPng, renderXYPlotPng } from '../../src/plot/png.js';
 import { drawXYPlot } from '../../src/plot/xyplot.js';
@@ -116,12 +117,65 @@ describe('axes and text', () => {
     expect(formatTick(0.5)).toBe('0.5');
   });
 
-  it('text is drawn with the 5×7 font at the requested scale', () => {
-    const c = new RgbaCanvas(40, 20);
+  it('text is drawn with the 6×13 font at the requested scale', () => {
+    // glyph I of X11 misc-fixed 6x13.bdf: rows 00 00 70 20 20 20 20 20 20 20 70 00 00 (hex, MSB = left)
+    const rows = [0, 0, 0x70, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x70, 0, 0];
+    const expected = rows.flatMap((r) => [0, 1, 2, 3, 4, 5].map((c) => (r >> (7 - c)) & 1));
+    expect(Array.from(glyph('I'))).toEqual(expected);
+    const c = new RgbaCanvas(40, 40);
     c.text(1, 1, 'I', [0, 0, 0], { scale: 2 });
     let ink = 0;
-    for (let x = 0; x < 40; x++) for (let y = 0; y < 20; y++) if (c.get(x, y)[0] === 0) ink++;
-    expect(ink).toBe(4 * (3 + 5 + 3)); // glyph I: 3 + 5·1 + 3 font pixels, 4 canvas pixels each
-    expect(textWidth('AB')).toBe(11);
+    for (let x = 0; x < 40; x++) for (let y = 0; y < 40; y++) if (c.get(x, y)[0] === 0) ink++;
+    expect(ink).toBe(4 * expected.filter(Boolean).length);
+    expect(textWidth('AB')).toBe(12);
+    expect(textWidth('AB', 'bold')).toBe(18);
+  });
+
+  it('has mixed case: every printable ASCII character has its own glyph, lower case differs from upper case', () => {
+    const seen = new Map<string, string>();
+    for (let k = 32; k < 127; k++) {
+      const ch = String.fromCharCode(k);
+      for (const f of ['regular', 'bold'] as const) {
+        const key = `${f}:${Array.from(glyph(ch, f)).join('')}`;
+        expect(seen.get(key), `${f} '${ch}'`).toBeUndefined();
+        seen.set(key, ch);
+      }
+    }
+    for (const ch of 'µσ°±×Å−…') expect(Array.from(glyph(ch))).not.toEqual(Array.from(glyph('?')));
+    expect(Array.from(glyph('☃'))).toEqual(Array.from(glyph('?')));
+  });
+});
+
+describe('histogram labels and limit lines', () => {
+  const values = Float64Array.from({ length: 2000 }, (_, i) => 2 + Math.sin(i) * Math.cos(i / 7));
+
+  it('has a y-axis label (default count), and the title keeps the source name in its case', () => {
+    const h = histogram(values, { bins: 40, range: [0, 4] });
+    const c = drawHistogram(h, { title: 'CxiDs1.0:Cspad.0 rms', xLabel: 'rms, ADU' });
+    expect(findText(c, 'count', { x0: 0, x1: 30, y0: 0, y1: c.height }, { vertical: true })).toHaveLength(1);
+    expect(findText(c, 'CxiDs1.0:Cspad.0 rms', { x0: 0, x1: c.width, y0: 0, y1: 30 }, { font: 'bold' })).toHaveLength(1);
+    expect(findText(c, 'rms, ADU', { x0: 0, x1: c.width, y0: c.height - 30, y1: c.height })).toHaveLength(1);
+    const c2 = drawHistogram(h, { yLabel: 'pixels' });
+    expect(findText(c2, 'pixels', { x0: 0, x1: 30, y0: 0, y1: c2.height }, { vertical: true })).toHaveLength(1);
+  });
+
+  it('draws limits two pixels wide inside the frame, labelled; limits off the range as labelled arrows at the edge', () => {
+    const h = histogram(values, { bins: 40, range: [0, 4] });
+    const red = [214, 39, 40];
+    const c = drawHistogram(h, { width: 400, height: 300, markers: [{ x: 0, label: 'rms low limit' }, { x: 3, label: 'rms high limit' }, { x: 9.5, label: 'hi' }] });
+    const redRows = (x: number): number => {
+      let n = 0;
+      for (let y = 0; y < c.height; y++) if (c.get(x, y).every((v, k) => v === red[k])) n++;
+      return n;
+    };
+    // the limit at the left edge of the range (on the frame) is still seen: two red columns next to the frame
+    const cols = Array.from({ length: c.width }, (_, x) => redRows(x));
+    const tall = cols.map((n, x) => (n > 150 ? x : -1)).filter((x) => x >= 0);
+    expect(tall.length).toBe(4);
+    expect(tall[1] - tall[0]).toBe(1);
+    expect(tall[3] - tall[2]).toBe(1);
+    expect(findText(c, 'rms low limit', { x0: 0, x1: c.width, y0: 0, y1: c.height }, { color: red })).toHaveLength(1);
+    expect(findText(c, 'rms high limit', { x0: 0, x1: c.width, y0: 0, y1: c.height }, { color: red })).toHaveLength(1);
+    expect(findText(c, 'hi 9.5', { x0: 0, x1: c.width, y0: 0, y1: c.height }, { color: red })).toHaveLength(1);
   });
 });

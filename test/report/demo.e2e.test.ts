@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { toCOrder } from '../../src/io/ndarray.js';
@@ -8,6 +8,19 @@ import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { demoDarkRunSpec, generateSyntheticRun, PixelKind } from '../../src/xtc/index.js';
 
 const root = path.resolve(__dirname, '../..');
+
+/** Bytes and file count of a file or a directory tree. */
+function treeSize(p: string): { bytes: number; files: number } {
+  if (!statSync(p).isDirectory()) return { bytes: statSync(p).size, files: 1 };
+  let bytes = 0;
+  let files = 0;
+  for (const name of readdirSync(p)) {
+    const sub = treeSize(path.join(p, name));
+    bytes += sub.bytes;
+    files += sub.files;
+  }
+  return { bytes, files };
+}
 
 describe('npm run demo (examples/demo.ts) on a small event count', () => {
   it('writes, processes, deploys and reports every detector, finding the planted pixels', () => {
@@ -20,6 +33,8 @@ describe('npm run demo (examples/demo.ts) on a small event count', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const calib = path.join(out, 'CXI', 'cxidemo13', 'calib');
+      // the run files are named the LCLS-I way, after the experiment's number
+      expect(readdirSync(path.join(out, 'CXI', 'cxidemo13', 'xtc'))).toEqual(['e913-r0007-s00-c00.xtc']);
       for (const [group, src] of [
         ['CsPad::CalibV1', 'CxiDs1.0:Cspad.0'],
         ['CsPad2x2::CalibV1', 'MecTargetChamber.0:Cspad2x2.1'],
@@ -66,6 +81,27 @@ describe('npm run demo (examples/demo.ts) on a small event count', () => {
       expect(html.match(/<section>/g)).toHaveLength(4);
       expect(html.match(/data:image\/png;base64,/g)!.length).toBe(16);
       expect(existsSync(path.join(out, 'work'))).toBe(true);
+
+      // it lists what it wrote with sizes that match the disk, and at its default event count stays well under 0.5 GB
+      const listed = new Map(
+        [...stdout.matchAll(/^ +([\d.]+) MB {2}(\S+)(?: in (\d+) files)?$/gm)].map((m) => [m[2], { mb: Number(m[1]), files: m[3] ? Number(m[3]) : 1 }]),
+      );
+      const xtcFiles = readdirSync(path.join(out, 'CXI', 'cxidemo13', 'xtc')).map((f) => path.join('CXI', 'cxidemo13', 'xtc', f));
+      const parts = [...xtcFiles, 'work', path.join('CXI', 'cxidemo13', 'calib'), 'report.html'];
+      expect([...listed.keys()].sort()).toEqual(parts.sort());
+      let fixedBytes = 0;
+      let xtcBytes = 0;
+      for (const p of parts) {
+        const { bytes, files } = treeSize(path.join(out, p));
+        expect(listed.get(p)!.files).toBe(files);
+        expect(Math.abs(listed.get(p)!.mb - bytes / 1e6)).toBeLessThanOrEqual(0.51);
+        if (xtcFiles.includes(p)) xtcBytes += bytes;
+        else fixedBytes += bytes;
+      }
+      expect(stdout).toMatch(new RegExp(`^ +${(treeSize(out).bytes / 1e6).toFixed(0)} MB {2}in total`, 'm'));
+      const defaultEvents = Number(/CALIBMAN_DEMO_EVENTS \?\? (\d+)/.exec(readFileSync(path.join(root, 'examples/demo.ts'), 'utf8'))![1]);
+      expect(defaultEvents).toBeGreaterThanOrEqual(10);
+      expect(fixedBytes + (xtcBytes / 24) * defaultEvents).toBeLessThan(0.4e9);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

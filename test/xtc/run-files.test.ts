@@ -130,3 +130,31 @@ describe('control streams (s ≥ 80)', () => {
     expect((await run.scan()).events).toBe(6);
   });
 });
+
+describe('LCLS-I e<expnum> names through the library (findRunFiles, listRuns, openXtcRun)', () => {
+  it('takes the ExpNameDb number from the expNameDb option or $SIT_DATA, and works without it', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const d = join(dir, 'CXI', 'cxitut13', 'xtc');
+    await writeSyntheticRun(d, { ...cam(5), experiment: 'e777', run: 4 });
+    await writeSyntheticRun(d, { ...cam(7), experiment: 'e778', run: 4 });
+    await writeSyntheticRun(d, { ...cam(3), experiment: 'e778', run: 5 });
+    const sit = join(dir, 'sit');
+    mkdirSync(join(sit, 'ExpNameDb'), { recursive: true });
+    const db = join(sit, 'ExpNameDb', 'experiment-db.dat');
+    writeFileSync(db, '777 CXI cxitut13\n');
+
+    expect(await listRuns(d, { experiment: 'cxitut13', expNameDb: false })).toEqual([4, 5]);
+    expect(await listRuns(d, { experiment: 'cxitut13', expNameDb: db })).toEqual([4]);
+    expect(await listRuns(d, { experiment: 'cxitut13', env: { SIT_DATA: sit } })).toEqual([4]);
+    expect((await findRunFiles(d, 'cxitut13', 5, { expNameDb: false })).experiment).toBe('e778');
+    const rf = await findRunFiles(d, 'cxitut13', 4, { env: { SIT_DATA: sit } });
+    expect(rf.experiment).toBe('e777');
+    const run = await openXtcRun({ xtcDir: d, experiment: 'cxitut13', run: 4, expNameDb: db });
+    expect((await run.scan()).events).toBe(5);
+    await run.close();
+    await expect(findRunFiles(d, 'cxitut13', 4, { expNameDb: false })).rejects.toThrow(/e777 \(e777-r0004-s00-c00\.xtc\) and e778 \(e778-r0004-s00-c00\.xtc\)/);
+    await expect(findRunFiles(d, 'cxitut13', 5, { experimentNumber: 777 })).rejects.toThrow(
+      /run 5 of experiment cxitut13 \(e777 in the ExpNameDb\) not found .*; files of run 5 of other experiments: e778-r0005-s00-c00\.xtc; runs present: 4$/,
+    );
+  });
+});

@@ -32,6 +32,7 @@ export function batchArgs(c: CalibrunConfig, action: '-P' | '-D'): string[] {
   if (c.dataset.files || c.dataset.xtcDir) a.push('-x', c.dataset.files ? c.dataset.files[0] : c.dataset.text);
   if (c.eventCodes) a.push('-f', c.eventCodes.join(','));
   if (c.group) a.push('--group', c.group);
+  if (c.expNameDb) a.push('--expnamedb', c.expNameDb);
   if (c.npy) a.push('--npy');
   if (c.zeroPeds) a.push('--zeropeds');
   a.push(action);

@@ -1,10 +1,14 @@
 import { CommanderError } from 'commander';
 import { CalibmanError } from '../../errors.js';
+import { userErrorMessage } from '../action.js';
 import { runCalibrun, type CalibrunOutcome } from '../../calibrun/app.js';
 import { createProgressRenderer } from '../../calibrun/progress.js';
 import { humanStamp } from '../../calibrun/session-log.js';
 import type { DarkEngines } from '../../calibrun/ports.js';
 import { buildCalibrunProgram, programOptionsToInput } from './program.js';
+
+/** Message of calibrun without arguments: the required parameters, in calibrun's order of checks. */
+export const MISSING_PARAMETERS = 'MISSING PARAMETERS --run or -r, --exp or -e, --detector or -d NEED TO BE SPECIFIED';
 
 /** Where calibrun writes and what it runs with (process defaults in the real CLI; injectable for tests). */
 export interface CalibrunMainIO {
@@ -21,11 +25,12 @@ export interface CalibrunMainIO {
 
 /**
  * Run calibrun on `argv` (without `node` and the script) and return the exit status:
- * 0 success, 1 a calibman error (message on stderr), 2 an internal error, 130 aborted.
+ * 0 success, 1 a calibman or operating-system error (message on stderr), 2 an internal error, 130 aborted
+ * through `io.signal` (the CLI entry reports 143 when the abort came from SIGTERM).
  */
 export async function calibrunMain(argv: string[], io: CalibrunMainIO): Promise<number> {
   if (argv.length === 0) {
-    io.stderr.write('MISSING PARAMETERS\ntry: calibrun -h\n');
+    io.stderr.write(`${MISSING_PARAMETERS}\ntry: calibrun -h\n`);
     return 1;
   }
   const program = buildCalibrunProgram();
@@ -55,9 +60,10 @@ export async function calibrunMain(argv: string[], io: CalibrunMainIO): Promise<
     return 0;
   } catch (err) {
     renderer.end();
-    if (err instanceof CalibmanError) {
-      io.stderr.write(`calibrun: ${err.message}\n`);
-      return err.name === 'AbortError' ? 130 : 1;
+    const message = userErrorMessage(err);
+    if (message !== undefined) {
+      io.stderr.write(`calibrun: ${message}\n`);
+      return err instanceof CalibmanError && err.name === 'AbortError' ? 130 : 1;
     }
     io.stderr.write(`calibrun: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     if (io.env.CALIBMAN_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');

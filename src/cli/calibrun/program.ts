@@ -13,7 +13,28 @@ Defaults: xtc files in <root>/<INS>/<EXP>/xtc and constants to <root>/<INS>/<EXP
 --root, else $SIT_PSDM_DATA, else /reg/d/psdm (instrument upper case; lower case under /sdf/data/lcls/ds).
 Work files go to <workdir>/results/clb-<exp>-r<run>-peds-<ave|rms|sta|msk|max|min>-<source>.txt and the
 session log to <workdir>/logs/<YYYY>/<YYYY-mm-ddTHHMMSS>_log_calibrun_<user>.txt.
-Exit status: 0 on success, 1 with a message on stderr otherwise.`;
+Option names: calibman's spellings are accepted too (--calib-dir, --work-dir, --run-range, --source, --xtc-dir,
+--num-events, --skip-events, --scan-events, --event-code, --dir-mode, --file-mode, --exp-name-db).
+-t 0 switches the noise criterion off: no pixel is flagged hot because of its rms.
+Exit status: 0 on success, 1 with a message on stderr otherwise (also for usage errors), 130 after Ctrl-C
+(SIGINT), 143 after SIGTERM (the pass stops, temp files are removed).`;
+
+/** `calibman` option spellings calibrun accepts too (hidden), folded into its own in {@link programOptionsToInput}. */
+const CALIBMAN_SPELLINGS = [
+  '--experiment <name>',
+  '--source <names>',
+  '--xtc-dir <dir>',
+  '--work-dir <dir>',
+  '--calib-dir <dir>',
+  '--run-range <range>',
+  '--num-events <n>',
+  '--skip-events <n>',
+  '--scan-events <n>',
+  '--event-code <codes>',
+  '--dir-mode <mode>',
+  '--file-mode <mode>',
+  '--exp-name-db <file>',
+];
 
 /** Build the `calibrun` command (option names and short flags as in CalibManager's calibrun). */
 export function buildCalibrunProgram(): Command {
@@ -58,6 +79,7 @@ export function buildCalibrunProgram(): Command {
     .option('-L, --loadcfg', 'take unset parameters from ./confpars-calibman.txt (saved by calibman)')
     .option('--savecfg [file]', 'save the effective parameters as a confpars file (default ./confpars-calibman.txt)')
     .option('--root <dir>', 'data root (default $SIT_PSDM_DATA or /reg/d/psdm; /sdf/data/lcls/ds supported)')
+    .option('--expnamedb <file>', "psana's experiment-db.dat (or a $SIT_DATA directory holding ExpNameDb/experiment-db.dat) mapping the experiment to the number in its e<num>-r<run>-… file names (default: found through $SIT_DATA)")
     .option('--npy', 'also write .npy copies of the work files')
     .option('--pieces <n>', 'with -q: split the run into this many SLURM array tasks, merged by a dependent job (default 4)')
     .option('--workers <n>', 'worker threads of a local pass (default: one per core, at most 4; 1 = single thread)')
@@ -67,6 +89,8 @@ export function buildCalibrunProgram(): Command {
   p.addOption(new Option('--xtcdir <dir>').hideHelp());
   p.addOption(new Option('--thr_rms <adu>').hideHelp());
   p.addOption(new Option('--nrecs <n>').hideHelp());
+  // the calibman spellings (docs/calibrun.md "Option names"), accepted besides calibrun's own
+  for (const flags of CALIBMAN_SPELLINGS) p.addOption(new Option(flags).hideHelp());
   p.addHelpText('after', EXAMPLES);
   return p;
 }
@@ -75,19 +99,19 @@ export function buildCalibrunProgram(): Command {
 export function programOptionsToInput(o: Record<string, unknown>): CalibrunOptionsInput {
   const pick = (...keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined);
   const out: Record<string, unknown> = {
-    exp: o.exp,
+    exp: pick('exp', 'experiment'),
     run: pick('run', 'runnum'),
-    detector: o.detector,
-    dsnamex: pick('dsnamex', 'xtcdir'),
-    event_code: o.event_code,
-    workdir: o.workdir,
-    calibdir: o.calibdir,
-    runrange: o.runrange,
+    detector: pick('detector', 'source'),
+    dsnamex: pick('dsnamex', 'xtcdir', 'xtcDir'),
+    event_code: pick('event_code', 'eventCode'),
+    workdir: pick('workdir', 'workDir'),
+    calibdir: pick('calibdir', 'calibDir'),
+    runrange: pick('runrange', 'runRange'),
     process: o.process,
     deploy: o.deploy,
-    num_events: pick('num_events', 'nrecs'),
-    skip_events: o.skip_events,
-    scan_events: o.scan_events,
+    num_events: pick('num_events', 'nrecs', 'numEvents'),
+    skip_events: pick('skip_events', 'skipEvents'),
+    scan_events: pick('scan_events', 'scanEvents'),
     thr_int_min: o.thr_int_min,
     thr_int_max: o.thr_int_max,
     thr_rms_min: o.thr_rms_min,
@@ -99,8 +123,8 @@ export function programOptionsToInput(o: Record<string, unknown>): CalibrunOptio
     nrecs1: o.nrecs1,
     zeropeds: o.zeropeds,
     deploygeo: o.deploygeo,
-    dirmode: o.dirmode,
-    filemode: o.filemode,
+    dirmode: pick('dirmode', 'dirMode'),
+    filemode: pick('filemode', 'fileMode'),
     group: o.group,
     loglev: o.loglev,
     print_bits: o.print_bits,
@@ -108,6 +132,7 @@ export function programOptionsToInput(o: Record<string, unknown>): CalibrunOptio
     loadcfg: o.loadcfg,
     savecfg: o.savecfg,
     root: o.root,
+    expnamedb: pick('expnamedb', 'expNameDb'),
     npy: o.npy,
     piece: o.piece,
     merge: o.merge,

@@ -78,7 +78,7 @@ export function register(program: Command): void {
   program
     .command('align')
     .description('fit the beam centre and align geometry objects (quads, modules, sensors) on a powder-ring image')
-    .requiredOption('--geometry <file>', 'psana geometry file to start from')
+    .requiredOption('-g, --geometry <file>', 'psana geometry file to start from')
     .requiredOption('--image <file>', 'per-pixel powder image (.npy or psana ndarray .txt), the detector pixel count in psana order')
     .option('--rings <r1,r2,...>', 'approximate ring radii, um from the beam centre (default: found in the radial profile)', parseList('--rings'))
     .option('--nrings <n>', 'number of rings to find when --rings is omitted', parseIntOption('--nrings'), 3)
@@ -114,11 +114,11 @@ export function register(program: Command): void {
           maxPixels: o.maxPixels,
         };
         if (o.centerOnly) {
-          const fit = fitRingCenter(geo, values, common);
+          const fit = await fitRingCenter(geo, values, common);
           process.stdout.write(o.json ? JSON.stringify({ center: fit.center, rings: fit.rings, hotPixels: fit.hotPixels }, null, 2) + '\n' : formatCenterReport(fit));
           return;
         }
-        const res = alignGeometry(geo, values, {
+        const res = await alignGeometry(geo, values, {
           ...common,
           objects: o.objects?.split(',').map((s) => s.trim()).filter((s) => s !== ''),
           reference: o.reference,

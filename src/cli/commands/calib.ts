@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CalibStoreError, ConfigError } from '../../errors.js';
+import { CalibStoreError, ConfigError, DetectorNotFoundError } from '../../errors.js';
+import { resolveDetectors, sourceDevice } from '../../detectors/registry.js';
 import type { DType } from '../../io/dtype.js';
 import {
   type CalibOperation,
@@ -8,15 +9,48 @@ import {
   formatQualityTable,
   formatRunRange,
   formatShowCmd,
+  parseSource,
   splitCalibFilePath,
 } from '../../deploy/index.js';
-import { type CalibStoreOptions, type StoreOperationResult, type StoreStatus, openCalibStore } from '../../node/calib-store.js';
+import { type CalibStore, type CalibStoreOptions, type StoreOperationResult, type StoreStatus, openCalibStore } from '../../node/calib-store.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
+import { addOptionAlias } from '../program-setup.js';
+
+const SOURCE_HELP = 'DetInfo source (CxiDs1.0:Cspad.0, DetInfo(...), CxiDs1-0|Cspad-0) or a registry name (CSPAD2x2) found in the calib dir';
+
+/**
+ * The calib-dir source a `--source` names: a DetInfo spelling as it is, or a detector registry name
+ * (`CSPAD2x2`, as `xtc frames --source` takes) resolved among the sources deployed in the calib dir.
+ */
+export async function resolveCalibSource(store: CalibStore, text: string): Promise<string> {
+  try {
+    parseSource(text);
+    return text;
+  } catch {
+    // not a DetInfo spelling: a registry name
+  }
+  const sources = [...new Set((await store.status()).types.map((t) => t.source))].sort();
+  let found: string[];
+  try {
+    found = resolveDetectors([text], sources).map((f) => f.source);
+  } catch (err) {
+    if (!(err instanceof DetectorNotFoundError)) throw err;
+    // detectors without a registry entry (Epix100a, Jungfrau, …): the device name, as calibrun's menu matches
+    found = sources.filter((s) => sourceDevice(s)?.toLowerCase() === text.trim().toLowerCase());
+  }
+  if (found.length === 0) {
+    throw new DetectorNotFoundError(text, sources, `in ${store.calibDir} (give a DetInfo source such as CxiDs1.0:Cspad.0 for a new one)`);
+  }
+  if (found.length > 1) {
+    throw new DetectorNotFoundError(text, found, `(matches several sources in ${store.calibDir}; give one source string)`);
+  }
+  return found[0];
+}
 
 function parseMode(name: string): (value: string) => number {
   return (value: string) => {
     const m = /^(?:0o?)?([0-7]{1,5})$/i.exec(value.trim());
-    if (!m) throw new ConfigError(name, `expected an octal mode such as 02775 or 0664, found "${value}"`);
+    if (!m || parseInt(m[1], 8) > 0o7777) throw new ConfigError(name, `expected an octal mode from 0 to 07777 such as 02775 or 0664, found "${value}"`);
     return parseInt(m[1], 8);
   };
 }
@@ -42,24 +76,29 @@ interface WriteOpts {
   fileMode?: number;
   group?: string;
   historyFile?: string;
-  experiment?: string;
+  exp?: string;
   run?: number;
+  force?: boolean;
+  forceMode?: boolean;
 }
 
 function addWriteOptions(c: Command): Command {
-  return c
+  c
     .option('--dry-run', 'print every operation ("Show cmd") and validate, but write nothing')
     .option('--comment <text>', 'comment for the HISTORY record')
     .option('--dir-mode <octal>', 'mode of created directories (calibrun --dirmode)', parseMode('--dir-mode'), 0o2775)
     .option('--file-mode <octal>', 'mode of written files (calibrun --filemode)', parseMode('--file-mode'), 0o664)
     .option('--group <name>', 'group of created directories and files (calibrun --group, e.g. ps-users); default: unchanged')
     .option('--history-file <name>', 'HISTORY file name; empty string disables HISTORY records', 'HISTORY')
-    .option('--experiment <exp>', 'experiment for HISTORY records (default: the directory above calib/)')
-    .option('--run <n>', 'run for HISTORY records (default: the range begin)', parseIntOption('--run'));
+    .option('--exp <exp>', 'experiment for HISTORY records (default: the directory above calib/)')
+    .option('--run <n>', 'run for HISTORY records (default: the range begin)', parseIntOption('--run'))
+    .option('--force', 'write a file that does not fit the source\'s detector type (shape, calib type) anyway; recorded in HISTORY')
+    .option('--force-mode', 'accept setuid/setgid/sticky or world-writable --file-mode/--dir-mode (refused otherwise)');
+  return addOptionAlias(c, '--experiment <exp>', '--exp');
 }
 
 function storeOptions(o: WriteOpts): CalibStoreOptions {
-  return { dirMode: o.dirMode, fileMode: o.fileMode, group: o.group, historyFileName: o.historyFile, experiment: o.experiment };
+  return { dirMode: o.dirMode, fileMode: o.fileMode, group: o.group, historyFileName: o.historyFile, experiment: o.exp, allowUnsafeModes: o.forceMode };
 }
 
 function report(results: readonly StoreOperationResult[]): void {
@@ -104,7 +143,7 @@ export function register(program: Command): void {
     .command('find')
     .description('Print the path of the file psana uses for a run (exit 1 when none applies)')
     .requiredOption('--calib-dir <dir>', 'experiment calib directory')
-    .requiredOption('--source <src>', 'DetInfo source, e.g. CxiDs1.0:Cspad.0 (also DetInfo(...) or CxiDs1-0|Cspad-0)')
+    .requiredOption('--source <src>', SOURCE_HELP)
     .requiredOption('--type <type>', 'calib type, e.g. pedestals, pixel_status, geometry')
     .requiredOption('--run <n>', 'run number', parseIntOption('--run'))
     .option('--calib-group <group>', 'calib group directory (default from the source device, e.g. CsPad::CalibV1)')
@@ -112,7 +151,7 @@ export function register(program: Command): void {
     .action(
       action(async (o: { calibDir: string; source: string; type: string; run: number; calibGroup?: string; explain?: boolean }) => {
         const store = await openCalibStore(o.calibDir);
-        const r = await store.find({ source: o.source, type: o.type, run: o.run, group: o.calibGroup });
+        const r = await store.find({ source: await resolveCalibSource(store, o.source), type: o.type, run: o.run, group: o.calibGroup });
         if (o.explain) process.stderr.write(`${r.typeDir}\n${formatFindExplanation(r)}\n`);
         if (r.path) {
           process.stdout.write(r.path + '\n');
@@ -127,11 +166,12 @@ export function register(program: Command): void {
     .command('status')
     .description('List deployed files per detector with the runs psana really uses each for; shadowed files are flagged')
     .requiredOption('--calib-dir <dir>', 'experiment calib directory')
-    .option('--source <src>', 'only this source')
+    .option('--source <src>', `only this source: ${SOURCE_HELP}`)
     .option('--json', 'print JSON instead of text')
     .action(
       action(async (o: { calibDir: string; source?: string; json?: boolean }) => {
-        const s = await (await openCalibStore(o.calibDir)).status({ source: o.source });
+        const store = await openCalibStore(o.calibDir);
+        const s = await store.status({ source: o.source === undefined ? undefined : await resolveCalibSource(store, o.source) });
         process.stdout.write((o.json ? JSON.stringify(s, null, 2) : formatStatus(s)) + '\n');
       }),
     );
@@ -140,13 +180,14 @@ export function register(program: Command): void {
     .command('history')
     .description('Print the HISTORY records of a type directory (CalibManager and PSCalib formats)')
     .requiredOption('--calib-dir <dir>', 'experiment calib directory')
-    .requiredOption('--source <src>', 'DetInfo source')
+    .requiredOption('--source <src>', SOURCE_HELP)
     .requiredOption('--type <type>', 'calib type')
     .option('--calib-group <group>', 'calib group directory')
     .option('--json', 'print parsed records as JSON')
     .action(
       action(async (o: { calibDir: string; source: string; type: string; calibGroup?: string; json?: boolean }) => {
-        const recs = await (await openCalibStore(o.calibDir)).history({ source: o.source, type: o.type, group: o.calibGroup });
+        const store = await openCalibStore(o.calibDir);
+        const recs = await store.history({ source: await resolveCalibSource(store, o.source), type: o.type, group: o.calibGroup });
         process.stdout.write(o.json ? JSON.stringify(recs, null, 2) + '\n' : recs.map((r) => r.text + '\n').join(''));
       }),
     );
@@ -155,12 +196,13 @@ export function register(program: Command): void {
     calib
       .command('deploy')
       .description(
-        'Validate FILE (psana ndarray text: parse, shape/dtype, NaN) and write it as <calib>/<group>/<src>/<type>/<range>.data ' +
+        'Validate FILE (psana ndarray text: parse, shape/dtype, NaN; the shape the source\'s detector type needs, e.g. ' +
+          '(32,185,388) for a Cspad) and write it as <calib>/<group>/<src>/<type>/<range>.data ' +
           'atomically under a lock; an existing file of that name is kept as <name>-<timestamp>; a HISTORY record is appended',
       )
       .argument('<file>', 'constants file to deploy')
-      .requiredOption('--calib-dir <dir>', 'experiment calib directory (created if missing)')
-      .requiredOption('--source <src>', 'DetInfo source, e.g. XppGon.0:Epix100a.1')
+      .requiredOption('--calib-dir <dir>', 'experiment calib directory (created if missing; its parent directory must exist)')
+      .requiredOption('--source <src>', `${SOURCE_HELP}, e.g. XppGon.0:Epix100a.1`)
       .requiredOption('--type <type>', 'calib type, e.g. pedestals')
       .requiredOption('--run-range <range>', 'validity range <begin>-<end>, e.g. 42-end or 5-17')
       .option('--calib-group <group>', 'calib group directory (default from the source device)')
@@ -171,8 +213,8 @@ export function register(program: Command): void {
     action(async (file: string, o: WriteOpts & { calibDir: string; source: string; type: string; runRange: string; calibGroup?: string; shape?: number[]; dtype?: DType; validate: boolean }) => {
       const store = await openCalibStore(o.calibDir, storeOptions(o));
       const r = await store.deploy({
-        srcFile: file, source: o.source, type: o.type, runRange: o.runRange, group: o.calibGroup, comment: o.comment,
-        dryRun: o.dryRun, run: o.run, expect: o.validate ? { shape: o.shape, dtype: o.dtype } : false,
+        srcFile: file, source: await resolveCalibSource(store, o.source), type: o.type, runRange: o.runRange, group: o.calibGroup, comment: o.comment,
+        dryRun: o.dryRun, run: o.run, expect: o.validate ? { shape: o.shape, dtype: o.dtype } : false, force: o.force,
       });
       report([r]);
     }),
@@ -201,7 +243,8 @@ export function register(program: Command): void {
           if (!dir) throw new CalibStoreError('not inside a calib store and no --calib-dir given', { path: f });
           const store = await openCalibStore(dir, storeOptions(o));
           const comment = o.comment ?? (files.length > 1 ? 'group-file-manager' : 'single-file-manager');
-          const req = { from: f, runRange: o.runRange, source: o.source, type: o.type, group: o.calibGroup, comment, dryRun: o.dryRun, run: o.run };
+          const source = o.source === undefined ? undefined : await resolveCalibSource(store, o.source);
+          const req = { from: f, runRange: o.runRange, source, type: o.type, group: o.calibGroup, comment, dryRun: o.dryRun, run: o.run, force: o.force };
           results.push(await (move ? store.move(req) : store.copy(req)));
         }
         report(results);
@@ -216,22 +259,22 @@ export function register(program: Command): void {
         'restored; --no-backup really removes it. A "cmd:rm" record is added where a HISTORY exists.',
     )
     .argument('[files...]', 'calib file paths .../<group>/<source>/<type>/<begin>-<end>.data')
-    .option('--calib-dir <dir>', 'with --source/--type/--range: select the file instead of giving its path')
-    .option('--source <src>', 'source of the file to delete')
+    .option('--calib-dir <dir>', 'with --source/--type/--run-range: select the file instead of giving its path')
+    .option('--source <src>', `source of the file to delete: ${SOURCE_HELP}`)
     .option('--type <type>', 'calib type of the file to delete')
-    .option('--range <range>', 'run range of the file to delete, e.g. 0-end')
+    .option('--run-range <range>', 'run range of the file to delete, e.g. 0-end')
     .option('--no-backup', 'remove the file instead of keeping a timestamped copy')
     .option('--dry-run', 'print the operations but change nothing')
     .option('--comment <text>', 'comment for the HISTORY record')
     .option('--history-file <name>', 'HISTORY file name; empty string disables HISTORY records', 'HISTORY')
     .action(
-      action(async (files: string[], o: { calibDir?: string; source?: string; type?: string; range?: string; backup: boolean; dryRun?: boolean; comment?: string; historyFile?: string }) => {
+      action(async (files: string[], o: { calibDir?: string; source?: string; type?: string; runRange?: string; backup: boolean; dryRun?: boolean; comment?: string; historyFile?: string }) => {
         const results: StoreOperationResult[] = [];
         const common = { comment: o.comment, dryRun: o.dryRun, keepBackup: o.backup };
         if (files.length === 0) {
-          if (!o.calibDir || !o.source || !o.type || !o.range) throw new ConfigError('delete', 'give file paths, or --calib-dir, --source, --type and --range');
+          if (!o.calibDir || !o.source || !o.type || !o.runRange) throw new ConfigError('delete', 'give file paths, or --calib-dir, --source, --type and --run-range');
           const store = await openCalibStore(o.calibDir, { historyFileName: o.historyFile });
-          results.push(await store.remove({ source: o.source, type: o.type, file: o.range, ...common }));
+          results.push(await store.remove({ source: await resolveCalibSource(store, o.source), type: o.type, file: o.runRange, ...common }));
         }
         for (const f of files) {
           const loc = splitCalibFilePath(f);
@@ -243,6 +286,8 @@ export function register(program: Command): void {
       }),
     );
 
+  addOptionAlias(calib.commands.find((c) => c.name() === 'delete')!, '--range <range>', '--run-range');
+
   calib
     .command('diff')
     .description(
@@ -251,7 +296,7 @@ export function register(program: Command): void {
     )
     .argument('<new>', 'new constants file (psana ndarray text)')
     .requiredOption('--calib-dir <dir>', 'experiment calib directory')
-    .requiredOption('--source <src>', 'DetInfo source')
+    .requiredOption('--source <src>', SOURCE_HELP)
     .requiredOption('--type <type>', 'calib type, e.g. pedestals, pixel_rms, pixel_status')
     .requiredOption('--run <n>', 'run whose current constants are compared', parseIntOption('--run'))
     .option('--threshold <x>', 'a pixel counts as changed above this |new - old| (default: pedestals 10 ADU, pixel_rms 1 ADU, status 0)', parseNumberOption('--threshold'))
@@ -260,7 +305,10 @@ export function register(program: Command): void {
     .action(
       action(async (file: string, o: { calibDir: string; source: string; type: string; run: number; threshold?: number; calibGroup?: string; json?: boolean }) => {
         const store = await openCalibStore(o.calibDir);
-        const d = await store.diff({ newFile: file, source: o.source, type: o.type, run: o.run, threshold: o.threshold, group: o.calibGroup });
+        const d = await store.diff({ newFile: file, source: await resolveCalibSource(store, o.source), type: o.type, run: o.run, threshold: o.threshold, group: o.calibGroup });
+        if (d.newValidation.count === 0) {
+          throw new CalibStoreError(`cannot read the new constants: ${d.newValidation.problems.map((p) => p.message).join('; ') || 'no values'}`, { path: file });
+        }
         if (o.json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
         for (const p of d.newValidation.problems) process.stderr.write(`warning: ${file}: ${p.message}\n`);
         if (!d.current) {

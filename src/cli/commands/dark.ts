@@ -4,46 +4,25 @@ import type { Command } from 'commander';
 import { CalibmanError, ConfigError, NdarrayFileError } from '../../errors.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
 import { type DType, type TypedArray, DTYPE_SIZE, allocTyped, shapeSize } from '../../io/dtype.js';
-import { writeNpyFile } from '../../node/npy-files.js';
+import type { NpyHeader } from '../../io/npy.js';
+import { readNpyFileHeader, writeNpyFile } from '../../node/npy-files.js';
 import { fileError } from '../../node/files.js';
 import { createDarkAccumulator } from '../../dark/accumulator.js';
 import { createNdArrAverageAccumulator } from '../../dark/ndarraverage.js';
 import { CALIBRUN_DARK_DEFAULTS, NDARRAVERAGE_DEFAULTS } from '../../dark/params.js';
 import type { DarkResult } from '../../dark/result.js';
 
-const DESCR: Readonly<Record<string, DType>> = {
-  u1: 'uint8', i1: 'int8', u2: 'uint16', i2: 'int16', u4: 'uint32', i4: 'int32', f4: 'float32', f8: 'float64',
-};
+/** Frame element types `dark stack` accepts. */
+const FRAME_DTYPES: readonly DType[] = ['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'];
 
-/** Header of a .npy stack read frame by frame. */
-interface NpyStack {
-  dtype: DType;
-  bigEndian: boolean;
-  shape: number[];
-  dataOffset: number;
-}
-
-async function readNpyStackHeader(handle: fsp.FileHandle, file: string): Promise<NpyStack> {
-  const head = new Uint8Array(12);
-  const { bytesRead } = await handle.read(head, 0, 12, 0);
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytesRead < 10 || magic.some((b, i) => head[i] !== b)) throw new NdarrayFileError('not a .npy file: missing \\x93NUMPY magic', { file });
-  const major = head[6];
-  const dv = new DataView(head.buffer);
-  const [hlen, hstart] = major === 1 ? [dv.getUint16(8, true), 10] : [dv.getUint32(8, true), 12];
-  const hbuf = new Uint8Array(hlen);
-  await handle.read(hbuf, 0, hlen, hstart);
-  const header = new TextDecoder('latin1').decode(hbuf);
-  const descr = /'descr'\s*:\s*'([<>|=])([a-z]\d)'/.exec(header);
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new NdarrayFileError(`malformed .npy header: ${JSON.stringify(header.trim())}`, { file });
-  const dtype = DESCR[descr[2]];
-  if (!dtype) throw new NdarrayFileError(`unsupported frame dtype '${descr[1]}${descr[2]}' (expected integer or float frames)`, { file });
-  if (fortran === 'True') throw new NdarrayFileError('Fortran-ordered stacks are not supported (expected C order, events first)', { file });
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (shape.length < 2) throw new NdarrayFileError(`expected a stack of frames (events first, ndim >= 2), found shape (${shape.join(',')})`, { file });
-  return { dtype, bigEndian: descr[1] === '>', shape, dataOffset: hstart + hlen };
+/** Header of a .npy stack read frame by frame, checked for what the dark algorithms need. */
+async function readNpyStackHeader(handle: fsp.FileHandle, file: string): Promise<NpyHeader> {
+  const h = await readNpyFileHeader(handle, file);
+  if (!FRAME_DTYPES.includes(h.dtype)) throw new NdarrayFileError(`unsupported frame dtype ${h.dtype} (expected integer or float frames)`, { file });
+  if (h.fortranOrder) throw new NdarrayFileError('Fortran-ordered stacks are not supported (expected C order, events first)', { file });
+  if (h.shape.length < 2) throw new NdarrayFileError(`expected a stack of frames (events first, ndim >= 2), found shape (${h.shape.join(',')})`, { file });
+  if (h.shape.slice(1).includes(0)) throw new NdarrayFileError(`frames of shape (${h.shape.slice(1).join(',')}) hold no pixels`, { file });
+  return h;
 }
 
 /** Frames of a .npy stack, read in chunks so that the whole stack is never in memory. */
@@ -60,10 +39,6 @@ async function* readStackFrames(file: string, skip: number, limit: number): Asyn
     const nFrames = h.shape[0];
     const esize = DTYPE_SIZE[h.dtype];
     const frameBytes = shapeSize(frameShape) * esize;
-    const { size } = await handle.stat();
-    if (h.dataOffset + nFrames * frameBytes > size) {
-      throw new NdarrayFileError(`truncated stack: shape (${h.shape.join(',')}) needs ${h.dataOffset + nFrames * frameBytes} bytes, file has ${size}`, { file });
-    }
     const perChunk = Math.max(1, Math.floor((32 << 20) / Math.max(1, frameBytes)));
     const chunk = new Uint8Array(perChunk * frameBytes);
     const end = Math.min(nFrames, skip + limit);

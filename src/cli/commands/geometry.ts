@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CalibmanError } from '../../errors.js';
-import { GeometryAccess, type ObjectRef } from '../../geometry/geometry-access.js';
+import { GeometryAccess, type GeometryLimits, type ObjectRef } from '../../geometry/geometry-access.js';
+import { addGeometryLimitOptions, geometryLimitsOf } from '../geometry-limits.js';
 import { geometryToCrystfel } from '../../geometry/crystfel-export.js';
 import { crystfelToGeometryText, inferCrystfelDettype } from '../../geometry/crystfel-import.js';
 import type { TypedArray } from '../../io/dtype.js';
@@ -8,16 +9,33 @@ import { ndarrayOf, toCOrder } from '../../io/ndarray.js';
 import { parseNdarrayText } from '../../io/ndarray-text.js';
 import { readTextFile, writeFileAtomic } from '../../node/files.js';
 import { readNpyFile, writeNpyFile } from '../../node/npy-files.js';
+import { reachedBins } from '../../plot/arrange.js';
 import { renderImagePng } from '../../plot/png.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
 
+/** The `--max-depth`/`--max-image-pixels` of the running geometry command (set before its action runs). */
+let limits: GeometryLimits = {};
+
 async function loadGeometry(file: string): Promise<GeometryAccess> {
-  return GeometryAccess.fromText(await readTextFile(file), { file });
+  return GeometryAccess.fromText(await readTextFile(file), { file, ...limits });
 }
 
 function parseFrame(v: string): 0 | 1 {
   if (v !== '0' && v !== '1') throw new CalibmanError(`--cframe: expected 0 (psana) or 1 (LAB), found "${v}"`);
   return Number(v) as 0 | 1;
+}
+
+function crystfelChoice(name: string, allowed: string[]): (v: string) => string {
+  return (v: string) => {
+    if (!allowed.includes(v)) throw new CalibmanError(`${name}: expected ${allowed.join(' | ')}, found "${v}"`);
+    return v;
+  };
+}
+
+function parseClenM(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new CalibmanError(`--clen: expected a camera length in m, found "${v}"`);
+  return n;
 }
 
 function parsePair(name: string): (v: string) => [number, number] {
@@ -163,7 +181,9 @@ export function register(program: Command): void {
           process.stdout.write(`wrote ${o.npy} (${imageShape[0]} × ${imageShape[1]})\n`);
         }
         if (o.png) {
-          await writeFileAtomic(o.png, renderImagePng(image, imageShape));
+          // bins no pixel reaches hold 0 in the image: off-sensor, not data, kept out of the colour range
+          const reached = reachedBins(g.getPixelCoordIndexes({ pixScaleSizeUm: o.pixScale }));
+          await writeFileAtomic(o.png, renderImagePng(image, imageShape, { reached }));
           process.stdout.write(`wrote ${o.png} (${imageShape[0]} × ${imageShape[1]})\n`);
         }
       }),
@@ -273,22 +293,39 @@ export function register(program: Command): void {
 
   geo
     .command('from-crystfel')
-    .description('import a CrystFEL .geom into a psana geometry file (psana UtilsConvertCrystFEL conventions)')
+    .description('import a CrystFEL .geom into a psana geometry file (CrystFEL geometry semantics; --convention psana for psana UtilsConvertCrystFEL)')
     .argument('<geom>', 'CrystFEL .geom file')
     .requiredOption('-o, --output <file>', 'output psana geometry file')
-    .option('-d, --dettype <type>', 'cspad | cspadv2 | jungfrau | epix10ka | pnccd (default: guessed from the panels)')
+    .option('-d, --dettype <type>', 'cspad | cspadv2 | cspad2x2 | jungfrau | epix10ka | pnccd (default: guessed from the panels)')
+    .option('--cframe <frame>', 'frame of the .geom coordinates: 1 = LAB (default, CrystFEL and to-crystfel default), 0 = psana frame (to-crystfel --cframe 0)', parseFrame, 1 as 0 | 1)
+    .option('--convention <name>', 'crystfel (default) | psana (psana converter byte for byte: ignores res and --cframe, adds a global coffset)', crystfelChoice('--convention', ['crystfel', 'psana']), 'crystfel')
+    .option('--corner <kind>', 'auto (default: centre for psana-exported files, else edge) | edge | centre: what corner_x/y marks', crystfelChoice('--corner', ['auto', 'edge', 'centre']), 'auto')
+    .option('--clen <m>', 'camera length in m when the file reads clen from the data (default 0)', parseClenM)
+    .option('--panel-map <map>', "which panels hold which segment: template like 'p{seg+1}a{asic+1}' / 'q0a{n}', or list 'top@0:0,top@512:0,…' / 'a+b,…'")
     .action(
-      action(async (file: string, o: { output: string; dettype?: string }) => {
+      action(async (file: string, o: { output: string; dettype?: string; cframe: 0 | 1; convention: string; corner: string; clen?: number; panelMap?: string }) => {
         const text = await readTextFile(file);
+        if (o.panelMap !== undefined && o.dettype === undefined) throw new CalibmanError('--panel-map needs --dettype (the type cannot be guessed from unusual panel names)');
         const dettype = o.dettype ?? inferCrystfelDettype(text, file);
         const out = crystfelToGeometryText(text, {
           dettype,
           file,
+          convention: o.convention as 'crystfel' | 'psana',
+          cframe: o.cframe,
+          corner: o.corner === 'centre' ? 'pixel-centre' : (o.corner as 'auto' | 'edge'),
+          clenM: o.clen,
+          panelMap: o.panelMap,
           header: { command: `calibman geometry from-crystfel ${file} -o ${o.output} -d ${dettype}` },
         });
         GeometryAccess.fromText(out, { file: o.output });
         await writeFileAtomic(o.output, out);
-        process.stdout.write(`wrote ${o.output} (dettype ${dettype})\n`);
+        const fit = /largest residual (\S+ um)/.exec(out);
+        process.stdout.write(`wrote ${o.output} (dettype ${dettype}${fit ? `, largest fit residual ${fit[1]}` : ''})\n`);
       }),
     );
+
+  for (const c of geo.commands) addGeometryLimitOptions(c);
+  geo.hook('preAction', (_geo, cmd) => {
+    limits = geometryLimitsOf(cmd.opts());
+  });
 }

@@ -5,10 +5,10 @@ import {
   cancelJob,
   describeTask,
   isTerminal,
-  listJobRecords,
   readJobRecord,
   refreshJob,
   retryJob,
+  scanJobRecords,
   SlurmClient,
   waitForJob,
   type JobRecord,
@@ -36,13 +36,16 @@ export function register(program: Command): void {
     .option('--no-refresh', 'show the stored records without asking SLURM')
     .action(
       action(async (opts: CommonOpts) => {
-        let records = await listJobRecords(opts.workDir);
+        const scan = await scanJobRecords(opts.workDir);
+        let records = scan.records;
         if (opts.refresh !== false) records = await refreshAll(opts.workDir, records);
+        // invalid record files are listed too, with phase "invalid" and the reason
+        const invalid = scan.invalid.map((b) => ({ id: b.id, phase: 'invalid' as const, file: b.file, error: b.error }));
         if (opts.json) {
-          process.stdout.write(JSON.stringify(records, null, 2) + '\n');
+          process.stdout.write(JSON.stringify([...records, ...invalid], null, 2) + '\n');
           return;
         }
-        if (records.length === 0) {
+        if (records.length === 0 && invalid.length === 0) {
           process.stdout.write(`no job records in ${opts.workDir}/jobs\n`);
           return;
         }
@@ -54,6 +57,7 @@ export function register(program: Command): void {
           r.createdAt.replace('T', ' ').slice(0, 19),
           r.label ?? '',
         ]);
+        for (const b of invalid) rows.push([b.id, 'invalid', '-', '-', '-', b.error]);
         process.stdout.write(table(['ID', 'PHASE', 'PIECES', 'FAILED', 'CREATED (UTC)', 'LABEL'], rows));
       }),
     );
@@ -182,7 +186,9 @@ function formatRecord(r: JobRecord): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // a loop, not Math.max(...): a job may have hundreds of thousands of pieces
+  const widths = head.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [fmt(head), ...rows.map(fmt)].join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import { andMasks, invertMask, maskFromStatus } from '../../mask/pixel-mask.js';
 import { roiMaskNdarray } from '../../mask/roi.js';
 import { readTextFile, writeFileAtomic } from '../../node/files.js';
 import { action } from '../action.js';
+import { addGeometryLimitOptions, geometryLimitsOf } from '../geometry-limits.js';
 import { loadGeometryMaps, readNdarrayFile } from './plot.js';
 
 function parseBits(name: string): (value: string) => number {
@@ -34,7 +35,7 @@ export function register(program: Command): void {
     .command('mask')
     .description('Pixel masks (1 = good, 0 = masked): ROI forms drawn on the detector image, pixel_status masks');
 
-  mask
+  const roi = mask
     .command('roi')
     .description(
       'Rasterise ROI forms (rectangle, circle, ring, wedge, polygon, line; kept or excluded, applied in order) on the ' +
@@ -51,22 +52,23 @@ export function register(program: Command): void {
       255,
     )
     .option('--invert', 'write the logical NOT of the ROI mask before the sensor bits (psana "Save Inv-M")')
-    .requiredOption('-o, --output <mask>', 'mask file to write: .npy (uint8), otherwise psana ndarray text (%d)')
-    .action(
-      action(async (o: { geometry: string; forms: string; bits: number; invert?: boolean; output: string }) => {
-        const forms = await readForms(o.forms);
-        const { geo, maps, dataShape } = await loadGeometryMaps(o.geometry);
-        let m = roiMaskNdarray(forms, maps);
-        if (o.invert) m = invertMask(m);
-        if (o.bits !== 0) m = andMasks(m, geo.getPixelMask({ mbits: o.bits }));
-        await writeFileAtomic(o.output, encodeMaskFile(o.output, m, dataShape));
-        const good = m.reduce((s, v) => s + v, 0);
-        process.stdout.write(
-          `wrote ${o.output}: shape ${dataShape.join('×')}, ${good} good / ${m.length - good} masked pixels ` +
-            `(image ${maps.imageShape.join('×')}, ${forms.forms.length} forms, bits ${o.bits})\n`,
-        );
-      }),
-    );
+    .requiredOption('-o, --output <mask>', 'mask file to write: .npy (uint8), otherwise psana ndarray text (%d)');
+  addGeometryLimitOptions(roi);
+  roi.action(
+    action(async (o: { geometry: string; forms: string; bits: number; invert?: boolean; output: string; maxDepth?: number; maxImagePixels?: number }) => {
+      const forms = await readForms(o.forms);
+      const { geo, maps, dataShape } = await loadGeometryMaps(o.geometry, geometryLimitsOf(o));
+      let m = roiMaskNdarray(forms, maps);
+      if (o.invert) m = invertMask(m);
+      if (o.bits !== 0) m = andMasks(m, geo.getPixelMask({ mbits: o.bits }));
+      await writeFileAtomic(o.output, encodeMaskFile(o.output, m, dataShape));
+      const good = m.reduce((s, v) => s + v, 0);
+      process.stdout.write(
+        `wrote ${o.output}: shape ${dataShape.join('×')}, ${good} good / ${m.length - good} masked pixels ` +
+          `(image ${maps.imageShape.join('×')}, ${forms.forms.length} forms, bits ${o.bits})\n`,
+      );
+    }),
+  );
 
   mask
     .command('status')

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
+import { addOptionAlias } from '../program-setup.js';
 import { readFileBytes, writeFileAtomic } from '../../node/files.js';
 import { encodePng } from '../../plot/index.js';
 import {
@@ -43,13 +44,13 @@ function addCommonOptions(cmd: Command, variantRequired: boolean): Command {
     .option('--tol-size <um>', 'tolerance on 2x1 side lengths vs nominal 20900 x 43540 um', parseNumberOption('--tol-size'), 300);
 }
 
-async function readAndConvert(input: string, opts: CommonOpts & { experiment?: string; detector?: string }): Promise<{ table: MetrologyTable; out: MetrologyOutputs }> {
+async function readAndConvert(input: string, opts: CommonOpts & { exp?: string; detector?: string }): Promise<{ table: MetrologyTable; out: MetrologyOutputs }> {
   const table = readMetrologyInput(await readFileBytes(input), input, { sheet: opts.sheet });
   const variant = opts.variant ?? guessVariant(table);
   const out = convertMetrology(table, variant, {
     n90: opts.n90,
     tolerances: { xyUm: opts.tolXy, zUm: opts.tolZ, sizeUm: opts.tolSize },
-    header: { metrology: input, author: safeUser(), experiment: opts.experiment, detector: opts.detector },
+    header: { metrology: input, author: safeUser(), experiment: opts.exp, detector: opts.detector },
   });
   return { table, out };
 }
@@ -77,11 +78,11 @@ export function register(program: Command): void {
       )
       .argument('<input>', 'survey file: .xlsx (one sheet per quad, title row, then X Y Z rows) or text (Quad N / n x y z lines)')
       .requiredOption('--out-dir <dir>', 'directory for the outputs (created if missing; files in it are replaced)')
-      .option('--experiment <name>', 'experiment recorded in the geometry header', 'Any')
+      .option('--exp <name>', 'experiment recorded in the geometry header', 'Any')
       .option('--detector <name>', 'detector recorded in the geometry header (default CSPAD / CSPAD2x2)'),
     true,
   ).action(
-    action(async (input: string, opts: CommonOpts & { outDir: string; experiment?: string; detector?: string }) => {
+    action(async (input: string, opts: CommonOpts & { outDir: string; exp?: string; detector?: string }) => {
       const { out } = await readAndConvert(input, opts);
       const files: [string, string | Uint8Array][] = [
         ['geometry.data', out.geometry],
@@ -121,13 +122,17 @@ export function register(program: Command): void {
     .command('to-text')
     .description("Write a survey (.xlsx or text) in CalibManager's metrology text layout (Quad N / Point X Y Z blocks)")
     .argument('<input>', 'survey file (.xlsx or text)')
-    .requiredOption('--out <file>', 'output text file')
+    .requiredOption('-o, --output <file>', 'output text file')
     .option('--sheet <name>', '.xlsx only: read just this sheet')
     .action(
-      action(async (input: string, opts: { out: string; sheet?: string }) => {
+      action(async (input: string, opts: { output: string; sheet?: string }) => {
         const table = readMetrologyInput(await readFileBytes(input), input, { sheet: opts.sheet });
-        await writeFileAtomic(opts.out, formatMetrologyText(table));
-        process.stdout.write(`wrote ${table.points.length} points to ${opts.out}\n`);
+        await writeFileAtomic(opts.output, formatMetrologyText(table));
+        process.stdout.write(`wrote ${table.points.length} points to ${opts.output}\n`);
       }),
     );
+  for (const c of group.commands) {
+    if (c.name() === 'convert') addOptionAlias(c, '--experiment <name>', '--exp');
+    if (c.name() === 'to-text') addOptionAlias(c, '--out <file>', '--output');
+  }
 }

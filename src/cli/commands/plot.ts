@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { GeometryAccess } from '../../geometry/geometry-access.js';
+import { GeometryAccess, type GeometryLimits } from '../../geometry/geometry-access.js';
 import { shapeSize, type TypedArray } from '../../io/dtype.js';
 import { toCOrder } from '../../io/ndarray.js';
 import { CSPAD2X2_SHAPE, cspad2x2NaturalToDaq, parseNdarrayText } from '../../io/ndarray-text.js';
@@ -9,7 +9,9 @@ import type { PixelIndexMaps } from '../../mask/pixel-mask.js';
 import { readFileBytes, readTextFile, writeFileAtomic } from '../../node/files.js';
 import { COLORMAPS, type ColormapName } from '../../plot/colormap.js';
 import { toFloat32 } from '../../plot/arrange.js';
-import { renderHistogramPng, renderNdarrayPng } from '../../plot/png.js';
+import type { ImageFigureOptions } from '../../plot/figure.js';
+import { renderHistogramPng, renderNdarrayFigurePng, renderNdarrayPng } from '../../plot/png.js';
+import { statusCategoryCodes, statusLegend } from '../../report/status-map.js';
 import { autoRange } from '../../plot/raster.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
 
@@ -43,8 +45,8 @@ export async function readNdarrayFile(file: string, geometryOrder = false): Prom
 }
 
 /** Load a geometry file and its index maps; the data shape drops leading 1s and merges container axes. */
-export async function loadGeometryMaps(file: string): Promise<{ geo: GeometryAccess; maps: PixelIndexMaps; dataShape: number[] }> {
-  const geo = GeometryAccess.fromText(await readTextFile(file), { file });
+export async function loadGeometryMaps(file: string, limits: GeometryLimits = {}): Promise<{ geo: GeometryAccess; maps: PixelIndexMaps; dataShape: number[] }> {
+  const geo = GeometryAccess.fromText(await readTextFile(file), { file, ...limits });
   const ix = geo.getPixelCoordIndexes();
   return { geo, maps: { rows: ix.rows, cols: ix.cols, imageShape: ix.imageShape }, dataShape: dataShapeOf(ix.shape) };
 }
@@ -78,6 +80,9 @@ function parseColormap(value: string): ColormapName {
 
 interface PlotOptions {
   geometry?: string;
+  bare?: boolean;
+  status?: boolean;
+  label?: string;
   png: string;
   colormap: ColormapName;
   range: [number, number] | 'auto';
@@ -88,14 +93,39 @@ interface PlotOptions {
   title?: string;
 }
 
+const baseName = (file: string): string => file.split(/[\\/]/).pop() ?? file;
+
+/** Colour bar label guessed from a calib-store or dark-output path, `value` otherwise. */
+function valueLabelOf(file: string): string {
+  if (/pedestals|-ave\b|\bave\b/.test(file)) return 'pedestal, ADU';
+  if (/pixel_rms|-rms\b|\brms\b/.test(file)) return 'rms, ADU';
+  if (/pixel_gain/.test(file)) return 'gain';
+  if (/pixel_mask|-msk\b|\bmask\b/.test(file)) return 'mask (1 = good)';
+  return 'value';
+}
+
+/**
+ * Axes of an image assembled with a geometry, in mm of psana's frame: image rows follow x, columns y,
+ * zero where the frame's origin falls.
+ */
+function geometryAxes(geo: GeometryAccess): Pick<ImageFigureOptions, 'xAxis' | 'yAxis'> {
+  const mmPerBin = geo.getPixelScaleSizeUm() / 1000;
+  const [r0, c0] = geo.pointCoordIndexes([0, 0], { fract: true });
+  return {
+    xAxis: { label: 'y, mm', origin: -c0 * mmPerBin, step: mmPerBin },
+    yAxis: { label: 'x, mm', origin: -r0 * mmPerBin, step: mmPerBin },
+  };
+}
+
 /** Register the `calibman plot …` commands. */
 export function register(program: Command): void {
   program
     .command('plot')
     .description(
       'Render an ndarray file (.npy or psana ndarray text: raw frame, pedestals, pixel_rms, pixel_status, mask) as a PNG ' +
-        'picture: assembled with its geometry when --geometry is given, otherwise 2-D arrays as they are and stacks of ' +
-        'segments tiled. With --hist, draw the histogram (spectrum) of its values instead.',
+        'figure with axes and a colour bar (pixel_status: a legend of every status bit): assembled with its geometry when ' +
+        '--geometry is given (axes in mm; empty image bins drawn as off-sensor and left out of the automatic range), ' +
+        'otherwise 2-D arrays as they are and stacks of segments tiled. With --hist, draw the histogram (spectrum) of its values instead.',
     )
     .argument('<file>', 'ndarray file (.npy, or psana ndarray text for any other extension)')
     .option('-g, --geometry <geo>', 'psana geometry file used to assemble the detector image')
@@ -106,7 +136,10 @@ export function register(program: Command): void {
     .option('--hist', 'draw a histogram of the values (e.g. the pixel_rms spectrum) instead of the image')
     .option('--bins <n>', 'histogram bins', parseIntOption('--bins'), 100)
     .option('--logy', 'histogram: logarithmic count axis')
-    .option('--title <text>', 'histogram title (default: the file name)')
+    .option('--title <text>', 'title (default: the file name)')
+    .option('--label <text>', 'colour bar label, quantity and unit (default from the file name: pedestal, rms in ADU)')
+    .option('--status', 'draw a pixel_status map: one colour per status bit with a legend (default for paths containing "pixel_status")')
+    .option('--bare', 'the picture alone, one PNG pixel per image bin: no title, axes, colour bar or legend')
     .action(
       action(async (file: string, o: PlotOptions) => {
         const arr = await readNdarrayFile(file, o.geometry !== undefined);
@@ -117,12 +150,13 @@ export function register(program: Command): void {
             bins: o.bins,
             range: o.range === 'auto' ? autoRange(values, [0.1, 99.9]) : o.range,
             logY: o.logy === true,
-            title: o.title ?? file.split('/').pop(),
+            title: o.title ?? baseName(file),
             xLabel: 'value',
             yLabel: 'pixels',
           });
         } else {
           let maps: PixelIndexMaps | undefined;
+          let axes: Pick<ImageFigureOptions, 'xAxis' | 'yAxis'> = {};
           if (o.geometry) {
             const g = await loadGeometryMaps(o.geometry);
             if (g.maps.rows.length !== arr.data.length) {
@@ -132,8 +166,24 @@ export function register(program: Command): void {
               );
             }
             maps = g.maps;
+            axes = geometryAxes(g.geo);
           }
-          png = renderNdarrayPng(arr.data, arr.shape, { maps, colormap: o.colormap, range: o.range, scale: o.scale });
+          if (o.bare) {
+            png = renderNdarrayPng(arr.data, arr.shape, { maps, colormap: o.colormap, range: o.range, scale: o.scale });
+          } else if (o.status ?? /pixel_status/.test(file)) {
+            const codes = statusCategoryCodes(arr.data as ArrayLike<number | bigint>);
+            png = renderNdarrayFigurePng(codes, arr.shape, { maps, scale: o.scale, categories: statusLegend(codes), title: o.title ?? baseName(file), ...axes });
+          } else {
+            png = renderNdarrayFigurePng(arr.data, arr.shape, {
+              maps,
+              colormap: o.colormap,
+              range: o.range,
+              scale: o.scale,
+              title: o.title ?? baseName(file),
+              valueLabel: o.label ?? valueLabelOf(file),
+              ...axes,
+            });
+          }
         }
         await writeFileAtomic(o.png, png);
         process.stdout.write(`wrote ${o.png}\n`);

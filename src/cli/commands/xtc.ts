@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Command } from 'commander';
 import { CalibmanError, ConfigError, DetectorNotFoundError } from '../../errors.js';
-import { action, parseIntOption, parseNumberOption } from '../action.js';
+import { action, parseIntOption, parsePositiveOption, parseRangeOption } from '../action.js';
 import { DgramReader } from '../../xtc/dgram-reader.js';
 import { levelName, transitionName, typeIdName } from '../../xtc/enums.js';
 import { isCompressed, typeIdOf, typeVersionOf, type XtcNode } from '../../xtc/header.js';
@@ -13,7 +13,9 @@ import type { XtcRunReader } from '../../xtc/run.js';
 import { resolveDetectors } from '../../detectors/registry.js';
 import { openXtcFile } from '../../node/xtc-file-source.js';
 import { openXtcRun } from '../../node/xtc-run.js';
+import { dataRoot, defaultXtcDir } from '../../calibrun/dirs.js';
 import { writeSyntheticRun } from '../../node/xtc-synthetic.js';
+import { expNameDbFileOf } from '../../node/exp-name-db.js';
 import { writeNpyFile } from '../../node/npy-files.js';
 import { ndarrayOf } from '../../io/ndarray.js';
 import { allocTyped, dtypeOf, type TypedArray } from '../../io/dtype.js';
@@ -115,12 +117,6 @@ export function formatScan(s: XtcScan): string {
   return out.join('\n');
 }
 
-/** Default xtc directory of an experiment: `$SIT_PSDM_DATA/<instr>/<exp>/xtc` (data root /sdf/data/lcls/ds). */
-export function defaultXtcDir(experiment: string): string {
-  const root = process.env.SIT_PSDM_DATA ?? '/sdf/data/lcls/ds';
-  return path.join(root, experiment.slice(0, 3).toLowerCase(), experiment, 'xtc');
-}
-
 /** Parse `FIRST:LAST` (0-based, LAST exclusive, either may be empty). */
 export function parseEventRange(text: string): [number, number] {
   const m = /^\s*(\d*)\s*:\s*(\d*)\s*$/.exec(text);
@@ -198,14 +194,18 @@ export function register(program: Command): void {
     .argument('[files...]', 'XTC files (streams and chunks are grouped by name)')
     .option('--exp <exp>', 'experiment name (with --run)')
     .option('--run <n>', 'run number', parseIntOption('--run'))
-    .option('--xtc-dir <dir>', 'xtc directory (default $SIT_PSDM_DATA/<instr>/<exp>/xtc)')
+    .option('--xtc-dir <dir>', 'xtc directory (default <root>/<INS>/<exp>/xtc, as calibrun)')
+    .option('--root <dir>', 'data root (default $SIT_PSDM_DATA or /reg/d/psdm; instrument lower case under /sdf/data/lcls/ds)')
+    .option('--exp-name-db <file>', "psana's experiment-db.dat (or a $SIT_DATA directory) mapping --exp to the number in e<num>-r<run>-… file names (default: found through $SIT_DATA)")
     .option('--json', 'print the scan as JSON')
     .action(
-      action(async (files: string[], opts: { exp?: string; run?: number; xtcDir?: string; json?: boolean }) => {
+      action(async (files: string[], opts: { exp?: string; run?: number; xtcDir?: string; root?: string; expNameDb?: string; json?: boolean }) => {
         let run;
         if (files.length) run = await openXtcRun({ files });
         else if (opts.run !== undefined && (opts.exp || opts.xtcDir)) {
-          run = await openXtcRun({ xtcDir: opts.xtcDir ?? defaultXtcDir(opts.exp!), experiment: opts.exp, run: opts.run });
+          const xtcDir = opts.xtcDir ?? defaultXtcDir(dataRoot(opts.root, process.env), opts.exp!);
+          const expNameDb = opts.expNameDb !== undefined ? await expNameDbFileOf(opts.expNameDb, '--exp-name-db') : undefined;
+          run = await openXtcRun({ xtcDir, experiment: opts.exp, run: opts.run, expNameDb });
         } else throw new ConfigError('arguments', 'give XTC files, or --exp EXP --run N [--xtc-dir DIR]');
         try {
           const scan = await run.scan({
@@ -246,12 +246,12 @@ export function register(program: Command): void {
     .option('--events <n>', 'number of events', parseIntOption('--events'), 100)
     .option('--detectors <list>', 'comma-separated registry names', DEFAULT_GENERATE.join(','))
     .option('--streams <n>', 'number of DAQ streams', parseIntOption('--streams'), 1)
-    .option('--chunk-mb <mb>', 'chunk size limit in MB', parseNumberOption('--chunk-mb'))
+    .option('--chunk-mb <mb>', 'chunk size limit in MB', parsePositiveOption('--chunk-mb'))
     .option('--calib-cycles <n>', 'number of calib cycles', parseIntOption('--calib-cycles'), 1)
-    .option('--dark-fraction <f>', 'fraction of dark (code 162) events', parseNumberOption('--dark-fraction'), 1)
-    .option('--hot <f>', 'fraction of hot pixels', parseNumberOption('--hot'), 0.001)
-    .option('--dead <f>', 'fraction of dead pixels', parseNumberOption('--dead'), 0.001)
-    .option('--saturated <f>', 'fraction of saturated pixels', parseNumberOption('--saturated'), 0.0005)
+    .option('--dark-fraction <f>', 'fraction of dark (code 162) events', parseRangeOption('--dark-fraction', 0, 1), 1)
+    .option('--hot <f>', 'fraction of hot pixels', parseRangeOption('--hot', 0, 1), 0.001)
+    .option('--dead <f>', 'fraction of dead pixels', parseRangeOption('--dead', 0, 1), 0.001)
+    .option('--saturated <f>', 'fraction of saturated pixels', parseRangeOption('--saturated', 0, 1), 0.0005)
     .option('--seed <n>', 'PRNG seed', parseIntOption('--seed'), 1)
     .option('--truth <dir>', 'also write the ground truth (.npy maps per detector and events.json)')
     .action(

@@ -36,12 +36,16 @@ export function cameraFrameSize(h: CameraFrameHeader): number {
 /**
  * The pixels of a FrameV1 as uint8 (depth ≤ 8) or uint16 (deeper), row-major (height,width): a view into
  * the payload when aligned, else a copy into `scratch(n)`.
+ * @param damage damage bits of the contribution: an undamaged payload must hold exactly the header's
+ *   width·height pixels (plus at most 3 padding bytes)
+ * @throws XtcFormatError naming both sizes when the payload is shorter (or, undamaged, longer)
  */
 export function cameraPixels(
   payload: Uint8Array,
   scratch: (n: number) => Uint16Array,
   file?: string,
   fileOffset = 0,
+  damage = 0,
 ): { header: CameraFrameHeader; pixels: Uint8Array | Uint16Array } {
   const header = readCameraFrameHeader(payload, file, fileOffset);
   const bpp = cameraBytesPerPixel(header.depth);
@@ -49,12 +53,13 @@ export function cameraPixels(
   if (bpp > 2 || bpp < 1) {
     throw new XtcFormatError({ file, offset: fileOffset + 8, what: 'Camera FrameV1 depth', expected: '1-16 bits', found: String(header.depth) });
   }
-  if (payload.length < CAMERA_FRAME_HEADER + n * bpp) {
+  const need = CAMERA_FRAME_HEADER + n * bpp;
+  if (payload.length < need || (damage === 0 && payload.length > need + ((4 - (need % 4)) % 4))) {
     throw new XtcFormatError({
       file,
       offset: fileOffset,
       what: `Camera FrameV1 ${header.height}x${header.width}x${header.depth}bit`,
-      expected: `${CAMERA_FRAME_HEADER + n * bpp} bytes`,
+      expected: `${need} bytes`,
       found: `${payload.length} bytes`,
     });
   }

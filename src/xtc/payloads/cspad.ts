@@ -66,12 +66,16 @@ function popcount8(x: number): number {
   return n;
 }
 
-/** Decode a CspadConfig payload of `version` (1-5). */
+/**
+ * Decode a CspadConfig payload of `version` (1-5).
+ * @param offset absolute file offset of the payload, for error messages
+ * @throws XtcFormatError for an unknown version or a payload whose size is not that version's
+ */
 export function decodeCspadConfig(p: Uint8Array, version: number, file?: string, offset = 0): CspadConfig {
   const o = OFFSETS[version];
   const size = CSPAD_CONFIG_SIZES[version];
   if (!o) throw new XtcFormatError({ file, offset, what: 'CspadConfig', expected: 'version 1-5', found: `version ${version}` });
-  if (p.length < size) throw new XtcFormatError({ file, offset, what: `CspadConfig v${version}`, expected: `${size} bytes`, found: `${p.length} bytes` });
+  if (p.length !== size) throw new XtcFormatError({ file, offset, what: `CspadConfig v${version}`, expected: `${size} bytes`, found: `${p.length} bytes` });
   const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const u = (at: number): number => dv.getUint32(at, true);
   const base = o.tdi;
@@ -153,7 +157,11 @@ export function cspadElementSize(nsect: number): number {
 /**
  * Assemble a CspadElement payload into psana's raw array (32,185,388) int16 in `out` (length
  * 32·185·388). Elements may come in any quad order; sections and quads not stored are zero.
+ * The payload size must be what the configuration implies (quadMask, roiMask, element version); a
+ * damaged contribution (`damage` ≠ 0) may be shorter, and only its complete elements are used.
  * Returns the bit mask of sections written (bit 8q+s).
+ * @throws XtcFormatError naming both sizes when payload and configuration disagree, or for an element
+ *   of a quad the configuration does not have (or a quad repeated)
  */
 export function assembleCspad(
   payload: Uint8Array,
@@ -162,21 +170,49 @@ export function assembleCspad(
   out: Int16Array,
   file?: string,
   fileOffset = 0,
+  damage = 0,
 ): number {
   const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const quadMask = cfg.quadMask & 0xf;
+  const expected = cspadDataSize(elementVersion, cfg, [0, 1, 2, 3]);
+  const damaged = damage !== 0;
+  if (payload.length !== expected && !(damaged && payload.length < expected)) {
+    let nsect = 0;
+    for (let q = 0; q < 4; q++) if (quadMask & (1 << q)) nsect += popcount8(cspadStoredMask(cfg, elementVersion, q));
+    throw new XtcFormatError({
+      file,
+      offset: fileOffset,
+      what: `CspadElement v${elementVersion} payload vs CspadConfig v${cfg.version} (quadMask 0x${quadMask.toString(16)}, roiMask 0x${(cfg.roiMask >>> 0).toString(16)})`,
+      expected: `${expected} bytes (${popcount8(quadMask)} quads, ${nsect} sections)`,
+      found: `${payload.length} bytes`,
+    });
+  }
   let written = 0; // 32-bit mask of sections
+  let seen = 0;
   let pos = 0;
-  const nquads = popcount8(cfg.quadMask & 0xf);
+  const nquads = popcount8(quadMask);
   for (let e = 0; e < nquads && pos < payload.length; e++) {
     if (pos + CSPAD_ELEMENT_HEADER > payload.length) {
+      if (damaged) break;
       throw new XtcFormatError({ file, offset: fileOffset + pos, what: 'CspadElement', expected: 'a 32-byte element header', found: `${payload.length - pos} bytes` });
     }
     const q = (dv.getUint32(pos + 4, true) >>> 24) & 0x3;
+    if (!(quadMask & (1 << q)) || seen & (1 << q)) {
+      throw new XtcFormatError({
+        file,
+        offset: fileOffset + pos + 4,
+        what: `CspadElement v${elementVersion} element ${e}`,
+        expected: `one of the configured quads not seen yet (quadMask 0x${quadMask.toString(16)})`,
+        found: seen & (1 << q) ? `quad ${q} again` : `quad ${q}`,
+      });
+    }
+    seen |= 1 << q;
     const mask = cspadStoredMask(cfg, elementVersion, q);
     const nsect = popcount8(mask);
     const size = cspadElementSize(nsect);
     if (pos + size > payload.length) {
+      if (damaged) break;
       throw new XtcFormatError({
         file,
         offset: fileOffset + pos,

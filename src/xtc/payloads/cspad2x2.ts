@@ -32,7 +32,7 @@ const tdiOffset = (version: number): number => (version === 1 ? 24 : 28);
 export function decodeCspad2x2Config(p: Uint8Array, version: number, file?: string, offset = 0): Cspad2x2Config {
   const size = CSPAD2X2_CONFIG_SIZES[version];
   if (!size) throw new XtcFormatError({ file, offset, what: 'Cspad2x2Config', expected: 'version 1-2', found: `version ${version}` });
-  if (p.length < size) throw new XtcFormatError({ file, offset, what: `Cspad2x2Config v${version}`, expected: `${size} bytes`, found: `${p.length} bytes` });
+  if (p.length !== size) throw new XtcFormatError({ file, offset, what: `Cspad2x2Config v${version}`, expected: `${size} bytes`, found: `${p.length} bytes` });
   const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const u = (at: number): number => dv.getUint32(at, true);
   const t = tdiOffset(version);
@@ -89,9 +89,11 @@ export function defaultCspad2x2Config(version = 2): Cspad2x2Config {
 /**
  * The pixel block of a Cspad2x2Element v1 as int16 (185·388·2, C order of (185,388,2)): a view into
  * the payload when aligned, otherwise a copy into `scratch`.
+ * @param damage damage bits of the contribution: an undamaged payload must be exactly one element
+ * @throws XtcFormatError naming both sizes for a short payload, or an undamaged one of another size
  */
-export function cspad2x2Pixels(payload: Uint8Array, scratch: () => Int16Array, file?: string, fileOffset = 0): Int16Array {
-  if (payload.length < CSPAD2X2_ELEMENT_SIZE) {
+export function cspad2x2Pixels(payload: Uint8Array, scratch: () => Int16Array, file?: string, fileOffset = 0, damage = 0): Int16Array {
+  if (payload.length < CSPAD2X2_ELEMENT_SIZE || (damage === 0 && payload.length !== CSPAD2X2_ELEMENT_SIZE)) {
     throw new XtcFormatError({ file, offset: fileOffset, what: 'Cspad2x2Element v1', expected: `${CSPAD2X2_ELEMENT_SIZE} bytes`, found: `${payload.length} bytes` });
   }
   const start = payload.byteOffset + CSPAD_ELEMENT_HEADER;

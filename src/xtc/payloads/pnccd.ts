@@ -8,6 +8,9 @@ export const PNCCD_COLS = 512;
 export const PNCCD_FRAME_HEADER = 16;
 /** Usual payloadSizePerLink (16-byte header + 512·512 u16). */
 export const PNCCD_PAYLOAD_PER_LINK = PNCCD_FRAME_HEADER + PNCCD_ROWS * PNCCD_COLS * 2;
+/** Most links a pnCCD has (psana raw shape (4,512,512)). */
+export const PNCCD_MAX_LINKS = 4;
+
 /** Sizes of pnCCDconfig v1/v2, bytes. */
 export const PNCCD_CONFIG_SIZES: Readonly<Record<number, number>> = { 1: 8, 2: 544 };
 
@@ -36,16 +39,24 @@ function writeCString(p: Uint8Array, at: number, len: number, s: string): void {
   for (let i = 0; i < Math.min(s.length, len - 1); i++) p[at + i] = s.charCodeAt(i) & 0xff;
 }
 
-/** Decode a pnCCDconfig payload (v1 or v2). */
+/**
+ * Decode a pnCCDconfig payload (v1 or v2).
+ * @param offset absolute file offset of the payload, for error messages
+ * @throws XtcFormatError for an unknown version, a payload of another size, or numLinks outside 1-4
+ */
 export function decodePnccdConfig(p: Uint8Array, version: number, file?: string, offset = 0): PnccdConfig {
   const size = PNCCD_CONFIG_SIZES[version];
   if (!size) throw new XtcFormatError({ file, offset, what: 'pnCCDconfig', expected: 'version 1-2', found: `version ${version}` });
-  if (p.length < size) throw new XtcFormatError({ file, offset, what: `pnCCDconfig v${version}`, expected: `${size} bytes`, found: `${p.length} bytes` });
+  if (p.length !== size) throw new XtcFormatError({ file, offset, what: `pnCCDconfig v${version}`, expected: `${size} bytes`, found: `${p.length} bytes` });
   const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const u = (at: number): number => (version >= 2 ? dv.getUint32(at, true) : 0);
+  const numLinks = dv.getUint32(0, true);
+  if (numLinks < 1 || numLinks > PNCCD_MAX_LINKS) {
+    throw new XtcFormatError({ file, offset, what: `pnCCDconfig v${version} numLinks`, expected: `1-${PNCCD_MAX_LINKS}`, found: String(numLinks) });
+  }
   return {
     version,
-    numLinks: dv.getUint32(0, true),
+    numLinks,
     payloadSizePerLink: dv.getUint32(4, true),
     numChannels: u(8),
     numRows: u(12),
@@ -102,14 +113,20 @@ export function pnccdFrameSize(cfg: PnccdConfig): number {
 /**
  * Stack the `numLinks` FrameV1 pixel blocks of a pnCCDframe payload into `out` (numLinks·512·512
  * uint16, psana raw (4,512,512)).
+ * @param damage damage bits of the contribution: an undamaged payload must be exactly `numLinks` frames
+ * @throws XtcFormatError for a configuration with 0 or more than 4 links, or a payload whose size is
+ *   not what the configuration implies (naming both sizes)
  */
-export function assemblePnccd(payload: Uint8Array, cfg: PnccdConfig, out: Uint16Array, file?: string, fileOffset = 0): void {
+export function assemblePnccd(payload: Uint8Array, cfg: PnccdConfig, out: Uint16Array, file?: string, fileOffset = 0, damage = 0): void {
   const frameSize = pnccdFrameSize(cfg);
   const frameBytes = PNCCD_ROWS * PNCCD_COLS * 2;
+  if (cfg.numLinks < 1 || cfg.numLinks > PNCCD_MAX_LINKS) {
+    throw new XtcFormatError({ file, offset: fileOffset, what: 'pnCCDconfig numLinks', expected: `1-${PNCCD_MAX_LINKS}`, found: String(cfg.numLinks) });
+  }
   if (frameSize < PNCCD_FRAME_HEADER + frameBytes) {
     throw new XtcFormatError({ file, offset: fileOffset, what: 'pnCCDconfig payloadSizePerLink', expected: `≥ ${PNCCD_FRAME_HEADER + frameBytes}`, found: String(cfg.payloadSizePerLink) });
   }
-  if (payload.length < cfg.numLinks * frameSize) {
+  if (payload.length < cfg.numLinks * frameSize || (damage === 0 && payload.length !== cfg.numLinks * frameSize)) {
     throw new XtcFormatError({ file, offset: fileOffset, what: 'pnCCDframe v1', expected: `${cfg.numLinks * frameSize} bytes (${cfg.numLinks} links)`, found: `${payload.length} bytes` });
   }
   const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
