@@ -612,6 +612,37 @@ export { SessionLog, sessionLogPath } from './calibrun/session-log.js';
 export { createProgressRenderer, formatProgressLine } from './calibrun/progress.js';
 export type { DarkProgress, ProgressRenderer } from './calibrun/progress.js';
 
+// ---- calibration: applying constants (psana det.calib / det.image / det.mask) --------------------
+export {
+  CalibratedDetector,
+  CommonModeCorrector,
+  createDetector,
+  calibrateFrame,
+  combinedMask,
+  defaultCommonModePars,
+  parseCommonModePars,
+  parseDetectorConstants,
+  DETECTOR_CALIB_TYPES,
+  MASK_FLAGS as DETECTOR_MASK_FLAGS,
+} from './calibration/index.js';
+export type {
+  CalibOptions,
+  CommonModeOptions,
+  CommonModeUnit,
+  CommonModeVariant,
+  ConstantFile,
+  ConstantOrigin,
+  DetectorCalibType,
+  DetectorConstants,
+  DetectorInput,
+  FrameCalibration,
+  FrameLayout,
+  ImageOptions as DetectorImageOptions,
+  MaskOptions as DetectorMaskOptions,
+  PixelRegion,
+} from './calibration/index.js';
+export { openDetector, type OpenDetectorOptions, type OpenedDetector } from './node/detector.js';
+
 // ---- supporting types (named in the signatures above) -------------------------------------------
 export type { ConfigStore as XtcConfigStore } from './xtc/configs.js';
 export type { WalkContext } from './xtc/header.js';

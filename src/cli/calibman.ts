@@ -12,6 +12,7 @@ import { register as registerPlot } from './commands/plot.js';
 import { register as registerMetrology } from './commands/metrology.js';
 import { register as registerAlign } from './commands/align.js';
 import { register as registerJobs } from './commands/jobs.js';
+import { register as registerDet } from './commands/det.js';
 import { VERSION } from '../version.js';
 
 /** Build the `calibman` command tree (exported for tests). */
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerMetrology(program);
   registerAlign(program);
   registerJobs(program);
+  registerDet(program);
   finishCommandTree(program);
   return program;
 }

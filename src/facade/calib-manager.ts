@@ -17,6 +17,7 @@ import type { DarkProgress } from '../calibrun/progress.js';
 import { runsInListing } from '../xtc/run-naming.js';
 import { resolveExperimentNumber } from '../node/exp-name-db.js';
 import { openCalibStore, type StoreDiffResult, type StoreOperationResult, type StoreStatus } from '../node/calib-store.js';
+import { type OpenedDetector, openDetector } from '../node/detector.js';
 
 /** A run number as the facade takes it. */
 const runNumberSchema = z.number().int().nonnegative();
@@ -250,6 +251,15 @@ export class CalibManager extends EventTarget {
   /** What the calib directory holds: every type directory with its files' effective run ranges. */
   async calibStatus(): Promise<StoreStatus> {
     return (await this.store()).status();
+  }
+
+  /**
+   * psana's detector object for one source of one run of this experiment: constants from the calib
+   * directory by psana's finder rules, events from the run's files (close `xtcRun` when done). See
+   * docs/calibrated-frames.md.
+   */
+  async detector(source: string, run: number): Promise<OpenedDetector> {
+    return openDetector({ calibDir: this.calibDir, source, run, xtc: { xtcDir: this.xtcDir, experiment: this.experiment, run, ...(await this.runLookup()) } });
   }
 
   /** Run numbers with xtc files of this experiment in the xtc directory, ascending. */

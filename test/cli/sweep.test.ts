@@ -158,6 +158,9 @@ for (const k of KINDS) {
   cm(`align geometry ${k}`, ['align', '-g', bad(k, 'data'), '--image', GOOD_NPY, '--center-only'], 'geometry-limits');
   cm(`align image ${k}`, ['align', '-g', GEO, '--image', bad(k, 'npy'), '--center-only'], 'parsers');
   cm(`jobs show record ${k}`, ['jobs', 'show', k, '--work-dir', p('work'), '--no-refresh'], 'geometry-limits');
+  // calibrated frames: the run's xtc, the calib store's constants and the output .npy
+  cm(`det calib xtc ${k}`, ['det', 'calib', '--xtc', bad(k, 'xtc'), '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--npy', p('out', `det-${k}.npy`)], 'det', tolerantXtc(k));
+  cm(`det image xtc ${k}`, ['det', 'image', '--xtc', bad(k, 'xtc'), '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--npy', p('out', `deti-${k}.npy`)], 'det', tolerantXtc(k));
   cr(`calibrun -x ${k}`, ['-e', 'cxi12345', '-r', '1', '-d', 'CSPAD2x2', '-x', bad(k, 'xtc'), '-w', p('cw'), '-c', p('cc'), '-P'], 'parsers');
 }
 cm('jobs show record of wrong types', ['jobs', 'show', 'wrongtypes', '--work-dir', p('work'), '--no-refresh'], 'geometry-limits');
@@ -231,6 +234,13 @@ cm('align without output', ['align', '-g', GEO, '--image', GOOD_NPY]);
 cm('align --rings not numbers', ['align', '-g', GEO, '--image', GOOD_NPY, '--rings', 'abc', '--center-only']);
 cm('align --nrings 0', ['align', '-g', GEO, '--image', GOOD_NPY, '--nrings', '0', '--center-only']);
 cm('align image with another pixel count', ['align', '-g', GEO, '--image', SMALL_NPY, '--center-only']);
+cm('det calib unknown source', ['det', 'calib', '--xtc', GOOD_XTC, '--source', 'PNCCD', '--calib-dir', p('calib'), '--run', '1', '--npy', p('out', 'det-src.npy')]);
+cm('det calib --run not a number', ['det', 'calib', '--xtc', GOOD_XTC, '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', 'abc', '--npy', p('out', 'det-run.npy')]);
+cm('det calib bad --events', ['det', 'calib', '--xtc', GOOD_XTC, '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--events', '5:2', '--npy', p('out', 'det-ev.npy')]);
+cm('det calib bad --cm', ['det', 'calib', '--xtc', GOOD_XTC, '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--cm', 'one two', '--npy', p('out', 'det-cm.npy')]);
+cm('det calib unknown --mask', ['det', 'calib', '--xtc', GOOD_XTC, '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--mask', 'nope', '--npy', p('out', 'det-mask.npy')]);
+cm('det calib output is a directory', ['det', 'calib', '--xtc', GOOD_XTC, '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--npy', bad('directory', 'npy')]);
+cm('det image missing xtc', ['det', 'image', '--xtc', p('nowhere.xtc'), '--source', 'CSPAD2x2', '--calib-dir', p('calib'), '--run', '1', '--npy', p('out', 'deti-missing.npy')]);
 cm('jobs show unknown id', ['jobs', 'show', 'nope', '--work-dir', p('work'), '--no-refresh']);
 cm('jobs show id with a path', ['jobs', 'show', '../../etc/passwd', '--work-dir', p('work'), '--no-refresh'], 'geometry-limits');
 // a work directory without job records lists none

@@ -5,7 +5,9 @@ import { action, parseIntOption, parseNumberOption } from '../action.js';
 import { addOptionAlias } from '../program-setup.js';
 import { readFileBytes, writeFileAtomic } from '../../node/files.js';
 import { encodePng } from '../../plot/index.js';
+import { CalibmanError } from '../../errors.js';
 import {
+  DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES,
   METROLOGY_VARIANTS,
   convertMetrology,
   formatMetrologyQualityText,
@@ -21,6 +23,7 @@ import {
 
 interface CommonOpts {
   variant?: MetrologyVariant;
+  maxUnzipped?: number;
   n90?: number;
   sheet?: string;
   tolXy?: number;
@@ -39,13 +42,37 @@ function addCommonOptions(cmd: Command, variantRequired: boolean): Command {
     .addOption(variant)
     .option('--n90 <n>', 'cspad-v2 only: detector orientation in the optical frame, in 90 deg steps (psana -n)', parseIntOption('--n90'))
     .option('--sheet <name>', '.xlsx only: read just this sheet (needed when a workbook holds several CSPAD2x2 surveys)')
+    .addOption(maxUnzippedOption())
     .option('--tol-xy <um>', 'tolerance on |dD|, |d(dS)|, |d(dL)| in um', parseNumberOption('--tol-xy'), 60)
     .option('--tol-z <um>', 'tolerance on flatness |dz3| in um', parseNumberOption('--tol-z'), 100)
     .option('--tol-size <um>', 'tolerance on 2x1 side lengths vs nominal 20900 x 43540 um', parseNumberOption('--tol-size'), 300);
 }
 
+/** `--max-unzipped <MiB>`: the decompression cap of a `.xlsx` survey (a zip archive). */
+function maxUnzippedOption(): Option {
+  return new Option(
+    '--max-unzipped <MiB>',
+    `.xlsx only: refuse a workbook whose members would decompress to more than this (default ${DEFAULT_XLSX_MAX_UNCOMPRESSED_BYTES / 2 ** 20} MiB)`,
+  ).argParser(parsePositiveMiB('--max-unzipped'));
+}
+
+function parsePositiveMiB(name: string): (value: string) => number {
+  const parse = parseNumberOption(name);
+  return (value: string) => {
+    const mib = parse(value);
+    if (!(mib > 0)) throw new CalibmanError(`${name}: expected a size in MiB above 0, found "${value}"`);
+    return Math.floor(mib * 2 ** 20);
+  };
+}
+
+function readSurveyFile(input: string, opts: { sheet?: string; maxUnzipped?: number }): Promise<MetrologyTable> {
+  return readFileBytes(input).then((bytes) =>
+    readMetrologyInput(bytes, input, { sheet: opts.sheet, maxUncompressedBytes: opts.maxUnzipped }),
+  );
+}
+
 async function readAndConvert(input: string, opts: CommonOpts & { exp?: string; detector?: string }): Promise<{ table: MetrologyTable; out: MetrologyOutputs }> {
-  const table = readMetrologyInput(await readFileBytes(input), input, { sheet: opts.sheet });
+  const table = await readSurveyFile(input, opts);
   const variant = opts.variant ?? guessVariant(table);
   const out = convertMetrology(table, variant, {
     n90: opts.n90,
@@ -124,9 +151,10 @@ export function register(program: Command): void {
     .argument('<input>', 'survey file (.xlsx or text)')
     .requiredOption('-o, --output <file>', 'output text file')
     .option('--sheet <name>', '.xlsx only: read just this sheet')
+    .addOption(maxUnzippedOption())
     .action(
-      action(async (input: string, opts: { output: string; sheet?: string }) => {
-        const table = readMetrologyInput(await readFileBytes(input), input, { sheet: opts.sheet });
+      action(async (input: string, opts: { output: string; sheet?: string; maxUnzipped?: number }) => {
+        const table = await readSurveyFile(input, opts);
         await writeFileAtomic(opts.output, formatMetrologyText(table));
         process.stdout.write(`wrote ${table.points.length} points to ${opts.output}\n`);
       }),

@@ -1,0 +1,414 @@
+/**
+ * Common-mode correction of pedestal-subtracted float32 frames, psana's algorithms (ImgAlgos
+ * `CommonMode.h` / `CommonModeCorrection.h`); exact definitions and deviations in docs/calibrated-frames.md.
+ */
+import { ConfigError } from '../errors.js';
+import { COMMON_MODE_DEFAULTS, type PixelRegion, asicRegions, consecutiveGroups, sectionRegions } from './regions.js';
+
+/** Which behaviour where calibman fixes a psana defect (see docs/calibrated-frames.md). */
+export type CommonModeVariant = 'calibman' | 'psana';
+
+/** Which pixels algorithm 1 treats as one group on CSPAD/CSPAD2x2: psana's 2×1 sections, or each ASIC. */
+export type CommonModeUnit = 'psana' | 'asic';
+
+/** Options of {@link CommonModeCorrector}. */
+export interface CommonModeOptions {
+  /** `calibman` (default): fixed median of algorithm 3; `psana`: psana's truncated-histogram median. */
+  readonly variant?: CommonModeVariant;
+  /** Group of algorithm 1 on CSPAD/CSPAD2x2 (default `psana`: one 185×388 section). */
+  readonly unit?: CommonModeUnit;
+}
+
+/** psana's "no correction found" value (ImgAlgos `UnknownCM`); calibman reports NaN instead. */
+const HIST_LOW = -1000;
+const HIST_SIZE = 3000;
+const MEDIAN_HIST_HALF = 16384;
+
+/** psana's default common-mode parameters of a detector type (`[0]` = algorithm; `[0]` alone = none). */
+export function defaultCommonModePars(detectorType: string): number[] {
+  return [...(COMMON_MODE_DEFAULTS[detectorType.toUpperCase()] ?? [0])];
+}
+
+/**
+ * Parse common-mode parameters: `none`, `default` (the detector type's), or numbers separated by blanks
+ * or commas (psana's `common_mode` file content / `cmpars`).
+ * @throws ConfigError naming `field` when the text is neither
+ */
+export function parseCommonModePars(text: string, detectorType: string, field = 'cmpars'): number[] {
+  const t = text.trim();
+  if (t === 'none') return [0];
+  if (t === 'default') return defaultCommonModePars(detectorType);
+  const parts = t.split(/[\s,]+/).filter(Boolean);
+  const values = parts.map(Number);
+  if (!parts.length || values.some((v) => !Number.isFinite(v))) {
+    throw new ConfigError(field, `expected "none", "default" or numbers such as "1 25 25 100 1", found "${text}"`);
+  }
+  checkPars(values, field);
+  return values;
+}
+
+function checkPars(p: readonly number[], field: string): void {
+  const alg = p[0];
+  if (!Number.isInteger(alg) || alg < 0 || alg > 5) {
+    throw new ConfigError(field, `algorithm (first value) must be 0 (none), 1, 2, 3, 4 or 5, found ${alg}`);
+  }
+  const need = [1, 4, 4, 4, 3, 2][alg];
+  if (p.length < need) throw new ConfigError(field, `algorithm ${alg} needs ${need} values, found ${p.length} (${p.join(' ')})`);
+}
+
+/** Geometry of the frame a corrector works on. */
+export interface FrameLayout {
+  /** Registry name of the detector type (`CSPAD`, `CSPAD2x2`, `PNCCD`, …). */
+  readonly detectorType: string;
+  /** psana raw shape. */
+  readonly shape: readonly number[];
+}
+
+/**
+ * One detector's common-mode correction, set up once (groups, histograms, scratch) and applied to each
+ * frame in place without allocating.
+ */
+export class CommonModeCorrector {
+  readonly pars: readonly number[];
+  readonly algorithm: number;
+  /** The pixel groups, one correction each. */
+  readonly regions: readonly PixelRegion[];
+  /** Correction subtracted from each group by the last {@link apply} (NaN: none applied). */
+  readonly corrections: Float64Array;
+  private readonly variant: CommonModeVariant;
+  private readonly hist: Int32Array;
+  private readonly scratch: Float32Array;
+  /** Pixels inside some region, when the regions do not cover the whole frame. */
+  private readonly covered: Uint8Array | undefined;
+
+  constructor(pars: readonly number[], layout: FrameLayout, opts: CommonModeOptions = {}) {
+    checkPars(pars, 'common mode parameters');
+    this.pars = [...pars];
+    this.algorithm = pars[0];
+    this.variant = opts.variant ?? 'calibman';
+    this.regions = regionsFor(this.pars, layout, opts.unit ?? 'psana');
+    this.corrections = new Float64Array(this.regions.length).fill(NaN);
+    const largest = this.regions.reduce((m, r) => Math.max(m, r.rows * r.cols), 0);
+    this.hist = new Int32Array(this.algorithm === 3 ? 2 * MEDIAN_HIST_HALF : HIST_SIZE);
+    this.scratch = new Float32Array(this.algorithm === 3 || this.algorithm === 4 ? largest : 0);
+    const size = layout.shape.reduce((a, b) => a * b, 1);
+    const inRegions = this.regions.reduce((n, r) => n + r.rows * r.cols, 0);
+    if (inRegions !== size) {
+      this.covered = new Uint8Array(size);
+      for (const r of this.regions) {
+        for (let row = 0; row < r.rows; row++) for (let c = 0; c < r.cols; c++) this.covered[r.start + row * r.rowStep + c * r.colStep] = 1;
+      }
+    }
+  }
+
+  /**
+   * Correct `data` (pedestal-subtracted, psana's flat order) in place. `status` (pixel_status, same
+   * order; any non-zero value excludes a pixel from the estimate) is optional. Returns {@link corrections}.
+   */
+  apply(data: Float32Array, status?: ArrayLike<number>): Float64Array {
+    const cor = this.estimate(data, status);
+    for (let g = 0; g < this.regions.length; g++) if (!Number.isNaN(cor[g])) subtract(data, this.regions[g], cor[g]);
+    return cor;
+  }
+
+  /**
+   * Correct `data` in place and multiply each pixel by `factor` (mask × gain) in the same pass: equal to
+   * {@link apply} followed by `data[i] *= factor[i]`. Returns {@link corrections}.
+   */
+  applyScaled(data: Float32Array, factor: Float32Array, status?: ArrayLike<number>): Float64Array {
+    const cor = this.estimate(data, status);
+    const done = this.covered;
+    for (let g = 0; g < this.regions.length; g++) {
+      const r = this.regions[g];
+      const cm = Number.isNaN(cor[g]) ? 0 : cor[g];
+      for (let row = 0; row < r.rows; row++) {
+        const base = r.start + row * r.rowStep;
+        const end = base + r.cols * r.colStep;
+        for (let i = base; i < end; i += r.colStep) data[i] = Math.fround(data[i] - cm) * factor[i];
+      }
+    }
+    if (done) for (let i = 0; i < data.length; i++) if (!done[i]) data[i] *= factor[i];
+    return cor;
+  }
+
+  /**
+   * The whole of `calibrateFrame` for algorithm 1 in two passes over the frame: `out = raw − pedestals`
+   * (float32) while filling each group's histogram, then `out = (out − correction) × factor`. Same values as
+   * the separate steps. Returns false (nothing done) for other algorithms or groups not covering the frame.
+   */
+  calibrateRaw(raw: ArrayLike<number>, pedestals: Float32Array, out: Float32Array, factor: Float32Array | undefined, status?: ArrayLike<number>): boolean {
+    if (this.algorithm !== 1 || this.covered) return false;
+    const hist = this.hist;
+    const cor = this.corrections;
+    for (let g = 0; g < this.regions.length; g++) {
+      const r = this.regions[g];
+      hist.fill(0);
+      for (let row = 0; row < r.rows; row++) {
+        const base = r.start + row * r.rowStep;
+        const end = base + r.cols * r.colStep;
+        for (let i = base; i < end; i += r.colStep) {
+          const v = Math.fround(raw[i] - pedestals[i]);
+          out[i] = v;
+          if (status !== undefined && status[i] !== 0) continue;
+          const bin = (v < 0 ? Math.ceil(v - 0.5) : Math.floor(v + 0.5)) - HIST_LOW;
+          if (bin >= 0 && bin < HIST_SIZE) hist[bin]++;
+        }
+      }
+      const cm = this.peakOfHistogram();
+      cor[g] = cm;
+      const c = Number.isNaN(cm) ? 0 : cm;
+      for (let row = 0; row < r.rows; row++) {
+        const base = r.start + row * r.rowStep;
+        const end = base + r.cols * r.colStep;
+        if (factor) for (let i = base; i < end; i += r.colStep) out[i] = Math.fround(out[i] - c) * factor[i];
+        else if (c !== 0) for (let i = base; i < end; i += r.colStep) out[i] -= c;
+      }
+    }
+    return true;
+  }
+
+  /** Estimate the corrections of `data` without changing it (algorithm 3 and 4 reorder a scratch copy only). */
+  estimate(data: Float32Array, status?: ArrayLike<number>): Float64Array {
+    const cor = this.corrections;
+    for (let g = 0; g < this.regions.length; g++) {
+      const r = this.regions[g];
+      let cm: number;
+      switch (this.algorithm) {
+        case 1: cm = this.histogramPeak(data, status, r); break;
+        case 2: cm = meanBelow(data, status, r, this.pars[1], this.pars[2]); break;
+        case 3: cm = this.variant === 'psana' ? this.psanaMedian(data, status, r) : this.medianBelow(data, status, r); break;
+        case 4: cm = this.regionMedian(data, status, r); break;
+        case 5: cm = unbondMean(data, r, this.pars[1]); break;
+        default: cm = NaN;
+      }
+      cor[g] = cm;
+    }
+    return cor;
+  }
+
+  /** Algorithm 1 (ImgAlgos `findCommonMode`): peak of the integer histogram, refined by two moment passes. */
+  private histogramPeak(data: Float32Array, status: ArrayLike<number> | undefined, r: PixelRegion): number {
+    const hist = this.hist;
+    hist.fill(0);
+    for (let row = 0; row < r.rows; row++) {
+      const base = r.start + row * r.rowStep;
+      const end = base + r.cols * r.colStep;
+      for (let i = base; i < end; i += r.colStep) {
+        if (status !== undefined && status[i] !== 0) continue;
+        const v = data[i];
+        // round half away from zero, then shift into the histogram
+        const bin = (v < 0 ? Math.ceil(v - 0.5) : Math.floor(v + 0.5)) - HIST_LOW;
+        if (bin >= 0 && bin < HIST_SIZE) hist[bin]++;
+      }
+    }
+    return this.peakOfHistogram();
+  }
+
+  /** Steps 2–4 of algorithm 1 on the filled histogram: the correction, or NaN when refused. */
+  private peakOfHistogram(): number {
+    const hist = this.hist;
+    const thresh = this.pars[3] > 0 ? Math.trunc(this.pars[3]) : 100;
+    let peakPos = -1;
+    let peakCount = -1;
+    let hmRight = HIST_SIZE;
+    for (let i = 0; i < HIST_SIZE; i++) {
+      if (hist[i] > peakCount && hist[i] > thresh) {
+        peakPos = i;
+        peakCount = hist[i];
+      } else if (peakCount > 0 && hist[i] <= Math.trunc(peakCount / 2)) {
+        hmRight = i;
+        break;
+      }
+    }
+    if (peakPos < 0) return NaN;
+    let hmLeft = -1;
+    for (let i = peakPos; hmLeft < 0 && i >= 0; i--) if (hist[i] <= Math.trunc(peakCount / 2)) hmLeft = i;
+    let sigma = (hmRight - hmLeft) / 2.36;
+    let mean = peakPos;
+    for (let pass = 0; pass < 2; pass++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      const d = Math.trunc(sigma * 2 + 0.5);
+      for (let i = Math.max(0, peakPos - d); i < HIST_SIZE && i <= peakPos + d; i++) {
+        s0 += hist[i];
+        s1 += (i - mean) * hist[i];
+        s2 += (i - mean) * (i - mean) * hist[i];
+      }
+      mean += s1 / s0;
+      sigma = Math.sqrt(s2 / s0 - (s1 / s0) * (s1 / s0));
+    }
+    mean += HIST_LOW;
+    if (Math.abs(mean) > this.pars[1] || sigma > this.pars[2]) return NaN;
+    return mean;
+  }
+
+  /** Algorithm 3 as calibman computes it: the ⌈n/2⌉-th smallest value below the threshold, exactly. */
+  private medianBelow(data: Float32Array, status: ArrayLike<number> | undefined, r: PixelRegion): number {
+    const threshold = this.pars[1];
+    const buf = this.scratch;
+    let n = 0;
+    forEachPixel(r, (i) => {
+      if ((!status || !status[i]) && data[i] < threshold) buf[n++] = data[i];
+    });
+    if (n === 0) return NaN;
+    const m = kthSmallest(buf, n, Math.ceil(n / 2) - 1);
+    return Math.abs(m) <= this.pars[2] ? m : NaN;
+  }
+
+  /** Algorithm 3 as psana computes it (psalg `commonModeMedian`): values truncated to integers first. */
+  private psanaMedian(data: Float32Array, status: ArrayLike<number> | undefined, r: PixelRegion): number {
+    const threshold = this.pars[1];
+    const hist = this.hist;
+    hist.fill(0);
+    let n = 0;
+    forEachPixel(r, (i) => {
+      if ((status && status[i]) || !(data[i] < threshold)) return;
+      n++;
+      let bin = Math.trunc(data[i]) + MEDIAN_HIST_HALF;
+      if (bin < 0) bin = 0;
+      if (bin >= hist.length) bin = hist.length - 1;
+      hist[bin]++;
+    });
+    if (n === 0) return NaN;
+    const want = Math.ceil(n / 2);
+    let sum = 0;
+    for (let bin = 0; bin < hist.length; bin++) {
+      sum += hist[bin];
+      if (sum >= want) {
+        const m = bin - MEDIAN_HIST_HALF;
+        return Math.abs(m) <= this.pars[2] ? m : NaN;
+      }
+    }
+    return NaN;
+  }
+
+  /** Algorithm 4 (ImgAlgos `medianInRegion`, fixed): exact median of the good pixels of a region. */
+  private regionMedian(data: Float32Array, status: ArrayLike<number> | undefined, r: PixelRegion): number {
+    const maxCorr = this.pars[2];
+    const buf = this.scratch;
+    let n = 0;
+    forEachPixel(r, (i) => {
+      if (!status || !status[i]) buf[n++] = data[i];
+    });
+    if (n < 10) return NaN;
+    const m = kthSmallest(buf, n, Math.ceil(n / 2) - 1);
+    return maxCorr && Math.abs(m) > maxCorr ? NaN : m;
+  }
+}
+
+/** Visit the flat indices of a region in order. */
+function forEachPixel(r: PixelRegion, fn: (i: number) => void): void {
+  for (let row = 0; row < r.rows; row++) {
+    const base = r.start + row * r.rowStep;
+    for (let c = 0; c < r.cols; c++) fn(base + c * r.colStep);
+  }
+}
+
+function subtract(data: Float32Array, r: PixelRegion, cm: number): void {
+  for (let row = 0; row < r.rows; row++) {
+    const base = r.start + row * r.rowStep;
+    const end = base + r.cols * r.colStep;
+    for (let i = base; i < end; i += r.colStep) data[i] -= cm;
+  }
+}
+
+/** Algorithm 2 (psalg `commonMode`): mean of the good pixels below `threshold`, if |mean| ≤ maxCorr. */
+function meanBelow(data: Float32Array, status: ArrayLike<number> | undefined, r: PixelRegion, threshold: number, maxCorr: number): number {
+  let sum = 0;
+  let n = 0;
+  forEachPixel(r, (i) => {
+    if ((!status || !status[i]) && data[i] < threshold) {
+      sum += data[i];
+      n++;
+    }
+  });
+  if (n === 0) return NaN;
+  const mean = Math.fround(sum / n);
+  return Math.abs(mean) <= maxCorr ? mean : NaN;
+}
+
+/**
+ * Algorithm 5 (ImgAlgos `applyCModeUnbond`): mean of the non-bonded pixels (row r, columns r and r + 194
+ * for r = 10, 20, …, 180) of a CSPAD 2×1 section, if |mean| ≤ maxCorr.
+ */
+function unbondMean(data: Float32Array, r: PixelRegion, maxCorr: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let row = 10; row < 185; row += 10) {
+    const base = r.start + row * r.rowStep;
+    sum += data[base + row * r.colStep] + data[base + (row + 194) * r.colStep];
+    n += 2;
+  }
+  const mean = sum / n;
+  return Math.abs(mean) > maxCorr ? NaN : mean;
+}
+
+/** The k-th smallest (0-based) of `buf[0..n)`, reordering `buf` (Hoare's selection). */
+function kthSmallest(buf: Float32Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = buf[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (buf[i] < pivot) i++;
+      while (buf[j] > pivot) j--;
+      if (i <= j) {
+        const t = buf[i];
+        buf[i] = buf[j];
+        buf[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return buf[k];
+  }
+  return buf[k];
+}
+
+function regionsFor(p: readonly number[], layout: FrameLayout, unit: CommonModeUnit): PixelRegion[] {
+  const type = layout.detectorType.toUpperCase();
+  const size = layout.shape.reduce((a, b) => a * b, 1);
+  const cspadLike = type === 'CSPAD' || type === 'CSPAD2X2';
+  switch (p[0]) {
+    case 0:
+      return [];
+    case 1:
+      if (cspadLike) return unit === 'asic' ? asicRegions(type, size) : sectionRegions(type, size);
+      return genericAlgorithm1Groups(p, size);
+    case 2:
+    case 3:
+      return consecutiveGroups(size, p[3] < 100 ? 128 : Math.trunc(p[3]));
+    case 4:
+      if (cspadLike) return asicRegions(type, size);
+      return consecutiveGroups(size, p.length > 3 && p[3] >= 100 ? Math.trunc(p[3]) : 128);
+    case 5:
+      if (!cspadLike) throw new ConfigError('common mode parameters', `algorithm 5 (non-bonded pixels) applies to CSPAD and CSPAD2x2, not ${layout.detectorType}`);
+      return sectionRegions(type, size);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Algorithm 1 on other detectors: `nsegs` groups of `ssize` pixels, every `stride`-th one (cmpars[4..6]).
+ * psana starts group s at s·ssize whatever the stride, so with stride > 1 groups overlap and pixels are
+ * corrected twice; calibman starts it at s·ssize·stride (no overlap), and takes a stride below 1 as 1.
+ */
+function genericAlgorithm1Groups(p: readonly number[], size: number): PixelRegion[] {
+  const nsegs = Math.max(1, Math.trunc(p[4] ?? 1));
+  const ssize = (p[5] ?? 0) < 100 ? 128 : Math.trunc(p[5]);
+  const stride = Math.max(1, Math.trunc(p[6] ?? 1));
+  const out: PixelRegion[] = [];
+  for (let s = 0; s < nsegs; s++) {
+    const start = s * ssize * stride;
+    if (start >= size) break;
+    const cols = Math.min(ssize, Math.floor((size - 1 - start) / stride) + 1);
+    out.push({ start, rows: 1, cols, rowStep: 0, colStep: stride });
+  }
+  return out;
+}

@@ -1,0 +1,275 @@
+/**
+ * psana's detector object for one source of one run (`det.raw`, `det.calib`, `det.image`, `det.mask`,
+ * constants and coordinates), platform-neutral: constants come in as bytes (see src/node/detector.ts for
+ * the calib-store side).
+ */
+import { CalibmanError, ConfigError } from '../errors.js';
+import type { DetectorType } from '../detectors/types.js';
+import { frameGeometry, getDefaultGeometryText } from '../geometry/defaults.js';
+import { GeometryAccess } from '../geometry/geometry-access.js';
+import type { PixelIndexes } from '../geometry/image.js';
+import type { TypedArray } from '../io/dtype.js';
+import { type NdArray, toCOrder } from '../io/ndarray.js';
+import { parseNdarrayTextBytes } from '../io/ndarray-text.js';
+import type { XtcEvent } from '../xtc/event.js';
+import { calibrateFrame, maskGainFactor } from './calibrate.js';
+import { type CommonModeOptions, CommonModeCorrector, defaultCommonModePars } from './common-mode.js';
+import { type ConstantFile, type DetectorCalibType, type DetectorConstants, DETECTOR_CALIB_TYPES, parseDetectorConstants } from './constants.js';
+import { maskFromStatus } from '../mask/pixel-mask.js';
+import { type MaskOptions, combinedMask, maskKey } from './masks.js';
+
+/** Where one constant came from (what `explain()` lists). */
+export interface ConstantOrigin {
+  readonly type: DetectorCalibType;
+  /** File the constant was read from; undefined when none was found. */
+  readonly file: string | undefined;
+  /** What is used instead when there is no file. */
+  readonly fallback?: string;
+  /** The finder's reasoning (other candidates and why they lost), when a calib store was searched. */
+  readonly reasons?: readonly string[];
+}
+
+/** Options of {@link CalibratedDetector.calib}. */
+export interface CalibOptions extends CommonModeOptions {
+  /** Common-mode parameters (psana `cmpars`): default the deployed common_mode, else the type's default; `[0]` = none. */
+  readonly cmpars?: readonly number[];
+  /** Mask applied to the calibrated frame: default `{ status: true }` (psana `mbits=1`); `false` = none. */
+  readonly mask?: MaskOptions | false;
+  /** Output buffer (float32, the frame's pixel count); a new one when absent. */
+  readonly out?: Float32Array;
+}
+
+/** Options of {@link CalibratedDetector.image}. */
+export interface ImageOptions extends Omit<CalibOptions, 'out'> {
+  /** Image buffer (float32, rows × cols); a new one when absent. */
+  readonly out?: Float32Array;
+  /** Scratch for the calibrated frame when `image` is given an event (kept by the detector otherwise). */
+  readonly frame?: Float32Array;
+}
+
+/** Input of {@link createDetector}. */
+export interface DetectorInput {
+  /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
+  readonly source: string;
+  readonly type: DetectorType;
+  /** Raw shape; for types without a fixed shape (cameras) default the pedestals' shape. */
+  readonly shape?: readonly number[];
+  /** The calib files found (bytes and names). */
+  readonly files: Partial<Record<DetectorCalibType, ConstantFile>>;
+  /** Extra finder reasoning per type (from a calib store). */
+  readonly reasons?: Partial<Record<DetectorCalibType, readonly string[]>>;
+}
+
+/** Raw shape of a detector: the registry's fixed shape, else the pedestals' shape. */
+function shapeOf(input: DetectorInput): number[] {
+  if (input.type.shape) return [...input.type.shape];
+  if (input.shape) return [...input.shape];
+  const ped = input.files.pedestals;
+  if (ped) return [...parseNdarrayTextBytes(ped.bytes, { file: ped.name }).array.shape];
+  throw new ConfigError('shape', `${input.type.name} has no fixed shape and no pedestals are deployed: give the raw shape (e.g. [1024, 1024])`);
+}
+
+/** A detector of one run with its constants: psana's `Detector` for area detectors. */
+export class CalibratedDetector {
+  readonly source: string;
+  readonly type: DetectorType;
+  /** psana raw shape. */
+  readonly shape: readonly number[];
+  /** Pixels per frame. */
+  readonly size: number;
+  /** The constants found (absent ones undefined). */
+  readonly constants: DetectorConstants;
+  /** The geometry used for images and coordinates (deployed, else the type's default). */
+  readonly geometry: GeometryAccess;
+  /** Fallbacks taken (no pedestals, default geometry, …), in words. */
+  readonly warnings: readonly string[];
+  private readonly origins: ConstantOrigin[];
+  private readonly masks = new Map<string, Uint8Array | undefined>();
+  private readonly factors = new Map<string, Float32Array | undefined>();
+  private readonly correctors = new Map<string, CommonModeCorrector>();
+  private rawBuffer: Int16Array | Uint16Array | undefined;
+  private frameBuffer: Float32Array | undefined;
+  private bad: Uint8Array | undefined;
+
+  constructor(input: DetectorInput) {
+    this.source = input.source;
+    this.type = input.type;
+    this.shape = shapeOf(input);
+    this.size = this.shape.reduce((a, b) => a * b, 1);
+    this.constants = parseDetectorConstants(input.files, this.size, input.type.name);
+    const warnings: string[] = [];
+    this.origins = DETECTOR_CALIB_TYPES.map((type) => {
+      const f = input.files[type];
+      const reasons = input.reasons?.[type];
+      return { type, file: f?.name, fallback: f ? undefined : fallbackText(type, input.type), ...(reasons ? { reasons } : {}) };
+    });
+    if (!this.constants.pedestals) warnings.push(`no pedestals for ${this.source}: calib() returns the raw frame as float32`);
+    this.geometry = this.constants.geometry ?? defaultGeometryFor(input.type, this.shape);
+    if (!this.constants.geometry) warnings.push(`no geometry for ${this.source}: using the ${input.type.name} default geometry`);
+    if (this.geometry.size !== this.size) throw new CalibmanError(`the geometry of ${this.source} has ${this.geometry.size} pixels, the detector ${this.size}`);
+    this.warnings = warnings;
+  }
+
+  /** Which file each constant came from, and the fallbacks for those not found. */
+  explain(): readonly ConstantOrigin[] {
+    return this.origins;
+  }
+
+  /** The raw frame of an event in psana's shape and dtype (a view valid until the next event), or undefined. */
+  raw(ev: XtcEvent): NdArray | undefined {
+    const dtype = this.type.dtype;
+    if ((dtype === 'int16' || dtype === 'uint16') && !this.rawBuffer) {
+      this.rawBuffer = dtype === 'int16' ? new Int16Array(this.size) : new Uint16Array(this.size);
+    }
+    return ev.frame(this.source, this.rawBuffer);
+  }
+
+  /** Pedestals (ADU, float32), pixel_rms, pixel_status, pixel_gain; undefined when not deployed. */
+  pedestals(): Float32Array | undefined {
+    return this.constants.pedestals;
+  }
+  rms(): Float32Array | undefined {
+    return this.constants.rms;
+  }
+  status(): TypedArray | undefined {
+    return this.constants.status;
+  }
+  gain(): Float32Array | undefined {
+    return this.constants.gain;
+  }
+
+  /** The common-mode parameters calib() uses by default: deployed common_mode, else psana's type default. */
+  commonMode(): readonly number[] {
+    return this.constants.commonMode ?? defaultCommonModePars(this.type.name);
+  }
+
+  /** psana's `det.mask(...)`: combined mask (1 = good), undefined when nothing selected exists; cached. */
+  mask(opts: MaskOptions = {}): Uint8Array | undefined {
+    const key = maskKey(opts);
+    if (!this.masks.has(key)) this.masks.set(key, combinedMask(opts, this.constants, this.geometry));
+    return this.masks.get(key);
+  }
+
+  /** Pixel coordinates (um) in psana's flat order (`det.coords_x/y/z`). */
+  coords(): { x: Float64Array; y: Float64Array; z: Float64Array } {
+    const c = this.geometry.getPixelCoords();
+    return { x: c.x, y: c.y, z: c.z };
+  }
+
+  /** Image row/column of each pixel (`det.indexes_x/y`) and the image shape. */
+  indexes(): PixelIndexes {
+    return this.geometry.getPixelCoordIndexes();
+  }
+
+  /** `[rows, cols]` of {@link image}. */
+  get imageShape(): [number, number] {
+    return this.geometry.getPixelCoordIndexes().imageShape;
+  }
+
+  /** The corrector for a parameter set (built once). */
+  corrector(cmpars: readonly number[], opts: CommonModeOptions = {}): CommonModeCorrector | undefined {
+    if (!cmpars.length || cmpars[0] === 0) return undefined;
+    const key = `${cmpars.join(' ')}|${opts.variant ?? ''}|${opts.unit ?? ''}`;
+    let c = this.correctors.get(key);
+    if (!c) {
+      c = new CommonModeCorrector(cmpars, { detectorType: this.type.name, shape: this.shape }, opts);
+      this.correctors.set(key, c);
+    }
+    return c;
+  }
+
+  /**
+   * psana's `det.calib`: the calibrated frame (float32, psana's flat order) of an event, or of a raw frame
+   * given directly; undefined when the event has no frame of this source.
+   */
+  calib(evOrRaw: XtcEvent | ArrayLike<number> | NdArray, opts: CalibOptions = {}): Float32Array | undefined {
+    const raw = this.rawValues(evOrRaw);
+    if (!raw) return undefined;
+    const out = opts.out ?? new Float32Array(this.size);
+    const c = this.constants;
+    return calibrateFrame(raw, out, {
+      pedestals: c.pedestals,
+      commonMode: this.corrector(opts.cmpars ?? this.commonMode(), opts),
+      status: this.badPixels(),
+      factor: this.factor(opts.mask),
+    });
+  }
+
+  /** 1 where pixel_status ≠ 0 (what common mode leaves out of its estimates), built once. */
+  private badPixels(): Uint8Array | undefined {
+    const st = this.constants.status;
+    if (!st) return undefined;
+    if (!this.bad) this.bad = Uint8Array.from(maskFromStatus(st), (good) => (good ? 0 : 1));
+    return this.bad;
+  }
+
+  /** mask × gain for a mask choice (built once). */
+  private factor(mask: MaskOptions | false | undefined): Float32Array | undefined {
+    const key = mask === false ? 'none' : maskKey(mask ?? { status: true });
+    if (!this.factors.has(key)) {
+      this.factors.set(key, maskGainFactor(mask === false ? undefined : this.mask(mask ?? { status: true }), this.constants.gain, this.size));
+    }
+    return this.factors.get(key);
+  }
+
+  /**
+   * psana's `det.image`: an event's calibrated frame (or given per-pixel values) assembled through the
+   * geometry, float32 rows × cols; undefined when the event has no frame of this source.
+   */
+  image(evOrValues: XtcEvent | ArrayLike<number> | NdArray, opts: ImageOptions = {}): Float32Array | undefined {
+    let values: ArrayLike<number>;
+    if (isEvent(evOrValues)) {
+      const frame = opts.frame ?? (this.frameBuffer ??= new Float32Array(this.size));
+      const c = this.calib(evOrValues, { ...opts, out: frame });
+      if (!c) return undefined;
+      values = c;
+    } else {
+      values = valuesOf(evOrValues);
+    }
+    const [h, w] = this.imageShape;
+    return this.geometry.imageAssembler().assemble(values, opts.out ?? new Float32Array(h * w));
+  }
+
+  private rawValues(evOrRaw: XtcEvent | ArrayLike<number> | NdArray): ArrayLike<number> | undefined {
+    if (isEvent(evOrRaw)) {
+      const f = this.raw(evOrRaw);
+      return f ? valuesOf(f) : undefined;
+    }
+    return valuesOf(evOrRaw);
+  }
+}
+
+function isEvent(x: unknown): x is XtcEvent {
+  return typeof (x as XtcEvent).frame === 'function';
+}
+
+function valuesOf(x: ArrayLike<number> | NdArray): ArrayLike<number> {
+  if ('shape' in x && 'data' in x && typeof (x as NdArray).pick === 'function') {
+    const a = toCOrder(x as NdArray);
+    if (a instanceof BigInt64Array || a instanceof BigUint64Array) throw new CalibmanError('64-bit integer frames are not supported');
+    return a as ArrayLike<number>;
+  }
+  return x as ArrayLike<number>;
+}
+
+function fallbackText(type: DetectorCalibType, t: DetectorType): string {
+  switch (type) {
+    case 'pedestals': return 'none: calib() returns the raw frame as float32';
+    case 'common_mode': return `psana's default for ${t.name}: ${defaultCommonModePars(t.name).join(' ')}`;
+    case 'geometry': return `the ${t.name} default geometry`;
+    default: return 'none: step skipped';
+  }
+}
+
+/** The registry's default geometry of a type; a frame geometry for 2-D cameras. */
+function defaultGeometryFor(t: DetectorType, shape: readonly number[]): GeometryAccess {
+  const text = getDefaultGeometryText(t.name);
+  if (text !== undefined) return GeometryAccess.fromText(text, { file: `default geometry ${t.name}` });
+  if (shape.length === 2) return frameGeometry(shape[0], shape[1]);
+  throw new CalibmanError(`no default geometry for ${t.name} with shape (${shape.join(',')}): deploy a geometry file`);
+}
+
+/** Build a detector object from constants given as bytes (browser, tests). */
+export function createDetector(input: DetectorInput): CalibratedDetector {
+  return new CalibratedDetector(input);
+}

@@ -1,0 +1,59 @@
+/** The pixel groups common-mode algorithms estimate one correction for, in psana's flat frame order. */
+
+/** A 2-D set of flat indices: `start + row·rowStep + col·colStep` for row < rows, col < cols. */
+export interface PixelRegion {
+  readonly start: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowStep: number;
+  readonly colStep: number;
+}
+
+/** Rows and columns of a CSPAD 2×1 section; an ASIC is half of its columns. */
+const SECTION_ROWS = 185;
+const SECTION_COLS = 388;
+const ASIC_COLS = 194;
+const SECTION_SIZE = SECTION_ROWS * SECTION_COLS;
+
+/**
+ * psana's default common-mode parameters per registry name (upper case): CSPAD and CSPAD2x2 algorithm 1
+ * (psana Detector `cmpars` default), pnCCD algorithm 3 on 128-pixel row groups; other types none.
+ */
+export const COMMON_MODE_DEFAULTS: Readonly<Record<string, readonly number[]>> = {
+  CSPAD: [1, 25, 25, 100, 1],
+  CSPAD2X2: [1, 25, 25, 100],
+  PNCCD: [3, 300, 50, 128],
+};
+
+/** Number of sections of a CSPAD (32 of (32,185,388)) or CSPAD2x2 (2, interleaved in (185,388,2)). */
+function sectionCount(type: string, size: number): number {
+  return type === 'CSPAD2X2' ? 2 : Math.floor(size / SECTION_SIZE);
+}
+
+/** One region per 2×1 section (psana's algorithm 1 and 5 unit). */
+export function sectionRegions(type: string, size: number): PixelRegion[] {
+  const out: PixelRegion[] = [];
+  const n = sectionCount(type, size);
+  for (let s = 0; s < n; s++) {
+    out.push(type === 'CSPAD2X2'
+      ? { start: s, rows: SECTION_ROWS, cols: SECTION_COLS, rowStep: 2 * SECTION_COLS, colStep: 2 }
+      : { start: s * SECTION_SIZE, rows: SECTION_ROWS, cols: SECTION_COLS, rowStep: SECTION_COLS, colStep: 1 });
+  }
+  return out;
+}
+
+/** One region per ASIC (185 × 194 pixels): columns 0–193 and 194–387 of each section. */
+export function asicRegions(type: string, size: number): PixelRegion[] {
+  const out: PixelRegion[] = [];
+  for (const s of sectionRegions(type, size)) {
+    for (let h = 0; h < 2; h++) out.push({ ...s, start: s.start + h * ASIC_COLS * s.colStep, cols: ASIC_COLS });
+  }
+  return out;
+}
+
+/** Consecutive groups of `length` pixels over the frame; the last one holds what is left. */
+export function consecutiveGroups(size: number, length: number): PixelRegion[] {
+  const out: PixelRegion[] = [];
+  for (let start = 0; start < size; start += length) out.push({ start, rows: 1, cols: Math.min(length, size - start), rowStep: 0, colStep: 1 });
+  return out;
+}
