@@ -1,16 +1,9 @@
 /** Seeded byte-level mutations for the parser fuzz suite (deterministic: one case = one integer). */
 
+import { mulberry32 } from '../../src/xtc/synthetic/prng.js';
+
 /** A small seeded PRNG (mulberry32): uniform numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** The 32-bit finalizer of MurmurHash3: a bijection that mixes every input bit into every output bit. */
 function fmix32(x: number): number {

@@ -10,6 +10,7 @@ import { segmentGeometry } from '../../src/geometry/segments.js';
 import { ImageAssembler } from '../../src/geometry/image.js';
 import { ConfigError, GeometryFileError, GeometryLimitError } from '../../src/errors.js';
 import { fixturePath } from '../fixture-files.js';
+import { mulberry32 as rng } from '../../src/xtc/synthetic/prng.js';
 
 interface Level { x0: number; y0: number; z0: number; rz: number; ry: number; rx: number; tz: number; ty: number; tx: number }
 
@@ -27,17 +28,6 @@ function chainText(levels: readonly Level[], sensor = 'SENS2X1:V1'): string {
 
 const flat = (n: number): Level[] => Array.from({ length: n }, () => ({ x0: 1, y0: 2, z0: 3, rz: 0, ry: 0, rx: 0, tz: 0, ty: 0, tx: 0 }));
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mat = number[]; // 3×4 affine, row major
 

@@ -4,18 +4,8 @@ import { allocTyped } from '../../src/io/dtype.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { CSPAD2X2_SHAPE, formatNdarrayText, formatNdarrayTextBytes, ndarrayTextChunks, parseNdarrayText, parseNdarrayTextBytes } from '../../src/io/ndarray-text.js';
 import { referenceFormatNdarrayText } from './ndarray-text-reference.js';
+import { mulberry32 as rng } from '../../src/xtc/synthetic/prng.js';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The double next to `v` towards +∞ (dir 1) or −∞ (dir −1). */
 function nextAfter(v: number, dir: 1 | -1): number {
