@@ -2,7 +2,9 @@
  * calibrun benchmark: a synthetic CSPAD + Opal1000 dark run (CALIBMAN_BENCH_CALIBRUN_EVENTS, default 100)
  * processed end to end as `calibrun -P -D` does it; prints the pass rate (events/s), the time to write the
  * work files and the time to deploy them. Then the output stage alone for one CSPAD (six work files of
- * 32x185x388 values, three of them deployed): format+write and deploy times, best of three.
+ * 32x185x388 values, three of them deployed): format+write and deploy times, best of three. Last, the
+ * whole `calibrun … -d CSPAD -P` process for 100 and 400 events against the native C++ baseline, and the
+ * CSPAD decode rate (calibrun-whole.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { defaultEngines } from '../src/calibrun/engines.js';
 import { ndarrayOf } from '../src/io/ndarray.js';
 import { openCalibStore } from '../src/node/calib-store.js';
 import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
+import { wholeCommand } from './calibrun-whole.js';
 
 export async function run(): Promise<void> {
   const events = Number(process.env.CALIBMAN_BENCH_CALIBRUN_EVENTS ?? 100);
@@ -39,6 +42,7 @@ export async function run(): Promise<void> {
     console.log(`  writing work files + deployment ${(total - r.elapsedSec).toFixed(2)} s (${out.deployed.length} files deployed)`);
     console.log(`  total ${total.toFixed(2)} s`);
     await outputStage(join(dir, 'stage'));
+    await wholeCommand(join(dir, 'whole'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

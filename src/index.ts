@@ -121,6 +121,7 @@ export {
   generateSyntheticRun,
   syntheticRunFiles,
   demoDarkRunSpec,
+  demoLightRunSpec,
 } from './xtc/index.js';
 export type {
   Src,
@@ -145,6 +146,8 @@ export type {
   FifoEvent,
   SrcAlias,
   SyntheticDetectorSpec,
+  LightSignalSpec,
+  LightSignalTruth,
   PixelModel,
   SyntheticRunSpec,
   SyntheticTruth,
@@ -525,10 +528,20 @@ export {
   type PlantedPixels,
   type DarkReport,
   type DarkReportSection,
+  type ReportFigureSection,
   type ReportImage,
   type PooledImage,
+  ringContrast,
+  type RingContrast,
 } from './report/index.js';
-export { darkReportSection, writeDarkReport, type DarkReportSource, type DarkReportSectionOptions } from './node/dark-report.js';
+export {
+  darkReportSection,
+  writeDarkReport,
+  rawVsCalibratedSection,
+  type DarkReportSource,
+  type DarkReportSectionOptions,
+  type RawVsCalibratedInput,
+} from './node/dark-report.js';
 
 // ---- jobs ---------------------------------------------------------------------------------------
 export type {

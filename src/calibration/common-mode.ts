@@ -3,6 +3,7 @@
  * `CommonMode.h` / `CommonModeCorrection.h`); exact definitions and deviations in docs/calibrated-frames.md.
  */
 import { ConfigError } from '../errors.js';
+import { FirstPassWasm } from './first-pass-wasm.js';
 import { COMMON_MODE_DEFAULTS, type PixelRegion, asicRegions, consecutiveGroups, sectionRegions } from './regions.js';
 
 /** Which behaviour where calibman fixes a psana defect (see docs/calibrated-frames.md). */
@@ -17,6 +18,8 @@ export interface CommonModeOptions {
   readonly variant?: CommonModeVariant;
   /** Group of algorithm 1 on CSPAD/CSPAD2x2 (default `psana`: one 185×388 section). */
   readonly unit?: CommonModeUnit;
+  /** Algorithm 1's first pass on int16 frames: WebAssembly when available (`auto`, default), or always JavaScript. */
+  readonly engine?: 'auto' | 'js';
 }
 
 /** psana's "no correction found" value (ImgAlgos `UnknownCM`); calibman reports NaN instead. */
@@ -80,12 +83,15 @@ export class CommonModeCorrector {
   private readonly scratch: Float32Array;
   /** Pixels inside some region, when the regions do not cover the whole frame. */
   private readonly covered: Uint8Array | undefined;
+  /** The WebAssembly first pass of {@link calibrateRaw} (undefined: not built yet; null: not available). */
+  private firstPass: FirstPassWasm | null | undefined;
 
   constructor(pars: readonly number[], layout: FrameLayout, opts: CommonModeOptions = {}) {
     checkPars(pars, 'common mode parameters');
     this.pars = [...pars];
     this.algorithm = pars[0];
     this.variant = opts.variant ?? 'calibman';
+    if (opts.engine === 'js') this.firstPass = null;
     this.regions = regionsFor(this.pars, layout, opts.unit ?? 'psana');
     this.corrections = new Float64Array(this.regions.length).fill(NaN);
     const largest = this.regions.reduce((m, r) => Math.max(m, r.rows * r.cols), 0);
@@ -138,33 +144,53 @@ export class CommonModeCorrector {
    */
   calibrateRaw(raw: ArrayLike<number>, pedestals: Float32Array, out: Float32Array, factor: Float32Array | undefined, status?: ArrayLike<number>): boolean {
     if (this.algorithm !== 1 || this.covered) return false;
-    const hist = this.hist;
+    const raw16 = raw instanceof Int16Array ? raw : undefined;
+    const pass = raw16 ? this.wasmPass(pedestals, status) : null;
+    if (pass && raw16 && !(raw16.buffer === pass.raw.buffer && raw16.byteOffset === pass.raw.byteOffset)) pass.raw.set(raw16);
+    const hist = pass ? pass.hist : this.hist;
+    const values = pass ? pass.values : out;
     const cor = this.corrections;
     for (let g = 0; g < this.regions.length; g++) {
-      const r = this.regions[g];
+      const { start, rows, rowStep, cols, colStep } = this.regions[g];
       hist.fill(0);
-      for (let row = 0; row < r.rows; row++) {
-        const base = r.start + row * r.rowStep;
-        const end = base + r.cols * r.colStep;
-        for (let i = base; i < end; i += r.colStep) {
-          const v = Math.fround(raw[i] - pedestals[i]);
-          out[i] = v;
-          if (status !== undefined && status[i] !== 0) continue;
-          const bin = (v < 0 ? Math.ceil(v - 0.5) : Math.floor(v + 0.5)) - HIST_LOW;
-          if (bin >= 0 && bin < HIST_SIZE) hist[bin]++;
-        }
+      for (let row = 0; row < rows; row++) {
+        const base = start + row * rowStep;
+        const end = base + cols * colStep;
+        if (pass) pass.row(base, cols, colStep);
+        else if (status === undefined) subtractAndCount(raw, pedestals, out, hist, base, end, colStep);
+        else subtractAndCountGood(raw, pedestals, out, status, hist, base, end, colStep);
       }
-      const cm = this.peakOfHistogram();
+      const cm = this.peakOfHistogram(hist);
       cor[g] = cm;
       const c = Number.isNaN(cm) ? 0 : cm;
-      for (let row = 0; row < r.rows; row++) {
-        const base = r.start + row * r.rowStep;
-        const end = base + r.cols * r.colStep;
-        if (factor) for (let i = base; i < end; i += r.colStep) out[i] = Math.fround(out[i] - c) * factor[i];
-        else if (c !== 0) for (let i = base; i < end; i += r.colStep) out[i] -= c;
+      for (let row = 0; row < rows; row++) {
+        const base = start + row * rowStep;
+        const end = base + cols * colStep;
+        if (factor) correctAndScale(values, out, factor, c, base, end, colStep);
+        else correct(values, out, c, base, end, colStep);
       }
     }
     return true;
+  }
+
+  /**
+   * Where {@link calibrateRaw} wants an int16 frame for these constants (decoding into it saves a copy), or
+   * undefined when it does not take one (other algorithms, no WebAssembly).
+   */
+  rawArea(pedestals: Float32Array, status?: ArrayLike<number>): Int16Array | undefined {
+    if (this.algorithm !== 1 || this.covered) return undefined;
+    return this.wasmPass(pedestals, status)?.raw;
+  }
+
+  /** The WebAssembly first pass holding these constants (rebuilt when they change), or null without WebAssembly. */
+  private wasmPass(pedestals: Float32Array, status: ArrayLike<number> | undefined): FirstPassWasm | null {
+    let pass = this.firstPass;
+    if (pass === null) return null;
+    if (pass === undefined || pass.pedestals !== pedestals || pass.status !== status) {
+      pass = FirstPassWasm.create(pedestals, status);
+      this.firstPass = pass;
+    }
+    return pass;
   }
 
   /** Estimate the corrections of `data` without changing it (algorithm 3 and 4 reorder a scratch copy only). */
@@ -201,12 +227,11 @@ export class CommonModeCorrector {
         if (bin >= 0 && bin < HIST_SIZE) hist[bin]++;
       }
     }
-    return this.peakOfHistogram();
+    return this.peakOfHistogram(hist);
   }
 
-  /** Steps 2–4 of algorithm 1 on the filled histogram: the correction, or NaN when refused. */
-  private peakOfHistogram(): number {
-    const hist = this.hist;
+  /** Steps 2–4 of algorithm 1 on a filled histogram: the correction, or NaN when refused. */
+  private peakOfHistogram(hist: Int32Array): number {
     const thresh = this.pars[3] > 0 ? Math.trunc(this.pars[3]) : 100;
     let peakPos = -1;
     let peakCount = -1;
@@ -295,6 +320,43 @@ export class CommonModeCorrector {
     const m = kthSmallest(buf, n, Math.ceil(n / 2) - 1);
     return maxCorr && Math.abs(m) > maxCorr ? NaN : m;
   }
+}
+
+/*
+ * Row kernels of the two-pass algorithm 1 path, kept small and monomorphic for the JIT. The histogram bin
+ * is the value rounded half away from zero (psana's rule) shifted by −HIST_LOW; values rounding outside
+ * [HIST_LOW, HIST_LOW + HIST_SIZE) and NaN are not counted: −1000.5 < v < 1999.5.
+ */
+const BIN_LOW = HIST_LOW - 0.5;
+const BIN_HIGH = HIST_LOW + HIST_SIZE - 0.5;
+
+/** `out = fround(raw − ped)` over one row, counting every value in `hist`. */
+function subtractAndCount(raw: ArrayLike<number>, ped: Float32Array, out: Float32Array, hist: Int32Array, base: number, end: number, step: number): void {
+  for (let i = base; i < end; i += step) {
+    const v = Math.fround(raw[i] - ped[i]);
+    out[i] = v;
+    if (v > BIN_LOW && v < BIN_HIGH) hist[(v < 0 ? (v - 0.5) | 0 : (v + 0.5) | 0) - HIST_LOW]++;
+  }
+}
+
+/** {@link subtractAndCount} counting only the pixels whose `status` is 0. */
+function subtractAndCountGood(raw: ArrayLike<number>, ped: Float32Array, out: Float32Array, status: ArrayLike<number>, hist: Int32Array, base: number, end: number, step: number): void {
+  for (let i = base; i < end; i += step) {
+    const v = Math.fround(raw[i] - ped[i]);
+    out[i] = v;
+    if (status[i] === 0 && v > BIN_LOW && v < BIN_HIGH) hist[(v < 0 ? (v - 0.5) | 0 : (v + 0.5) | 0) - HIST_LOW]++;
+  }
+}
+
+/** `out = fround(values − c) × factor` over one row (float32 stores; `values` may be `out`). */
+function correctAndScale(values: Float32Array, out: Float32Array, factor: Float32Array, c: number, base: number, end: number, step: number): void {
+  for (let i = base; i < end; i += step) out[i] = Math.fround(values[i] - c) * factor[i];
+}
+
+/** `out = values − c` over one row (float32 stores; nothing to do when `values` is `out` and c is 0). */
+function correct(values: Float32Array, out: Float32Array, c: number, base: number, end: number, step: number): void {
+  if (values === out && c === 0) return;
+  for (let i = base; i < end; i += step) out[i] = values[i] - c;
 }
 
 /** Visit the flat indices of a region in order. */

@@ -43,7 +43,10 @@ export interface CalibOptions extends CommonModeOptions {
 export interface ImageOptions extends Omit<CalibOptions, 'out'> {
   /** Image buffer (float32, rows × cols); a new one when absent. */
   readonly out?: Float32Array;
-  /** Scratch for the calibrated frame when `image` is given an event (kept by the detector otherwise). */
+  /**
+   * Where to put the calibrated frame when `image` is given an event; by default the image assembler's own
+   * frame area (no copy into it), else a buffer kept by the detector.
+   */
   readonly frame?: Float32Array;
 }
 
@@ -169,7 +172,7 @@ export class CalibratedDetector {
   /** The corrector for a parameter set (built once). */
   corrector(cmpars: readonly number[], opts: CommonModeOptions = {}): CommonModeCorrector | undefined {
     if (!cmpars.length || cmpars[0] === 0) return undefined;
-    const key = `${cmpars.join(' ')}|${opts.variant ?? ''}|${opts.unit ?? ''}`;
+    const key = `${cmpars.join(' ')}|${opts.variant ?? ''}|${opts.unit ?? ''}|${opts.engine ?? ''}`;
     let c = this.correctors.get(key);
     if (!c) {
       c = new CommonModeCorrector(cmpars, { detectorType: this.type.name, shape: this.shape }, opts);
@@ -183,23 +186,28 @@ export class CalibratedDetector {
    * given directly; undefined when the event has no frame of this source.
    */
   calib(evOrRaw: XtcEvent | ArrayLike<number> | NdArray, opts: CalibOptions = {}): Float32Array | undefined {
-    const raw = this.rawValues(evOrRaw);
+    const c = this.constants;
+    const commonMode = this.corrector(opts.cmpars ?? this.commonMode(), opts);
+    const status = this.badPixels();
+    // an int16 event frame is decoded straight into the common-mode engine's input area when it has one
+    const area = c.pedestals && this.type.dtype === 'int16' && isEvent(evOrRaw) ? commonMode?.rawArea(c.pedestals, status) : undefined;
+    const decoded = area && isEvent(evOrRaw) ? evOrRaw.frame(this.source, area) : undefined;
+    const raw = decoded ? valuesOf(decoded) : this.rawValues(evOrRaw);
     if (!raw) return undefined;
     const out = opts.out ?? new Float32Array(this.size);
-    const c = this.constants;
-    return calibrateFrame(raw, out, {
-      pedestals: c.pedestals,
-      commonMode: this.corrector(opts.cmpars ?? this.commonMode(), opts),
-      status: this.badPixels(),
-      factor: this.factor(opts.mask),
-    });
+    return calibrateFrame(raw, out, { pedestals: c.pedestals, commonMode, status, factor: this.factor(opts.mask) });
   }
 
   /** 1 where pixel_status ≠ 0 (what common mode leaves out of its estimates), built once. */
   private badPixels(): Uint8Array | undefined {
     const st = this.constants.status;
     if (!st) return undefined;
-    if (!this.bad) this.bad = Uint8Array.from(maskFromStatus(st), (good) => (good ? 0 : 1));
+    if (!this.bad) {
+      const good = maskFromStatus(st);
+      const bad = new Uint8Array(good.length);
+      for (let i = 0; i < good.length; i++) bad[i] = good[i] ? 0 : 1;
+      this.bad = bad;
+    }
     return this.bad;
   }
 
@@ -218,8 +226,10 @@ export class CalibratedDetector {
    */
   image(evOrValues: XtcEvent | ArrayLike<number> | NdArray, opts: ImageOptions = {}): Float32Array | undefined {
     let values: ArrayLike<number>;
+    const assembler = this.geometry.imageAssembler();
     if (isEvent(evOrValues)) {
-      const frame = opts.frame ?? (this.frameBuffer ??= new Float32Array(this.size));
+      // calibrate straight into the assembler's own frame area when there is one: no copy into it
+      const frame = opts.frame ?? assembler.buffers('float32')?.frame ?? (this.frameBuffer ??= new Float32Array(this.size));
       const c = this.calib(evOrValues, { ...opts, out: frame });
       if (!c) return undefined;
       values = c;
@@ -227,7 +237,7 @@ export class CalibratedDetector {
       values = valuesOf(evOrValues);
     }
     const [h, w] = this.imageShape;
-    return this.geometry.imageAssembler().assemble(values, opts.out ?? new Float32Array(h * w));
+    return assembler.assemble(values, opts.out ?? new Float32Array(h * w));
   }
 
   private rawValues(evOrRaw: XtcEvent | ArrayLike<number> | NdArray): ArrayLike<number> | undefined {

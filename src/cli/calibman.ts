@@ -1,36 +1,23 @@
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { reportError } from './action.js';
 import { isEntryModule } from './entry.js';
 import { installLifecycle } from './lifecycle.js';
 import { finishCommandTree } from './program-setup.js';
-import { register as registerXtc } from './commands/xtc.js';
-import { register as registerDark } from './commands/dark.js';
-import { register as registerCalib } from './commands/calib.js';
-import { register as registerGeometry } from './commands/geometry.js';
-import { register as registerMask } from './commands/mask.js';
-import { register as registerPlot } from './commands/plot.js';
-import { register as registerMetrology } from './commands/metrology.js';
-import { register as registerAlign } from './commands/align.js';
-import { register as registerJobs } from './commands/jobs.js';
-import { register as registerDet } from './commands/det.js';
-import { VERSION } from '../version.js';
+import { TOP_COMMANDS, commandNamed, registerStandIn, rootProgram } from './command-index.js';
 
-/** Build the `calibman` command tree (exported for tests). */
-export function buildProgram(): Command {
-  const program = new Command('calibman')
-    .description('Calibration management for LCLS area detectors (XTC, dark processing, calib store, geometry)')
-    .version(VERSION)
-    .exitOverride();
-  registerXtc(program);
-  registerDark(program);
-  registerCalib(program);
-  registerGeometry(program);
-  registerMask(program);
-  registerPlot(program);
-  registerMetrology(program);
-  registerAlign(program);
-  registerJobs(program);
-  registerDet(program);
+/**
+ * Build the `calibman` command tree for `argv` (as `process.argv`): the command it runs (or asks help for)
+ * is registered from its module, every other one by a stand-in with the same help line, so start-up
+ * loads one command module at most. The complete tree: calibman-program.ts.
+ */
+export async function buildProgramFor(argv: readonly string[]): Promise<Command> {
+  const program = rootProgram();
+  const wanted = commandNamed(argv);
+  const mod = wanted ? await wanted.load() : undefined;
+  for (const c of TOP_COMMANDS) {
+    if (c === wanted) mod!.register(program);
+    else registerStandIn(program, c);
+  }
   finishCommandTree(program);
   return program;
 }
@@ -40,8 +27,8 @@ export function buildProgram(): Command {
  * (message on stderr) or a usage error; 130/143 when stopped by SIGINT/SIGTERM (see src/cli/lifecycle.ts).
  */
 export async function calibmanMain(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgramFor(argv);
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {

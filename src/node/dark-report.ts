@@ -16,7 +16,8 @@ import { STATUS_ABSENT, STATUS_CLASSES, absentSegmentPixels, statusCategoryCodes
 const ABSENT_COLOR = STATUS_CLASSES.find((c) => c.code === STATUS_ABSENT)!.color;
 import { evaluateLimits } from '../dark/numpy-stats.js';
 import type { DarkThresholds } from '../calibrun/config.js';
-import { type DarkReport, type DarkReportSection, buildDarkReportHtml } from '../report/html.js';
+import { type DarkReport, type DarkReportSection, type ReportFigureSection, buildDarkReportHtml } from '../report/html.js';
+import type { PixelIndexMaps } from '../mask/index.js';
 import { type DarkSourceSummary, type DarkTruth, summarizeDarkSource } from '../report/dark-summary.js';
 import { writeFileAtomic } from './files.js';
 
@@ -148,6 +149,54 @@ function spectrumRange(values: Float32Array, limits: readonly number[]): [number
   }
   const pad = (hi - lo || 1) * 0.02;
   return [lo - pad, hi + pad];
+}
+
+/** Input of {@link rawVsCalibratedSection}: one source's raw and calibrated frames (e.g. means over a run). */
+export interface RawVsCalibratedInput {
+  /** Section heading. */
+  title: string;
+  /** Lines and table rows under the heading (e.g. what was averaged, contrasts). */
+  notes?: string[];
+  rows?: [string, string][];
+  /** psana raw shape. */
+  shape: readonly number[];
+  /** Image row and column of each pixel (the detector's geometry, `CalibratedDetector.indexes()`). */
+  maps: PixelIndexMaps;
+  /** Raw and calibrated frames, psana flat order, ADU. */
+  raw: Float32Array;
+  calibrated: Float32Array;
+  /** 1 for pixels the calibration masks (pixel_status ≠ 0): painted grey in both pictures, out of the colour ranges. */
+  masked?: Uint8Array;
+  /** Picture size factor (default: so that the larger side is about 400 px). */
+  targetSize?: number;
+}
+
+/**
+ * The raw and the calibrated image of a source side by side, each assembled through the geometry with
+ * axes and its own colour bar (automatic range, 1st–99th percentile); pictures about `targetSize` px on
+ * their larger side (nearest pixel, so each drawn pixel is one detector pixel).
+ */
+export function rawVsCalibratedSection(input: RawVsCalibratedInput): ReportFigureSection {
+  const raw = displayImage(input.raw, input.shape, input.maps);
+  const cal = displayImage(input.calibrated, input.shape, input.maps);
+  const scale = Math.min(1, (input.targetSize ?? 400) / Math.max(...raw.imageShape));
+  const overlays = input.masked
+    ? [{ mask: displayImage(toFloat32(input.masked), input.shape, input.maps).image, color: [150, 150, 150] as const, label: 'masked (pixel_status not 0)' }]
+    : [];
+  const common: ImageFigureOptions = { scale, overlays, xAxis: { label: 'image column, pixels' }, yAxis: { label: 'image row, pixels' } };
+  return {
+    title: input.title,
+    notes: input.notes,
+    rows: input.rows,
+    images: [
+      figure('raw image (ADU)', raw.image, raw.imageShape, { ...common, reached: raw.reached, valueLabel: 'raw, ADU' }),
+      figure('calibrated image (ADU): pedestals and common mode subtracted, bad pixels masked', cal.image, cal.imageShape, {
+        ...common,
+        reached: cal.reached,
+        valueLabel: 'calibrated, ADU',
+      }),
+    ],
+  };
 }
 
 /** Write a dark report as a self-contained HTML file (atomically). */

@@ -23,6 +23,16 @@ export interface DarkReportSection {
   deployed?: string[];
 }
 
+/** A section of a report that is not one detector's dark constants: a heading, lines, a table, pictures. */
+export interface ReportFigureSection {
+  title: string;
+  /** Free-text lines under the heading. */
+  notes?: string[];
+  /** Rows of a two-column table (name, value). */
+  rows?: [string, string][];
+  images: ReportImage[];
+}
+
 /** Content of a dark report. */
 export interface DarkReport {
   title: string;
@@ -31,6 +41,8 @@ export interface DarkReport {
   /** Free-text lines under the title (data locations, timing). */
   notes?: string[];
   sections: DarkReportSection[];
+  /** Further sections after the detectors' (e.g. raw vs calibrated images of a light run). */
+  figureSections?: ReportFigureSection[];
 }
 
 /** Base64 of bytes (no Node Buffer, so it runs in a browser too). */
@@ -75,21 +87,32 @@ function summaryTable(s: DarkSourceSummary): string {
   return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
+function figuresHtml(images: readonly ReportImage[]): string {
+  return images
+    .map(
+      (im) =>
+        `<figure><img alt="${escapeHtml(im.title)}"${im.width ? ` width="${Math.round(im.width)}"` : ''} src="data:image/png;base64,${toBase64(im.png)}"><figcaption>${escapeHtml(im.title)}</figcaption></figure>`,
+    )
+    .join('\n');
+}
+
+function figureSectionHtml(sec: ReportFigureSection): string {
+  const notes = (sec.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('');
+  const table = sec.rows?.length ? `<table>${sec.rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>` : '';
+  return `<section><h2>${escapeHtml(sec.title)}</h2>${notes}${table}<div class="figs">${figuresHtml(sec.images)}</div></section>`;
+}
+
 /** Render a dark report as one self-contained HTML page. */
 export function buildDarkReportHtml(report: DarkReport): string {
   const sections = report.sections
     .map((sec) => {
-      const imgs = sec.images
-        .map(
-          (im) =>
-            `<figure><img alt="${escapeHtml(im.title)}"${im.width ? ` width="${Math.round(im.width)}"` : ''} src="data:image/png;base64,${toBase64(im.png)}"><figcaption>${escapeHtml(im.title)}</figcaption></figure>`,
-        )
-        .join('\n');
+      const imgs = figuresHtml(sec.images);
       const deployed = sec.deployed?.length
         ? `<details><summary>deployed files</summary><ul>${sec.deployed.map((d) => `<li><code>${escapeHtml(d)}</code></li>`).join('')}</ul></details>`
         : '';
       return `<section><h2>${escapeHtml(sec.summary.source)}</h2>${summaryTable(sec.summary)}${deployed}<div class="figs">${imgs}</div></section>`;
     })
+    .concat((report.figureSections ?? []).map(figureSectionHtml))
     .join('\n');
   const notes = (report.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('');
   return `<!DOCTYPE html>

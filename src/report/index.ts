@@ -7,7 +7,8 @@ export {
   type DarkSourceSummary,
   type PlantedPixels,
 } from './dark-summary.js';
-export { buildDarkReportHtml, toBase64, escapeHtml, type DarkReport, type DarkReportSection, type ReportImage } from './html.js';
+export { buildDarkReportHtml, toBase64, escapeHtml, type DarkReport, type DarkReportSection, type ReportFigureSection, type ReportImage } from './html.js';
+export { ringContrast, type RingContrast } from './ring-contrast.js';
 export { maxPoolImage, type PooledImage } from './pool.js';
 export {
   STATUS_CLASSES,

@@ -46,7 +46,7 @@ export * from './payloads/pnccd.js';
 export * from './payloads/camera.js';
 export * from './payloads/evr.js';
 export * from './payloads/alias.js';
-export { PixelKind, type SyntheticDetectorSpec, type PixelModel, buildPixelModel, defaultSource, FrameGenerator } from './synthetic/model.js';
+export { PixelKind, type SyntheticDetectorSpec, type LightSignalSpec, type LightSignalTruth, type PixelModel, buildPixelModel, defaultSource, FrameGenerator } from './synthetic/model.js';
 export {
   type SyntheticRunSpec,
   type SyntheticTruth,
@@ -56,6 +56,7 @@ export {
   generateSyntheticRun,
   syntheticRunFiles,
   demoDarkRunSpec,
+  demoLightRunSpec,
 } from './synthetic/generate.js';
 export { mulberry32, gaussian, mixSeed } from './synthetic/prng.js';
 export { groupRunFiles, streamInputsFromSources, xtcRunFromBytes, xtcRunFromSources, type GroupedStream } from './run-inputs.js';

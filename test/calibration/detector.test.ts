@@ -21,10 +21,11 @@ beforeAll(async () => {
   const det = opened.detector;
   const out = new Float32Array(SIZE);
   for await (const ev of opened.xtcRun!.events()) {
+    // calib first: the frame is decoded straight into the common-mode engine's input area
+    const calib = det.calib(ev)!;
     const raw = Int16Array.from(det.raw(ev)!.data as Int16Array);
     const none = det.calib(ev, { cmpars: [0], out })!.slice();
     const cm = det.calib(ev, { mask: false })!;
-    const calib = det.calib(ev)!;
     seen.push({ raw, none, cm, calib, image: det.image(ev)! });
   }
   await opened.xtcRun!.close();
@@ -75,6 +76,16 @@ describe('openDetector over a generated run', () => {
       expect(firstDiff(s.cm, want)).toBe(-1);
       // the synthetic run has no common mode: the corrections are small
       expect(Math.max(...Array.from(cor, Math.abs))).toBeLessThan(1);
+    });
+  });
+
+  it('calib with the defaults (decoded straight into the engine) is algorithm 1, then the status mask, then the gain', () => {
+    seen.forEach((s) => {
+      const want = new Float32Array(SIZE);
+      for (let i = 0; i < SIZE; i++) want[i] = s.raw[i] - fx.pedestals[i];
+      new CommonModeCorrector([1, 25, 25, 100, 1], { detectorType: 'CSPAD', shape: [32, 185, 388] }).apply(want, fx.status);
+      for (let i = 0; i < SIZE; i++) want[i] = Math.fround(want[i] * (fx.status[i] ? 0 : 1)) * fx.gain[i];
+      expect(firstDiff(s.calib, want)).toBe(-1);
     });
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../src/cli/calibman.js';
+import { buildProgram } from '../../src/cli/calibman-program.js';
 import { parseGeometryText } from '../../src/geometry/file-format.js';
 import { calibmanSheets, fixturePath, makeWorkbook, readSurvey } from './fixtures/surveys.js';
 

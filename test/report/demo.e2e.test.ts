@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { toCOrder } from '../../src/io/ndarray.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
-import { demoDarkRunSpec, generateSyntheticRun, PixelKind } from '../../src/xtc/index.js';
+import { demoDarkRunSpec, demoLightRunSpec, generateSyntheticRun, PixelKind } from '../../src/xtc/index.js';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -34,7 +34,7 @@ describe('npm run demo (examples/demo.ts) on a small event count', () => {
       });
       const calib = path.join(out, 'CXI', 'cxidemo13', 'calib');
       // the run files are named the LCLS-I way, after the experiment's number
-      expect(readdirSync(path.join(out, 'CXI', 'cxidemo13', 'xtc'))).toEqual(['e913-r0007-s00-c00.xtc']);
+      expect(readdirSync(path.join(out, 'CXI', 'cxidemo13', 'xtc')).sort()).toEqual(['e913-r0007-s00-c00.xtc', 'e913-r0008-s00-c00.xtc']);
       for (const [group, src] of [
         ['CsPad::CalibV1', 'CxiDs1.0:Cspad.0'],
         ['CsPad2x2::CalibV1', 'MecTargetChamber.0:Cspad2x2.1'],
@@ -78,8 +78,59 @@ describe('npm run demo (examples/demo.ts) on a small event count', () => {
       const row = stdout.split('\n').find((l) => l.startsWith(`${model.source} `))!;
       expect(row.split(/\s+/)[1]).toBe(String(frames));
       const html = readFileSync(path.join(out, 'report.html'), 'utf8');
-      expect(html.match(/<section>/g)).toHaveLength(4);
-      expect(html.match(/data:image\/png;base64,/g)!.length).toBe(16);
+      expect(html.match(/<section>/g)).toHaveLength(5);
+      expect(html.match(/data:image\/png;base64,/g)!.length).toBe(18);
+      // the light run's section: the raw and the calibrated image side by side, with the contrasts
+      const lightHtml = html.slice(html.indexOf('<h2>light run 8:'));
+      expect(lightHtml).toContain('CxiDs1.0:Cspad.0');
+      expect(lightHtml.match(/<figure><img alt="(raw|calibrated) image/g)).toHaveLength(2);
+      expect(lightHtml).toMatch(/calibrated image<\/th><td>ring − background [\d.]+ ADU, background spread [\d.]+ ADU → contrast [\d.]+/);
+
+      // the ring stands out of the noise in the calibrated image only, measured against the generator's truth
+      const lightEvents = Number(/light run r8: (\d+) events/.exec(stdout)![1]);
+      const light = generateSyntheticRun({ ...demoLightRunSpec(lightEvents), experiment: 'e913', run: 8 }).truth.detectors[0];
+      const signal = light.light!.ringSignal;
+      let peak = 0;
+      for (const v of signal) peak = Math.max(peak, v);
+      let ringSum = 0;
+      let ringN = 0;
+      let bgN = 0;
+      let pedSum = 0;
+      let pedSq = 0;
+      let noiseSq = 0;
+      for (let i = 0; i < signal.length; i++) {
+        if (light.kind[i] !== PixelKind.Good) continue;
+        if (signal[i] >= peak / 2) {
+          ringSum += signal[i];
+          ringN++;
+        } else if (signal[i] === 0) {
+          bgN++;
+          pedSum += light.pedestals[i];
+          pedSq += light.pedestals[i] ** 2;
+          noiseSq += light.noise[i] ** 2;
+        }
+      }
+      const trueSignal = ringSum / ringN;
+      const pedSpread = Math.sqrt(pedSq / bgN - (pedSum / bgN) ** 2);
+      const noiseOfMean = Math.sqrt(noiseSq / bgN / lightEvents);
+      const printedTruth = /truth: ring signal ([\d.]+) ADU per event on (\d+) pixels/.exec(stdout)!;
+      expect(Math.abs(Number(printedTruth[1]) - trueSignal)).toBeLessThan(0.01 * trueSignal);
+      expect(Math.abs(Number(printedTruth[2]) - ringN)).toBeLessThan(0.001 * ringN);
+      const contrast = (name: string) => {
+        const m = new RegExp(`^ +${name} +ring − background +(-?[\\d.]+) ADU, spread +([\\d.]+) ADU → contrast (-?[\\d.]+)$`, 'm').exec(stdout)!;
+        return { height: Number(m[1]), spread: Number(m[2]), contrast: Number(m[3]) };
+      };
+      const raw = contrast('raw');
+      const cal = contrast('calibrated');
+      // calibrated: the ring's height is the true signal, the spread a few times the noise of the mean
+      expect(Math.abs(cal.height - trueSignal)).toBeLessThan(0.1 * trueSignal);
+      expect(cal.spread).toBeLessThan(3 * noiseOfMean);
+      expect(cal.contrast).toBeGreaterThan(5);
+      // raw: the pedestals' pixel-to-pixel variation dominates the spread, and the ring is lost in it
+      expect(Math.abs(raw.spread - pedSpread)).toBeLessThan(0.05 * pedSpread);
+      expect(raw.contrast).toBeLessThan(0.5);
+      expect(raw.contrast).toBeLessThan(trueSignal / pedSpread + 0.1);
+      expect(cal.contrast).toBeGreaterThan(20 * raw.contrast);
       expect(existsSync(path.join(out, 'work'))).toBe(true);
 
       // it lists what it wrote with sizes that match the disk, and at its default event count stays well under 0.5 GB
@@ -87,6 +138,8 @@ describe('npm run demo (examples/demo.ts) on a small event count', () => {
         [...stdout.matchAll(/^ +([\d.]+) MB {2}(\S+)(?: in (\d+) files)?$/gm)].map((m) => [m[2], { mb: Number(m[1]), files: m[3] ? Number(m[3]) : 1 }]),
       );
       const xtcFiles = readdirSync(path.join(out, 'CXI', 'cxidemo13', 'xtc')).map((f) => path.join('CXI', 'cxidemo13', 'xtc', f));
+      // the dark run grows with the event count; the light run has a fixed size
+      const darkXtc = xtcFiles.filter((f) => f.includes('-r0007-'));
       const parts = [...xtcFiles, 'work', path.join('CXI', 'cxidemo13', 'calib'), 'report.html'];
       expect([...listed.keys()].sort()).toEqual(parts.sort());
       let fixedBytes = 0;
@@ -95,7 +148,7 @@ describe('npm run demo (examples/demo.ts) on a small event count', () => {
         const { bytes, files } = treeSize(path.join(out, p));
         expect(listed.get(p)!.files).toBe(files);
         expect(Math.abs(listed.get(p)!.mb - bytes / 1e6)).toBeLessThanOrEqual(0.51);
-        if (xtcFiles.includes(p)) xtcBytes += bytes;
+        if (darkXtc.includes(p)) xtcBytes += bytes;
         else fixedBytes += bytes;
       }
       expect(stdout).toMatch(new RegExp(`^ +${(treeSize(out).bytes / 1e6).toFixed(0)} MB {2}in total`, 'm'));

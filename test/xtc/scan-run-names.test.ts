@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../src/cli/calibman.js';
+import { buildProgram } from '../../src/cli/calibman-program.js';
 import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
 import type { SyntheticRunSpec } from '../../src/xtc/synthetic/generate.js';
 

@@ -92,7 +92,6 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
     const [h, w] = kind === 'image' ? det.imageShape : [0, 0];
     const size = kind === 'image' ? h * w : det.size;
     const bufs = [new Float32Array(size), new Float32Array(size)];
-    const frame = new Float32Array(det.size);
     let firstImage: Float32Array | undefined;
     const sum = o.average ? new Float64Array(size) : undefined;
     let count = 0;
@@ -100,7 +99,7 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
       for await (const ev of selectedEvents(run, det, range, skipped)) {
         const out = bufs[count % 2];
         if (kind === 'calib') det.calib(ev, { cmpars, mask, out });
-        else det.image(ev, { cmpars, mask, out, frame });
+        else det.image(ev, { cmpars, mask, out });
         if (count === 0 && o.png) firstImage = out.slice();
         if (sum) for (let i = 0; i < size; i++) sum[i] += out[i];
         count++;

@@ -25,6 +25,12 @@ export interface SyntheticRunSpec {
   run?: number;
   /** PRNG seed (default 1). */
   seed?: number;
+  /**
+   * Seed of the event-to-event noise, photons and common-mode offsets (default `seed`): a run with the
+   * same `seed` and detector specs but another `eventSeed` has the same pixels (pedestals, noise, bad
+   * pixels) and independent events, like a later run of the same detector.
+   */
+  eventSeed?: number;
   /** Number of L1Accept events. */
   events: number;
   /** Number of DAQ streams (default 1); event i goes to stream i mod streams. */
@@ -75,6 +81,8 @@ export interface SyntheticRun {
   datagrams(stream: number): Generator<Uint8Array>;
   /** Frame of a detector in an event, as the reader must return it (fresh array). */
   expectedFrame(detector: number, event: number): Int16Array | Uint16Array | Uint8Array;
+  /** Common-mode offset of each ASIC of a detector in an event (ADU), when its spec has a light signal with them. */
+  commonModeOffsets(detector: number, event: number): Float64Array | undefined;
 }
 
 const EVR_SRC_PHY = detInfoPhy({ detector: 0, detId: 0, device: 1, devId: 0 });
@@ -94,7 +102,7 @@ interface DetectorState {
   dropped: Set<number>;
 }
 
-function setupDetector(spec: SyntheticDetectorSpec, index: number, seed: number): DetectorState {
+function setupDetector(spec: SyntheticDetectorSpec, index: number, seed: number, eventSeed: number): DetectorState {
   const dseed = mixSeed(seed, index + 1);
   const model = buildPixelModel(spec, dseed);
   const phy = parseDetInfo(model.source);
@@ -102,7 +110,7 @@ function setupDetector(spec: SyntheticDetectorSpec, index: number, seed: number)
   const src = detInfoSrc(phy, 1000 + index);
   const n = model.pedestals.length;
   const frame = model.dtype === 'int16' ? new Int16Array(n) : model.dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
-  const base = { model, gen: new FrameGenerator(model, dseed), src, segmentIp: 0x0a000100 + index, frame, dropped: new Set(spec.droppedEvents ?? []) };
+  const base = { model, gen: new FrameGenerator(model, mixSeed(eventSeed, index + 1)), src, segmentIp: 0x0a000100 + index, frame, dropped: new Set(spec.droppedEvents ?? []) };
   if (model.type === 'CSPAD') {
     const cv = spec.configVersion ?? 5;
     const ev = spec.elementVersion ?? 2;
@@ -179,7 +187,7 @@ export function generateSyntheticRun(spec: SyntheticRunSpec): SyntheticRun {
   const nCycles = Math.max(1, spec.calibCycles ?? 1);
   if (!Number.isInteger(spec.events) || spec.events < 0) throw new ConfigError('events', `expected a non-negative integer, found ${spec.events}`);
   if (!Number.isInteger(nStreams) || nStreams < 1 || nStreams > 79) throw new ConfigError('streams', `expected 1-79, found ${nStreams}`);
-  const dets = spec.detectors.map((d, i) => setupDetector(d, i, seed));
+  const dets = spec.detectors.map((d, i) => setupDetector(d, i, seed, spec.eventSeed ?? seed));
   const evr = spec.evr ?? true;
   const t0 = spec.startSec ?? 1_700_000_000;
   const rand = mulberry32(mixSeed(seed, 0xe7e7));
@@ -317,6 +325,7 @@ export function generateSyntheticRun(spec: SyntheticRunSpec): SyntheticRun {
       d.gen.fill(out, event, events[event].dark);
       return out;
     },
+    commonModeOffsets: (detector, event) => dets[detector].gen.commonModeOffsets(event),
   };
 }
 
@@ -382,5 +391,24 @@ export function demoDarkRunSpec(events = 200, seed = 1): SyntheticRunSpec {
       { type: 'PNCCD', alias: 'pnccd', ...bad },
       { type: 'OPAL1000', alias: 'opal', ...bad },
     ],
+  };
+}
+
+/**
+ * The demo light run: the CSPAD of {@link demoDarkRunSpec} (same seed: same pedestals, noise and bad
+ * pixels; other events), every event with beam (code 140) and photons on a powder ring of radius 450 and
+ * width 6 image pixels (peak photon probability 0.9 per event), and a common-mode offset per ASIC and event
+ * (sigma 6 ADU). About 4.6 MB per event.
+ */
+export function demoLightRunSpec(events = 6, seed = 1): SyntheticRunSpec {
+  const cspad = demoDarkRunSpec(0, seed).detectors[0];
+  return {
+    experiment: 'xpptut15',
+    run: 55,
+    seed,
+    eventSeed: mixSeed(seed, 0x11647),
+    events,
+    darkFraction: 0,
+    detectors: [{ ...cspad, light: { ring: { radius: 450, width: 6, rate: 0.9 }, commonModeSpread: 6 } }],
   };
 }

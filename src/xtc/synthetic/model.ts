@@ -2,6 +2,8 @@
  * Per-detector pixel models for synthetic runs: pedestal map, noise sigma, hot, dead and saturated
  * pixels, photon hits on non-dark events. The model is the ground truth a test compares with.
  */
+import { asicRegions } from '../../calibration/regions.js';
+import { defaultGeometryFor } from '../../detectors/geometry.js';
 import { getDetectorType } from '../../detectors/registry.js';
 import { ConfigError } from '../../errors.js';
 import type { DType } from '../../io/dtype.js';
@@ -48,6 +50,36 @@ export interface SyntheticDetectorSpec {
   depth?: number;
   /** Event indices where this detector's contribution is dropped (damaged, no payload). */
   droppedEvents?: readonly number[];
+  /** A light run's signal: photons on a powder ring, common-mode offsets per ASIC. */
+  light?: LightSignalSpec;
+}
+
+/**
+ * The signal of a light run. The ring lies in the image assembled with the type's default geometry; its
+ * photons (of `photons.adu` each) come on non-dark events only. Common-mode offsets are electronic: every
+ * event gets them.
+ */
+export interface LightSignalSpec {
+  /**
+   * Powder ring around the image centre: radius and Gaussian width (sigma), image pixels; `rate` is the
+   * probability per pixel and event of a photon at the ring's peak.
+   */
+  ring?: { radius: number; width: number; rate: number };
+  /** Sigma of the offset added to all pixels of an ASIC, drawn anew per event and ASIC, ADU (CSPAD, CSPAD2x2). */
+  commonModeSpread?: number;
+}
+
+/** Ground truth of a light run's signal (see {@link LightSignalSpec}). */
+export interface LightSignalTruth {
+  /** Photon probability per pixel and non-dark event (psana flat order); 0 off the ring. */
+  ringRate: Float32Array;
+  /** Mean ring signal per pixel and non-dark event, ADU (`ringRate` × photon ADU). */
+  ringSignal: Float32Array;
+  /** ASIC index of each pixel (psana flat order), for the common-mode offsets; undefined without them. */
+  asicOf: Uint16Array | undefined;
+  /** Number of ASICs. */
+  asics: number;
+  commonModeSpread: number;
 }
 
 /** Ground truth of one detector. */
@@ -69,6 +101,8 @@ export interface PixelModel {
   maxValue: number;
   deadValue: number;
   photons: { rate: number; adu: number };
+  /** A light run's ring and common-mode offsets, when the spec asks for them. */
+  light: LightSignalTruth | undefined;
   spec: SyntheticDetectorSpec;
 }
 
@@ -146,6 +180,7 @@ export function buildPixelModel(spec: SyntheticDetectorSpec, seed: number): Pixe
       noise.fill(0, s * sectPixels, (s + 1) * sectPixels);
     }
   }
+  const photons = spec.photons ?? { rate: 0.01, adu: defaults.adu };
   return {
     source: spec.source ?? defaultSource(t.name),
     type: t.name,
@@ -157,9 +192,46 @@ export function buildPixelModel(spec: SyntheticDetectorSpec, seed: number): Pixe
     kind,
     maxValue,
     deadValue,
-    photons: spec.photons ?? { rate: 0.01, adu: defaults.adu },
+    photons,
+    light: spec.light ? buildLightSignal(spec.light, t.name, shape, photons.adu) : undefined,
     spec,
   };
+}
+
+function buildLightSignal(light: LightSignalSpec, typeName: string, shape: number[], adu: number): LightSignalTruth {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const ringRate = new Float32Array(n);
+  if (light.ring) {
+    const { radius, width, rate } = light.ring;
+    if (!(radius > 0 && width > 0 && rate >= 0 && rate <= 1)) {
+      throw new ConfigError('light.ring', `expected radius > 0, width > 0 and 0 ≤ rate ≤ 1, found ${radius}, ${width}, ${rate}`);
+    }
+    const t = getDetectorType(typeName)!;
+    const idx = defaultGeometryFor(t, shape)?.getPixelCoordIndexes();
+    if (!idx) throw new ConfigError('light.ring', `${typeName} has no default geometry to place a ring in`);
+    const cy = (idx.imageShape[0] - 1) / 2;
+    const cx = (idx.imageShape[1] - 1) / 2;
+    for (let i = 0; i < n; i++) {
+      const d = Math.hypot(idx.rows[i] - cy, idx.cols[i] - cx) - radius;
+      // beyond 4 sigma: no photons at all, so the background is exactly known
+      if (Math.abs(d) <= 4 * width) ringRate[i] = rate * Math.exp((-0.5 * d * d) / (width * width));
+    }
+  }
+  const spread = light.commonModeSpread ?? 0;
+  let asicOf: Uint16Array | undefined;
+  let asics = 0;
+  if (spread > 0) {
+    if (typeName !== 'CSPAD' && typeName !== 'CSPAD2x2') {
+      throw new ConfigError('light.commonModeSpread', `per-ASIC common-mode offsets are modelled for CSPAD and CSPAD2x2, not ${typeName}`);
+    }
+    const regions = asicRegions(typeName.toUpperCase(), n);
+    asicOf = new Uint16Array(n);
+    regions.forEach((r, a) => {
+      for (let row = 0; row < r.rows; row++) for (let col = 0; col < r.cols; col++) asicOf![r.start + row * r.rowStep + col * r.colStep] = a;
+    });
+    asics = regions.length;
+  }
+  return { ringRate, ringSignal: ringRate.map((p) => p * adu), asicOf, asics, commonModeSpread: spread };
 }
 
 /** Generates raw frames of a model with a fast table-driven Gaussian noise. */
@@ -172,14 +244,34 @@ export class FrameGenerator {
     this.table = gaussianTable(mixSeed(seed, 0x51ed27));
   }
 
+  /** The common-mode offset of each ASIC in event `event`, ADU; undefined when the model has none. */
+  commonModeOffsets(event: number): Float64Array | undefined {
+    const light = this.model.light;
+    if (!light?.asicOf) return undefined;
+    const table = this.table;
+    let s = mixSeed(this.seed, event, 0x6a09e667) | 1;
+    const out = new Float64Array(light.asics);
+    for (let a = 0; a < out.length; a++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      out[a] = light.commonModeSpread * table[s & (GAUSS_TABLE_SIZE - 1)];
+    }
+    return out;
+  }
+
   /** Fill `out` (psana raw layout) with the frame of event `event`; photons only when `dark` is false. */
   fill(out: Int16Array | Uint16Array | Uint8Array, event: number, dark: boolean): void {
-    const { pedestals, noise, kind, maxValue } = this.model;
+    const { pedestals, noise, kind, maxValue, light } = this.model;
     const table = this.table;
     const mask = GAUSS_TABLE_SIZE - 1;
     const photonThreshold = dark ? -1 : Math.floor(this.model.photons.rate * 65536);
     const adu = this.model.photons.adu;
+    const ring = dark ? undefined : light?.ringRate;
+    const offsets = this.commonModeOffsets(event);
+    const asicOf = light?.asicOf;
     let s = mixSeed(this.seed, event, 0x2545f491) | 1;
+    let r = mixSeed(this.seed, event, 0x3c6ef372) | 1;
     const n = out.length;
     for (let i = 0; i < n; i++) {
       s ^= s << 13;
@@ -189,6 +281,13 @@ export class FrameGenerator {
       if (k === 0 || k === 1) {
         let v = pedestals[i] + noise[i] * table[s & mask];
         if (((s >>> 16) & 0xffff) < photonThreshold) v += adu;
+        if (offsets) v += offsets[asicOf![i]];
+        if (ring && ring[i] > 0) {
+          r ^= r << 13;
+          r ^= r >>> 17;
+          r ^= r << 5;
+          if ((r >>> 0) / 4294967296 < ring[i]) v += adu;
+        }
         out[i] = v <= 0 ? 0 : v >= maxValue ? maxValue : Math.floor(v + 0.5);
       } else if (k === 4) out[i] = 0;
       else out[i] = pedestals[i];

@@ -1,0 +1,153 @@
+/**
+ * Whole-command figures of `npm run bench -- calibrun`: `calibrun -e … -r … -d CSPAD -P` as a process on
+ * synthetic full-CSPAD dark runs (from the page cache) against the native baseline bench/baseline/dark_gen3.cpp
+ * (psana's generation-3 algorithm, single-threaded C++17, built here with `g++ -O3 -march=native`; skipped
+ * with a message when g++ is missing), alternating runs, best of CALIBMAN_BENCH_REPEATS (default 3); the
+ * baseline's pedestals are first checked against calibman's on a small run. Also the CSPAD decode rate.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCalibrun } from '../src/calibrun/app.js';
+import { defaultEngines } from '../src/calibrun/engines.js';
+import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
+import { assembleCspad, defaultCspadConfig, encodeCspadData } from '../src/xtc/payloads/cspad.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..');
+const source = join(here, 'baseline', 'dark_gen3.cpp');
+
+/** Build the native baseline into `dir`; undefined (with the reason printed) when it cannot be built. */
+function buildBaseline(dir: string): string | undefined {
+  const which = spawnSync('g++', ['--version'], { encoding: 'utf8' });
+  if (which.error || which.status !== 0) {
+    console.log('  native baseline skipped: no g++ on this machine');
+    return undefined;
+  }
+  const exe = join(dir, 'dark_gen3');
+  try {
+    execFileSync('g++', ['-O3', '-march=native', '-std=c++17', '-o', exe, source], { stdio: 'pipe' });
+  } catch (err) {
+    console.log(`  native baseline skipped: g++ failed (${String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n')[0]})`);
+    return undefined;
+  }
+  return exe;
+}
+
+/** The calibrun command line: the built CLI (dist/) when present, else the sources through tsx. */
+function calibrunCommand(): { argv: string[]; label: string } {
+  const built = join(repo, 'dist', 'cli', 'calibrun.js');
+  if (existsSync(built)) return { argv: [built], label: `node dist/cli/calibrun.js (built ${statSync(built).mtime.toISOString().slice(0, 16)}Z)` };
+  return { argv: ['--import', 'tsx', join(repo, 'src', 'cli', 'calibrun.ts')], label: 'node --import tsx src/cli/calibrun.ts (no dist/: run `npm run build` for the shipped figure)' };
+}
+
+async function cspadRun(root: string, events: number): Promise<string[]> {
+  const w = await writeSyntheticRun(join(root, 'CXI', 'cxi12345', 'xtc'), {
+    experiment: 'cxi12345', run: 1, events, detectors: [{ type: 'CSPAD', hotFraction: 0.001 }],
+  });
+  return w.files;
+}
+
+function timeProcess(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const sec = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 400)}`);
+  return sec;
+}
+
+/** Max |calibman − baseline| of the pedestals and the count of differing status words, on a small run. */
+async function agreement(exe: string, dir: string): Promise<void> {
+  const events = 60;
+  const root = join(dir, `agree`);
+  const files = await cspadRun(root, events);
+  const out = await runCalibrun(
+    { exp: 'cxi12345', run: '1', detector: 'CSPAD', root, workdir: join(dir, 'agree-work'), process: true, num_events: events, print_bits: 0 },
+    { engines: defaultEngines(), echo: () => undefined, env: {} },
+  );
+  const s = out.result!.sources[0];
+  execFileSync(exe, [String(events), '--dump', join(dir, 'native'), ...files]);
+  const peds = new Float64Array(readFileSync(join(dir, 'native.pedestals.f64')).buffer.slice(0));
+  const sta = new BigUint64Array(readFileSync(join(dir, 'native.status.u64')).buffer.slice(0));
+  const ours = s.arrays.pedestals.data as Float64Array;
+  const ourSta = s.arrays.pixel_status.data as BigUint64Array;
+  let maxDiff = 0;
+  let staDiff = 0;
+  for (let i = 0; i < ours.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(ours[i] - peds[i]));
+    if (ourSta[i] !== sta[i]) staDiff++;
+  }
+  console.log(`  baseline agreement (${s.frames} frames): max |pedestal diff| ${maxDiff.toExponential(2)} ADU, status words differing ${staDiff} of ${ours.length}`);
+}
+
+/**
+ * CSPAD frame decode (`assembleCspad`, full detector, 4.59 MB payload) in GB/s of payload, best of 5:
+ * eight payloads decoded into eight destination frames in turn (74 MB, so from memory rather than cache),
+ * destinations already touched (as the engine's reused batch slots are), then into untouched memory.
+ */
+export function decodeRate(): void {
+  const cfg = defaultCspadConfig();
+  const ring = 8;
+  const payloads = Array.from({ length: ring }, (_, k) =>
+    encodeCspadData(Int16Array.from({ length: 32 * 185 * 388 }, (_, i) => ((i + k) * 7919) & 0x3fff), 2, cfg, [2, 0, 3, 1]),
+  );
+  const outs = Array.from({ length: ring }, () => new Int16Array(32 * 185 * 388).fill(1));
+  const bytes = payloads[0].length;
+  let best = Infinity;
+  for (let rep = 0; rep < 5; rep++) {
+    const t0 = performance.now();
+    for (let r = 0; r < 40; r++) assembleCspad(payloads[r % ring], 2, cfg, outs[(r * 3) % ring]);
+    best = Math.min(best, (performance.now() - t0) / 40);
+  }
+  let fresh = Infinity;
+  // all allocated first and kept, so that none reuses the pages of another
+  const untouched = Array.from({ length: 5 }, () => new Int16Array(32 * 185 * 388));
+  for (const [rep, out] of untouched.entries()) {
+    const t0 = performance.now();
+    assembleCspad(payloads[rep % ring], 2, cfg, out);
+    fresh = Math.min(fresh, performance.now() - t0);
+  }
+  const gbs = (ms: number) => (bytes / ms / 1e6).toFixed(1);
+  console.log(`  CSPAD decode (assembleCspad, ${(bytes / 1e6).toFixed(2)} MB frames from memory): ${(best * 1000).toFixed(0)} µs = ${gbs(best)} GB/s into reused slots; ${fresh.toFixed(2)} ms = ${gbs(fresh)} GB/s into untouched memory (first touch)`);
+}
+
+/** `calibman --help` and bare `node -e 0`, best of 5 each (the built CLI; skipped without dist/). */
+function startUp(): void {
+  const built = join(repo, 'dist', 'cli', 'calibman.js');
+  if (!existsSync(built)) return console.log('  calibman --help: skipped (no dist/, run `npm run build`)');
+  let help = Infinity;
+  let bare = Infinity;
+  for (let k = 0; k < 5; k++) {
+    help = Math.min(help, timeProcess(process.execPath, [built, '--help']));
+    bare = Math.min(bare, timeProcess(process.execPath, ['-e', '0']));
+  }
+  console.log(`  calibman --help ${help.toFixed(3)} s (node -e 0: ${bare.toFixed(3)} s)`);
+}
+
+/** Print the whole-command ratios and the decode rate; `dir` is a scratch directory. */
+export async function wholeCommand(dir: string): Promise<void> {
+  console.log('whole command, CSPAD-only synthetic dark run from the page cache:');
+  decodeRate();
+  mkdirSync(dir, { recursive: true });
+  const exe = buildBaseline(dir);
+  if (exe) await agreement(exe, dir);
+  const { argv, label } = calibrunCommand();
+  console.log(`  calibrun = ${label}`);
+  startUp();
+  const repeats = Number(process.env.CALIBMAN_BENCH_REPEATS ?? 3);
+  for (const events of [100, 400]) {
+    const root = join(dir, `run${events}`);
+    const files = await cspadRun(root, events);
+    const args = [...argv, '-e', 'cxi12345', '-r', '1', '-d', 'CSPAD', '-P', '-n', String(events), '--root', root, '-w', join(dir, `work${events}`), '-p', '16'];
+    let ours = Infinity;
+    let native = Infinity;
+    for (let k = 0; k < repeats; k++) {
+      ours = Math.min(ours, timeProcess(process.execPath, args));
+      if (exe) native = Math.min(native, timeProcess(exe, [String(events), ...files]));
+    }
+    const rate = `${ours.toFixed(2)} s (${(events / ours).toFixed(0)} events/s)`;
+    if (!exe) console.log(`  ${events} events: calibrun ${rate}`);
+    else console.log(`  ${events} events: calibrun ${rate}, native C++ ${native.toFixed(2)} s → ${(native / ours).toFixed(2)}x the native baseline`);
+  }
+}
