@@ -20,9 +20,9 @@ export function readGolden(name: string): GoldenValue {
   return JSON.parse(readFileSync(join(GOLDEN_DIR, name), 'utf8'));
 }
 
-/** Fixture text for a golden file (its `fixture` field names the file as `shared/fixtures/<path>`; the copy is under test/fixtures). */
+/** Fixture text for a golden file (its `fixture` field names the file as `test/fixtures/<path>`). */
 export function fixtureText(g: { fixture: string }): string {
-  return readFileSync(fixturePath(g.fixture.replace(/^shared\/fixtures\//, '')), 'utf8');
+  return readFileSync(fixturePath(g.fixture.replace(/^test\/fixtures\//, '')), 'utf8');
 }
 
 export function sha256(a: ArrayLike<number>, kind: 'u32' | 'u8' | 'f32'): string {
