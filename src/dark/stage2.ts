@@ -228,3 +228,10 @@ export function addDarkSums(a: DarkSums, b: DarkSums): void {
     if (b.min[i] < a.min[i]) a.min[i] = b.min[i];
   }
 }
+
+/** Memory the summary may fill instead of allocating (every element is written). */
+export interface DarkSummaryBuffers {
+  pedestals: Float64Array<ArrayBuffer>;
+  pixel_rms: Float64Array<ArrayBuffer>;
+  pixel_status: BigUint64Array<ArrayBuffer>;
+}

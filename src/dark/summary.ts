@@ -7,7 +7,7 @@ import { ndarrayOf } from '../io/ndarray.js';
 import { evaluateLimits } from './numpy-stats.js';
 import type { DarkResult } from './result.js';
 import type { DarkParams } from './params.js';
-import type { DarkSumsSource } from './stage2.js';
+import type { DarkSummaryBuffers, DarkSumsSource } from './stage2.js';
 import { type DarkState, stageFromPending } from './state.js';
 
 /** Status bits of generation 3 (psana DarkProc). */
@@ -89,17 +89,12 @@ export function summariseDark(state: DarkState): DarkResult {
   return summariseDarkSums(params, shape, state.dtype, nFrames, { count, sd: sum1, sd2: sum2, cntLo, cntHi, max, min });
 }
 
+export type { DarkSummaryBuffers } from './stage2.js';
+
 /**
  * The summary of {@link summariseDark} from accumulated values (engine views or {@link DarkSums}).
  * @throws InsufficientDataError with fewer than 3 frames
  */
-/** Memory the summary may fill instead of allocating (every element is written). */
-export interface DarkSummaryBuffers {
-  pedestals: Float64Array<ArrayBuffer>;
-  pixel_rms: Float64Array<ArrayBuffer>;
-  pixel_status: BigUint64Array<ArrayBuffer>;
-}
-
 export function summariseDarkSums(
   params: DarkParams,
   shape: readonly number[],

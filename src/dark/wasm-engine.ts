@@ -15,8 +15,7 @@
  */
 import { quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
-import type { DarkSums, DarkSumsSource, Stage2Kernel } from './stage2.js';
-import type { DarkSummaryBuffers } from './summary.js';
+import type { DarkSums, DarkSummaryBuffers, DarkSumsSource, Stage2Kernel } from './stage2.js';
 import { DARK_CTRL_BYTES, DarkJobRunner, type DarkThreading } from './threads.js';
 
 /** Widest gate the SIMD stage-2 path takes (nf ≤ 16 frames keep the u16/u32 lane sums exact). */

@@ -4,10 +4,26 @@ import * as path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CalibStoreError, ConfigError } from '../errors.js';
 import { formatMode } from '../deploy/index.js';
+import type { HistoryContext } from '../deploy/index.js';
 import { type ChunkWriter, nodeChunkWriter, writeAll } from './atomic-chunks.js';
 
 /** Name of the lock directory proper-lockfile creates inside a type directory while a writer works there. */
 export const LOCK_NAME = '.calibman.lock';
+
+/** Resolved settings shared by the store's operations. */
+export interface StoreSettings {
+  readonly calibDir: string;
+  readonly dirMode: number;
+  readonly fileMode: number;
+  readonly gid: number | undefined;
+  readonly group: string | undefined;
+  readonly historyFileName: string;
+  readonly experiment: string;
+  readonly lockTimeoutMs: number;
+  /** Write call of temp files and HISTORY appends; default `FileHandle.write`. */
+  readonly writer?: ChunkWriter;
+  context(): HistoryContext;
+}
 
 /** A Node fs error as a CalibStoreError naming the path and the operation. */
 export function storeError(p: string, err: unknown, op: string): CalibStoreError {

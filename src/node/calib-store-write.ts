@@ -40,7 +40,7 @@ import {
   storeError,
   withTypeDirLock,
 } from './calib-store-fs.js';
-import type { StoreSettings } from './calib-store.js';
+import type { StoreSettings } from './calib-store-fs.js';
 
 /** What to deploy and where. Give exactly one of `srcFile` and `bytes`. */
 export interface DeployRequest {

@@ -10,7 +10,6 @@ import type { DType } from '../io/dtype.js';
 import {
   type FileCoverage,
   type FindResult,
-  type HistoryContext,
   type HistoryRecord,
   type QualityReport,
   type SkipReason,
@@ -28,7 +27,9 @@ import {
   parseHistory,
   sourceDirName,
 } from '../deploy/index.js';
-import { checkStoreModes, listDir, listSubdirs, resolveGroup, storeError } from './calib-store-fs.js';
+import { type StoreSettings, checkStoreModes, listDir, listSubdirs, resolveGroup, storeError } from './calib-store-fs.js';
+
+export type { StoreSettings } from './calib-store-fs.js';
 import type { ChunkWriter } from './atomic-chunks.js';
 import { type CopyRequest, type DeployRequest, type RemoveRequest, type StoreOperationResult, StoreWriter, checkRecordText } from './calib-store-write.js';
 
@@ -60,20 +61,6 @@ export interface CalibStoreOptions {
   readonly writer?: ChunkWriter;
 }
 
-/** Resolved settings shared by the store's operations. */
-export interface StoreSettings {
-  readonly calibDir: string;
-  readonly dirMode: number;
-  readonly fileMode: number;
-  readonly gid: number | undefined;
-  readonly group: string | undefined;
-  readonly historyFileName: string;
-  readonly experiment: string;
-  readonly lockTimeoutMs: number;
-  /** Write call of temp files and HISTORY appends; default `FileHandle.write`. */
-  readonly writer?: ChunkWriter;
-  context(): HistoryContext;
-}
 
 /** Where to look something up: a source in any spelling, a calib type, optionally the calib group. */
 export interface TypeAddress {
