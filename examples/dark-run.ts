@@ -43,10 +43,7 @@ async function main(): Promise<void> {
 
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort());
-  cm.addEventListener('progress', (e) => {
-    const p = (e as Event & { progress: Parameters<typeof formatProgressLine>[0] }).progress;
-    process.stderr.write(`\r${formatProgressLine(p)}   `);
-  });
+  cm.addEventListener('progress', (e) => process.stderr.write(`\r${formatProgressLine(e.progress)}   `));
   const job = await cm.runDark({ run, numEvents: 50 }, { signal: ac.signal });
   process.stderr.write('\n');
 

@@ -590,6 +590,7 @@ export {
 export { CalibManager, DarkProgressEvent, CalibManagerConfigSchema, DarkJobOptionsSchema } from './facade/calib-manager.js';
 export type {
   CalibManagerConfig,
+  CalibManagerEventMap,
   CalibManagerConfigInput,
   DarkJobOptionsInput,
   DarkJob,

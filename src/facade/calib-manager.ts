@@ -161,6 +161,11 @@ export class DarkProgressEvent extends Event {
   }
 }
 
+/** The events a {@link CalibManager} dispatches, by type (typed `addEventListener`). */
+export interface CalibManagerEventMap {
+  progress: DarkProgressEvent;
+}
+
 /**
  * The calibman front for scripts and a thin GUI: choose experiment and detectors, list runs on disk, scan a
  * run's sources, run the dark job with progress events and an AbortSignal, inspect the constants as typed
@@ -185,6 +190,28 @@ export class CalibManager extends EventTarget {
     this.env = opts.env ?? process.env;
     this.config.detectors = this.config.detectors.map((d) => checkDetector(d));
     instrumentOf(this.config.experiment);
+  }
+
+  /** Listen to a typed event (`progress`: {@link DarkProgressEvent}); other types as on any EventTarget. */
+  override addEventListener<K extends keyof CalibManagerEventMap>(
+    type: K,
+    listener: ((event: CalibManagerEventMap[K]) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  /** Remove a listener added with {@link addEventListener}. */
+  override removeEventListener<K extends keyof CalibManagerEventMap>(
+    type: K,
+    listener: ((event: CalibManagerEventMap[K]) => void) | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void {
+    super.removeEventListener(type, listener, options);
   }
 
   get experiment(): string {

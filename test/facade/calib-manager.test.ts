@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { CalibManager, DarkProgressEvent } from '../../src/facade/calib-manager.js';
 import { ConfigError, DetectorNotFoundError } from '../../src/errors.js';
 import { toCOrder } from '../../src/io/ndarray.js';
@@ -78,7 +78,11 @@ describe('CalibManager with a generated run', () => {
   it('runs the dark job with progress, gives typed constants, checks quality and deploys', async () => {
     const cm = make().selectDetectors(['Opal1000', TM]);
     const events: DarkProgress[] = [];
-    cm.addEventListener('progress', (e) => events.push((e as DarkProgressEvent).progress));
+    cm.addEventListener('progress', (e) => {
+      expectTypeOf(e).toEqualTypeOf<DarkProgressEvent>();
+      expect(e).toBeInstanceOf(DarkProgressEvent);
+      events.push(e.progress);
+    });
     const job = await cm.runDark({ run: 7, numEvents: 30 });
     expect(events[events.length - 1]).toMatchObject({ done: true, eventsUsed: 30 });
     expect(job.sources.map((s) => s.source).sort()).toEqual([OPAL, TM]);
