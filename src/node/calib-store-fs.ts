@@ -305,6 +305,14 @@ export function unsafeModeProblem(mode: number, kind: 'file' | 'directory'): str
   return bad.length ? `${kind} mode ${formatMode(mode)} is ${bad.join(', ')}` : undefined;
 }
 
+/** A hint when a mode was most likely an octal spelling read as decimal (`2775` = 05327, meant 02775). */
+function decimalModeHint(mode: number): string {
+  const digits = String(mode);
+  return /^[0-7]{3,4}$/.test(digits) && mode !== parseInt(digits, 8)
+    ? `; ${digits} without a leading 0 is decimal (0${mode.toString(8)}): write 0${digits} for the octal mode`
+    : '';
+}
+
 /**
  * Refuse unsafe modes for the store's files and directories unless `allowUnsafe`.
  * @throws ConfigError naming the option and the bits
@@ -314,7 +322,12 @@ export function checkStoreModes(dirMode: number, fileMode: number, allowUnsafe: 
     const problem = unsafeModeProblem(mode, kind);
     if (problem === undefined) continue;
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777 || !allowUnsafe) {
-      throw new ConfigError(field, `${problem}; calibration files are 0664 and directories 02775 by default${Number.isInteger(mode) && mode >= 0 && mode <= 0o7777 ? ' (force an unsafe mode explicitly if it is really wanted)' : ''}`);
+      const forcible = Number.isInteger(mode) && mode >= 0 && mode <= 0o7777;
+      throw new ConfigError(
+        field,
+        `${problem}; calibration files are 0664 and directories 02775 by default${decimalModeHint(mode)}` +
+          (forcible ? ' (to use it anyway: `calibman calib … --force-mode`, or allowUnsafeModes in the library)' : ''),
+      );
     }
   }
 }
