@@ -97,7 +97,11 @@ describe('calibrun stopped while it waits for a live run to grow', () => {
       r.child.kill(sig);
       await until(() => r.err().includes('stopping'));
     }
-    expect(await r.exit).toBe(code);
+    // A second signal can land while the stopped process is already leaving with that status: Node has
+    // then closed its signal handlers and the default action ends it, which a shell reports as 128 + 2 = 130
+    // as well. Only after the process said it is stopping, so the first signal was handled either way.
+    const exit = await r.exit;
+    expect(exit === 'killed:SIGINT' && signals.length === 2 ? 130 : exit).toBe(code);
     expect(r.err()).not.toMatch(/internal error|\n\s+at /);
     expect(readdirSync(work, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
