@@ -4,23 +4,26 @@ import { defineConfig } from 'tsup';
 /**
  * Dependencies that only some calls need, loaded on first use in the bundles: each import of one of them
  * becomes a stand-in module whose exports (the ones calibman uses; another one fails the build) load the real
- * package when first called. SheetJS alone takes 0.1–0.3 s to load; fflate (zip), pngjs (PNG encoding) and
+ * package when first called. SheetJS alone takes 0.1–0.3 s to load; fflate (zip, PNG deflate) and
  * proper-lockfile (which patches `fs` through graceful-fs) add ~70 ms CPU together. The sources keep ordinary
- * imports; `npm run bench -- import` measures the result.
+ * imports; `npm run bench -- import` measures the result. Node builds only: the stand-ins load through
+ * `require`, so the browser build of the core (dist/browser/) imports the packages as they are.
  */
 const LAZY_EXPORTS: Record<string, string> = {
   xlsx: `export const read = (...args) => real().read(...args);
 export const write = (...args) => real().write(...args);
 export const utils = new Proxy({}, { get: (_, key) => real().utils[key] });`,
   fflate: `export const zipSync = (...args) => real().zipSync(...args);
-export const unzipSync = (...args) => real().unzipSync(...args);`,
-  pngjs: `export const PNG = new Proxy(function PNG() {}, {
-  construct: (_, args) => new (real().PNG)(...args),
-  get: (_, key) => real().PNG[key],
-});`,
+export const unzipSync = (...args) => real().unzipSync(...args);
+export const zlibSync = (...args) => real().zlibSync(...args);`,
   'proper-lockfile': 'export default new Proxy({}, { get: (_, key) => real()[key] });',
 };
 const LAZY = Object.keys(LAZY_EXPORTS);
+/**
+ * Bundled into the Node builds rather than imported: zod 4 is ~95 ES modules, whose resolution and loading
+ * cost ~140–200 ms CPU per process start; bundled it costs ~75 ms (`npm run bench -- import`).
+ */
+const BUNDLED = [...LAZY, 'zod'];
 const lazyFilter = new RegExp(`^(${LAZY.join('|')})$`);
 
 const lazyDependencies: Plugin = {
@@ -49,28 +52,38 @@ const lazyDependencies: Plugin = {
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // `calibman` (the platform-neutral core) and `calibman/node` (core + Node adapters) share their chunks, so
+    // both entries hand out the same classes (an error thrown by the Node side is `instanceof` the core's)
+    entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
     target: 'node20',
-    splitting: false,
-    noExternal: LAZY,
+    splitting: true,
+    // CommonJS with shared chunks is built as ESM and converted: the stand-ins' `import.meta.url` needs the shim
+    shims: true,
+    noExternal: BUNDLED,
     esbuildPlugins: [lazyDependencies],
+  },
+  {
+    // the core for bundlers that pick the `browser` condition: no Node builtins, dependencies imported as they are
+    entry: { 'browser/index': 'src/index.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    splitting: false,
   },
   {
     entry: {
       'cli/calibman': 'src/cli/calibman.ts',
       'cli/calibrun': 'src/cli/calibrun.ts',
-      // worker-thread entries of a local split dark pass (found next to dist/ by the runners)
-      'calibrun/dark-worker': 'src/calibrun/dark-worker.ts',
-      'calibrun/dark-pixel-worker': 'src/calibrun/dark-pixel-worker.ts',
+      // worker-thread entry of the work-file formatter (found next to dist/ by its runner)
       'calibrun/format-worker': 'src/calibrun/format-worker.ts',
     },
     format: ['esm'],
     target: 'node20',
     splitting: true,
-    noExternal: LAZY,
+    noExternal: BUNDLED,
     esbuildPlugins: [lazyDependencies],
     banner: { js: '#!/usr/bin/env node' },
   },

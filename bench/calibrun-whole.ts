@@ -3,16 +3,21 @@
  * synthetic full-CSPAD dark runs (from the page cache) against the native baseline bench/baseline/dark_gen3.cpp
  * (psana's generation-3 algorithm, single-threaded C++17, built here with `g++ -O3 -march=native`; skipped
  * with a message when g++ is missing), alternating runs, best of CALIBMAN_BENCH_REPEATS (default 3); the
- * baseline's pedestals are first checked against calibman's on a small run. Also the CSPAD decode rate.
+ * baseline's pedestals are first checked against calibman's on a small run. Also the CSPAD decode rate and
+ * the rates of every decoder (decode.bench.ts). Each process is timed in wall-clock and in CPU time (user +
+ * system, from /usr/bin/time when present): on a shared machine the CPU ratio is the fairer one, and the
+ * load average is printed with the figures.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCalibrun } from '../src/calibrun/app.js';
 import { defaultEngines } from '../src/calibrun/engines.js';
 import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
 import { assembleCspad, defaultCspadConfig, encodeCspadData } from '../src/xtc/payloads/cspad.js';
+import { decodeRates } from './decode.bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -50,11 +55,32 @@ async function cspadRun(root: string, events: number): Promise<string[]> {
 }
 
 function timeProcess(cmd: string, args: string[]): number {
+  return measureProcess(cmd, args).wall;
+}
+
+/** Wall-clock and CPU seconds (user + system; NaN without /usr/bin/time) and peak RSS (MB) of one process. */
+interface ProcessTimes {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+}
+
+const TIME_BIN = '/usr/bin/time';
+let timeOut = 0;
+
+function measureProcess(cmd: string, args: string[]): ProcessTimes {
+  const useTime = existsSync(TIME_BIN);
+  const out = join(tmpdir(), `calibman-bench-time-${process.pid}-${timeOut++}.txt`);
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  const sec = (performance.now() - t0) / 1000;
+  const r = useTime
+    ? spawnSync(TIME_BIN, ['-f', '%U %S %M', '-o', out, cmd, ...args], { encoding: 'utf8' })
+    : spawnSync(cmd, args, { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 400)}`);
-  return sec;
+  if (!useTime) return { wall, cpu: NaN, rssMb: NaN };
+  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(out, { force: true });
+  return { wall, cpu: user + sys, rssMb: rssKb / 1024 };
 }
 
 /** Max |calibman − baseline| of the pedestals and the count of differing status words, on a small run. */
@@ -125,10 +151,20 @@ function startUp(): void {
   console.log(`  calibman --help ${help.toFixed(3)} s (node -e 0: ${bare.toFixed(3)} s)`);
 }
 
-/** Print the whole-command ratios and the decode rate; `dir` is a scratch directory. */
+/** The rates of every decoder of decode.bench.ts, one line each. */
+function allDecodeRates(): void {
+  for (const r of decodeRates()) {
+    console.log(`  decode ${r.name.padEnd(44)} ${(r.pixelBytes / 2 ** 20).toFixed(2).padStart(6)} MB ${r.gbs.toFixed(1).padStart(6)} GB/s${r.view ? ' (zero-copy view)' : ''}`);
+  }
+}
+
+const loadText = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`;
+
+/** Print the whole-command ratios and the decode rates; `dir` is a scratch directory. */
 export async function wholeCommand(dir: string): Promise<void> {
-  console.log('whole command, CSPAD-only synthetic dark run from the page cache:');
+  console.log(`whole command, CSPAD-only synthetic dark run from the page cache (${loadText()}):`);
   decodeRate();
+  allDecodeRates();
   mkdirSync(dir, { recursive: true });
   const exe = buildBaseline(dir);
   if (exe) await agreement(exe, dir);
@@ -140,14 +176,21 @@ export async function wholeCommand(dir: string): Promise<void> {
     const root = join(dir, `run${events}`);
     const files = await cspadRun(root, events);
     const args = [...argv, '-e', 'cxi12345', '-r', '1', '-d', 'CSPAD', '-P', '-n', String(events), '--root', root, '-w', join(dir, `work${events}`), '-p', '16'];
-    let ours = Infinity;
-    let native = Infinity;
+    const best = (a: ProcessTimes, b: ProcessTimes): ProcessTimes => ({ wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu), rssMb: Math.max(a.rssMb, b.rssMb) });
+    let ours: ProcessTimes = { wall: Infinity, cpu: Infinity, rssMb: 0 };
+    let native: ProcessTimes = { wall: Infinity, cpu: Infinity, rssMb: 0 };
     for (let k = 0; k < repeats; k++) {
-      ours = Math.min(ours, timeProcess(process.execPath, args));
-      if (exe) native = Math.min(native, timeProcess(exe, [String(events), ...files]));
+      ours = best(ours, measureProcess(process.execPath, args));
+      if (exe) native = best(native, measureProcess(exe, [String(events), ...files]));
     }
-    const rate = `${ours.toFixed(2)} s (${(events / ours).toFixed(0)} events/s)`;
-    if (!exe) console.log(`  ${events} events: calibrun ${rate}`);
-    else console.log(`  ${events} events: calibrun ${rate}, native C++ ${native.toFixed(2)} s → ${(native / ours).toFixed(2)}x the native baseline`);
+    const cpu = (t: ProcessTimes) => (Number.isNaN(t.cpu) ? '' : `, CPU ${t.cpu.toFixed(2)} s, RSS ${t.rssMb.toFixed(0)} MB`);
+    const rate = `${ours.wall.toFixed(2)} s (${(events / ours.wall).toFixed(0)} events/s${cpu(ours)})`;
+    if (!exe) {
+      console.log(`  ${events} events: calibrun ${rate}`);
+      continue;
+    }
+    const cpuRatio = Number.isNaN(ours.cpu) ? '' : `; CPU time ${(native.cpu / ours.cpu).toFixed(2)}x`;
+    console.log(`  ${events} events: calibrun ${rate}; native C++ ${native.wall.toFixed(2)} s${cpu(native)}`);
+    console.log(`    → wall ${(native.wall / ours.wall).toFixed(2)}x the native baseline${cpuRatio} (${loadText()})`);
   }
 }

@@ -3,15 +3,15 @@
  * processed end to end as `calibrun -P -D` does it; prints the pass rate (events/s), the time to write the
  * work files and the time to deploy them. Then the output stage alone for one CSPAD (six work files of
  * 32x185x388 values, three of them deployed): format+write and deploy times, best of three. Last, the
- * whole `calibrun … -d CSPAD -P` process for 100 and 400 events against the native C++ baseline, and the
- * CSPAD decode rate (calibrun-whole.ts).
+ * whole `calibrun … -d CSPAD -P` process for 100 and 400 events against the native C++ baseline (wall and
+ * CPU time, with the load average), and the decode rates (calibrun-whole.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCalibrun } from '../src/calibrun/app.js';
 import { writeDarkOutputs } from '../src/calibrun/dark-outputs.js';
-import type { DarkSourceResult } from '../src/calibrun/dark-run.js';
+import type { DarkSourceResult } from '../src/pipeline/dark-pass.js';
 import { defaultEngines } from '../src/calibrun/engines.js';
 import { ndarrayOf } from '../src/io/ndarray.js';
 import { openCalibStore } from '../src/node/calib-store.js';
@@ -66,7 +66,7 @@ function cspadResult(): DarkSourceResult {
       mask: ndarrayOf(Int16Array.from({ length: n }, (_, i) => (i % 997 === 0 ? 0 : 1)), shape),
       max: ndarrayOf(Int16Array.from({ length: n }, () => 1100 + Math.floor(rnd() * 300)), shape),
       min: ndarrayOf(Int32Array.from({ length: n }, () => 900 + Math.floor(rnd() * 100)), shape),
-      statistics: 999,
+      counter: 999,
       dtypes: { pedestals: 'float64', pixel_rms: 'float64', pixel_status: 'uint64', mask: 'int16', max: 'int16', min: 'int32' },
     },
   };

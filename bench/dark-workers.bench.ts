@@ -2,18 +2,16 @@
  * Dark-processing throughput of a full CSPAD from an XTC file, end to end (open the run, read, decode,
  * stage 1, stage 2, summary; the work files are timed by calibrun.bench.ts): a synthetic run
  * (CALIBMAN_BENCH_WORKERS_EVENTS, default 1000 events, 32×185×388 int16, read from the page cache) on
- * 1 thread and on 2 threads sharing the accumulation (calibrun's default on a multi-core machine), and
- * for comparison the older splits over worker threads (by pixel ranges, by events). Prints events/s,
- * MB/s of detector data, the peak RSS (sampled every 20 ms), the speed-up, and checks that every way
- * gives the same constants. The first line is a run of a quarter of the events: its peak RSS against the
+ * 1 thread and on 2 threads sharing the accumulation (calibrun's default on a multi-core machine). Prints
+ * events/s, MB/s of detector data, the peak RSS (sampled every 20 ms), the speed-up, and checks that both
+ * give the same constants. The first line is a run of a quarter of the events: its peak RSS against the
  * full run's shows that memory does not grow with the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CALIBRUN_DEFAULTS } from '../src/calibrun/options.js';
-import { type DarkRunRequest, type DarkRunResult, runDarkPass } from '../src/calibrun/dark-run.js';
-import { runDarkPassParallel } from '../src/calibrun/dark-workers.js';
+import { type DarkRunRequest, type DarkRunResult, runDarkPass } from '../src/pipeline/dark-pass.js';
+import { fillDarkThresholds } from '../src/pipeline/params.js';
 import { defaultEngines } from '../src/calibrun/engines.js';
 import { toCOrder } from '../src/io/ndarray.js';
 import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
@@ -47,31 +45,22 @@ export async function run(): Promise<void> {
   try {
     const xtcDir = join(dir, 'xtc');
     await writeSyntheticRun(xtcDir, { experiment: 'cxi12345', run: 1, events, detectors: [{ type: 'CSPAD', hotFraction: 0.001 }] });
-    const d = CALIBRUN_DEFAULTS;
     const req: DarkRunRequest = {
       open: { xtcDir, experiment: 'cxi12345' },
       runs: [1],
       detectors: ['CSPAD'],
       numEvents: events,
-      thresholds: {
-        intLo: d.thr_int_min, intHi: d.thr_int_max, rmsLo: d.thr_rms_min, rmsHi: d.thr_rms_max,
-        intNLo: d.intnlo, intNHi: d.intnhi, rmsNLo: d.rmsnlo, rmsNHi: d.rmsnhi, fracLm: 0.1, nrecs1: d.nrecs1,
-      },
+      thresholds: fillDarkThresholds({}),
     };
     console.log(`dark pass of ${events} CSPAD events (32x185x388 int16), calibrun defaults, read from the page cache:`);
     // warm the page cache and the JIT once
     await runDarkPass({ ...req, numEvents: Math.min(events, 60) }, defaultEngines());
     const quarter = Math.max(60, Math.floor(events / 4));
-    await measure(`2 threads, ${quarter} events`, () => runDarkPassParallel({ ...req, numEvents: quarter }, defaultEngines(), 2, 'threads'));
-    const threads = await measure('2 threads (shared memory)', () => runDarkPassParallel(req, defaultEngines(), 2, 'threads'));
+    await measure(`2 threads, ${quarter} events`, () => runDarkPass({ ...req, numEvents: quarter }, defaultEngines(), { threads: 2 }));
+    const threads = await measure('2 threads (shared memory)', () => runDarkPass(req, defaultEngines(), { threads: 2 }));
     const single = await measure('1 thread', () => runDarkPass(req, defaultEngines()));
-    const byPixels = await measure('2 workers, pixel split', () => runDarkPassParallel(req, defaultEngines(), 2, 'pixels'));
-    const byEvents = await measure('2 workers, event split', () => runDarkPassParallel(req, defaultEngines(), 2, 'events'));
-    for (const [label, m] of [['2 threads (shared memory)', threads], ['2 workers, pixel split', byPixels], ['2 workers, event split', byEvents]] as const) {
-      console.log(`  ${label}: speed-up ${(single.sec / m.sec).toFixed(2)}x (wall), identical constants: ${sameConstants(single.r, m.r)}`);
-    }
-    console.log('  (peak RSS is of the whole process, so it only grows down the list; the worker splits load the modules in each');
-    console.log('   worker through tsx from sources, ~0.5 s; the built dist/ starts them faster)');
+    console.log(`  2 threads (shared memory): speed-up ${(single.sec / threads.sec).toFixed(2)}x (wall), identical constants: ${sameConstants(single.r, threads.r)}`);
+    console.log('  (peak RSS is of the whole process, so it only grows down the list)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

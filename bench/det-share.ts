@@ -1,26 +1,128 @@
 /**
- * One share of the detector benchmark's 2-core run (started by bench/det.bench.ts in a child process):
- * `det.image(event)` for the events whose index ≡ share (mod shares), the others read and skipped.
- * Argument: JSON `{ calibDir, files, source, share, shares }`; prints JSON `{ events, ms, msFirst }`.
+ * One measurement of the detector benchmark (started by bench/det.bench.ts in a child process, so that its
+ * peak RSS is its own): `det.calib(event)` or `det.image(event)` with caller-supplied buffers for the
+ * events `share` (mod `shares`) of the first `events` of the XTC file, the others read and skipped.
+ * With `stages`, the same work split by stage through the engine itself (read, decode, kernels, copy out).
+ * Argument: JSON {@link Args}; prints JSON {@link ShareResult} on its last line.
  */
+import { FastCalibEngine } from '../src/calibration/fast-calib.js';
 import { openDetector } from '../src/node/detector.js';
+import { nodeCalibThreading } from '../src/node/detector-threads.js';
 
-const a = JSON.parse(process.argv[2]) as { calibDir: string; files: string[]; source: string; share: number; shares: number };
+interface Args {
+  calibDir: string;
+  files: string[];
+  source: string;
+  kind: 'calib' | 'image';
+  cmpars: number[];
+  threads: number;
+  share: number;
+  shares: number;
+  events: number;
+  stages?: boolean;
+}
+
+/** What one measurement prints. */
+export interface ShareResult {
+  /** Events processed (the first one, which builds the engine, is timed apart). */
+  events: number;
+  /** Wall ms of the events after the first. */
+  ms: number;
+  /** CPU ms of the process (all threads) over the same events. */
+  cpuMs: number;
+  /** ms from the start of the process to the end of the first event (opening, constants, engine). */
+  msFirst: number;
+  /** Peak RSS of the process, bytes. */
+  maxRss: number;
+  /** Wall ms per event of each stage (with `stages`). */
+  stages?: Record<string, number>;
+  /** CPU ms per event of each stage, all threads (with `stages`). */
+  cpuStages?: Record<string, number>;
+}
+
+const a = JSON.parse(process.argv[2]) as Args;
 const t0 = performance.now();
-const { detector, xtcRun } = await openDetector({ calibDir: a.calibDir, source: a.source, run: 1, xtc: { files: a.files } });
+const { detector, xtcRun } = await openDetector({ calibDir: a.calibDir, source: a.source, run: 1, xtc: { files: a.files }, threads: a.threads });
 const [h, w] = detector.imageShape;
-const image = new Float32Array(h * w);
+const out = new Float32Array(a.kind === 'image' ? h * w : detector.size);
 let k = 0;
 let events = 0;
 let msFirst = 0;
 let t1 = 0;
+let cpu1 = process.cpuUsage();
+const stages = { read: 0, decode: 0, kernels: 0, copy: 0 };
+/** CPU ms of the process (all threads) per stage. */
+const cpuStages = { read: 0, decode: 0, kernels: 0, copy: 0 };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let engine: FastCalibEngine | null = null;
+if (a.stages) {
+  // the engine det.image / det.calib build, made here to time its parts
+  const cm = detector.corrector(a.cmpars);
+  const asm = detector.geometry.imageAssembler();
+  engine = FastCalibEngine.create({
+    pedestals: detector.pedestals()!,
+    bad: (() => { const st = detector.status(); return st ? Uint8Array.from(st as ArrayLike<number>, (v) => (v ? 1 : 0)) : undefined; })(),
+    factor: (() => { const m = detector.mask({ status: true }); const g = detector.gain(); if (!m && !g) return undefined; return Float32Array.from({ length: detector.size }, (_, i) => (m ? m[i] : 1) * (g ? g[i] : 1)); })(),
+    commonMode: cm ? { regions: cm.regions, pars: cm.pars } : undefined,
+    frame: a.kind === 'calib',
+    image: a.kind === 'image' ? { pixels: asm.pixels, bins: asm.bins, imageSize: h * w } : undefined,
+    threading: a.threads > 1 ? nodeCalibThreading(a.threads) : undefined,
+  });
+}
+let tRead = performance.now();
+let cRead = cpuNow();
 for await (const ev of xtcRun!.events()) {
+  if (k >= a.events) break;
   if (k++ % a.shares !== a.share) continue;
-  detector.image(ev, { out: image });
+  if (engine) {
+    const tA = performance.now();
+    const cA = cpuNow();
+    ev.frame(a.source, engine.raw);
+    const tB = performance.now();
+    const cB = cpuNow();
+    engine.run(a.kind === 'image' ? 'image' : 'frame');
+    const tC = performance.now();
+    const cC = cpuNow();
+    out.set(a.kind === 'image' ? engine.image! : engine.frame!);
+    const tD = performance.now();
+    const cD = cpuNow();
+    if (events > 0) {
+      stages.read += tA - tRead;
+      stages.decode += tB - tA;
+      stages.kernels += tC - tB;
+      stages.copy += tD - tC;
+      cpuStages.read += cA - cRead;
+      cpuStages.decode += cB - cA;
+      cpuStages.kernels += cC - cB;
+      cpuStages.copy += cD - cC;
+    }
+  } else if (a.kind === 'image') {
+    detector.image(ev, { cmpars: a.cmpars, out });
+  } else {
+    detector.calib(ev, { cmpars: a.cmpars, out });
+  }
   if (++events === 1) {
     msFirst = performance.now() - t0;
     t1 = performance.now();
+    cpu1 = process.cpuUsage();
   }
+  tRead = performance.now();
+  cRead = cpuNow();
 }
+const ms = performance.now() - t1;
+const cpu = process.cpuUsage(cpu1);
 await xtcRun!.close();
-console.log(JSON.stringify({ events, ms: performance.now() - t1, msFirst }));
+engine?.close();
+detector.close();
+const per = (x: number) => Number((x / Math.max(1, events - 1)).toFixed(2));
+const result: ShareResult = {
+  events, ms, cpuMs: (cpu.user + cpu.system) / 1000, msFirst, maxRss: process.resourceUsage().maxRSS * 1024,
+  ...(a.stages ? {
+    stages: { read: per(stages.read), decode: per(stages.decode), kernels: per(stages.kernels), copy: per(stages.copy) },
+    cpuStages: { read: per(cpuStages.read), decode: per(cpuStages.decode), kernels: per(cpuStages.kernels), copy: per(cpuStages.copy) },
+  } : {}),
+};
+console.log(JSON.stringify(result));

@@ -11,7 +11,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CalibManager, CalibmanError, formatProgressLine, toCOrder, writeSyntheticRun } from 'calibman';
+import { CalibManager, CalibmanError, formatProgressLine, toCOrder, writeSyntheticRun } from 'calibman/node';
 
 async function main(): Promise<void> {
   let [root, experiment, runText, ...detectors] = process.argv.slice(2);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   process.stderr.write('\n');
 
   for (const s of job.sources) {
-    const peds = toCOrder(s.pedestals);
+    const peds = toCOrder(s.arrays.pedestals);
     let sum = 0;
     for (let i = 0; i < peds.length; i++) sum += Number(peds[i]);
     console.log(

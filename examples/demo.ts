@@ -30,7 +30,9 @@ import {
   toCOrder,
   writeDarkReport,
   writeSyntheticRun,
-} from 'calibman';
+} from 'calibman/node';
+import { jungfrauDemo } from './demo-jungfrau.js';
+import { epix10kaDemo } from './demo-epix10ka.js';
 
 const OUT = path.resolve(process.env.CALIBMAN_DEMO_OUT ?? 'demo-output');
 const EXPERIMENT = 'cxidemo13';
@@ -42,6 +44,10 @@ const EVENTS = Number(process.env.CALIBMAN_DEMO_EVENTS ?? 12);
 /** The light run (CSPAD only, 4.6 MB per event), taken after the dark run. */
 const LIGHT_RUN = 8;
 const LIGHT_EVENTS = 6;
+/** Events of each of the three Jungfrau gain-stage dark runs (one 512×1024 module, 1 MB per event). */
+const JUNGFRAU_EVENTS = Number(process.env.CALIBMAN_DEMO_JUNGFRAU_EVENTS ?? 20);
+/** Events per calib cycle of the Epix10ka2M calibration run (5 cycles; 16 panels, 4.3 MB per event). */
+const EPIX10KA_EVENTS = Number(process.env.CALIBMAN_DEMO_EPIX10KA_EVENTS ?? 6);
 
 /** Bytes and file count of a file or a directory tree. */
 function sizeOf(p: string): { bytes: number; files: number } {
@@ -97,6 +103,14 @@ async function main(): Promise<void> {
   });
   console.log('3. summary\n');
   console.log(formatDarkSummaryTable(sections.map((s) => s.summary)));
+
+  console.log(`\n3b. Jungfrau gain-mode darks: runs 21-23 of a one-module Jungfrau (${JUNGFRAU_EVENTS} events each), as calibrun -d JUNGFRAU -r 21,22,23 -P -D`);
+  const jf = await jungfrauDemo({ out: OUT, experiment: EXPERIMENT, expnum: EXPNUM, xtcDir, events: JUNGFRAU_EVENTS });
+  for (const l of jf.lines) console.log(`   ${l}`);
+
+  console.log(`\n3c. Epix10ka2M gain-mode calibration: run 31, 5 calib cycles (FH, FM, FL, AHL, AML) of ${EPIX10KA_EVENTS} events, as calibrun -d EPIX10KA2M -r 31 -P -D`);
+  const ep = await epix10kaDemo({ out: OUT, experiment: EXPERIMENT, expnum: EXPNUM, xtcDir, calibDir: cm.calibDir, eventsPerCycle: EPIX10KA_EVENTS });
+  for (const l of ep.lines) console.log(`   ${l}`);
 
   const lightSpec = { ...demoLightRunSpec(LIGHT_EVENTS), experiment: `e${EXPNUM}`, run: LIGHT_RUN };
   const ring = lightSpec.detectors[0].light!.ring!;
@@ -179,13 +193,13 @@ async function main(): Promise<void> {
     experiment: EXPERIMENT,
     run: RUN,
     notes: [`xtc: ${xtcDir}`, `calib: ${cm.calibDir}`, `${job.eventsUsed} dark events used of ${job.eventsRead} read`],
-    sections,
+    sections: [...sections, ...jf.sections, ...ep.sections],
     figureSections: [lightSection],
   });
   console.log(`\n5. report: ${report}`);
 
   console.log(`6. written under ${OUT}:`);
-  const written5 = [...written.files, ...light.files, path.join(OUT, 'work'), cm.calibDir, report].map((p) => ({ p, ...sizeOf(p) }));
+  const written5 = [...written.files, ...light.files, ...jf.files, ...ep.files, path.join(OUT, 'work'), cm.calibDir, report].map((p) => ({ p, ...sizeOf(p) }));
   for (const w of written5) {
     const what = w.files > 1 || statSync(w.p).isDirectory() ? ` in ${w.files} files` : '';
     console.log(`   ${megabytes(w.bytes).padStart(8)}  ${path.relative(OUT, w.p)}${what}`);

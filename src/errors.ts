@@ -19,10 +19,13 @@ export interface FileLocation {
 
 /** A malformed, truncated or inconsistent XTC (LCLS-I) or XTC2 file. */
 export class XtcFormatError extends CalibmanError {
+  /** The file, undefined for bytes in memory. */
   readonly file: string | undefined;
   /** Absolute byte offset in the file where the problem is. */
   readonly offset: number;
+  /** What the reader expected there. */
   readonly expected: string;
+  /** What it found. */
   readonly found: string;
   constructor(args: { file?: string; offset: number; expected: string; found: string; what?: string }) {
     const where = `${args.file ?? '<bytes>'} at byte offset ${args.offset}`;
@@ -36,6 +39,7 @@ export class XtcFormatError extends CalibmanError {
 
 /** A geometry text file (or CrystFEL .geom) that cannot be used. */
 export class GeometryFileError extends CalibmanError {
+  /** The file, undefined for text in memory. */
   readonly file: string | undefined;
   /** 1-based line number, when the problem is on one line. */
   readonly line: number | undefined;
@@ -81,7 +85,9 @@ export class GeometryLimitError extends GeometryFileError {
 
 /** Bad human-made metrology input (spreadsheet or text survey). */
 export class MetrologyInputError extends CalibmanError {
+  /** The input file, when known. */
   readonly file: string | undefined;
+  /** Spreadsheet sheet name, for .xlsx input. */
   readonly sheet: string | undefined;
   /** 1-based row (spreadsheet row or text line). */
   readonly row: number | undefined;
@@ -104,6 +110,7 @@ export class MetrologyInputError extends CalibmanError {
 
 /** A calibration directory problem: unreadable/unwritable store, bad file name, refused overwrite. */
 export class CalibStoreError extends CalibmanError {
+  /** The file or directory concerned, when there is one. */
   readonly path: string | undefined;
   constructor(message: string, args: { path?: string } = {}) {
     super(args.path ? `${args.path}: ${message}` : message);
@@ -113,7 +120,9 @@ export class CalibStoreError extends CalibmanError {
 
 /** A malformed ndarray file (psana text format or .npy). */
 export class NdarrayFileError extends CalibmanError {
+  /** The file, undefined for bytes in memory. */
   readonly file: string | undefined;
+  /** 1-based line of a text file, when the problem is on one line. */
   readonly line: number | undefined;
   constructor(message: string, args: { file?: string; line?: number } = {}) {
     const where = [args.file, args.line !== undefined ? `line ${args.line}` : undefined].filter(Boolean).join(', ');
@@ -153,9 +162,33 @@ export class ConfigError extends CalibmanError {
 /** Not enough data to compute a result (e.g. fewer than 3 dark events selected). */
 export class InsufficientDataError extends CalibmanError {}
 
+/**
+ * A gain-mode calibration run that does not fit what the algorithm needs (Epix10ka calib cycles, Jungfrau
+ * forced-gain runs): no calib cycles, a cycle whose gain mode is unknown or not the expected one, a missing mode.
+ */
+export class GainModeError extends CalibmanError {
+  /** DetInfo source string of the detector, when known. */
+  readonly source: string | undefined;
+  /** Calib cycle (0-based) or run the problem is in, when it is in one. */
+  readonly calibCycle: number | undefined;
+  /** What the algorithm needs (gain mode, cycle count…). */
+  readonly expected: string;
+  /** What the run has. */
+  readonly found: string;
+  constructor(message: string, args: { source?: string; calibCycle?: number; expected: string; found: string }) {
+    super(`${message}: expected ${args.expected}, found ${args.found}`);
+    this.source = args.source;
+    this.calibCycle = args.calibCycle;
+    this.expected = args.expected;
+    this.found = args.found;
+  }
+}
+
 /** A requested run or file that is not on disk. */
 export class RunNotFoundError extends CalibmanError {
+  /** Experiment looked in, when known. */
   readonly experiment: string | undefined;
+  /** Run looked for, when known. */
   readonly run: number | undefined;
   constructor(message: string, args: { experiment?: string; run?: number } = {}) {
     super(message);
@@ -169,6 +202,7 @@ export class JobError extends CalibmanError {}
 
 /** A compressed archive (`.npz`, `.xlsx`) whose members would decompress to more than the allowed size. */
 export class DecompressionLimitError extends CalibmanError {
+  /** The archive, undefined for bytes in memory. */
   readonly file: string | undefined;
   /** Member that crossed the limit. */
   readonly member: string;

@@ -1,8 +1,11 @@
 /**
  * calibman — calibration management for LCLS X-ray area detectors.
  *
- * The curated public API. Each section names what one module offers; everything else is internal.
+ * The curated public API of the platform-neutral core (bytes and typed arrays in, no Node APIs: it bundles for a
+ * browser). Each section names what one module offers; everything else is internal. Files, processes, threads,
+ * the calib store on disk and the CalibManager facade are in `calibman/node` (src/node/index.ts).
  * @packageDocumentation
+ * @module calibman
  */
 
 // ---- errors -------------------------------------------------------------------------------------
@@ -21,6 +24,7 @@ export {
   RunNotFoundError,
   JobError,
   DecompressionLimitError,
+  GainModeError,
 } from './errors.js';
 export { VERSION } from './version.js';
 
@@ -30,7 +34,6 @@ export type { NdArray, TypedNdArray } from './io/ndarray.js';
 export { ndarrayOf, toCOrder } from './io/ndarray.js';
 export { readNpy, writeNpy, readNpyPreamble, parseNpyHeader, type NpyHeader, type NpyPreamble } from './io/npy.js';
 export { readNpz, writeNpz, type NpzEntry, type NpzReadOptions, DEFAULT_NPZ_MAX_UNCOMPRESSED_BYTES } from './io/npz.js';
-export { readNpyFile, writeNpyFile, readNpyFileHeader } from './node/npy-files.js';
 export {
   parseNdarrayText,
   parseNdarrayTextBytes,
@@ -71,15 +74,12 @@ export {
   parseDetInfo,
   DgramReader,
   BytesDgramReader,
-  eventsFromBytes,
   walkXtc,
   readDgramHeader,
   bytesSource,
   blobSource,
   readableStreamSource,
   XtcRunReader,
-  xtcRunFromBytes,
-  xtcRunFromSources,
   parseXtcFileName,
   xtcFileName,
   parseExpNameDb,
@@ -89,10 +89,6 @@ export {
   type ExpNameDbEntry,
   type RunNaming,
   type RunFileSelection,
-  encodeDgram,
-  eventXtc,
-  segmentXtc,
-  droppedXtc,
   decodeCspadConfig,
   encodeCspadConfig,
   defaultCspadConfig,
@@ -116,13 +112,9 @@ export {
   encodeAliasConfig,
   EVENT_CODE_DARK,
   EVENT_CODE_BEAM,
-  PixelKind,
-  buildPixelModel,
-  generateSyntheticRun,
-  syntheticRunFiles,
-  demoDarkRunSpec,
-  demoLightRunSpec,
 } from './xtc/index.js';
+export { eventsFromBytes, xtcRunFromBytes, xtcRunFromSources } from './detectors/runs.js';
+export { PixelKind, buildPixelModel, generateSyntheticRun, syntheticRunFiles, demoDarkRunSpec, demoLightRunSpec } from './synthetic/index.js';
 export type {
   Src,
   DgramHeader,
@@ -145,6 +137,8 @@ export type {
   CameraFrameHeader,
   FifoEvent,
   SrcAlias,
+} from './xtc/index.js';
+export type {
   SyntheticDetectorSpec,
   LightSignalSpec,
   LightSignalTruth,
@@ -154,11 +148,7 @@ export type {
   SyntheticEventTruth,
   SyntheticRun,
   SyntheticFile,
-} from './xtc/index.js';
-export { openXtcRun, findRunFiles, listRuns, type XtcRun, type RunFiles, type OpenXtcRunOptions, type RunLookupOptions } from './node/xtc-run.js';
-export { findExpNameDb, readExpNameDb, resolveExperimentNumber, type ExperimentNumberLookup } from './node/exp-name-db.js';
-export { openXtcFile, type LiveOptions } from './node/xtc-file-source.js';
-export { writeSyntheticRun, type WriteSyntheticRunOptions, type WrittenSyntheticRun } from './node/xtc-synthetic.js';
+} from './synthetic/index.js';
 
 // ---- detectors ----------------------------------------------------------------------------------
 export {
@@ -173,6 +163,7 @@ export {
   normalizeSource,
   defaultGeometryFor,
 } from './detectors/index.js';
+export { DETECTOR_MENU, DETECTOR_MENU_NAMES } from './detectors/menu.js';
 export type {
   DetectorType,
   DecodeContext,
@@ -244,7 +235,7 @@ export type {
   DarkThreading,
   DarkThreadPort,
 } from './dark/index.js';
-export { nodeDarkThreading, nodeDarkThreadPort } from './node/dark-threads.js';
+export { webDarkThreading, webDarkThreadsAvailable, type WebDarkThreading } from './dark/web-threads.js';
 
 // ---- deploy (calib store) -----------------------------------------------------------------------
 export {
@@ -258,7 +249,6 @@ export {
   sourceDirName,
   DEVICE_CALIB_GROUPS,
   DETECTOR_MENU_GROUPS,
-  detectorTypeFromSource,
   calibGroupForSource,
   calibGroupForDetector,
   parseRunRange,
@@ -303,19 +293,6 @@ export type {
   QualityReport,
   SegmentQuality,
 } from './deploy/index.js';
-export { CalibStore, openCalibStore } from './node/calib-store.js';
-export type {
-  CalibStoreOptions,
-  TypeAddress,
-  StoreFindResult,
-  StoreStatus,
-  TypeStatus,
-  StoreDiffResult,
-  DeployRequest,
-  CopyRequest,
-  RemoveRequest,
-  StoreOperationResult,
-} from './node/calib-store.js';
 
 // ---- geometry -----------------------------------------------------------------------------------
 export type { GeometryFile, GeometryRecord } from './geometry/file-format.js';
@@ -340,7 +317,7 @@ export type { CrystfelFit, CrystfelFitOptions, CrystfelCornerConvention, FittedS
 export { fitCrystfelDetector, CRYSTFEL_FIT_TYPES } from './geometry/crystfel-fit.js';
 export type { CrystfelPanelMap } from './geometry/crystfel-panel-map.js';
 export type { GeometryComparison, ObjectDelta, PixelDelta } from './geometry/compare.js';
-export { getDefaultGeometryText, getDefaultGeometry, defaultGeometryTypes, frameGeometry, frameGeometryText } from './geometry/defaults.js';
+export { getDefaultGeometryText, defaultGeometryTypes, frameGeometry, frameGeometryText } from './geometry/defaults.js';
 
 // ---- mask ---------------------------------------------------------------------------------------
 export type {
@@ -420,6 +397,7 @@ export {
   displayImage,
   reachedBins,
   drawImageFigure,
+  renderFigurePicture,
   encodePng,
   renderImagePng,
   renderNdarrayPng,
@@ -428,6 +406,7 @@ export {
   renderHistogramPng,
   renderXYPlotPng,
 } from './plot/index.js';
+export { setPngDeflate, fflatePngDeflate, type PngDeflate, type EncodePngOptions } from './plot/png.js';
 
 // ---- metrology ----------------------------------------------------------------------------------
 export type {
@@ -512,7 +491,7 @@ export {
 
 // ---- report -------------------------------------------------------------------------------------
 export {
-  summarizeDarkSource,
+  summariseDarkSource,
   formatDarkSummaryTable,
   buildDarkReportHtml,
   maxPoolImage,
@@ -521,7 +500,6 @@ export {
   absentSegmentPixels,
   statusLegend,
   type StatusClass,
-  TRUTH_PIXEL_KIND,
   type DarkTruth,
   type DarkSummaryInput,
   type DarkSourceSummary,
@@ -534,97 +512,26 @@ export {
   ringContrast,
   type RingContrast,
 } from './report/index.js';
-export {
-  darkReportSection,
-  writeDarkReport,
-  rawVsCalibratedSection,
-  type DarkReportSource,
-  type DarkReportSectionOptions,
-  type RawVsCalibratedInput,
-} from './node/dark-report.js';
 
-// ---- jobs ---------------------------------------------------------------------------------------
-export type {
-  JobPhase,
-  PieceSpec,
-  SlurmOptions,
-  SchedulerStatus,
-  TaskRecord,
-  SubmissionRecord,
-  JobRecord,
-  SubmitPiecesOptions,
-  MonitorOptions,
-  WaitOptions,
-  SlurmClientOptions,
-  CommandRunner,
-  CommandResult,
-  CliCommandOptions,
-  WorkerPoolOptions,
-  TransferResult,
-  IndexRange,
-  InvalidJobRecord,
-} from './jobs/index.js';
+// ---- pictures ready to draw: the report's pictures and spectra (also the facade's picture/spectrum) ----
 export {
-  submitPieces,
-  refreshJob,
-  waitForJob,
-  cancelJob,
-  retryJob,
-  getJob,
-  readJobRecord,
-  listJobRecords,
-  scanJobRecords,
-  jobRecordPath,
-  SlurmClient,
-  resolveCliCommand,
-  runInWorkers,
-  serveWorkerTasks,
-  withTransfer,
-  parseSqueue,
-  parseSacct,
-  parseScontrolShowJob,
-  splitRange,
-} from './jobs/index.js';
-
-// ---- facade -------------------------------------------------------------------------------------
-export { CalibManager, DarkProgressEvent, CalibManagerConfigSchema, DarkJobOptionsSchema } from './facade/calib-manager.js';
-export type {
-  CalibManagerConfig,
-  CalibManagerEventMap,
-  CalibManagerConfigInput,
-  DarkJobOptionsInput,
-  DarkJob,
-  DarkConstants,
-  QualityCheck,
-} from './facade/calib-manager.js';
-export { runCalibrun } from './calibrun/app.js';
-export type { CalibrunContext, CalibrunOutcome } from './calibrun/app.js';
-export { resolveCalibrunConfig, configToConfpars, MISSING_MESSAGES } from './calibrun/config.js';
-export type { CalibrunConfig, DarkThresholds } from './calibrun/config.js';
-export { CalibrunOptionsSchema, parseCalibrunOptions, CALIBRUN_DEFAULTS } from './calibrun/options.js';
-export type { CalibrunOptionsInput, CalibrunOptions } from './calibrun/options.js';
-export { Confpars, parseConfpars, formatConfpars, CONFPARS_FILE_NAME } from './calibrun/confpars.js';
-export type { ConfparValue, ConfparType } from './calibrun/confpars.js';
-export {
-  dataRoot,
-  instrumentOf,
-  defaultXtcDir,
-  defaultCalibDir,
-  DATA_ROOT_REG,
-  DATA_ROOT_SDF,
-  DATA_ROOT_ENV,
-} from './calibrun/dirs.js';
-export { resolveDataset, parseDatasetString, parseRunList } from './calibrun/dataset.js';
-export type { DatasetSpec } from './calibrun/dataset.js';
-export { DETECTOR_MENU, DETECTOR_MENU_NAMES } from './calibrun/detector-menu.js';
-export { runDarkPass, makeEventCodeSelector } from './calibrun/dark-run.js';
-export type { DarkRunRequest, DarkRunResult, DarkSourceResult } from './calibrun/dark-run.js';
-export { writeDarkOutputs, darkWorkFile } from './calibrun/dark-outputs.js';
-export { defaultEngines } from './calibrun/engines.js';
-export type { DarkEngines, RunEvent, RunReader, DarkArrays } from './calibrun/ports.js';
-export { SessionLog, sessionLogPath } from './calibrun/session-log.js';
-export { createProgressRenderer, formatProgressLine } from './calibrun/progress.js';
-export type { DarkProgress, ProgressRenderer } from './calibrun/progress.js';
+  DARK_PICTURE_KINDS,
+  prepareDarkPictures,
+  darkPicture,
+  arrayPicture,
+  darkSpectrum,
+  type DarkPictureKind,
+  type DarkPictureSource,
+  type DarkPictureOptions,
+  type DarkPictureSet,
+  type DetectorPicture,
+  type ContinuousColorbar,
+  type CategoricalColorbar,
+  type ArrayPictureOptions,
+  type DarkSpectrum,
+  type SpectrumThresholds,
+} from './report/pictures.js';
+export { experimentYear, groupExperimentsByYear, type ExperimentYearGroup } from './xtc/experiment-year.js';
 
 // ---- calibration: applying constants (psana det.calib / det.image / det.mask) --------------------
 export {
@@ -655,26 +562,87 @@ export type {
   MaskOptions as DetectorMaskOptions,
   PixelRegion,
 } from './calibration/index.js';
-export { openDetector, type OpenDetectorOptions, type OpenedDetector } from './node/detector.js';
+
+// ---- Jungfrau: payloads, synthetic gain-stage runs, gain-stage darks -----------------------------
+export { JUNGFRAU } from './detectors/index.js';
+export {
+  JungfrauGainMode,
+  decodeJungfrauConfig,
+  encodeJungfrauConfig,
+  defaultJungfrauConfig,
+  assembleJungfrau,
+  encodeJungfrauElement,
+  jungfrauGainIndex,
+} from './xtc/index.js';
+export { jungfrauDarkRunSpecs } from './synthetic/index.js';
+export type { JungfrauConfig, JungfrauElementHeader } from './xtc/index.js';
+export type { JungfrauSyntheticSpec, JungfrauTruth, JungfrauDarkSetOptions } from './synthetic/index.js';
+export { JungfrauStageDark, mergeJungfrauStages, JUNGFRAU_BAD_SWITCH_STATUS } from './dark/gain-modes/jungfrau.js';
+export type { JungfrauStageResult, JungfrauGainConstants, JungfrauStageDarkOptions } from './dark/gain-modes/jungfrau.js';
+export { runJungfrauDark, jungfrauGainModeLookup } from './dark/gain-modes/jungfrau-run.js';
+export type { JungfrauDarkRunInput, JungfrauDarkRunResult, JungfrauRunSourceResult } from './dark/gain-modes/jungfrau-run.js';
+
+// ---- Epix10ka family: seven-range pedestals from the calib cycles of a calibration run ----------
+export {
+  EPIX10KA_GAIN_MODES,
+  EPIX10KA_DARK_CYCLE_MODES,
+  EPIX10KA_DARK_CYCLE_LABELS,
+  epix10kaConfigGainMode,
+  epix10kaGainModeOfControlBits,
+} from './dark/gain-modes/epix10ka-modes.js';
+export type { Epix10kaGainMode, Epix10kaPanelGainConfig } from './dark/gain-modes/epix10ka-modes.js';
+export { Epix10kaModeAccumulator, EPIX10KA_DARK_DEFAULTS, EPIX10KA_STATUS_BITS, resolveEpix10kaDarkParams } from './dark/gain-modes/epix10ka-dark.js';
+export type { Epix10kaDarkParams, Epix10kaModeResult, Epix10kaPanelLimits } from './dark/gain-modes/epix10ka-dark.js';
+export { runEpix10kaDark } from './dark/gain-modes/epix10ka-run.js';
+export type { Epix10kaDarkRunInput, Epix10kaDarkRunResult, Epix10kaEventItem, Epix10kaCycleInfo, Epix10kaCycleReport } from './dark/gain-modes/epix10ka-run.js';
+export type { Epix10kaDarkConstants, Epix10kaModeSummary, Epix10kaModeOrigin, Epix10kaChargeInjection } from './dark/gain-modes/epix10ka-constants.js';
+
+// ---- the dark pipeline: one job for the facade, calibrun and a browser, driven through ports -----
+export { runDarkJob, runDarkJobPiece, registerDetectorDarkJob } from './pipeline/dark-job.js';
+export type { DarkJobSpec, DarkJobPorts, DarkJobOutcome, DarkWorkFileRequest, DetectorDarkJob } from './pipeline/dark-job.js';
+export { runDarkPass, makeEventCodeSelector } from './pipeline/dark-pass.js';
+export type { DarkRunRequest, DarkRunResult, DarkSourceResult } from './pipeline/dark-pass.js';
+export { mergeDarkPieces } from './pipeline/pieces.js';
+export type { DarkPieceSpec, DarkPieceResult } from './pipeline/pieces.js';
+export { DARK_CALIB_TYPES, darkDeployTypes, planDarkDeployment, zeroPedestalSources } from './pipeline/deploy-plan.js';
+export type { DarkCalibType, DarkDeployItem, DarkDeployRules } from './pipeline/deploy-plan.js';
+export { DarkThresholdsSchema, THRESHOLD_SPELLINGS, fillDarkThresholds, darkParamsOf } from './pipeline/params.js';
+export type { DarkThresholds, ThresholdSpelling } from './pipeline/params.js';
+export { MIN_DARK_FRAMES } from './pipeline/ports.js';
+export type { DarkEngines, SourceAccumulator, DarkArrays, DarkOutputFiles, RunReader, RunEvent, OpenRunRequest, AccumulatorOptions } from './pipeline/ports.js';
+export type { DarkProgress } from './pipeline/progress.js';
+
+// ---- the CalibManager facade's Node-free types (the facade itself is in calibman/node) -------------
+export type { DarkConstants, DarkJob, DarkDeployInput, DarkLogLevel, DarkLogRecord, DarkLogStep } from './facade/types.js';
+export { DarkProgressEvent, DarkLogEvent } from './facade/events.js';
 
 // ---- supporting types (named in the signatures above) -------------------------------------------
 export type { ConfigStore as XtcConfigStore } from './xtc/configs.js';
 export type { WalkContext } from './xtc/header.js';
 export type { CspadElementHeader } from './xtc/payloads/cspad.js';
 export type { DgramReaderOptions as XtcDgramReaderOptions } from './xtc/dgram-reader.js';
-export type { DeployedDarkFile } from './calibrun/deploy-step.js';
-export type { DarkFileKind as CalibrunDarkFileKind, DarkOutputFiles, DarkOutputOptions } from './calibrun/dark-outputs.js';
-export type { OpenRunRequest, DarkAccumulator as DarkAccumulatorPort } from './calibrun/ports.js';
-export type { ResolveContext as CalibrunResolveContext } from './calibrun/config.js';
-export type { InstrumentCase } from './calibrun/dirs.js';
-export type { SessionLogOptions } from './calibrun/session-log.js';
 export type { CalibContent } from './deploy/calib-types.js';
 export type { HistoryFormat, DeployRecordFields } from './deploy/history.js';
 export type { CheckedCalibFile } from './deploy/validate.js';
 export type { CalibFileName, SkipReason } from './deploy/run-range.js';
 export type { ConstantsValues, QualityOptions } from './deploy/quality.js';
-export type { StoreSettings } from './node/calib-store.js';
 export type { Stage2EngineKind } from './dark/stage2-wasm.js';
 export type { GeoTree, GeoNode } from './geometry/tree.js';
 export type { Visit as RasterVisit } from './mask/rasterize.js';
 export type { Vec as MetrologyVec } from './metrology/sensor-measures.js';
+export type { DetectorMenuEntry } from './detectors/menu.js';
+export type { ConstantsLayout } from './detectors/types.js';
+export type { CalibThreading, CalibThreadPort } from './calibration/fast-calib-threads.js';
+export type { JungfrauModuleConfig, JungfrauModuleInfo } from './xtc/payloads/jungfrau.js';
+export type { JungfrauDarkEvent } from './dark/gain-modes/jungfrau-run.js';
+export type { JungfrauConstantKind, JungfrauFrameVerdict } from './dark/gain-modes/jungfrau.js';
+export { JUNGFRAU_CONSTANT_KINDS } from './dark/gain-modes/jungfrau.js';
+export type { JungfrauStageSpec } from './synthetic/jungfrau-truth.js';
+export type { Epix10kaModesTruth, Epix10kaSyntheticSpec } from './synthetic/epix-truth.js';
+export type { NdarrayValueBuffer } from './io/ndarray-text-read.js';
+export type { FrameDecoderLookup, FrameDecoder } from './xtc/decoding.js';
+export type { CheckCalibFileOptions } from './deploy/validate.js';
+export type { DefaultNames as CrystfelDefaultPanelNames } from './geometry/crystfel-panel-map.js';
+export type { FigurePicture } from './plot/figure.js';
+export type { FontName } from './plot/font.js';
+export type { DarkWorkFileFormat } from './pipeline/ports.js';

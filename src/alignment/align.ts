@@ -32,15 +32,26 @@ export interface AlignOptions extends RingImageOptions {
 
 /** What happened to one aligned object. */
 export interface ObjectAlignment {
+  /** Object path in the geometry tree. */
   path: string;
+  /** Short name for listings. */
   label: string;
+  /** True for the object held fixed as the reference. */
   reference: boolean;
   /** Total shift in the top frame, um. */
   shiftUm: [number, number];
   /** Parameter changes written to the file (new − old, in the parent frame), um. */
-  delta: { x0: number; y0: number; z0: number };
+  delta: {
+    /** Change of x0, um. */
+    x0: number;
+    /** Change of y0, um. */
+    y0: number;
+    /** Change of z0, um. */
+    z0: number;
+  };
   /** Where this object sees the rings relative to the fitted rings, before and after. */
   before: ObjectRingStats;
+  /** Ring offsets of the object after the alignment. */
   after: ObjectRingStats;
   /** No ring pixels constrain this object: left unchanged. */
   unconstrained: boolean;
@@ -50,12 +61,15 @@ export interface ObjectAlignment {
 export interface AlignmentResult {
   /** The aligned geometry (a new instance; the input is unchanged). */
   geometry: GeometryAccess;
+  /** What happened to every aligned object. */
   objects: ObjectAlignment[];
   /** Centre/ring fit on the input geometry and on the aligned geometry. */
   before: RingCenterResult;
+  /** Centre/ring fit on the aligned geometry. */
   after: RingCenterResult;
   /** Geometry updates made. */
   iterations: number;
+  /** True when the last corrections were all below the tolerance. */
   converged: boolean;
   /** PNG bytes of the before/after picture when asked for. */
   png?: Uint8Array;

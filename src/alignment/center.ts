@@ -45,8 +45,11 @@ export function prepareImage(geo: GeometryAccess, values: ArrayLike<number>, opt
 export interface RingCenterResult extends RingFitResult {
   /** Ring radii used as the start (given or found), um. */
   startRadii: number[];
+  /** Half-width of the fit window around each ring, um. */
   windowUm: number;
+  /** Pixels rejected as hot or dead. */
   hotPixels: number;
+  /** Pixels left out by the mask or not finite. */
   maskedPixels: number;
 }
 

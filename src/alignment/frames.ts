@@ -39,7 +39,7 @@ function rotZ(d: number): Float64Array {
 }
 
 /** An object's own placement (its frame → its parent's frame): Rx·Ry·Rz (design + tilt) and the origin. */
-export function objectTransform(p: ObjectParams): RigidTransform {
+function objectTransform(p: ObjectParams): RigidTransform {
   const m = matMul(rotX(p.rotX + p.tiltX), matMul(rotY(p.rotY + p.tiltY), rotZ(p.rotZ + p.tiltZ)));
   return { m, t: [p.x0, p.y0, p.z0] };
 }
@@ -50,19 +50,13 @@ export function compose(a: RigidTransform, b: RigidTransform): RigidTransform {
   return { m: matMul(a.m, b.m), t: [bt[0] + a.t[0], bt[1] + a.t[1], bt[2] + a.t[2]] };
 }
 
-/** Apply a transform to a point. */
-export function applyTransform(tr: RigidTransform, p: readonly number[]): [number, number, number] {
-  const q = matVec(tr.m, p);
-  return [q[0] + tr.t[0], q[1] + tr.t[1], q[2] + tr.t[2]];
-}
-
 /** Transpose of a rotation (its inverse) applied to a vector. */
-export function applyInverseRotation(m: Float64Array, v: readonly number[]): [number, number, number] {
+function applyInverseRotation(m: Float64Array, v: readonly number[]): [number, number, number] {
   return [0, 1, 2].map((i) => m[i] * v[0] + m[3 + i] * v[1] + m[6 + i] * v[2]) as [number, number, number];
 }
 
 /** The transform from the parent frame of the object at `path` (full path from the top) to the top frame. */
-export function parentToTop(geo: GeometryAccess, path: string): RigidTransform {
+function parentToTop(geo: GeometryAccess, path: string): RigidTransform {
   const parts = path.split('/');
   let tr: RigidTransform = { m: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t: [0, 0, 0] };
   for (let k = 1; k < parts.length; k++) {

@@ -7,26 +7,17 @@
  * (iteratively reweighted); windows are re-selected at every iteration. In-plane rotations are not
  * fitted: a rotation about the beam centre leaves a ring image unchanged (see docs/alignment.md).
  */
-import { CalibmanError, InsufficientDataError } from '../errors.js';
-import { loadSpdSolver, median } from './linalg.js';
+import { CalibmanError } from '../errors.js';
+import { loadSpdSolver, type SpdSolver } from './linalg.js';
+import { NR, RingModel, pickRingCandidates, ringBase, type NormalEquations, type RingFitPixels } from './ring-model.js';
 
-/** Pixels and their owners for {@link fitRings}. */
-export interface RingFitPixels {
-  /** Pixel coordinates in the top frame, um (whole detector, flat psana order). */
-  x: Float64Array;
-  y: Float64Array;
-  values: ArrayLike<number>;
-  /** 1 = usable pixel. */
-  good: Uint8Array;
-  /** Aligned-object slot of each pixel, −1 = not aligned (held fixed). Omit for a centre-only fit. */
-  owners?: Int32Array;
-  /** Number of object slots (default: largest owner + 1). */
-  objectCount?: number;
-}
+export type { RingFitPixels } from './ring-model.js';
 
 /** Settings of {@link fitRings}. */
 export interface RingFitSettings {
+  /** Start centre (x, y), um in the top frame. */
   center: readonly [number, number];
+  /** Start ring radii, um. */
   radii: readonly number[];
   /** Half-width (um) of the window around each ring whose pixels enter the fit. */
   windowUm: number;
@@ -41,11 +32,13 @@ export interface RingFitSettings {
   fixCenter?: boolean;
   /** At most about this many candidate pixels (subsample by pixel-index hash, default 300000). */
   maxPixels?: number;
+  /** Iteration limit of the least-squares fit (default 50). */
   maxIterations?: number;
 }
 
 /** Where the pixels of one object see one ring, relative to the fitted ring. */
 export interface RingOffset {
+  /** Pixels of the object in the ring's window. */
   pixels: number;
   /** Radial shift (um) that best fits these pixels' intensities (ring seen too far out > 0). */
   offsetUm: number;
@@ -53,20 +46,27 @@ export interface RingOffset {
 
 /** Per-object summary over all rings. */
 export interface ObjectRingStats {
+  /** Pixels of the object in the rings' windows. */
   pixels: number;
   /** Pixel-weighted mean and rms of the per-ring offsets, um. */
   meanOffsetUm: number;
+  /** Pixel-weighted rms of the per-ring offsets, um. */
   rmsOffsetUm: number;
+  /** Offset per ring, in ring order. */
   perRing: RingOffset[];
 }
 
 /** One fitted ring. */
 export interface FittedRing {
+  /** Fitted radius, um. */
   radiusUm: number;
   /** Gaussian sigma of the ring profile, um (grows with misalignment). */
   sigmaUm: number;
+  /** Peak height of the profile above the background, data units. */
   amplitude: number;
+  /** Background level under the ring, data units. */
   background: number;
+  /** Pixels in the ring's window. */
   pixels: number;
   /** Rms intensity residual (Huber-weighted pixels), data units. */
   rmsResidual: number;
@@ -74,20 +74,39 @@ export interface FittedRing {
 
 /** Result of {@link fitRings}. */
 export interface RingFitResult {
+  /** Fitted centre (x, y), um in the top frame. */
   center: [number, number];
+  /** Fitted radii, um. */
   radii: number[];
   /** Per-object top-frame shifts, um. */
-  corrections: { dxUm: number; dyUm: number }[];
+  corrections: {
+    /** Shift along x, um. */
+    dxUm: number;
+    /** Shift along y, um. */
+    dyUm: number;
+  }[];
+  /** Every fitted ring. */
   rings: FittedRing[];
   /** Per object slot. */
   objects: ObjectRingStats[];
   /** Object slots left unchanged because no ring pixel constrains them. */
   unconstrained: number[];
+  /** Iterations the fit took. */
   iterations: number;
+  /** Pixels that entered the fit (after windowing and subsampling). */
   candidatePixels: number;
 }
 
-const NR = 4; // per-ring parameters: R, A, σ, b
+/** Where the parameters sit in the vector: cx, cy, (R, A, σ, b) per ring, (dx, dy) per fitted object. */
+interface ParamLayout {
+  rings: number;
+  /** Fitted objects (0 when objects are not fitted). */
+  objects: number;
+  /** Index of the first object shift. */
+  objectBase: number;
+  /** Vector length. */
+  size: number;
+}
 
 /**
  * Fit ring centre, ring profiles and (optionally) per-object shifts. Asynchronous only because the linear
@@ -103,200 +122,72 @@ export async function fitRings(px: RingFitPixels, s: RingFitSettings): Promise<R
   const owners = px.owners;
   let nObj = px.objectCount ?? 0;
   if (owners && px.objectCount === undefined) for (let i = 0; i < owners.length; i++) nObj = Math.max(nObj, owners[i] + 1);
-  const K = fitObj ? nObj : 0;
   if (fitObj && !owners) throw new CalibmanError('object fit needs pixel owners');
-  // candidate pixels: within 2 windows of a ring about the start centre
-  const cand: number[] = [];
-  const [c0x, c0y] = s.center;
-  for (let i = 0; i < px.x.length; i++) {
-    if (!px.good[i]) continue;
-    const ex = px.x[i] - c0x, ey = px.y[i] - c0y;
-    const rho = Math.sqrt(ex * ex + ey * ey);
-    for (let j = 0; j < m; j++) {
-      if (Math.abs(rho - s.radii[j]) < 2 * h) {
-        cand.push(i);
-        break;
-      }
-    }
-  }
-  // subsample by a hash of the pixel index, so that refits on a moved geometry keep the same pixels
-  const keep = Math.min(1, (s.maxPixels ?? 300000) / Math.max(1, cand.length));
-  const picked = keep >= 1 ? cand : cand.filter((i) => (Math.imul(i, 0x9e3779b1) >>> 0) / 4294967296 < keep);
-  const nc = picked.length;
-  const X = new Float64Array(nc), Y = new Float64Array(nc), V = new Float64Array(nc), O = new Int32Array(nc);
-  for (let k = 0; k < nc; k++) {
-    const i = picked[k];
-    X[k] = px.x[i];
-    Y[k] = px.y[i];
-    V[k] = px.values[i];
-    O[k] = owners ? owners[i] : -1;
-  }
-  if (nc < 20 * (m + 2)) throw new InsufficientDataError(`only ${nc} usable pixels near the rings (radii ${s.radii.map((r) => r.toFixed(0)).join(', ')} um); check the radii, the centre and the mask`);
+  const candidates = pickRingCandidates(px, s.center, s.radii, h, s.maxPixels);
 
-  // parameters: cx, cy, (R, A, σ, b) per ring, (dx, dy) per object
-  const P = 2 + NR * m + 2 * K;
-  const oBase = 2 + NR * m;
-  const p = new Float64Array(P);
+  const K = fitObj ? nObj : 0;
+  const layout: ParamLayout = { rings: m, objects: K, objectBase: 2 + NR * m, size: 2 + NR * m + 2 * K };
+  const p = new Float64Array(layout.size);
   p[0] = s.center[0];
   p[1] = s.center[1];
-  const free = new Uint8Array(P).fill(1);
+  const free = new Uint8Array(layout.size).fill(1);
   if (s.fixCenter) free[0] = free[1] = 0;
   const ref = s.referenceSlot ?? 0;
-  if (fitObj && ref >= 0 && ref < K) free[oBase + 2 * ref] = free[oBase + 2 * ref + 1] = 0;
+  if (fitObj && ref >= 0 && ref < K) free[layout.objectBase + 2 * ref] = free[layout.objectBase + 2 * ref + 1] = 0;
 
-  const rho = new Float64Array(nc), ux = new Float64Array(nc), uy = new Float64Array(nc), ring = new Int32Array(nc);
-  const geometry = (q: Float64Array): void => {
-    for (let i = 0; i < nc; i++) {
-      const k = fitObj ? O[i] : -1;
-      const ex = X[i] + (k >= 0 ? q[oBase + 2 * k] : 0) - q[0];
-      const ey = Y[i] + (k >= 0 ? q[oBase + 2 * k + 1] : 0) - q[1];
-      const r = Math.sqrt(ex * ex + ey * ey);
-      rho[i] = r;
-      ux[i] = ex / r;
-      uy[i] = ey / r;
-    }
-  };
-  // start values of the ring profiles from moments of the windowed pixels
-  for (let j = 0; j < m; j++) p[2 + NR * j] = s.radii[j];
-  geometry(p);
-  for (let j = 0; j < m; j++) {
-    const R = s.radii[j];
-    const side: number[] = [];
-    const core: number[] = [];
-    for (let i = 0; i < nc; i++) {
-      const d = Math.abs(rho[i] - R);
-      if (d < h && d >= 0.7 * h) side.push(V[i]);
-      else if (d < 0.25 * h) core.push(V[i]);
-    }
-    const b = median(side);
-    const sorted = Float64Array.from(core).sort();
-    const top = sorted.length > 0 ? sorted[Math.floor(0.9 * (sorted.length - 1))] : NaN;
-    if (!Number.isFinite(b) || !(top > b)) throw new InsufficientDataError(`no ring signal above background near radius ${R.toFixed(0)} um`);
-    p[3 + NR * j] = top - b;
-    p[4 + NR * j] = h / 3;
-    p[5 + NR * j] = b;
-  }
+  const model = new RingModel(candidates, m, h, fitObj ? layout.objectBase : -1);
+  for (let j = 0; j < m; j++) p[ringBase(j)] = s.radii[j];
+  model.startProfiles(p);
+  const zeroMeanGauge = fitObj && ref === -1 && !s.fixCenter;
+  const { iterations, unconstrained } = iterate(model, p, free, layout, { solveSpd, ref, zeroMeanGauge, windowUm: h, maxIterations: s.maxIterations ?? 50 });
+  return fitResult(model, p, layout, nObj, unconstrained, iterations);
+}
 
-  const res = new Float64Array(nc), wt = new Float64Array(nc);
-  let scale = Infinity;
-  /** Residuals and ring assignment at q; returns the robust cost with the current weights. */
-  const residuals = (q: Float64Array, reselect: boolean): number => {
-    geometry(q);
-    let cost = 0;
-    for (let i = 0; i < nc; i++) {
-      if (reselect) {
-        let best = -1, bd = h;
-        for (let j = 0; j < m; j++) {
-          const d = Math.abs(rho[i] - q[2 + NR * j]);
-          if (d < bd) [bd, best] = [d, j];
-        }
-        ring[i] = best;
-      }
-      const j = ring[i];
-      if (j < 0) continue;
-      const t = (rho[i] - q[2 + NR * j]) / q[4 + NR * j];
-      res[i] = V[i] - q[5 + NR * j] - q[3 + NR * j] * Math.exp(-0.5 * t * t);
-      cost += wt[i] * res[i] * res[i];
-    }
-    return cost;
-  };
-  const huber = (): void => {
-    const a: number[] = [];
-    for (let i = 0; i < nc; i++) if (ring[i] >= 0) a.push(Math.abs(res[i]));
-    scale = 1.4826 * median(a) || 1e-12;
-    const c = 1.345 * scale;
-    for (let i = 0; i < nc; i++) wt[i] = ring[i] < 0 ? 0 : Math.abs(res[i]) <= c ? 1 : c / Math.abs(res[i]);
-  };
+/** How {@link iterate} runs. */
+interface IterationSettings {
+  solveSpd: SpdSolver;
+  /** Reference object slot (never marked unconstrained). */
+  ref: number;
+  /** Constrain the free object shifts to zero mean. */
+  zeroMeanGauge: boolean;
+  /** A step moving any positional parameter this far (um) is refused. */
+  windowUm: number;
+  maxIterations: number;
+}
 
+/**
+ * Levenberg–Marquardt with Huber weights, re-selecting the ring windows after every step, until a step is
+ * refused or moves less than 1e-3 um. Updates `p` and `free` (objects without ring signal are fixed).
+ */
+function iterate(
+  model: RingModel, p: Float64Array, free: Uint8Array, layout: ParamLayout, it: IterationSettings,
+): { iterations: number; unconstrained: number[] } {
   let iterations = 0;
   let lambda = 1e-3;
-  const maxIter = s.maxIterations ?? 50;
   let unconstrained: number[] = [];
-  residuals(p, true);
-  huber();
-  let cost = residuals(p, false);
-  const cols = new Int32Array(8);
-  const jac = new Float64Array(8);
-  for (; iterations < maxIter; iterations++) {
-    const A = new Float64Array(P * P);
-    const b = new Float64Array(P);
-    const objW = new Float64Array(K);
-    for (let i = 0; i < nc; i++) {
-      const j = ring[i];
-      const w = wt[i];
-      if (j < 0 || !(w > 0)) continue;
-      const base = 2 + NR * j;
-      const Aj = p[base + 1], sj = p[base + 2];
-      const t = (rho[i] - p[base]) / sj;
-      const G = Math.exp(-0.5 * t * t);
-      const dRho = (-Aj * G * t) / sj; // ∂model/∂ρ
-      let nj = 0;
-      cols[nj] = 0; jac[nj++] = -dRho * ux[i];
-      cols[nj] = 1; jac[nj++] = -dRho * uy[i];
-      cols[nj] = base; jac[nj++] = -dRho;
-      cols[nj] = base + 1; jac[nj++] = G;
-      cols[nj] = base + 2; jac[nj++] = (Aj * G * t * t) / sj;
-      cols[nj] = base + 3; jac[nj++] = 1;
-      const k = fitObj ? O[i] : -1;
-      if (k >= 0) {
-        objW[k] += w * dRho * dRho;
-        cols[nj] = oBase + 2 * k; jac[nj++] = dRho * ux[i];
-        cols[nj] = oBase + 2 * k + 1; jac[nj++] = dRho * uy[i];
-      }
-      const r = res[i];
-      for (let u = 0; u < nj; u++) {
-        const cu = cols[u];
-        b[cu] += w * jac[u] * r;
-        for (let v = 0; v < nj; v++) A[cu * P + cols[v]] += w * jac[u] * jac[v];
-      }
-    }
-    // objects without ring signal cannot be shifted
-    let totalW = 0;
-    for (let k = 0; k < K; k++) totalW += objW[k];
-    unconstrained = [];
-    for (let k = 0; k < K; k++) {
-      if (objW[k] <= 1e-6 * totalW && k !== ref) {
-        unconstrained.push(k);
-        free[oBase + 2 * k] = free[oBase + 2 * k + 1] = 0;
-      }
-    }
-    // gauge without a reference object: zero-mean shifts
-    if (fitObj && ref === -1 && !s.fixCenter) {
-      let big = 0;
-      for (let q = 0; q < P; q++) big = Math.max(big, A[q * P + q]);
-      for (const d of [0, 1]) {
-        const idx: number[] = [];
-        for (let k = 0; k < K; k++) if (free[oBase + 2 * k + d]) idx.push(oBase + 2 * k + d);
-        const sum = idx.reduce((t, q) => t + p[q], 0);
-        for (const a1 of idx) {
-          b[a1] -= big * sum;
-          for (const a2 of idx) A[a1 * P + a2] += big;
-        }
-      }
-    }
+  let cost = model.reweight(p);
+  for (; iterations < it.maxIterations; iterations++) {
+    const eq = model.normalEquations(p, layout.objects);
+    unconstrained = fixUnconstrained(eq.objectWeight, free, layout, it.ref);
+    if (it.zeroMeanGauge) addZeroMeanGauge(eq, p, free, layout);
     const fi: number[] = [];
-    for (let q = 0; q < P; q++) if (free[q]) fi.push(q);
-    const n = fi.length;
-    const As = new Float64Array(n * n), bs = new Float64Array(n);
-    for (let u = 0; u < n; u++) {
-      bs[u] = b[fi[u]];
-      for (let v = 0; v < n; v++) As[u * n + v] = A[fi[u] * P + fi[v]];
-    }
-    // Levenberg–Marquardt: shrink the step until the robust cost (same pixels, same weights) drops
+    for (let q = 0; q < layout.size; q++) if (free[q]) fi.push(q);
+    const { a: As, b: bs } = restrict(eq, fi, layout.size);
+    // shrink the step until the robust cost (same pixels, same weights) drops
     let accepted = false;
     let stepSize = 0;
     for (let tries = 0; tries < 12 && !accepted; tries++) {
-      const step = solveSpd(As, bs, n, lambda);
+      const step = it.solveSpd(As, bs, fi.length, lambda);
       const trial = p.slice();
       let maxPos = 0;
       fi.forEach((q, u) => {
         trial[q] += step[u];
-        const positional = q < 2 || q >= oBase || (q - 2) % NR === 0 || (q - 2) % NR === 2;
+        const positional = q < 2 || q >= layout.objectBase || (q - 2) % NR === 0 || (q - 2) % NR === 2;
         if (positional) maxPos = Math.max(maxPos, Math.abs(step[u]));
       });
-      for (let j = 0; j < m; j++) trial[4 + NR * j] = Math.abs(trial[4 + NR * j]);
-      const c = residuals(trial, false);
-      if (c <= cost && maxPos < h) {
+      for (let j = 0; j < layout.rings; j++) trial[4 + NR * j] = Math.abs(trial[4 + NR * j]);
+      const c = model.residuals(trial, false);
+      if (c <= cost && maxPos < it.windowUm) {
         p.set(trial);
         cost = c;
         accepted = true;
@@ -306,19 +197,69 @@ export async function fitRings(px: RingFitPixels, s: RingFitSettings): Promise<R
         lambda *= 4;
       }
     }
-    residuals(p, true);
-    huber();
-    cost = residuals(p, false);
+    cost = model.reweight(p);
     if (!accepted || stepSize < 1e-3) {
       iterations++;
       break;
     }
   }
+  return { iterations, unconstrained };
+}
 
+/** Fix the shifts of objects without ring signal (weight ≤ 1e-6 of the total) except `ref`; returns their slots. */
+function fixUnconstrained(objW: Float64Array, free: Uint8Array, layout: ParamLayout, ref: number): number[] {
+  const K = layout.objects;
+  let totalW = 0;
+  for (let k = 0; k < K; k++) totalW += objW[k];
+  const unconstrained: number[] = [];
+  for (let k = 0; k < K; k++) {
+    if (objW[k] <= 1e-6 * totalW && k !== ref) {
+      unconstrained.push(k);
+      free[layout.objectBase + 2 * k] = free[layout.objectBase + 2 * k + 1] = 0;
+    }
+  }
+  return unconstrained;
+}
+
+/** Gauge without a reference object: a stiff penalty on the mean of the free x (and y) shifts. */
+function addZeroMeanGauge(eq: NormalEquations, p: Float64Array, free: Uint8Array, layout: ParamLayout): void {
+  const { a: A, b } = eq;
+  const P = layout.size;
+  let big = 0;
+  for (let q = 0; q < P; q++) big = Math.max(big, A[q * P + q]);
+  for (const d of [0, 1]) {
+    const idx: number[] = [];
+    for (let k = 0; k < layout.objects; k++) if (free[layout.objectBase + 2 * k + d]) idx.push(layout.objectBase + 2 * k + d);
+    const sum = idx.reduce((t, q) => t + p[q], 0);
+    for (const a1 of idx) {
+      b[a1] -= big * sum;
+      for (const a2 of idx) A[a1 * P + a2] += big;
+    }
+  }
+}
+
+/** The normal equations restricted to the parameters `fi`. */
+function restrict(eq: NormalEquations, fi: number[], P: number): { a: Float64Array; b: Float64Array } {
+  const n = fi.length;
+  const As = new Float64Array(n * n), bs = new Float64Array(n);
+  for (let u = 0; u < n; u++) {
+    bs[u] = eq.b[fi[u]];
+    for (let v = 0; v < n; v++) As[u * n + v] = eq.a[fi[u] * P + fi[v]];
+  }
+  return { a: As, b: bs };
+}
+
+/** The fitted parameters with per-ring residual statistics and per-object, per-ring radial offsets. */
+function fitResult(
+  model: RingModel, p: Float64Array, layout: ParamLayout, nObj: number, unconstrained: number[], iterations: number,
+): RingFitResult {
+  const m = layout.rings;
+  const { rho, ring, res, wt } = model;
+  const O = model.c.owners;
   // per-object, per-ring radial offsets: one Gauss–Newton step in a common radius shift of the subset
   const offA = new Float64Array(Math.max(nObj, 0) * m), offB = new Float64Array(nObj * m), offN = new Int32Array(nObj * m);
   const ringN = new Int32Array(m), ringR2 = new Float64Array(m), ringW = new Float64Array(m);
-  for (let i = 0; i < nc; i++) {
+  for (let i = 0; i < model.c.count; i++) {
     const j = ring[i];
     if (j < 0 || !(wt[i] > 0)) continue;
     ringN[j]++;
@@ -326,7 +267,7 @@ export async function fitRings(px: RingFitPixels, s: RingFitSettings): Promise<R
     ringW[j] += wt[i];
     const k = O[i];
     if (k < 0 || k >= nObj) continue;
-    const base = 2 + NR * j;
+    const base = ringBase(j);
     const t = (rho[i] - p[base]) / p[base + 2];
     const d = (p[base + 1] * Math.exp(-0.5 * t * t) * t) / p[base + 2]; // ∂model/∂R
     offA[k * m + j] += wt[i] * d * d;
@@ -348,10 +289,11 @@ export async function fitRings(px: RingFitPixels, s: RingFitSettings): Promise<R
     }
     return { pixels: n, meanOffsetUm: n > 0 ? s1 / n : NaN, rmsOffsetUm: n > 0 ? Math.sqrt(s2 / n) : NaN, perRing };
   });
+  const oBase = layout.objectBase;
   return {
     center: [p[0], p[1]],
     radii: Array.from({ length: m }, (_, j) => p[2 + NR * j]),
-    corrections: Array.from({ length: K }, (_, k) => ({ dxUm: p[oBase + 2 * k], dyUm: p[oBase + 2 * k + 1] })),
+    corrections: Array.from({ length: layout.objects }, (_, k) => ({ dxUm: p[oBase + 2 * k], dyUm: p[oBase + 2 * k + 1] })),
     rings: Array.from({ length: m }, (_, j) => ({
       radiusUm: p[2 + NR * j],
       amplitude: p[3 + NR * j],
@@ -363,6 +305,6 @@ export async function fitRings(px: RingFitPixels, s: RingFitSettings): Promise<R
     objects,
     unconstrained,
     iterations,
-    candidatePixels: nc,
+    candidatePixels: model.c.count,
   };
 }

@@ -6,14 +6,16 @@ import type { CommonModeCorrector } from './common-mode.js';
 export interface FrameCalibration {
   /** ADU; without them the frame is converted to float32 only (psana's raw fallback). */
   readonly pedestals?: Float32Array;
+  /** Common-mode correction applied after the pedestals; absent = none. */
   readonly commonMode?: CommonModeCorrector;
   /** pixel_status for the common-mode estimate (non-zero = excluded). */
   readonly status?: ArrayLike<number>;
   /** 1 = good, 0 = masked (the value is multiplied by the mask, as psana does). */
   readonly mask?: Uint8Array;
+  /** Per-pixel gain factor the value is multiplied by (psana pixel_gain); absent = 1. */
   readonly gain?: Float32Array;
   /**
-   * mask × gain precomputed (see {@link maskGainFactor}); when given, `mask` and `gain` are ignored and the
+   * mask × gain precomputed (see `maskGainFactor`); when given, `mask` and `gain` are ignored and the
    * product is applied in the common-mode pass (same values: the mask is 0 or 1).
    */
   readonly factor?: Float32Array;

@@ -72,7 +72,9 @@ export interface FrameLayout {
  * frame in place without allocating.
  */
 export class CommonModeCorrector {
+  /** psana `cmpars`: algorithm number first, then its parameters. */
   readonly pars: readonly number[];
+  /** Common-mode algorithm (psana numbering: 1 CSPAD, 3 pnCCD rows, …). */
   readonly algorithm: number;
   /** The pixel groups, one correction each. */
   readonly regions: readonly PixelRegion[];

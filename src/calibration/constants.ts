@@ -17,6 +17,7 @@ export type DetectorCalibType = (typeof DETECTOR_CALIB_TYPES)[number];
 
 /** A calib file's content and where it came from. */
 export interface ConstantFile {
+  /** The file's content (psana ndarray text or .npy). */
   readonly bytes: Uint8Array;
   /** Path in the calib store, or a label for bytes from elsewhere (for messages and `explain()`). */
   readonly name: string;

@@ -16,10 +16,14 @@ import { calibrateFrame, maskGainFactor } from './calibrate.js';
 import { type CommonModeOptions, CommonModeCorrector, defaultCommonModePars } from './common-mode.js';
 import { type ConstantFile, type DetectorCalibType, type DetectorConstants, DETECTOR_CALIB_TYPES, parseDetectorConstants } from './constants.js';
 import { maskFromStatus } from '../mask/pixel-mask.js';
+import { FastCalibEngine } from './fast-calib.js';
+import { type PixelRegion, sectionRegions } from './regions.js';
+import type { CalibThreading } from './fast-calib-threads.js';
 import { type MaskOptions, combinedMask, maskKey } from './masks.js';
 
 /** Where one constant came from (what `explain()` lists). */
 export interface ConstantOrigin {
+  /** Calib type, e.g. `pedestals`. */
   readonly type: DetectorCalibType;
   /** File the constant was read from; undefined when none was found. */
   readonly file: string | undefined;
@@ -54,6 +58,7 @@ export interface ImageOptions extends Omit<CalibOptions, 'out'> {
 export interface DetectorInput {
   /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
   readonly source: string;
+  /** Detector type (registry name). */
   readonly type: DetectorType;
   /** Raw shape; for types without a fixed shape (cameras) default the pedestals' shape. */
   readonly shape?: readonly number[];
@@ -61,6 +66,11 @@ export interface DetectorInput {
   readonly files: Partial<Record<DetectorCalibType, ConstantFile>>;
   /** Extra finder reasoning per type (from a calib store). */
   readonly reasons?: Partial<Record<DetectorCalibType, readonly string[]>>;
+  /**
+   * Helper threads of the fast per-event path (Node: src/node/detector-threads.ts); default none. Not on
+   * a browser's main thread (it must not block).
+   */
+  readonly threading?: CalibThreading;
 }
 
 /** Raw shape of a detector: the registry's fixed shape, else the pedestals' shape. */
@@ -74,7 +84,9 @@ function shapeOf(input: DetectorInput): number[] {
 
 /** A detector of one run with its constants: psana's `Detector` for area detectors. */
 export class CalibratedDetector {
+  /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
   readonly source: string;
+  /** Detector type (registry entry). */
   readonly type: DetectorType;
   /** psana raw shape. */
   readonly shape: readonly number[];
@@ -90,6 +102,8 @@ export class CalibratedDetector {
   private readonly masks = new Map<string, Uint8Array | undefined>();
   private readonly factors = new Map<string, Float32Array | undefined>();
   private readonly correctors = new Map<string, CommonModeCorrector>();
+  private readonly engines = new Map<string, FastCalibEngine | null>();
+  private readonly threading: CalibThreading | undefined;
   private rawBuffer: Int16Array | Uint16Array | undefined;
   private frameBuffer: Float32Array | undefined;
   private bad: Uint8Array | undefined;
@@ -111,6 +125,13 @@ export class CalibratedDetector {
     if (!this.constants.geometry) warnings.push(`no geometry for ${this.source}: using the ${input.type.name} default geometry`);
     if (this.geometry.size !== this.size) throw new CalibmanError(`the geometry of ${this.source} has ${this.geometry.size} pixels, the detector ${this.size}`);
     this.warnings = warnings;
+    this.threading = input.threading;
+  }
+
+  /** Stop the helper threads of the fast path (the detector stays usable, single-threaded). */
+  close(): void {
+    for (const e of this.engines.values()) e?.close();
+    this.engines.clear();
   }
 
   /** Which file each constant came from, and the fallbacks for those not found. */
@@ -131,12 +152,15 @@ export class CalibratedDetector {
   pedestals(): Float32Array | undefined {
     return this.constants.pedestals;
   }
+  /** Pixel rms (ADU, float32); undefined when not deployed. */
   rms(): Float32Array | undefined {
     return this.constants.rms;
   }
+  /** Pixel status bits (0 = good); undefined when not deployed. */
   status(): TypedArray | undefined {
     return this.constants.status;
   }
+  /** Pixel gain factors (float32); undefined when not deployed. */
   gain(): Float32Array | undefined {
     return this.constants.gain;
   }
@@ -154,7 +178,14 @@ export class CalibratedDetector {
   }
 
   /** Pixel coordinates (um) in psana's flat order (`det.coords_x/y/z`). */
-  coords(): { x: Float64Array; y: Float64Array; z: Float64Array } {
+  coords(): {
+    /** x of every pixel, um. */
+    x: Float64Array;
+    /** y of every pixel, um. */
+    y: Float64Array;
+    /** z of every pixel, um. */
+    z: Float64Array;
+  } {
     const c = this.geometry.getPixelCoords();
     return { x: c.x, y: c.y, z: c.z };
   }
@@ -188,6 +219,14 @@ export class CalibratedDetector {
   calib(evOrRaw: XtcEvent | ArrayLike<number> | NdArray, opts: CalibOptions = {}): Float32Array | undefined {
     const c = this.constants;
     const commonMode = this.corrector(opts.cmpars ?? this.commonMode(), opts);
+    const engine = this.fastEngine(commonMode, opts, 'frame');
+    if (engine && this.loadRaw(engine, evOrRaw)) {
+      engine.run('frame');
+      const out = opts.out ?? new Float32Array(this.size);
+      if (out.length !== this.size) throw new CalibmanError(`calibrated frame buffer has ${out.length} elements, the frame ${this.size}`);
+      out.set(engine.frame!);
+      return out;
+    }
     const status = this.badPixels();
     // an int16 event frame is decoded straight into the common-mode engine's input area when it has one
     const area = c.pedestals && this.type.dtype === 'int16' && isEvent(evOrRaw) ? commonMode?.rawArea(c.pedestals, status) : undefined;
@@ -227,6 +266,17 @@ export class CalibratedDetector {
   image(evOrValues: XtcEvent | ArrayLike<number> | NdArray, opts: ImageOptions = {}): Float32Array | undefined {
     let values: ArrayLike<number>;
     const assembler = this.geometry.imageAssembler();
+    const [h, w] = this.imageShape;
+    if (isEvent(evOrValues) && !opts.frame) {
+      const engine = this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, 'image');
+      if (engine && this.loadRaw(engine, evOrValues)) {
+        engine.run('image');
+        const out = opts.out ?? new Float32Array(h * w);
+        if (out.length !== h * w) throw new CalibmanError(`image buffer has ${out.length} elements, expected ${h * w}`);
+        out.set(engine.image!);
+        return out;
+      }
+    }
     if (isEvent(evOrValues)) {
       // calibrate straight into the assembler's own frame area when there is one: no copy into it
       const frame = opts.frame ?? assembler.buffers('float32')?.frame ?? (this.frameBuffer ??= new Float32Array(this.size));
@@ -236,8 +286,71 @@ export class CalibratedDetector {
     } else {
       values = valuesOf(evOrValues);
     }
-    const [h, w] = this.imageShape;
     return assembler.assemble(values, opts.out ?? new Float32Array(h * w));
+  }
+
+  /**
+   * Whether {@link calib} (`dest` `frame`) or {@link image} of an event run the fast WebAssembly SIMD path
+   * for these options (else the JavaScript path, same values).
+   */
+  usesFastPath(opts: CalibOptions = {}, dest: 'frame' | 'image' = 'frame'): boolean {
+    return this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, dest) !== null;
+  }
+
+  /**
+   * The fast WebAssembly engine for this choice of common mode and mask (built once), or null where it
+   * does not apply: frames not int16, no pedestals, common mode other than none or algorithm 1 on row
+   * groups covering the frame, `engine: 'js'`, or no WebAssembly SIMD.
+   */
+  private fastEngine(commonMode: CommonModeCorrector | undefined, opts: CalibOptions | ImageOptions, dest: 'frame' | 'image'): FastCalibEngine | null {
+    const ped = this.constants.pedestals;
+    if (!ped || this.type.dtype !== 'int16' || opts.engine === 'js') return null;
+    if (commonMode && (commonMode.algorithm !== 1 || commonMode.regions.some((r) => r.colStep !== 1) ||
+      commonMode.regions.reduce((n, r) => n + r.rows * r.cols, 0) !== this.size)) return null;
+    const key = `${dest}|${commonMode ? `${commonMode.pars.join(' ')}|${opts.unit ?? ''}` : 'none'}|${opts.mask === false ? 'none' : maskKey(opts.mask ?? { status: true })}`;
+    let engine = this.engines.get(key);
+    if (engine === undefined) {
+      const assembler = dest === 'image' ? this.geometry.imageAssembler() : undefined;
+      const [h, w] = this.imageShape;
+      engine = FastCalibEngine.create({
+        pedestals: ped,
+        bad: this.badPixels(),
+        factor: this.factor(opts.mask),
+        commonMode: commonMode ? { regions: commonMode.regions, pars: commonMode.pars } : undefined,
+        groups: commonMode ? undefined : this.sensorGroups(),
+        frame: dest === 'frame',
+        image: assembler ? { pixels: assembler.pixels, bins: assembler.bins, imageSize: h * w } : undefined,
+        threading: this.threading,
+      });
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  /** The CSPAD 2×1 sections as work groups of the fast path without common mode (others: undefined). */
+  private sensorGroups(): PixelRegion[] | undefined {
+    if (this.type.name.toUpperCase() !== 'CSPAD') return undefined;
+    const groups = sectionRegions('CSPAD', this.size);
+    if (!groups.length || groups.some((g) => g.colStep !== 1)) return undefined;
+    return groups.reduce((n, g) => n + g.rows * g.cols, 0) === this.size ? groups : undefined;
+  }
+
+  /** Put an event's frame (decoded in place) or an int16 raw frame into the engine; false when the event has none. */
+  private loadRaw(engine: FastCalibEngine, evOrRaw: XtcEvent | ArrayLike<number> | NdArray): boolean {
+    let raw: ArrayLike<number>;
+    if (isEvent(evOrRaw)) {
+      const f = evOrRaw.frame(this.source, engine.raw);
+      if (!f) return false;
+      // decoded into the engine, or an earlier decoding of this event (cached by the event) to copy in
+      if (f.data instanceof Int16Array && f.data.buffer === engine.raw.buffer && f.data.byteOffset === engine.raw.byteOffset) return true;
+      raw = valuesOf(f);
+    } else {
+      raw = valuesOf(evOrRaw);
+    }
+    if (!(raw instanceof Int16Array)) return false;
+    if (raw.length !== this.size) throw new CalibmanError(`raw frame has ${raw.length} values, the detector ${this.size}`);
+    engine.raw.set(raw);
+    return true;
   }
 
   private rawValues(evOrRaw: XtcEvent | ArrayLike<number> | NdArray): ArrayLike<number> | undefined {

@@ -2,10 +2,15 @@
 
 /** A 2-D set of flat indices: `start + row·rowStep + col·colStep` for row < rows, col < cols. */
 export interface PixelRegion {
+  /** Flat index (C order) of the region's first pixel. */
   readonly start: number;
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** Flat-index step from one row to the next. */
   readonly rowStep: number;
+  /** Flat-index step from one column to the next. */
   readonly colStep: number;
 }
 

@@ -12,31 +12,11 @@ import {
   type CalibrunOptions,
   type LogLevelName,
 } from './options.js';
-
-/** Pixel-status thresholds and block size of the dark averaging (dark-processing.md §2.1). */
-export interface DarkThresholds {
-  /** Intensity low limit `int_lo` (ADU), `-B`. */
-  intLo: number;
-  /** Intensity high limit `int_hi` (ADU), `-T`. */
-  intHi: number;
-  /** rms low limit `rms_lo` (ADU), `-b`. */
-  rmsLo: number;
-  /** rms high limit `rms_hi` (ADU), `-t`; 0 switches the hot-rms criterion off (no pixel is hot because of its rms). */
-  rmsHi: number;
-  /** Sigmas below/above the mean of the averages, `-Z`/`-U`. */
-  intNLo: number;
-  intNHi: number;
-  /** Sigmas below/above the mean of the rms, `-z`/`-u`. */
-  rmsNLo: number;
-  rmsNHi: number;
-  /** Allowed fraction of events outside the intensity limits (`fraclm`, 0.1). */
-  fracLm: number;
-  /** Stage-1 block size (`--nrecs1`). */
-  nrecs1: number;
-}
+import { fillDarkThresholds, thresholdConfpars, thresholdOptionsFromConfpars, thresholdsFromOptions, type DarkThresholds } from '../pipeline/params.js';
 
 /** Everything calibrun needs to run, after defaults, confpars (`-L`) and checks. */
 export interface CalibrunConfig {
+  /** Experiment (`-e`), e.g. `cxi12345`. */
   experiment: string;
   /** Instrument directory name (`CXI`, or `cxi` under an S3DF root). */
   instrument: string;
@@ -56,6 +36,7 @@ export interface CalibrunConfig {
   scanEvents: number;
   /** Event codes (OR; a negative one inverts), undefined = no selection. */
   eventCodes: number[] | undefined;
+  /** Pixel-status thresholds (ADU or sigmas) and stage-1 block size (`--thr_*`, `--intn*`, `--rmsn*`, `--nrecs1`). */
   thresholds: DarkThresholds;
   /** Validity range of the deployed files, `<run>-end` unless `-v`. */
   runRange: string;
@@ -63,10 +44,13 @@ export interface CalibrunConfig {
   dataRoot: string;
   /** ExpNameDb file or directory given with `--expnamedb` (else `$SIT_DATA` is searched). */
   expNameDb: string | undefined;
+  /** The dataset read (run(s), xtc directory or explicit files). */
   dataset: DatasetSpec;
+  /** Work directory (`-w`). */
   workDir: string;
   /** `<workDir>/results`. */
   resultsDir: string;
+  /** calib directory deployed to (`-c`, default `<root>/<INS>/<EXP>/calib`). */
   calibDir: string;
   /** Work file prefix (`clb-`, confpars FILE_NAME_PREFIX). */
   filePrefix: string;
@@ -76,42 +60,41 @@ export interface CalibrunConfig {
   deployHotPix: boolean;
   /** Batch queue/partition (`-q`): run as a batch job. */
   queue: string | undefined;
+  /** Legacy print bits (`-p`, default 036 octal). */
   printBits: number;
+  /** Log level (`-l`, default `INFO`). */
   logLevel: LogLevelName;
+  /** Process the dark run (`-P`). */
   process: boolean;
+  /** Deploy the constants (`-D`). */
   deploy: boolean;
+  /** Write and deploy zero pedestals for Rayonix sources (`--zeropeds`). */
   zeroPeds: boolean;
+  /** Rayonix: also deploy a default geometry (`--deploygeo`; not available in this build). */
   deployGeo: boolean;
   /** Also write `.npy` copies of the work files. */
   npy: boolean;
+  /** Permission bits of created directories (`--dirmode`, default `0o2775`). */
   dirMode: number;
+  /** Permission bits of written files (`--filemode`, default `0o664`). */
   fileMode: number;
+  /** Unix group of what is written (`--group`). */
   group: string | undefined;
   /** Process only this piece of the run and write its mergeable state (`--piece K/N`). */
-  piece: { index: number; count: number } | undefined;
+  piece:
+    | {
+        /** Piece index K (0-based). */
+        index: number;
+        /** Number of pieces N. */
+        count: number;
+      }
+    | undefined;
   /** Merge the states of this many pieces instead of reading the run (`--merge N`). */
   mergePieces: number | undefined;
   /** Pieces of a batch (`-q`) run (`--pieces`, default 4). */
   batchPieces: number;
   /** Worker threads of a local pass (`--workers`; default: one per core, at most 4). */
   workers: number | undefined;
-}
-
-/** Thresholds with calibrun's defaults for every value not given. */
-export function fillDarkThresholds(t: Partial<DarkThresholds>): DarkThresholds {
-  const d = CALIBRUN_DEFAULTS;
-  return {
-    intLo: t.intLo ?? d.thr_int_min,
-    intHi: t.intHi ?? d.thr_int_max,
-    rmsLo: t.rmsLo ?? d.thr_rms_min,
-    rmsHi: t.rmsHi ?? d.thr_rms_max,
-    intNLo: t.intNLo ?? d.intnlo,
-    intNHi: t.intNHi ?? d.intnhi,
-    rmsNLo: t.rmsNLo ?? d.rmsnlo,
-    rmsNHi: t.rmsNHi ?? d.rmsnhi,
-    fracLm: t.fracLm ?? 0.1,
-    nrecs1: t.nrecs1 ?? d.nrecs1,
-  };
 }
 
 /** Context of the resolution: environment and the confpars file (only used with `-L`). */
@@ -150,14 +133,7 @@ function fromConfpars(cp: Confpars): Partial<CalibrunOptions> {
   o.scan_events = num('BATCH_DARK_SCAN');
   const codes = str('BATCH_DARK_EVCODES');
   if (codes) o.event_code = codes;
-  o.thr_int_min = num('MASK_PIX_ADU_THR_MIN');
-  o.thr_int_max = num('MASK_PIX_ADU_THR_MAX');
-  o.thr_rms_min = num('MASK_PIX_MIN_THR_RMS');
-  o.thr_rms_max = num('MASK_PIX_MAX_THR_RMS');
-  o.intnlo = num('MASK_PIX_INTNLO');
-  o.intnhi = num('MASK_PIX_INTNHI');
-  o.rmsnlo = num('MASK_PIX_RMSNLO');
-  o.rmsnhi = num('MASK_PIX_RMSNHI');
+  Object.assign(o, thresholdOptionsFromConfpars(num));
   o.root = str('INSTRUMENT_DIR');
   const dsx = str('DSNAMEX');
   if (dsx) o.dsnamex = dsx;
@@ -205,17 +181,7 @@ export function resolveCalibrunConfig(input: unknown, ctx: ResolveContext = {}):
   }
   const datasetRuns = dataset.runs ?? runs;
 
-  const thresholds = fillDarkThresholds({
-    intLo: o.thr_int_min,
-    intHi: o.thr_int_max,
-    rmsLo: o.thr_rms_min,
-    rmsHi: o.thr_rms_max,
-    intNLo: o.intnlo,
-    intNHi: o.intnhi,
-    rmsNLo: o.rmsnlo,
-    rmsNHi: o.rmsnhi,
-    nrecs1: o.nrecs1,
-  });
+  const thresholds = fillDarkThresholds(thresholdsFromOptions(o));
   if (thresholds.intHi <= thresholds.intLo) {
     throw new ConfigError(OPTION_FLAGS.thr_int_max, `must be above --thr_int_min (${thresholds.intLo}), found ${thresholds.intHi}`);
   }
@@ -285,16 +251,9 @@ export function configToConfpars(c: CalibrunConfig, base: Confpars = new Confpar
     .set('BATCH_DARK_END', c.skipEvents + c.numEvents)
     .set('BATCH_DARK_SCAN', c.scanEvents)
     .set('BATCH_DARK_EVCODES', c.eventCodes ? c.eventCodes.join(',') : null)
-    .set('MASK_PIX_ADU_THR_MIN', c.thresholds.intLo)
-    .set('MASK_PIX_ADU_THR_MAX', c.thresholds.intHi)
-    .set('MASK_PIX_MIN_THR_RMS', c.thresholds.rmsLo)
-    .set('MASK_PIX_MAX_THR_RMS', c.thresholds.rmsHi)
-    .set('MASK_PIX_INTNLO', c.thresholds.intNLo)
-    .set('MASK_PIX_INTNHI', c.thresholds.intNHi)
-    .set('MASK_PIX_RMSNLO', c.thresholds.rmsNLo)
-    .set('MASK_PIX_RMSNHI', c.thresholds.rmsNHi)
     .set('DARK_DEPLOY_HOTPIX', c.deployHotPix)
     .set('DSNAME', c.dataset.text);
+  for (const [parameter, value] of thresholdConfpars(c.thresholds)) base.set(parameter, value);
   DETECTOR_MENU_NAMES.forEach((n, i) => base.set(`DETECTOR_CBX_STATE:${String(i).padStart(3, '0')}`, c.detectors.includes(n)));
   if (c.queue) base.set('BATCH_QUEUE', c.queue);
   return base;

@@ -6,8 +6,9 @@ import { writeNpy } from '../io/npy.js';
 import { writeFileAtomic } from '../node/files.js';
 import { CalibStoreError } from '../errors.js';
 import { DARK_OUTPUT_KINDS } from '../dark/outputs.js';
-import { insertSourceBeforeExtension, runString } from '../dark/file-names.js';
-import type { DarkSourceResult } from './dark-run.js';
+import { insertSourceBeforeExtension, runString, type DarkFileKind } from '../dark/file-names.js';
+import type { DarkSourceResult } from '../pipeline/dark-pass.js';
+import type { DarkOutputFiles } from '../pipeline/ports.js';
 import { type FormatTextJob, formatNdarrayTexts } from './format-texts.js';
 import { ndarrayTextChunks } from '../io/ndarray-text.js';
 import { parseNumberFormat } from '../io/ndarray-text-format.js';
@@ -16,8 +17,6 @@ import { writeFileAtomicChunks } from '../node/atomic-chunks.js';
 /** Kinds of per-source work files in psana's `savebw` order, with their text formats (src/dark). */
 export const DARK_FILE_KINDS = DARK_OUTPUT_KINDS;
 
-/** A work-file kind: `ave`, `rms`, `sta`, `msk`, `max`, `min`, or `zero` (Rayonix zero pedestals). */
-export type DarkFileKind = 'ave' | 'rms' | 'sta' | 'msk' | 'max' | 'min' | 'zero';
 
 /** `<resultsDir>/<prefix><exp>-r<run4>-` (calibman's dark prefix). */
 export function darkPrefix(resultsDir: string, prefix: string, experiment: string, run: number): string {
@@ -55,8 +54,6 @@ export interface DarkOutputOptions {
   formatWorkers?: number;
 }
 
-/** Files written for one source, by kind. */
-export type DarkOutputFiles = Partial<Record<DarkFileKind, string>>;
 
 function zerosLike(a: NdArray): NdArray {
   return ndarrayOf(new Float32Array(a.size), a.shape);
@@ -82,14 +79,17 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
   const out = new Map<string, DarkOutputFiles>();
   for (const r of results) {
     const files: DarkOutputFiles = {};
-    const comments = (arrType: string) => [`DATASET  ${o.dataset}`, `STATISTICS  ${r.arrays.statistics}`, `ARR_TYPE  ${arrType}`, `SOURCE  ${r.source}`];
+    const comments = (arrType: string) => [`DATASET  ${o.dataset}`, `STATISTICS  ${r.arrays.counter}`, `ARR_TYPE  ${arrType}`, `SOURCE  ${r.source}`];
+    const own = r.workFileFormat;
     for (const k of DARK_FILE_KINDS) {
       if (k.array === 'counts') continue;
       const arr = r.arrays[k.array];
-      if (!arr) continue;
+      if (!arr || (own && own.formats[k.kind] === undefined)) continue;
       const file = darkWorkFile(o.resultsDir, o.prefix, o.experiment, o.run, k.kind as DarkFileKind, r.source);
       const info = { HOST: host, WORK_DIR: o.resultsDir, FILE_NAME: file, UID: uid };
-      planned.push({ file, job: { array: arr, options: { comments: comments(k.arrType), fmt: k.fmt, info, dtype: r.arrays.dtypes?.[k.array] } }, npy: arr });
+      const fmt = own?.formats[k.kind] ?? k.fmt;
+      const lines = own?.comments === false ? undefined : comments(k.arrType);
+      planned.push({ file, job: { array: arr, options: { comments: lines, fmt, info, dtype: r.arrays.dtypes?.[k.array] } }, npy: arr });
       files[k.kind as DarkFileKind] = file;
     }
     if (o.zeroPedsSources?.includes(r.source)) {

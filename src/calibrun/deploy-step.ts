@@ -1,48 +1,14 @@
 import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import { CalibStoreError } from '../errors.js';
-import { calibFilePath, parseRunRange } from '../deploy/index.js';
-import { openCalibStore } from '../node/calib-store.js';
 import { checkStoreModes } from '../node/calib-store-fs.js';
+import type { CalibManager, DarkDeployInput } from '../facade/calib-manager.js';
+import { darkDeployTypes, type DarkDeployItem } from '../pipeline/deploy-plan.js';
+import type { DarkOutputFiles } from '../pipeline/ports.js';
 import type { CalibrunConfig } from './config.js';
-import { darkPrefix, type DarkOutputFiles } from './dark-outputs.js';
+import { darkPrefix } from './dark-outputs.js';
 import { sourceMatchesMenuName } from './detector-menu.js';
-import type { SessionLog } from './session-log.js';
-
-/** One dark deployment: a work file copied to `<calib>/<group>/<src>/<type>/<range>.data`. */
-export interface DeployedDarkFile {
-  source: string;
-  calibType: string;
-  input: string;
-  output: string;
-}
-
-/** One planned copy. */
-export interface DarkDeployItem {
-  source: string;
-  calibType: string;
-  input: string;
-  output: string;
-}
-
-/**
- * calibman's dark deployment list (calib-store.md §5.1), in order per source: pedestals ← `ave` (or `zero`
- * with `--zeropeds`), pixel_rms ← `rms`, pixel_status ← `sta` (unless DARK_DEPLOY_HOTPIX is off).
- * (`common_mode` for pnCCD came from the generation-2 `cmo` file that generation 3 no longer writes.)
- */
-export function planDarkDeployment(config: CalibrunConfig, work: Map<string, DarkOutputFiles>): DarkDeployItem[] {
-  const range = parseRunRange(config.runRange);
-  const items: DarkDeployItem[] = [];
-  for (const [source, f] of work) {
-    const add = (calibType: string, input: string | undefined) => {
-      if (input) items.push({ source, calibType, input, output: calibFilePath(config.calibDir, source, calibType, range) });
-    };
-    add('pedestals', config.zeroPeds && f.zero ? f.zero : f.ave);
-    add('pixel_rms', f.rms);
-    if (config.deployHotPix) add('pixel_status', f.sta);
-  }
-  return items;
-}
+import { epix10ka2MMenuSelects } from './epix10ka-dark-job.js';
 
 /** Work files of a previous `-P` run for the selected detectors (for `-D` without `-P`). */
 export async function findExistingWorkFiles(config: CalibrunConfig): Promise<Map<string, DarkOutputFiles>> {
@@ -58,7 +24,7 @@ export async function findExistingWorkFiles(config: CalibrunConfig): Promise<Map
     const m = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}peds-(ave|rms|sta|msk|max|min|zero)-(.+)\\.txt$`).exec(name);
     if (!m) continue;
     const source = m[2];
-    if (!config.detectors.some((d) => sourceMatchesMenuName(source, d))) continue;
+    if (!config.detectors.some((d) => sourceMatchesMenuName(source, d) || epix10ka2MMenuSelects(d, source))) continue;
     const files = out.get(source) ?? {};
     files[m[1] as keyof DarkOutputFiles] = path.join(config.resultsDir, name);
     out.set(source, files);
@@ -91,42 +57,20 @@ export async function checkCalibDirWritable(calibDir: string, modes?: { readonly
 }
 
 /**
- * Deploy the dark work files into the calib directory through the calib store (validated, locked, atomic)
- * with a HISTORY record per file, comment `calibrun-dark`.
+ * Deploy the dark work files through the facade under the one rule (src/pipeline/deploy-plan.ts): the calib
+ * store validates, locks and writes atomically, with a HISTORY record per file, comment `calibrun-dark`. The
+ * facade's `log` events (which calibrun writes to its session log) give the tentative commands, then each
+ * copy, its HISTORY file, warnings and backups.
  */
-export async function deployDarkFiles(config: CalibrunConfig, work: Map<string, DarkOutputFiles>, log: SessionLog): Promise<DeployedDarkFile[]> {
-  const items = planDarkDeployment(config, work);
-  log.info(['-'.repeat(50), 'Tentative deployment commands:', ...items.map((i) => `cp ${i.input} ${i.output}`)].join('\n'));
-  if (!items.length) return [];
-  const store = await openCalibStore(config.calibDir, {
-    dirMode: config.dirMode,
-    fileMode: config.fileMode,
-    group: config.group,
-    historyFileName: config.historyFileName,
+export async function deployDarkFiles(cm: CalibManager, config: CalibrunConfig, work: ReadonlyMap<string, DarkOutputFiles>): Promise<DarkDeployItem[]> {
+  const input: DarkDeployInput = {
     experiment: config.experiment,
-  });
-  const results = await store.deployAll(
-    items.map((it) => ({
-      srcFile: it.input,
-      source: it.source,
-      type: it.calibType,
-      runRange: config.runRange,
-      comment: 'calibrun-dark',
-      run: config.run,
-      experiment: config.experiment,
-    })),
-  );
-  const warned = new Set<string>();
-  return items.map((it, i) => {
-    const r = results[i];
-    log.info(`command: cat ${it.input} > ${r.target}`);
-    if (config.historyFileName) log.info(`append HISTORY file: ${path.join(path.dirname(r.target), config.historyFileName)}`);
-    for (const w of r.warnings) {
-      if (warned.has(w)) continue;
-      warned.add(w);
-      log.warning(w);
-    }
-    if (r.backup) log.info(`previous file kept as ${r.backup}`);
-    return { ...it, output: r.target };
-  });
+    run: config.run,
+    sources: [...work].map(([source, files]) => ({ source, files })),
+    zeroPedsSources: config.zeroPeds ? [...work].filter(([, f]) => f.zero).map(([source]) => source) : [],
+  };
+  const opts = { runRange: config.runRange, types: darkDeployTypes(config.deployHotPix) };
+  const items = cm.planDeploy(input, opts);
+  const results = await cm.deploy(input, { ...opts, comment: 'calibrun-dark' });
+  return items.map((it, i) => ({ ...it, output: results[i].target }));
 }

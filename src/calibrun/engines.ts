@@ -1,41 +1,8 @@
 import { createDarkAccumulator } from '../dark/accumulator.js';
 import { nodeDarkThreading } from '../node/dark-threads.js';
 import { openXtcRun } from '../node/xtc-run.js';
-import type { DarkParams } from '../dark/params.js';
-import type { DarkResult } from '../dark/result.js';
-import type { DarkThresholds } from './config.js';
-import type { DarkArrays, DarkEngines } from './ports.js';
-
-/** calibrun's thresholds as the dark accumulator's parameters (no frame limit: the driver counts events). */
-export function darkParamsOf(t: DarkThresholds): Partial<DarkParams> {
-  return {
-    nrecs: Infinity,
-    nrecs1: t.nrecs1,
-    intLo: t.intLo,
-    intHi: t.intHi,
-    rmsLo: t.rmsLo,
-    rmsHi: t.rmsHi,
-    intNlo: t.intNLo,
-    intNhi: t.intNHi,
-    rmsNlo: t.rmsNLo,
-    rmsNhi: t.rmsNHi,
-    fraclm: t.fracLm,
-  };
-}
-
-/** The accumulator's result in the driver's terms. */
-export function toDarkArrays(r: DarkResult): DarkArrays {
-  return {
-    pedestals: r.pedestals,
-    pixel_rms: r.pixel_rms,
-    pixel_status: r.pixel_status,
-    mask: r.mask,
-    max: r.max,
-    min: r.min,
-    statistics: r.counter,
-    dtypes: r.dtypes,
-  };
-}
+import { darkParamsOf } from '../pipeline/params.js';
+import type { DarkEngines } from '../pipeline/ports.js';
 
 /** The real XTC reader (src/node/xtc-run) and dark accumulator (src/dark, psana generation 3) behind the driver's ports. */
 export function defaultEngines(): DarkEngines {
@@ -51,7 +18,7 @@ export function defaultEngines(): DarkEngines {
         get count() {
           return acc.nFrames;
         },
-        finish: () => toDarkArrays(acc.finish()),
+        finish: () => acc.finish(),
         close: () => acc.close(),
       };
     },

@@ -9,7 +9,7 @@ import { decodeDarkState, encodeDarkState } from '../dark/state-codec.js';
 import type { DarkState } from '../dark/state.js';
 import { CalibmanError } from '../errors.js';
 import { readFileBytes, writeFileAtomic } from '../node/files.js';
-import type { DarkPieceResult } from './dark-piece.js';
+import type { DarkPieceResult } from '../pipeline/pieces.js';
 
 /** Directory of the piece files of one run: `<workDir>/pieces/<prefix><exp>-r<run>`. */
 export function darkPieceDir(workDir: string, prefix: string, experiment: string, run: number): string {

@@ -101,18 +101,23 @@ export class SessionLog {
     }
   }
 
+  /** Log a DEBUG message. */
   debug(message: string): void {
     this.log('DEBUG', message);
   }
+  /** Log an INFO message. */
   info(message: string): void {
     this.log('INFO', message);
   }
+  /** Log a WARNING message. */
   warning(message: string): void {
     this.log('WARNING', message);
   }
+  /** Log an ERROR message. */
   error(message: string): void {
     this.log('ERROR', message);
   }
+  /** Log a CRITICAL message. */
   critical(message: string): void {
     this.log('CRITICAL', message);
   }

@@ -2,6 +2,7 @@ import { type Command, CommanderError } from 'commander';
 import { reportError } from './action.js';
 import { isEntryModule } from './entry.js';
 import { installLifecycle } from './lifecycle.js';
+import '../node/png-deflate.js'; // PNGs deflated by node:zlib
 import { finishCommandTree } from './program-setup.js';
 import { TOP_COMMANDS, commandNamed, registerStandIn, rootProgram } from './command-index.js';
 

@@ -59,8 +59,11 @@ export function darkOutputTemplate(workDir: string, prefix = 'clb-'): string {
 
 /** Values substituted into a det_ndarr_raw_proc file-name template. */
 export interface DarkTemplateValues {
+  /** DetInfo source string, for `#src`. */
   source: string;
+  /** Experiment, for `#exp`. */
   experiment: string;
+  /** Run number, for `#run`. */
   run: number;
   /** Result kind substituted for `#type`. */
   kind: string;

@@ -74,7 +74,9 @@ export function pyMin(a: number, b: number): number {
 
 /** Low and high limits on a per-pixel quantity. */
 export interface Limits {
+  /** Low limit of the status decision (psana evaluate_limits). */
   lo: number;
+  /** High limit of the status decision. */
   hi: number;
   /** Mean over all pixels. */
   mean: number;

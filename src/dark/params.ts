@@ -21,15 +21,15 @@ export interface DarkParams {
   /** rms high limit, ADU (`-T`, calibrun `--thr_rms_max`); 0 switches the hot-rms status bit off (calibman `-t 0`). */
   rmsHi: number;
   /** Sigmas below the mean of the pedestals for the low pedestal limit (`-D`); 0 = use intLo. */
-  intNlo: number;
+  intNLo: number;
   /** Sigmas above the mean of the pedestals for the high pedestal limit (`-U`); 0 = use intHi. */
-  intNhi: number;
+  intNHi: number;
   /** Sigmas below the mean of the rms for the low rms limit (`-L`); 0 = use rmsLo. */
-  rmsNlo: number;
+  rmsNLo: number;
   /** Sigmas above the mean of the rms for the high rms limit (`-H`); 0 = use rmsHi. */
-  rmsNhi: number;
+  rmsNHi: number;
   /** Allowed fraction of frames below intLo / above intHi before bits 8 / 4 are set (`-F`). */
-  fraclm: number;
+  fracLm: number;
   /**
    * Data bits of the detector's ADC (psana applies `0x3fff`, i.e. 14, to every detector); raw values
    * are masked with `2^dataBits - 1`. 1..16.
@@ -49,11 +49,11 @@ export const CALIBRUN_DARK_DEFAULTS: Readonly<DarkParams> = Object.freeze({
   intHi: 16000,
   rmsLo: 0.1,
   rmsHi: 10000,
-  intNlo: 5,
-  intNhi: 5,
-  rmsNlo: 5,
-  rmsNhi: 5,
-  fraclm: 0.1,
+  intNLo: 5,
+  intNHi: 5,
+  rmsNLo: 5,
+  rmsNHi: 5,
+  fracLm: 0.1,
   dataBits: 14,
   fracLo: 0.05,
   fracHi: 0.95,
@@ -68,7 +68,7 @@ export function resolveDarkParams(p: Partial<DarkParams> = {}): DarkParams {
   const r: DarkParams = { ...CALIBRUN_DARK_DEFAULTS };
   for (const [k, v] of Object.entries(p)) if (v !== undefined) (r as unknown as Record<string, unknown>)[k] = v;
   const finite = (k: keyof DarkParams) => check(k, Number.isFinite(r[k]), 'a finite number', r[k]);
-  (['intLo', 'intHi', 'rmsLo', 'rmsHi', 'intNlo', 'intNhi', 'rmsNlo', 'rmsNhi', 'fraclm'] as const).forEach(finite);
+  (['intLo', 'intHi', 'rmsLo', 'rmsHi', 'intNLo', 'intNHi', 'rmsNLo', 'rmsNHi', 'fracLm'] as const).forEach(finite);
   check('nrecs', r.nrecs === Infinity || (Number.isInteger(r.nrecs) && r.nrecs >= 1), 'an integer >= 1', r.nrecs);
   check('nrecs1', Number.isInteger(r.nrecs1) && r.nrecs1 >= 1, 'an integer >= 1', r.nrecs1);
   check('dataBits', Number.isInteger(r.dataBits) && r.dataBits >= 1 && r.dataBits <= 16, 'an integer 1..16', r.dataBits);

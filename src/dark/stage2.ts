@@ -200,21 +200,6 @@ export class Stage2Engine implements Stage2Kernel {
   }
 }
 
-/** Fresh accumulators for `size` pixels with psana's initial max (0) and min (0xffff). */
-export function emptyDarkSums(size: number): DarkSums {
-  const min = new Int32Array(size);
-  min.fill(MIN_INIT);
-  return {
-    count: new Uint32Array(size),
-    sum1: new Float64Array(size),
-    sum2: new Float64Array(size),
-    cntLo: new Uint32Array(size),
-    cntHi: new Uint32Array(size),
-    max: new Int32Array(size),
-    min,
-  };
-}
-
 /** Add the accumulators of `b` into `a` (exact: integer sums, max of max, min of min). */
 export function addDarkSums(a: DarkSums, b: DarkSums): void {
   const n = a.count.length;

@@ -22,6 +22,17 @@ interface Entry {
   length: number;
 }
 
+/**
+ * Parameter names as the state header spells them (det_ndarr_raw_proc's, the format since CMDARK01) where
+ * they differ from `DarkParams`' (src/dark/params.ts); the order of the keys is kept, so the bytes are unchanged.
+ */
+const PARAM_FILE_NAMES: Readonly<Record<string, string>> = { intNLo: 'intNlo', intNHi: 'intNhi', rmsNLo: 'rmsNlo', rmsNHi: 'rmsNhi', fracLm: 'fraclm' };
+const PARAM_NAMES_OF_FILE: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(PARAM_FILE_NAMES).map(([k, v]) => [v, k]));
+
+function renameKeys(o: Record<string, unknown>, names: Readonly<Record<string, string>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [names[k] ?? k, v]));
+}
+
 /** Any dark state. */
 export type AnyDarkState = DarkState | NdArrAverageState;
 
@@ -36,7 +47,7 @@ function collect(state: AnyDarkState): { meta: Record<string, unknown>; arrays: 
     }
     if (sums) for (const [k, v] of Object.entries(sums)) arrays.push([`sums.${k}`, v as AnyArr]);
     if (pending) arrays.push(['pending', pending]);
-    return { meta: { ...meta, params: { ...meta.params, nrecs: String(meta.params.nrecs) } }, arrays };
+    return { meta: { ...meta, params: renameKeys({ ...meta.params, nrecs: String(meta.params.nrecs) }, PARAM_FILE_NAMES) }, arrays };
   }
   const { sum1, sum2, max, min, ...meta } = state;
   arrays.push(['sum1', sum1], ['sum2', sum2], ['max', max], ['min', min]);
@@ -93,6 +104,7 @@ export function decodeDarkState(bytes: Uint8Array, file?: string): AnyDarkState 
   const meta = parsed.meta as Record<string, unknown> & { params: Record<string, unknown>; algorithm: string };
   meta.params = { ...meta.params, nrecs: Number(meta.params.nrecs) };
   if (meta.algorithm === 'psana') {
+    meta.params = renameKeys(meta.params, PARAM_NAMES_OF_FILE);
     const st = { ...meta } as unknown as DarkState;
     const g = (meta as { gates?: Omit<DarkGates, 'lo' | 'hi' | 'blockMin' | 'blockMax'> }).gates;
     if (g) {

@@ -16,9 +16,9 @@ export const DARK_STATUS_BITS = Object.freeze({
   RMS_HIGH: 1,
   /** rms below the rms low limit (cold / flat). */
   RMS_LOW: 2,
-  /** above intHi in more than fraclm of the frames (saturated). */
+  /** above intHi in more than fracLm of the frames (saturated). */
   SATURATED: 4,
-  /** below intLo in more than fraclm of the frames (cold). */
+  /** below intLo in more than fracLm of the frames (cold). */
   COLD: 8,
   /** pedestal above the pedestal high limit. */
   PEDESTAL_HIGH: 16,
@@ -108,7 +108,7 @@ export function summariseDarkSums(
   }
   const n = sums.count.length;
   const counter = nFrames - 1;
-  const nevlm = Math.trunc(params.fraclm * counter);
+  const nevlm = Math.trunc(params.fracLm * counter);
   const { count, sd, sd2 } = sums;
   const base = sums.base;
 
@@ -135,8 +135,8 @@ export function summariseDarkSums(
   }
   // rmsHi 0 is calibman's "noise criterion off": no pixel is flagged hot because of its rms
   const hotRmsOff = params.rmsHi === 0;
-  const rmsLim = evaluateLimits(rms, params.rmsNlo, hotRmsOff ? 0 : params.rmsNhi, params.rmsLo, hotRmsOff ? Infinity : params.rmsHi);
-  const aveLim = evaluateLimits(ave, params.intNlo, params.intNhi, params.intLo, params.intHi);
+  const rmsLim = evaluateLimits(rms, params.rmsNLo, hotRmsOff ? 0 : params.rmsNHi, params.rmsLo, hotRmsOff ? Infinity : params.rmsHi);
+  const aveLim = evaluateLimits(ave, params.intNLo, params.intNHi, params.intLo, params.intHi);
 
   const { cntLo, cntHi } = sums;
   const bits = new Uint8Array(n);

@@ -21,13 +21,17 @@ export interface ConstantsExpectation {
 
 /** A reason to refuse a file. */
 export interface ValidationProblem {
+  /** Kind of problem. */
   readonly code: 'parse' | 'shape' | 'dtype' | 'nan' | 'infinite' | 'empty' | 'text' | 'detector';
+  /** What was expected and what was found, in words. */
   readonly message: string;
 }
 
 /** Result of validating constants before deployment. */
 export interface ValidationReport {
+  /** True when there is no problem. */
   readonly ok: boolean;
+  /** Calib type validated, e.g. `pedestals`. */
   readonly calibType: string;
   /** Shape found in the file (after psana's CSPAD/CSPAD2x2 reshaping). */
   readonly shape: readonly number[];
@@ -35,8 +39,11 @@ export interface ValidationReport {
   readonly fileDType: DType | undefined;
   /** The dtype values were checked against. */
   readonly dtype: DType | undefined;
+  /** Number of values. */
   readonly count: number;
+  /** Number of NaN values. */
   readonly nanCount: number;
+  /** The problems found (empty when ok). */
   readonly problems: readonly ValidationProblem[];
 }
 

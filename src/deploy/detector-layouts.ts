@@ -11,6 +11,7 @@ import { CSPAD2X2_DAQ_SHAPE, CSPAD2X2_SHAPE, sameShape } from '../io/ndarray-tex
 import { DETECTOR_TYPES, detectorTypeOfSource } from '../detectors/registry.js';
 import type { DetectorType } from '../detectors/types.js';
 import { CALIB_TYPES, getCalibType } from './calib-types.js';
+import { gainRangeLayouts } from './gain-range-layouts.js';
 
 /** One array layout psana reads as the detector's raw array. */
 export interface AcceptedLayout {
@@ -34,6 +35,8 @@ export interface DetectorLayoutExpectation {
   readonly layouts: readonly AcceptedLayout[];
   /** Number of dimensions of a per-pixel file when the raw shape is not fixed (cameras: 2). */
   readonly ndim: number | undefined;
+  /** The type's own layout rule when its raw shape is not fixed (Jungfrau); replaces {@link ndim}. */
+  readonly constantsLayout?: DetectorType['constantsLayout'];
   /** True when the calib type holds one value per pixel (its layout is checked). */
   readonly perPixel: boolean;
 }
@@ -72,8 +75,9 @@ export function detectorLayoutFor(source: string, calibType: string): DetectorLa
     calibType,
     calibTypes: calibTypesOf(type),
     rawShape: type.shape,
-    layouts: type.shape ? acceptedLayouts(type.shape) : [],
+    layouts: type.shape ? [...acceptedLayouts(type.shape), ...gainRangeLayouts(type.name)] : [],
     ndim: type.shape ? type.shape.length : 2,
+    constantsLayout: type.shape ? undefined : type.constantsLayout,
     perPixel: getCalibType(calibType)?.content === 'per-pixel',
   };
 }
@@ -109,6 +113,9 @@ export function detectorLayoutProblem(shape: readonly number[], hasMetadata: boo
       `${what} must have the detector shape ${fmt(exp.rawShape)} (${shapeSize(exp.rawShape)} values${forms.length ? `, or its text form ${forms.join(', ')}` : ''}), ` +
       `found ${fmt(shape)} (${shapeSize(shape)} values${hasMetadata ? '' : ', no metadata'})${others.length ? `: the shape of a ${others.join(' / ')}` : ''}`
     );
+  }
+  if (exp.constantsLayout) {
+    return exp.constantsLayout.accepts(shape, hasMetadata) ? undefined : `${what} must be ${exp.constantsLayout.description}, found ${fmt(shape)}${hasMetadata ? '' : ' (no metadata)'}`;
   }
   if (exp.ndim !== undefined && shape.length !== exp.ndim) {
     return `${what} must be a ${exp.ndim}-D array (rows, columns of the camera frame), found ${fmt(shape)}`;

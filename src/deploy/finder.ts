@@ -27,9 +27,11 @@ export type CandidateVerdict =
 
 /** One directory entry with the finder's verdict. */
 export interface FinderCandidate {
+  /** Entry name in the type directory. */
   readonly name: string;
   /** Parsed range; absent for skipped entries. */
   readonly range?: RunRange;
+  /** Whether the finder chose, passed over or skipped the entry. */
   readonly verdict: CandidateVerdict;
   /** Why, in words (for `--explain`). */
   readonly reason: string;
@@ -37,6 +39,7 @@ export interface FinderCandidate {
 
 /** Result of {@link findCalibFile}. */
 export interface FindResult {
+  /** The run looked up. */
   readonly run: number;
   /** Name of the chosen file in the type directory, or `undefined` when none applies. */
   readonly file: string | undefined;
@@ -164,6 +167,7 @@ export type RunInterval = RunRange;
 
 /** How psana uses one calib file across all runs. */
 export interface FileCoverage {
+  /** Calib file name, e.g. `0-end.data`. */
   readonly name: string;
   /** The range written in the file name. */
   readonly range: RunRange;

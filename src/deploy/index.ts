@@ -3,7 +3,7 @@ export { CALIB_TYPES, CALIB_TYPE_NAMES, isCalibType, getCalibType, calibTypesFor
 export type { CalibTypeInfo, CalibContent } from './calib-types.js';
 export { parseSource, formatSource, sourceDirName, isSourceDirName } from './source.js';
 export type { DetInfoSource } from './source.js';
-export { DEVICE_CALIB_GROUPS, DETECTOR_MENU_GROUPS, detectorTypeFromSource, calibGroupForSource, calibGroupForDetector } from './groups.js';
+export { DEVICE_CALIB_GROUPS, DETECTOR_MENU_GROUPS, calibGroupForSource, calibGroupForDetector } from './groups.js';
 export { OPEN_END, MAX_RUN, UINT_MAX, rangeEnd, formatRunRange, parseRunRange, parseCalibFileName, calibFileName } from './run-range.js';
 export type { RunRange, CalibFileName, SkipReason } from './run-range.js';
 export { findCalibFile, formatFindExplanation, calibFileCoverage, parseListing } from './finder.js';

@@ -3,15 +3,52 @@ import { formatLocalTimestamp } from './history.js';
 /** One step of a store operation, as planned (dry run) or as done. */
 export type CalibOperation =
   /** create a missing directory with this mode (and group) */
-  | { readonly op: 'mkdir'; readonly path: string; readonly mode: number; readonly group?: string }
+  | {
+      /** Operation kind. */
+      readonly op: 'mkdir';
+      /** Directory created. */
+      readonly path: string;
+      /** Permission bits. */
+      readonly mode: number;
+      /** Unix group given to it. */
+      readonly group?: string;
+    }
   /** keep an existing file under a new name before it is replaced or deleted */
-  | { readonly op: 'backup'; readonly from: string; readonly to: string }
+  | {
+      /** Operation kind. */
+      readonly op: 'backup';
+      /** File kept. */
+      readonly from: string;
+      /** Name it is kept under. */
+      readonly to: string;
+    }
   /** write the content of `from` (a path, or a label for bytes) to `to`, atomically */
-  | { readonly op: 'copy'; readonly from: string; readonly to: string; readonly bytes: number }
+  | {
+      /** Operation kind. */
+      readonly op: 'copy';
+      /** Input path, or a label for bytes. */
+      readonly from: string;
+      /** Calib file written. */
+      readonly to: string;
+      /** Bytes written. */
+      readonly bytes: number;
+    }
   /** remove a file (after a move, or a delete without backup) */
-  | { readonly op: 'remove'; readonly path: string }
+  | {
+      /** Operation kind. */
+      readonly op: 'remove';
+      /** File removed. */
+      readonly path: string;
+    }
   /** append a record to a HISTORY file */
-  | { readonly op: 'history'; readonly path: string; readonly record: string };
+  | {
+      /** Operation kind. */
+      readonly op: 'history';
+      /** HISTORY file. */
+      readonly path: string;
+      /** Record text appended. */
+      readonly record: string;
+    };
 
 /** Octal text of a mode as calibrun prints it, `02775`. */
 export function formatMode(mode: number): string {

@@ -21,18 +21,23 @@ export interface QualityOptions {
 export interface SegmentQuality {
   /** Segment index; −1 for the whole detector. */
   readonly segment: number;
+  /** Pixels in the segment. */
   readonly pixels: number;
   /** Mean of the current (old) values over pixels finite in both. */
   readonly meanOld: number;
+  /** Mean of the new values over pixels finite in both. */
   readonly meanNew: number;
   /** meanNew − meanOld. */
   readonly meanShift: number;
+  /** Largest |new − old|. */
   readonly maxAbsChange: number;
   /** Pixels with |new − old| > threshold. */
   readonly changed: number;
+  /** changed / pixels (0..1). */
   readonly fractionChanged: number;
   /** Bad pixels in old/new (status ≠ 0, mask = 0); 0 for value types. */
   readonly badOld: number;
+  /** Bad pixels in new. */
   readonly badNew: number;
   /** Pixels good in old and bad in new. */
   readonly newBad: number;
@@ -44,12 +49,17 @@ export interface SegmentQuality {
 
 /** Result of {@link compareConstants}. */
 export interface QualityReport {
+  /** Calib type compared, e.g. `pedestals`. */
   readonly calibType: string;
   /** `status` for pixel_status, status_extra, pixel_mask (good/bad comparison), `values` otherwise. */
   readonly kind: 'values' | 'status';
+  /** |new − old| above which a pixel counts as changed, in the values' unit (ADU for pedestals). */
   readonly threshold: number;
+  /** Shape of the compared arrays. */
   readonly shape: readonly number[];
+  /** One entry per segment (the first axis for arrays of ≥ 3 dimensions, unless `segments` was given). */
   readonly segments: readonly SegmentQuality[];
+  /** The whole detector (`segment` −1). */
   readonly total: SegmentQuality;
 }
 

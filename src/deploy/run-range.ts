@@ -11,7 +11,9 @@ export const UINT_MAX = 4294967295;
 
 /** A validity run range; `end` is inclusive, or `'end'` for an open range. */
 export interface RunRange {
+  /** First run of the range. */
   readonly begin: number;
+  /** Last run of the range (inclusive), or open (`end`). */
   readonly end: number | typeof OPEN_END;
 }
 
@@ -51,6 +53,7 @@ export function parseRunRange(text: string): RunRange {
 export interface CalibFileName {
   /** The file name as listed, e.g. `0-end.data`. */
   readonly name: string;
+  /** The run range the name encodes. */
   readonly range: RunRange;
 }
 

@@ -5,8 +5,16 @@ import { AREA_CALIB_TYPES, type DetectorType, type TypeIdVersions } from './type
 
 const FRAME: TypeIdVersions = { id: TypeId.Frame, name: 'Frame', versions: [1] };
 
-/** Build the registry entry of a Camera::FrameV1 camera (raw (rows, cols), uint8 for 8-bit frames else uint16). */
-function camera(name: string, device: string, dataBits: number, config: TypeIdVersions | undefined, extraNames: string[] = []): DetectorType {
+/**
+ * The registry entry of a Camera::FrameV1 camera (raw (rows, cols) from the frame, uint8 for 8-bit frames
+ * else uint16; calib group `Camera::CalibV1`): a new camera type is one call, registered with
+ * `registerDetectorType` or listed in {@link CAMERAS}.
+ * @param name registry name, e.g. `OPAL1000`
+ * @param device DetInfo device name, e.g. `Opal1000`
+ * @param dataBits ADC bits of a pixel
+ * @param config the camera's configuration TypeId, if it has one
+ */
+export function frameV1Camera(name: string, device: string, dataBits: number, config: TypeIdVersions | undefined, extraNames: string[] = []): DetectorType {
   return {
     name,
     names: [name, device, device.toLowerCase(), ...extraNames],
@@ -31,16 +39,16 @@ const OPAL: TypeIdVersions = { id: TypeId.Opal1kConfig, name: 'Opal1kConfig', ve
 
 /** Camera::FrameV1 cameras (all calibrated under `Camera::CalibV1`). */
 export const CAMERAS: readonly DetectorType[] = [
-  camera('OPAL1000', 'Opal1000', 12, OPAL),
-  camera('OPAL1600', 'Opal1600', 12, OPAL),
-  camera('OPAL2000', 'Opal2000', 12, OPAL),
-  camera('OPAL4000', 'Opal4000', 12, OPAL),
-  camera('OPAL8000', 'Opal8000', 12, OPAL),
-  camera('TM6740', 'Tm6740', 10, { id: TypeId.TM6740Config, name: 'TM6740Config', versions: [1, 2] }, ['TM6740']),
-  camera('ORCAFL40', 'OrcaFl40', 16, { id: TypeId.OrcaConfig, name: 'OrcaConfig', versions: [1] }),
-  camera('QUARTZ4A150', 'Quartz4A150', 10, { id: TypeId.QuartzConfig, name: 'QuartzConfig', versions: [1, 2] }),
-  camera('RAYONIX', 'Rayonix', 16, { id: TypeId.RayonixConfig, name: 'RayonixConfig', versions: [1, 2] }),
-  camera('FCCD', 'Fccd', 16, undefined),
-  camera('FCCD960', 'Fccd960', 16, undefined),
-  camera('CONTROLSCAMERA', 'ControlsCamera', 16, { id: TypeId.ControlsCameraConfig, name: 'ControlsCameraConfig', versions: [1] }),
+  frameV1Camera('OPAL1000', 'Opal1000', 12, OPAL),
+  frameV1Camera('OPAL1600', 'Opal1600', 12, OPAL),
+  frameV1Camera('OPAL2000', 'Opal2000', 12, OPAL),
+  frameV1Camera('OPAL4000', 'Opal4000', 12, OPAL),
+  frameV1Camera('OPAL8000', 'Opal8000', 12, OPAL),
+  frameV1Camera('TM6740', 'Tm6740', 10, { id: TypeId.TM6740Config, name: 'TM6740Config', versions: [1, 2] }, ['TM6740']),
+  frameV1Camera('ORCAFL40', 'OrcaFl40', 16, { id: TypeId.OrcaConfig, name: 'OrcaConfig', versions: [1] }),
+  frameV1Camera('QUARTZ4A150', 'Quartz4A150', 10, { id: TypeId.QuartzConfig, name: 'QuartzConfig', versions: [1, 2] }),
+  frameV1Camera('RAYONIX', 'Rayonix', 16, { id: TypeId.RayonixConfig, name: 'RayonixConfig', versions: [1, 2] }),
+  frameV1Camera('FCCD', 'Fccd', 16, undefined),
+  frameV1Camera('FCCD960', 'Fccd960', 16, undefined),
+  frameV1Camera('CONTROLSCAMERA', 'ControlsCamera', 16, { id: TypeId.ControlsCameraConfig, name: 'ControlsCameraConfig', versions: [1] }),
 ];

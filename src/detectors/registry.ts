@@ -1,12 +1,19 @@
 /**
  * The detector registry: one entry per detector type. To add a type, write one file exporting a
- * {@link DetectorType} and register it (list it below, or call {@link registerDetectorType}).
+ * {@link DetectorType} and register it (list it below, or call {@link registerDetectorType}); see
+ * docs/architecture.md "Adding a detector type". Its other tables: psana's device → calib group table
+ * (calib-groups.ts), CalibManager's menu (menu.ts); the XTC reader's decoder lookup is runs.ts.
  */
 import { DetectorNotFoundError } from '../errors.js';
+import { canonicalSourceText, readDetInfo } from '../xtc/source.js';
+import { psanaCalibGroupOfDevice } from './calib-groups.js';
 import { CAMERAS } from './cameras.js';
 import { CSPAD } from './cspad.js';
 import { CSPAD2X2 } from './cspad2x2.js';
 import { PNCCD } from './pnccd.js';
+import { JUNGFRAU } from './jungfrau.js';
+import { EPIX100A } from './epix100a.js';
+import { EPIX10KA, EPIX10KA2M, EPIX10KAQUAD } from './epix10ka.js';
 import type { DetectorType } from './types.js';
 
 const types: DetectorType[] = [];
@@ -23,6 +30,10 @@ export function registerDetectorType(t: DetectorType): void {
     if (other && other !== t) throw new Error(`detector name "${n}" is already used by ${other.name}`);
   }
   for (const d of t.devices) if (byDevice.has(d)) throw new Error(`device "${d}" is already handled by ${byDevice.get(d)!.name}`);
+  for (const d of t.devices) {
+    const psana = psanaCalibGroupOfDevice(d);
+    if (psana !== undefined && psana !== t.calibGroup) throw new Error(`${t.name}: psana calibrates device "${d}" under ${psana}, not ${t.calibGroup}`);
+  }
   types.push(t);
   for (const n of [t.name, ...t.names]) byName.set(n.toLowerCase(), t);
   for (const d of t.devices) byDevice.set(d, t);
@@ -30,7 +41,8 @@ export function registerDetectorType(t: DetectorType): void {
 }
 
 const typeCache = new Map<string, DetectorType | undefined>();
-[CSPAD, CSPAD2X2, PNCCD, ...CAMERAS].forEach(registerDetectorType);
+[CSPAD, CSPAD2X2, PNCCD, ...CAMERAS, JUNGFRAU].forEach(registerDetectorType);
+[EPIX100A, EPIX10KA, EPIX10KAQUAD, EPIX10KA2M].forEach(registerDetectorType);
 
 /** The detector type a user name denotes (case-insensitive: `CSPAD`, `cspad`, `OPAL1000`, `Opal1000`…). */
 export function getDetectorType(name: string): DetectorType | undefined {
@@ -46,8 +58,12 @@ export function requireDetectorType(name: string): DetectorType {
 
 /** The device name of a psana DetInfo source string (`CxiDs1.0:Cspad.0` → `Cspad`). */
 export function sourceDevice(source: string): string | undefined {
-  const m = /^(?:DetInfo\()?[^:|]+[.-]\d+[:|]([^.|-]+)[.-]\d+\)?$/.exec(source.trim());
-  return m ? m[1] : undefined;
+  return readDetInfo(source)?.devName;
+}
+
+/** The detector type handling a DetInfo device name (`Cspad` → CSPAD), if one is registered. */
+export function detectorTypeOfDevice(device: string): DetectorType | undefined {
+  return byDevice.get(device);
 }
 
 /** The detector type of a source string, by its DetInfo device (`…:Cspad.0` → CSPAD, never CSPAD2x2). */
@@ -109,9 +125,5 @@ export function resolveDetectors(
 
 /** psana source string from the accepted spellings (`DetInfo(X)` → `X`, `Det-0|Dev-0` → `Det.0:Dev.0`). */
 export function normalizeSource(s: string): string {
-  let t = s.trim();
-  const m = /^DetInfo\((.*)\)$/.exec(t);
-  if (m) t = m[1];
-  const p = /^([^.:|]+)-(\d+)\|([^.:|]+)-(\d+)$/.exec(t);
-  return p ? `${p[1]}.${p[2]}:${p[3]}.${p[4]}` : t;
+  return canonicalSourceText(s);
 }

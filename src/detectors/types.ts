@@ -1,43 +1,8 @@
 import type { DType } from '../io/dtype.js';
 import type { NdArray } from '../io/ndarray.js';
+import type { DecodeContext, FrameDecoder } from '../xtc/decoding.js';
 
-/** A configuration object remembered for one source (from Configure or BeginCalibCycle). */
-export interface ConfigEntry {
-  /** TypeId id. */
-  typeId: number;
-  version: number;
-  /** A private copy of the payload. */
-  bytes: Uint8Array;
-  /** File the configuration came from, and the absolute byte offset of its payload, for error messages. */
-  file?: string;
-  offset?: number;
-  /** Decoded form, cached by the detector decoder on first use. */
-  decoded?: unknown;
-}
-
-/** Reusable output buffers of one source (frames are views into them, valid until the next event). */
-export interface FrameScratch {
-  /** A typed array of `dtype` and exactly `length` elements, reused between calls. */
-  get<T extends Int16Array | Uint16Array | Uint8Array>(dtype: 'int16' | 'uint16' | 'uint8', length: number): T;
-}
-
-/** What a decoder gets for one detector payload. */
-export interface DecodeContext {
-  /** The Xtc payload (a view of the reader's buffer). */
-  payload: Uint8Array;
-  /** TypeId id and version of the payload. */
-  typeId: number;
-  version: number;
-  /** The source's configuration of a config TypeId, if any was seen. */
-  config(typeId: number): ConfigEntry | undefined;
-  scratch: FrameScratch;
-  /** For error messages. */
-  file?: string;
-  /** File offset of the payload. */
-  fileOffset: number;
-  /** Damage bits of the contribution (0 or absent = undamaged: the payload must be complete). */
-  damage?: number;
-}
+export type { ConfigEntry, DecodeContext, FrameScratch } from '../xtc/decoding.js';
 
 /** A TypeId with the versions a detector type understands. */
 export interface TypeIdVersions {
@@ -54,8 +19,16 @@ export interface DetectorGeometryInfo {
   defaultGeometry?: string;
 }
 
+/** Per-pixel constant layouts of a detector type whose raw shape comes from its configuration. */
+export interface ConstantsLayout {
+  /** What the layouts are, for messages (e.g. `(modules,512,1024) or (3,modules,512,1024) with metadata`). */
+  readonly description: string;
+  /** True when psana reads a file of this shape (as read; `hasMetadata`: it had DTYPE/NDIM/DIM) as such constants. */
+  accepts(shape: readonly number[], hasMetadata: boolean): boolean;
+}
+
 /** One detector type of the registry (CSPAD, CSPAD2x2, PNCCD, OPAL1000, …). */
-export interface DetectorType {
+export interface DetectorType extends FrameDecoder {
   /** Registry name, e.g. `CSPAD`. */
   readonly name: string;
   /** Names users may type, matched case-insensitively (the registry name is always accepted). */
@@ -68,7 +41,12 @@ export interface DetectorType {
   readonly shape: readonly number[] | undefined;
   /** Raw dtype (cameras: uint16, or uint8 for 8-bit frames). */
   readonly dtype: DType;
-  /** Significant bits of a raw pixel (ADC range), for the dark data-bit mask. */
+  /**
+   * Significant bits of a raw pixel (the ADC range; what the synthetic pixel models saturate at). Not the
+   * dark data-bit mask: psana's dark processing masks every detector with its fixed `datbits = 0x3fff`
+   * (dark-processing.md §2.1, quirk Q3: 16-bit cameras wrap), which is `DarkParams.dataBits` (default 14),
+   * so per-type bits would change the constants psana computes.
+   */
   readonly dataBits: number;
   /** Configuration TypeIds. */
   readonly configTypes: readonly TypeIdVersions[];
@@ -78,6 +56,17 @@ export interface DetectorType {
   readonly calibTypes: readonly string[];
   /** Geometry slot; filled later by the geometry module. */
   geometry: DetectorGeometryInfo | undefined;
+  /**
+   * The per-pixel constant layouts psana reads when `shape` is not fixed and the constants are not a camera's
+   * 2-D frame (Jungfrau: (modules, 512, 1024), or (3, modules, 512, 1024) per gain stage, with metadata).
+   */
+  readonly constantsLayout?: ConstantsLayout;
+  /**
+   * Shape of its per-pixel constants with a leading gain-range axis, which psana's gain-mode darks deploy
+   * besides the raw-shaped ones (Epix10ka family: (7, panels, 352, 384), psana's `GAIN_MODES`); accepted
+   * with DTYPE/NDIM/DIM metadata only (psana reads these types with the shape their metadata gives).
+   */
+  readonly gainRangeConstantsShape?: readonly number[];
   /** Decode one data payload into psana's raw array; undefined when the payload cannot be decoded. */
   decode(ctx: DecodeContext): NdArray | undefined;
 }

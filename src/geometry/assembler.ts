@@ -264,6 +264,7 @@ export class ImageAssembler {
   readonly pixels: Uint32Array;
   /** Flat image bin of each winning pixel. */
   readonly bins: Uint32Array;
+  /** `[rows, cols]` of the assembled image. */
   readonly imageShape: [number, number];
   /** Pixels per frame. */
   readonly size: number;

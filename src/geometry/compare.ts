@@ -23,14 +23,21 @@ export interface ObjectDelta {
 
 /** Per-pixel displacement from A to B (um), when both have the same pixel count. */
 export interface PixelDelta {
+  /** Pixels compared. */
   n: number;
+  /** Largest displacement, um. */
   maxDistUm: number;
+  /** Mean displacement, um. */
   meanDistUm: number;
+  /** rms displacement, um. */
   rmsDistUm: number;
   /** Flat index of the pixel that moved most. */
   maxIndex: number;
+  /** Largest |dx|, um. */
   maxAbsDxUm: number;
+  /** Largest |dy|, um. */
   maxAbsDyUm: number;
+  /** Largest |dz|, um. */
   maxAbsDzUm: number;
 }
 
@@ -42,7 +49,7 @@ export interface GeometryComparison {
 }
 
 /** Records with their parent-qualified paths (synthesized top included as the path root). */
-export function recordPaths(tree: GeoTree): Map<string, GeometryRecord> {
+function recordPaths(tree: GeoTree): Map<string, GeometryRecord> {
   const out = new Map<string, GeometryRecord>();
   for (const nd of tree.nodes) {
     if (nd.synthesized) continue;

@@ -14,8 +14,9 @@ export interface AxisProducts {
 }
 
 /**
- * The fused pass over one sensor (see `placeFused` in transform.ts): own placement `k`, optional rotating
- * ancestor `g`, shifts `sh` (x, y, z, four each), written at pixel `start`; widens the target's extent.
+ * The fused pass over one sensor (`placeSegment` in transform.ts): own placement `k`, optional rotating
+ * ancestor `g`, shifts `sh` (x, y, z, four each), written at pixel `start`; widens the target's extent. It
+ * computes exactly the operations of the JavaScript path (local placement, then each level), bit for bit.
  */
 export type FusedPass = (
   k: Float64Array, pa: AxisProducts, pb: AxisProducts, g: Float64Array | undefined, sh: Float64Array, rows: number, cols: number, start: number,

@@ -52,7 +52,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NOT_DEFAULTS = /^(?:clen|photon_energy|electron_voltage|wavelength|bandwidth|peak_list|peak_list_type|detector_shift_[xy]|rigid_group.*|group_.*)$/;
 
 /** Parse `+0.002583x -0.999997y +0.0z`, `x`, `-y`, `0.5x+0.2y` into a vector. */
-export function parseCrystfelVector(s: string, where: { file?: string; line?: number } = {}): Vec3 {
+function parseCrystfelVector(s: string, where: { file?: string; line?: number } = {}): Vec3 {
   const v: Vec3 = [0, 0, 0];
   const compact = s.replace(/\s+/g, '');
   const re = /([+-]?(?:\d+\.?\d*|\.\d+)?(?:[eE][+-]?\d+)?)([xyz])/gy;

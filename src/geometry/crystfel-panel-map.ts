@@ -54,7 +54,7 @@ function mapError(msg: string, panels: readonly CrystfelPanel[], suggestion: str
 }
 
 /** A guess at the map for a file whose names are not the detector type's usual ones. */
-export function suggestPanelMap(panels: readonly CrystfelPanel[], nAsics: number, segRows: number, segCols: number): string | undefined {
+function suggestPanelMap(panels: readonly CrystfelPanel[], nAsics: number, segRows: number, segCols: number): string | undefined {
   const parsed = panels.map((p) => /^([A-Za-z]+)(\d+)a(\d+)$/.exec(p.name));
   if (parsed.length > 0 && parsed.every(Boolean)) {
     const pre = new Set(parsed.map((m) => m![1]));

@@ -41,15 +41,6 @@ export function getDefaultGeometryText(detectorType: string): string | undefined
   return key === undefined ? undefined : DEFAULT_GEOMETRY_TEXTS[key];
 }
 
-/** The default geometry of a detector type, parsed. @throws CalibmanError when there is none. */
-export function getDefaultGeometry(detectorType: string): GeometryAccess {
-  const text = getDefaultGeometryText(detectorType);
-  if (text === undefined) {
-    throw new CalibmanError(`no default geometry for detector type "${detectorType}" (known: ${defaultGeometryTypes().join(', ')})`);
-  }
-  return GeometryAccess.fromText(text, { file: `default geometry ${detectorType}` });
-}
-
 /**
  * A one-sensor geometry whose image is the 2-D frame itself (for cameras such as the Opal1000, 1024 × 1024):
  * a `MTRX:ROWS:COLS:P:P` matrix at the origin, so image row = data row and image column = data column.

@@ -5,24 +5,38 @@
 import { GeometryFileError } from '../errors.js';
 import { padLeft, padRight, pyFixed } from './py-format.js';
 
-/** One data line of a geometry file: an object placed in its parent's frame. */
-export interface GeometryRecord {
-  parentName: string;
-  parentIndex: number;
-  objectName: string;
-  objectIndex: number;
+/** Placement of an object in its parent's frame (um, deg), as a geometry file line gives it. */
+export interface ObjectParams {
   /** Origin of the object in its parent's frame, um. */
   x0: number;
+  /** Origin y in the parent's frame, um. */
   y0: number;
+  /** Origin z in the parent's frame, um. */
   z0: number;
   /** Design rotations about the parent's Z, Y, X axes, deg. */
   rotZ: number;
+  /** Design rotation about Y, deg. */
   rotY: number;
+  /** Design rotation about X, deg. */
   rotX: number;
   /** Measured tilt corrections about the parent's Z, Y, X axes, deg. */
   tiltZ: number;
+  /** Tilt correction about Y, deg. */
   tiltY: number;
+  /** Tilt correction about X, deg. */
   tiltX: number;
+}
+
+/** One data line of a geometry file: an object placed in its parent's frame. */
+export interface GeometryRecord extends ObjectParams {
+  /** Parent object name, `QUAD:V1`. */
+  parentName: string;
+  /** Parent object index. */
+  parentIndex: number;
+  /** Object name, `SENS2X1:V1`. */
+  objectName: string;
+  /** Object index among the parent's children of that name. */
+  objectIndex: number;
   /** 1-based line number in the source text (absent for records built in code). */
   line?: number;
 }

@@ -4,7 +4,7 @@
  * geometry.
  */
 import { CalibmanError, GeometryLimitError } from '../errors.js';
-import { formatGeometryText, parseGeometryText, type GeometryRecord } from './file-format.js';
+import { formatGeometryText, parseGeometryText, type GeometryRecord, type ObjectParams } from './file-format.js';
 import { ImageAssembler } from './assembler.js';
 import { imageFromPixelArrays, pointToRowCol, xyToRowCol, type PixelIndexes } from './image.js';
 import { pairwiseSum } from './numpy-sum.js';
@@ -18,20 +18,25 @@ import { nodeConcat, nodeCoords, nodeShape, nodeSize, type Coords } from './tran
  * Path: `NAME:INDEX` (split on the last colon, e.g. `QUAD:V1:2`), parent-qualified with `/`:
  * `QUAD:V1:2/SENS2X1:V1:3` is sensor 3 of quad 2. The first component is found by first match.
  */
-export type ObjectRef = string | { name: string; index: number };
+export type ObjectRef =
+  | string
+  | {
+      /** Object name, `QUAD:V1`. */
+      name: string;
+      /** Object index among its parent's children of that name. */
+      index: number;
+    };
 
 /** Placement parameters of one object (um, deg). */
-export interface ObjectParams {
-  x0: number; y0: number; z0: number;
-  rotZ: number; rotY: number; rotX: number;
-  tiltZ: number; tiltY: number; tiltX: number;
-}
+export type { ObjectParams };
 
 /** Options selecting coordinates. */
 export interface CoordOptions {
   /** Object name (psana `oname`); omitted = the whole detector. Use `object` for a path. */
   oname?: string;
+  /** Object index (psana `oindex`, default 0). */
   oindex?: number;
+  /** Object as `NAME:INDEX` or `{ name, index }` (instead of oname/oindex). */
   object?: ObjectRef;
   /** Apply tilts (default true). */
   doTilt?: boolean;
@@ -60,7 +65,9 @@ export interface GeometryLimits {
 
 /** Options of {@link GeometryAccess.fromText}. */
 export interface GeometryLoadOptions extends GeometryLimits {
+  /** File name, for messages. */
   file?: string;
+  /** Place the wide CSPAD/Epix pixels at their true centres (psana's use_wide_pix_center, default false). */
   useWidePixCenter?: boolean;
 }
 
@@ -83,6 +90,7 @@ export class GeometryAccess {
     private readonly tree: GeoTree,
     /** psana's stored comment texts, in order. */
     readonly comments: readonly string[],
+    /** File the geometry was read from, for messages. */
     readonly file: string | undefined,
     /** Place the wide CSPAD/Epix pixels at their true centres (psana's use_wide_pix_center, default false). */
     readonly useWidePixCenter = false,
@@ -273,7 +281,16 @@ export class GeometryAccess {
    * x/y projected along the line to the origin onto the plane z = `zplane` (default mean z); if
    * |z plane| < 1000 um the unprojected x/y are returned (psana `get_pixel_xy_at_z`).
    */
-  getPixelXyAtZ(opts: CoordOptions & { zplane?: number } = {}): { x: Float64Array; y: Float64Array; shape: number[]; zplane: number } {
+  getPixelXyAtZ(opts: CoordOptions & { zplane?: number } = {}): {
+    /** x of every pixel projected onto the plane, um. */
+    x: Float64Array;
+    /** y of every pixel projected onto the plane, um. */
+    y: Float64Array;
+    /** psana shape of the arrays. */
+    shape: number[];
+    /** z of the plane used, um. */
+    zplane: number;
+  } {
     const c = this.getPixelCoords(opts);
     const z0 = opts.zplane ?? pairwiseSum(c.z) / c.z.length;
     if (Math.abs(z0) < 1000) return { x: c.x.slice(), y: c.y.slice(), shape: c.shape, zplane: z0 };
@@ -301,7 +318,16 @@ export class GeometryAccess {
   }
 
   /** Image of per-pixel values (any shape with the detector's pixel count), last pixel wins, float32. */
-  image(values: ArrayLike<number>, opts: IndexMapOptions = {}, out?: Float32Array | Float64Array): { image: Float32Array | Float64Array; imageShape: [number, number] } {
+  image(
+    values: ArrayLike<number>,
+    opts: IndexMapOptions = {},
+    out?: Float32Array | Float64Array,
+  ): {
+    /** The assembled image, row by row. */
+    image: Float32Array | Float64Array;
+    /** `[rows, cols]` of the image. */
+    imageShape: [number, number];
+  } {
     const ix = this.getPixelCoordIndexes(opts);
     if (values.length !== ix.rows.length) throw new CalibmanError(`data have ${values.length} values, the geometry has ${ix.rows.length} pixels`);
     return { image: imageFromPixelArrays(ix.rows, ix.cols, values, ix.imageShape, out), imageShape: ix.imageShape };

@@ -11,9 +11,13 @@ export { ImageAssembler, type ImageAssemblerOptions, type AssemblyEngine, type A
 
 /** Image row/column index of every pixel (C order of the detector array) and the image shape. */
 export interface PixelIndexes {
+  /** Image row of every pixel (psana flat order). */
   rows: Uint32Array;
+  /** Image column of every pixel. */
   cols: Uint32Array;
+  /** psana shape of the index arrays. */
   shape: number[];
+  /** `[rows, cols]` of the image. */
   imageShape: [number, number];
 }
 
@@ -39,7 +43,7 @@ export function coordExtent(x: Float64Array, y: Float64Array): CoordExtent {
 }
 
 /** The reference point (xmin and ymin, or ymax in the LAB frame) of psana's binning, um. */
-export function binningOrigin(x: Float64Array, y: Float64Array, o: IndexOptions): { a: number; b: number } {
+function binningOrigin(x: Float64Array, y: Float64Array, o: IndexOptions): { a: number; b: number } {
   const p = o.pixScaleSizeUm;
   const [ox, oy] = o.xy0OffPix ?? [0, 0];
   const e = o.extent ?? coordExtent(x, y);

@@ -18,7 +18,9 @@ export interface SegmentMaskOptions {
 export interface SegmentGeometry {
   /** The sensor name as written in a geometry file, e.g. `SENS2X1:V1`. */
   readonly name: string;
+  /** Pixel rows of the segment. */
   readonly rows: number;
+  /** Pixel columns of the segment. */
   readonly cols: number;
   /** Pitch used to bin pixels into an image, um. */
   readonly pixelScaleSizeUm: number;
@@ -31,11 +33,23 @@ export interface SegmentGeometry {
   /** ASICs per segment along (rows, cols). */
   readonly nAsicsInRowsCols: readonly [number, number];
   /** Local x per column and y per row (the pixel grid is their outer product), um. */
-  axes(useWidePixCenter: boolean): { x: Float64Array; y: Float64Array; xAlongRows: boolean };
+  axes(useWidePixCenter: boolean): {
+    /** Local x per column (or per row when `xAlongRows`), um. */
+    x: Float64Array;
+    /** Local y per row (or per column when `xAlongRows`), um. */
+    y: Float64Array;
+    /** True when `x` is indexed by row and `y` by column (instead of the reverse). */
+    xAlongRows: boolean;
+  };
   /** Relative pixel areas (1 = pitch²), C order (rows, cols). */
   areas(): Float64Array;
   /** Pixel x/y sizes, um, C order. */
-  pixelSizes(): { x: Float64Array; y: Float64Array };
+  pixelSizes(): {
+    /** Pixel x sizes, um. */
+    x: Float64Array;
+    /** Pixel y sizes, um. */
+    y: Float64Array;
+  };
   /** Mask, 1 = good, C order (rows, cols). */
   mask(opts?: SegmentMaskOptions): Uint8Array;
 }

@@ -10,17 +10,25 @@ import { type AxisProducts, type CoordEngine, type CoordTarget, coordTarget } fr
 
 /** Smallest and largest x and y of a set of pixels, um (NaN values skipped). */
 export interface CoordExtent {
+  /** Smallest x, um. */
   xmin: number;
+  /** Largest x, um. */
   xmax: number;
+  /** Smallest y, um. */
   ymin: number;
+  /** Largest y, um. */
   ymax: number;
 }
 
 /** Pixel coordinates (um) in C order with psana's nested shape. */
 export interface Coords {
+  /** x of every pixel, um (psana flat order). */
   x: Float64Array;
+  /** y of every pixel, um. */
   y: Float64Array;
+  /** z of every pixel, um. */
   z: Float64Array;
+  /** psana shape of the arrays, e.g. `[1, 1, 4, 8, 185, 388]`. */
   shape: number[];
   /** The x/y extremes of these arrays, recorded while they were computed (saves a pass for the index maps). */
   extent?: CoordExtent;
@@ -44,29 +52,6 @@ export function widenExtent(e: Float64Array, x: Float64Array, y: Float64Array, i
 
 const DEG = Math.PI / 180;
 const CSPAD2X2_SIZE = 2 * 185 * 388;
-
-/** Apply one object's placement to the coordinates in [start, end) in place. */
-export function transformInPlace(r: GeometryRecord, doTilt: boolean, x: Float64Array, y: Float64Array, z: Float64Array, start = 0, end = x.length): void {
-  const az = (doTilt ? r.rotZ + r.tiltZ : r.rotZ) * DEG;
-  const ay = (doTilt ? r.rotY + r.tiltY : r.rotY) * DEG;
-  const ax = (doTilt ? r.rotX + r.tiltX : r.rotX) * DEG;
-  const cz = Math.cos(az), sz = Math.sin(az);
-  const cy = Math.cos(ay), sy = Math.sin(ay);
-  const cx = Math.cos(ax), sx = Math.sin(ax);
-  const { x0, y0, z0 } = r;
-  for (let i = start; i < end; i++) {
-    const X = x[i], Y = y[i], Z = z[i];
-    const x1 = X * cz - Y * sz;
-    const y1 = Y * cz + X * sz;
-    const z2 = Z * cy - x1 * sy;
-    const x2 = x1 * cy + Z * sy;
-    const y3 = y1 * cx - z2 * sx;
-    const z3 = z2 * cx + y1 * sx;
-    x[i] = x2 + x0;
-    y[i] = y3 + y0;
-    z[i] = z3 + z0;
-  }
-}
 
 /** The nodes under `id` (itself included), every parent listed before its children; no recursion. */
 function subtreeIds(tree: GeoTree, id: number): number[] {
@@ -216,58 +201,8 @@ function placeLocalRows(
   }
 }
 
-/** Shift levels folded into the fused pass (unused slots add +0, see {@link placeFused}). */
+/** Shift levels the fused (WebAssembly) pass folds in (unused slots add +0, see {@link placeSegment}). */
 const FUSED_SHIFTS = 4;
-
-/**
- * One pass over a sensor's pixels for the common chains: its own placement (separable local axes, z = 0),
- * optionally one rotating ancestor `g`, then up to {@link FUSED_SHIFTS} pure-shift ancestors as additions
- * in order. Unused shift slots add +0, an exact identity here: every level ends with an addition of a shift
- * that is not −0, so no value is −0 at that point.
- */
-function placeFused(
-  k: Float64Array, pa: AxisProducts, pb: AxisProducts, g: Float64Array | undefined, sh: Float64Array,
-  rows: number, cols: number, x: Float64Array, y: Float64Array, z: Float64Array, start: number, ext: Float64Array,
-): void {
-  const cy = k[2], sy = k[3], cx = k[4], sx = k[5], x0 = k[6], y0 = k[7], z0 = k[8];
-  const zcy = 0 * cy, zsy = 0 * sy;
-  const xc = pa.c, xs = pa.s, yc = pb.c, ys = pb.s;
-  const gk = g ?? IDENTITY;
-  const hasG = g !== undefined;
-  const gcz = gk[0], gsz = gk[1], gcy = gk[2], gsy = gk[3], gcx = gk[4], gsx = gk[5], gx0 = gk[6], gy0 = gk[7], gz0 = gk[8];
-  const ax1 = sh[0], ax2 = sh[1], ax3 = sh[2], ax4 = sh[3];
-  const ay1 = sh[4], ay2 = sh[5], ay3 = sh[6], ay4 = sh[7];
-  const az1 = sh[8], az2 = sh[9], az3 = sh[10], az4 = sh[11];
-  for (let r = 0, i = start; r < rows; r++) {
-    const ycr = yc[r], ysr = ys[r];
-    for (let c = 0; c < cols; c++, i++) {
-      const x1 = xc[c] - ysr;
-      const y1 = ycr + xs[c];
-      const z2 = zcy - x1 * sy;
-      const x2 = x1 * cy + zsy;
-      const y3 = y1 * cx - z2 * sx;
-      const z3 = z2 * cx + y1 * sx;
-      let X = x2 + x0, Y = y3 + y0, Z = z3 + z0;
-      if (hasG) {
-        const u1 = X * gcz - Y * gsz;
-        const v1 = Y * gcz + X * gsz;
-        const w2 = Z * gcy - u1 * gsy;
-        const u2 = u1 * gcy + Z * gsy;
-        const v3 = v1 * gcx - w2 * gsx;
-        const w3 = w2 * gcx + v1 * gsx;
-        X = u2 + gx0;
-        Y = v3 + gy0;
-        Z = w3 + gz0;
-      }
-      x[i] = X + ax1 + ax2 + ax3 + ax4;
-      y[i] = Y + ay1 + ay2 + ay3 + ay4;
-      z[i] = Z + az1 + az2 + az3 + az4;
-    }
-    widenExtent(ext, x, y, i - cols, i);
-  }
-}
-
-const IDENTITY = Float64Array.of(1, 0, 1, 0, 1, 0, 0, 0, 0);
 
 /** Rows per block of the general path: the block stays in cache while every ancestor level is applied. */
 const BLOCK_ROWS = 16;
@@ -288,15 +223,14 @@ function placeSegment(seg: SegmentGeometry, wpc: boolean, chain: Float64Array[],
   const g = up.length > 0 && !isPureShift(up[0]) ? up[0] : undefined;
   const shifts = up.slice(g ? 1 : 0);
   const noNegZeroShift = chain.every((c) => !Object.is(c[6], -0) && !Object.is(c[7], -0) && !Object.is(c[8], -0));
-  if (!xAlongRows && noNegZeroShift && shifts.length <= FUSED_SHIFTS && shifts.every(isPureShift)) {
+  if (t.fused && cols > 0 && cols % 2 === 0 && !xAlongRows && noNegZeroShift && shifts.length <= FUSED_SHIFTS && shifts.every(isPureShift)) {
     const sh = new Float64Array(3 * FUSED_SHIFTS);
     shifts.forEach((s, j) => {
       sh[j] = s[6];
       sh[FUSED_SHIFTS + j] = s[7];
       sh[2 * FUSED_SHIFTS + j] = s[8];
     });
-    if (t.fused && cols > 0 && cols % 2 === 0) t.fused(k, pa, pb, g, sh, rows, cols, start);
-    else placeFused(k, pa, pb, g, sh, rows, cols, x, y, z, start, ext);
+    t.fused(k, pa, pb, g, sh, rows, cols, start);
     return start + rows * cols;
   }
   for (let r = 0; r < rows; r += BLOCK_ROWS) {

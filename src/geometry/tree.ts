@@ -11,8 +11,11 @@ import { segmentGeometry, type SegmentGeometry } from './segments.js';
 export interface GeoNode {
   /** Position in psana's object list (file order, synthesized top last). */
   readonly id: number;
+  /** The object's line of the geometry file. */
   readonly record: Readonly<GeometryRecord>;
+  /** id of the parent node, undefined for the top. */
   readonly parent: number | undefined;
+  /** ids of the child nodes. */
   readonly children: readonly number[];
   /** The sensor type when this object is a segment (leaf). */
   readonly segment: SegmentGeometry | undefined;
@@ -22,8 +25,11 @@ export interface GeoNode {
 
 /** The built tree: nodes in psana's list order, the top object and the first segment object. */
 export interface GeoTree {
+  /** Every object, by id. */
   readonly nodes: readonly GeoNode[];
+  /** id of the top object. */
   readonly top: number;
+  /** id of the first segment (leaf) object. */
   readonly firstSegment: number;
   /** Warnings psana would log (children whose index differs from their position). */
   readonly warnings: readonly string[];

@@ -65,18 +65,6 @@ export function allocTyped(dtype: DType, length: number): TypedArray {
   return new CTORS[dtype](length);
 }
 
-/**
- * View `length` elements of `dtype` at `byteOffset` of `buffer`; copies only when the offset is not
- * aligned to the element size (typed arrays require alignment).
- */
-export function viewTyped(dtype: DType, buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray {
-  const size = DTYPE_SIZE[dtype];
-  if (byteOffset % size === 0) return new CTORS[dtype](buffer, byteOffset, length);
-  const copy = new Uint8Array(length * size);
-  copy.set(new Uint8Array(buffer, byteOffset, length * size));
-  return new CTORS[dtype](copy.buffer, 0, length);
-}
-
 /** The dtype of a typed array (Uint8Array maps to `uint8`). */
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Int8Array) return 'int8';

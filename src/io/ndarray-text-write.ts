@@ -13,11 +13,15 @@ import { CSPAD2X2_DAQ_SHAPE, CSPAD2X2_SHAPE, CSPAD2X2_SIZE, CSPAD_SIZE, cspad2x2
 
 /** The informational header block of a file (keys as psana writes them). */
 export interface NdarrayTextInfo {
+  /** Host name written as `# HOST`. */
   HOST?: string;
+  /** Working directory written as `# WORK_DIR`. */
   WORK_DIR?: string;
+  /** File name written as `# FILE_NAME`. */
   FILE_NAME?: string;
   /** `%Y-%m-%dT%H:%M:%S`; a Date is formatted in local time like psana. */
   DATE_TIME?: string | Date;
+  /** User name written as `# UID`. */
   UID?: string;
 }
 

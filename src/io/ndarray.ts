@@ -6,7 +6,9 @@ export type NdArray<T extends TypedArray = TypedArray> = ndarray.NdArray<T>;
 
 /** A C-ordered array with its numpy dtype (keeps `bool` apart from `uint8`). */
 export interface TypedNdArray<T extends TypedArray = TypedArray> {
+  /** The values, C order. */
   array: NdArray<T>;
+  /** Element type (as named in the file). */
   dtype: DType;
 }
 
@@ -16,7 +18,7 @@ export function ndarrayOf<T extends TypedArray>(data: T, shape: readonly number[
 }
 
 /** True when the ndarray's elements are laid out contiguously in C order from `offset`. */
-export function isCContiguous(a: NdArray): boolean {
+function isCContiguous(a: NdArray): boolean {
   let expected = 1;
   for (let d = a.shape.length - 1; d >= 0; d--) {
     if (a.shape[d] !== 1 && a.stride[d] !== expected) return false;

@@ -39,7 +39,7 @@ export const NPY_PREAMBLE_BYTES = 12;
 /** Largest header dictionary accepted, bytes (numpy refuses headers above 10000 bytes by default). */
 export const NPY_MAX_HEADER_BYTES = 1 << 20;
 
-/** Where the header dictionary of a `.npy` file is, from its first {@link NPY_PREAMBLE_BYTES} bytes. */
+/** Where the header dictionary of a `.npy` file is, from its first `NPY_PREAMBLE_BYTES` bytes. */
 export interface NpyPreamble {
   /** Format version major number (1, 2 or 3). */
   major: number;
@@ -51,10 +51,13 @@ export interface NpyPreamble {
 
 /** The parsed header of a `.npy` file: enough to read the data in one go or frame by frame. */
 export interface NpyHeader {
+  /** Element type. */
   dtype: DType;
   /** True when the data are stored big-endian (`>` in `descr`). */
   bigEndian: boolean;
+  /** True when the data are stored in Fortran (column-major) order. */
   fortranOrder: boolean;
+  /** Array shape. */
   shape: number[];
   /** Number of elements (product of `shape`). */
   elementCount: number;
@@ -177,7 +180,7 @@ export function readNpy(bytes: Uint8Array, file?: string): TypedNdArray {
 }
 
 /** Reverse the bytes of each `size`-byte element of `raw` in place (big- to little-endian). */
-export function swapBytes(raw: Uint8Array, size: number): void {
+function swapBytes(raw: Uint8Array, size: number): void {
   for (let i = 0; i + size <= raw.length; i += size) raw.subarray(i, i + size).reverse();
 }
 

@@ -125,13 +125,21 @@ export async function listJobIds(workDir: string): Promise<string[]> {
 
 /** A record file of a work directory that could not be used: its id (file name) and why. */
 export interface InvalidJobRecord {
+  /** Job record id (file name without `.json`). */
   id: string;
+  /** The record file. */
   file: string;
+  /** Why it could not be read. */
   error: string;
 }
 
 /** All job record files of a work directory: the valid records (oldest first) and the invalid ones (by id). */
-export async function scanJobRecords(workDir: string): Promise<{ records: JobRecord[]; invalid: InvalidJobRecord[] }> {
+export async function scanJobRecords(workDir: string): Promise<{
+  /** Valid records, oldest first. */
+  records: JobRecord[];
+  /** Record files that could not be read. */
+  invalid: InvalidJobRecord[];
+}> {
   const records: JobRecord[] = [];
   const invalid: InvalidJobRecord[] = [];
   for (const id of await listJobIds(workDir)) {

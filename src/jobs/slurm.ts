@@ -20,7 +20,9 @@ import type { SchedulerStatus } from './types.js';
 export interface CommandResult {
   /** Exit code, or null when the command could not start or was killed. */
   code: number | null;
+  /** What the command wrote to stdout. */
   stdout: string;
+  /** What the command wrote to stderr. */
   stderr: string;
   /** Set when the program could not be started (e.g. `ENOENT`: not on PATH). */
   spawnError?: string;
@@ -54,7 +56,9 @@ export const execCommand: CommandRunner = (program, args, { timeoutMs }) =>
 
 /** A SLURM cluster reached through its command-line tools. */
 export class SlurmClient {
+  /** Directory of the SLURM programs (`$CALIBMAN_SLURM_BIN`), undefined = found on PATH. */
   readonly binDir: string | undefined;
+  /** Time limit of one SLURM command, ms (default 30000). */
   readonly timeoutMs: number;
   private readonly runner: CommandRunner;
 
@@ -74,7 +78,12 @@ export class SlurmClient {
    * Whether jobs can be submitted: sbatch exists and sinfo answers with an `up` partition (the given one,
    * or any). `reason` says what is missing.
    */
-  async check(partition?: string): Promise<{ ok: boolean; reason?: string }> {
+  async check(partition?: string): Promise<{
+    /** True when SLURM answers (and the partition is up). */
+    ok: boolean;
+    /** Why not, in words. */
+    reason?: string;
+  }> {
     const sinfo = await this.run('sinfo', ['-h', ...(partition ? ['-p', partition] : []), '-o', '%P|%a|%D|%t']);
     if (sinfo.spawnError) return { ok: false, reason: `sinfo not found (${sinfo.spawnError}): SLURM client tools are not installed or not on PATH` };
     if (sinfo.code !== 0) return { ok: false, reason: `sinfo failed (exit ${sinfo.code}): ${firstLine(sinfo.stderr)}` };

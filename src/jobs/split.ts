@@ -6,7 +6,9 @@ import { ConfigError } from '../errors.js';
 
 /** A half-open index range `[start, end)`. */
 export interface IndexRange {
+  /** First index. */
   start: number;
+  /** One past the last index. */
   end: number;
 }
 

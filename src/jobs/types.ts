@@ -61,8 +61,11 @@ export interface SchedulerStatus {
 export interface TaskRecord {
   /** Piece index (0-based); the merge task has `index: -1`. */
   index: number;
+  /** Label shown in listings. */
   label?: string;
+  /** Command line the task runs. */
   argv: string[];
+  /** Files the task must leave behind to count as completed. */
   outputs: string[];
   /** SLURM task id of the latest attempt (`123_4` or `125`). */
   slurmId?: string;
@@ -70,10 +73,13 @@ export interface TaskRecord {
   log?: string;
   /** Number of submissions of this task. */
   attempts: number;
+  /** Where the task is (`pending`, `running`, `completed`, `failed`, `cancelled`, `unknown`). */
   phase: JobPhase;
   /** Last SLURM state seen. */
   schedulerState?: string;
+  /** Exit code of the latest attempt, when it ended. */
   exitCode?: number;
+  /** Signal number that ended the latest attempt, if any. */
   signal?: number;
   /** Why the task failed or was cancelled, in words. */
   reason?: string;
@@ -99,21 +105,29 @@ export interface JobRecord {
   schema: 'calibman.job/1';
   /** Job record id (file name without `.json`); not a SLURM id. */
   id: string;
+  /** Label shown in listings. */
   label?: string;
+  /** Scheduler the job was submitted to. */
   backend: 'slurm';
   /** Absolute work directory. */
   workDir: string;
   /** The batch script all tasks run (`<workDir>/jobs/<id>/job.sh`). */
   script: string;
+  /** Creation time, ISO 8601. */
   createdAt: string;
+  /** Time of the last change, ISO 8601. */
   updatedAt: string;
+  /** SLURM options the job was submitted with. */
   options: SlurmOptions;
   /** Overall phase: completed only when the merge completed with its outputs. */
   phase: JobPhase;
   /** Set by cancel; a cancelled job stays cancelled until retried. */
   cancelRequested?: boolean;
+  /** The piece tasks, by index. */
   pieces: TaskRecord[];
+  /** The task merging the pieces' results. */
   merge: TaskRecord;
+  /** Every sbatch submission made for the job, in order. */
   submissions: SubmissionRecord[];
   /** One-line summary of the first failure, when the job failed. */
   failure?: string;

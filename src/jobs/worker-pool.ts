@@ -118,7 +118,9 @@ export function runInWorkers<T, R>(
 
 /** Value a task handler returns when parts of its result should be moved, not copied (e.g. big ArrayBuffers). */
 export interface TransferResult<R> {
+  /** The handler's result. */
   result: R;
+  /** Buffers moved to the main thread instead of copied. */
   transfer: Transferable[];
 }
 

@@ -21,27 +21,41 @@ interface FormBase {
 
 /** Axis-aligned rectangle; inside when `x <= col <= x + width` and `y <= row <= y + height`. */
 export interface RectangleForm extends FormBase {
+  /** Form kind. */
   shape: 'rectangle';
+  /** Left column, pixels. */
   x: number;
+  /** Top row, pixels. */
   y: number;
+  /** Width in columns, pixels. */
   width: number;
+  /** Height in rows, pixels. */
   height: number;
 }
 
 /** Disc; inside when the distance of the pixel centre to (xc, yc) is `<= r` (pixels). */
 export interface CircleForm extends FormBase {
+  /** Form kind. */
   shape: 'circle';
+  /** Centre column, pixels. */
   xc: number;
+  /** Centre row, pixels. */
   yc: number;
+  /** Radius, pixels (>= 0). */
   r: number;
 }
 
 /** Full annulus; inside when `rInner <= distance <= rOuter` (pixels). */
 export interface RingForm extends FormBase {
+  /** Form kind. */
   shape: 'ring';
+  /** Centre column, pixels. */
   xc: number;
+  /** Centre row, pixels. */
   yc: number;
+  /** Inner radius, pixels (>= 0). */
   rInner: number;
+  /** Outer radius, pixels (>= rInner). */
   rOuter: number;
 }
 
@@ -50,18 +64,27 @@ export interface RingForm extends FormBase {
  * towards increasing angles up to `theta2Deg` (a span of 360° or more is a full ring).
  */
 export interface WedgeForm extends FormBase {
+  /** Form kind. */
   shape: 'wedge';
+  /** Centre column, pixels. */
   xc: number;
+  /** Centre row, pixels. */
   yc: number;
+  /** Inner radius, pixels (>= 0). */
   rInner: number;
+  /** Outer radius, pixels (>= rInner). */
   rOuter: number;
+  /** Start angle of the arc, degrees from +x towards +y. */
   theta1Deg: number;
+  /** End angle of the arc, degrees (reached going towards increasing angles). */
   theta2Deg: number;
 }
 
 /** Closed polygon through the vertices `[x, y]` (even-odd rule, at least 3 vertices). */
 export interface PolygonForm extends FormBase {
+  /** Form kind. */
   shape: 'polygon';
+  /** Vertices `[x, y]` (column, row; pixels), at least 3. */
   points: [number, number][];
 }
 
@@ -71,11 +94,17 @@ export interface PolygonForm extends FormBase {
  * centre is within `width / 2` of the segment.
  */
 export interface LineForm extends FormBase {
+  /** Form kind. */
   shape: 'line';
+  /** Start column, pixels. */
   x1: number;
+  /** Start row, pixels. */
   y1: number;
+  /** End column, pixels. */
   x2: number;
+  /** End row, pixels. */
   y2: number;
+  /** Width, pixels (> 0); absent = psana's one-pixel path. */
   width?: number;
 }
 
@@ -84,7 +113,9 @@ export type RoiForm = RectangleForm | CircleForm | RingForm | WedgeForm | Polygo
 
 /** The content of a forms JSON file (see docs/masks.md). */
 export interface RoiFormsFile {
+  /** Format tag of the file. */
   format: 'calibman-roi-forms';
+  /** Format version. */
   version: 1;
   /** Shape `[rows, cols]` of the image the forms were drawn on; checked against the geometry when given. */
   imageShape?: [number, number];

@@ -24,23 +24,35 @@ export const NOMINAL_2X1_UM = { short: 20900, long: 43540, diagonal: 48297 } as 
 
 /** Quality numbers of one sensor (um, deg). */
 export interface SensorQualityRow {
+  /** Quad number (0-based). */
   quad: number;
+  /** Sensor (2×1) number in the quad (0-based). */
   sensor: number;
+  /** Short side from the origin corner, um. */
   shortSide: number;
+  /** Long side from the origin corner, um. */
   longSide: number;
+  /** Diagonal from the origin corner, um. */
   diagonal: number;
+  /** First diagonal, um. */
   D1: number;
+  /** Second diagonal, um. */
   D2: number;
   /** Diagonal difference D1 − D2 (perpendicularity). */
   dD: number;
   /** dS1 − dS2 and dL1 − dL2 (parallelism of opposite sides). */
   ddS: number;
+  /** dL1 − dL2, um. */
   ddL: number;
   /** Flatness: corner 3 from the plane of corners 1, 2, 4. */
   dz3: number;
+  /** Design rotation about z (a multiple of 90), deg. */
   rotZ: number;
+  /** Tilt about z (measured angle − rotZ), deg. */
   tiltZ: number;
+  /** Tilt about y, deg. */
   tiltY: number;
+  /** Tilt about x, deg. */
   tiltX: number;
   /** Out-of-tolerance findings for this sensor. */
   warnings: string[];
@@ -48,12 +60,21 @@ export interface SensorQualityRow {
 
 /** The whole report. */
 export interface MetrologyQualityReport {
+  /** Processor variant used, e.g. `cspad-v2`. */
   variant: string;
+  /** File path or label of the input. */
   source?: string;
+  /** Tolerances the findings were judged with. */
   tolerances: MetrologyTolerances;
+  /** One row per sensor. */
   sensors: SensorQualityRow[];
   /** Mean and (population) standard deviation of dz3 over all sensors, um. */
-  flatness: { meanUm: number; stdUm: number };
+  flatness: {
+    /** Mean dz3, um. */
+    meanUm: number;
+    /** Standard deviation of dz3, um. */
+    stdUm: number;
+  };
   /** MetrologySurvey-level findings (e.g. two quads with identical numbers). */
   surveyWarnings: string[];
   /** Total number of findings. */

@@ -16,12 +16,17 @@ export interface MetrologyPointLocation {
 
 /** One measured corner: quad, point number (1-based, as in the survey), coordinates in um. */
 export interface MetrologyPoint {
+  /** Quad number (0-based). */
   quad: number;
+  /** Point number, 1-based as in the survey. */
   point: number;
   /** Coordinates as measured, um (may carry decimals). */
   x: number;
+  /** y as measured, um. */
   y: number;
+  /** z as measured, um. */
   z: number;
+  /** Where in the input the point was read (for messages). */
   where: MetrologyPointLocation;
 }
 
@@ -29,6 +34,7 @@ export interface MetrologyPoint {
 export interface MetrologyTable {
   /** File path or label of the input. */
   source?: string;
+  /** The measured points, in input order. */
   points: MetrologyPoint[];
 }
 
@@ -45,10 +51,15 @@ export function layoutShape(layout: MetrologyLayout): { nquads: number; npoints:
  * whole um (psana stores the points in an int32 array; its V1 reader converts with `int(float(v))`).
  */
 export interface MetrologySurvey {
+  /** Point layout (`cspad`: 4 quads × 32 points; `cspad2x2`: 1 × 8). */
   layout: MetrologyLayout;
+  /** File path or label of the input. */
   source?: string;
+  /** x per quad and point, um. */
   x: Int32Array[];
+  /** y per quad and point, um. */
   y: Int32Array[];
+  /** z per quad and point, um. */
   z: Int32Array[];
 }
 

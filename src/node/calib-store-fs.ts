@@ -12,16 +12,25 @@ export const LOCK_NAME = '.calibman.lock';
 
 /** Resolved settings shared by the store's operations. */
 export interface StoreSettings {
+  /** The calib directory. */
   readonly calibDir: string;
+  /** Permission bits of created directories (e.g. `0o2775`). */
   readonly dirMode: number;
+  /** Permission bits of written files (e.g. `0o664`). */
   readonly fileMode: number;
+  /** Numeric id of `group`, undefined = leave the group alone. */
   readonly gid: number | undefined;
+  /** Unix group given to what is written, undefined = the process's. */
   readonly group: string | undefined;
+  /** HISTORY file name; empty = no HISTORY records. */
   readonly historyFileName: string;
+  /** Experiment written in HISTORY `exp:`. */
   readonly experiment: string;
+  /** How long to wait for another writer's lock, ms. */
   readonly lockTimeoutMs: number;
   /** Write call of temp files and HISTORY appends; default `FileHandle.write`. */
   readonly writer?: ChunkWriter;
+  /** User, host and time for a HISTORY record. */
   context(): HistoryContext;
 }
 

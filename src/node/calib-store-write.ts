@@ -70,7 +70,14 @@ export interface DeployRequest {
    * Expected shape / dtype on top of what the source's detector type requires (registry shape, psana's text
    * layouts); `false` skips validation (not recommended).
    */
-  readonly expect?: { readonly shape?: readonly number[]; readonly dtype?: DType } | false;
+  readonly expect?:
+    | {
+        /** Expected shape (psana's ndarray shape). */
+        readonly shape?: readonly number[];
+        /** Expected dtype. */
+        readonly dtype?: DType;
+      }
+    | false;
   /**
    * Deploy although the file does not fit the source's detector type (shape, calib type): the deliberate
    * exception, recorded in the HISTORY comment as `forced:`. Content problems (parse errors, NaN) are
@@ -83,15 +90,21 @@ export interface DeployRequest {
 export interface CopyRequest {
   /** A calib file path `.../<group>/<source>/<type>/<name>` (any store, e.g. another experiment's). */
   readonly from: string;
+  /** Validity range of the copy, `42-end` or `{begin, end}`. */
   readonly runRange: string | RunRange;
-  /** Target source/type/group; default those of the input path. */
+  /** Target source; default that of the input path. */
   readonly source?: string;
+  /** Target calib type; default that of the input path. */
   readonly type?: string;
+  /** Target calib group; default that of the input path. */
   readonly group?: string;
-  /** Default `single-file-manager` (the CLI uses `group-file-manager` for several files). */
+  /** HISTORY comment; default `single-file-manager` (the CLI uses `group-file-manager` for several files). */
   readonly comment?: string;
+  /** Plan and validate only; nothing is written. */
   readonly dryRun?: boolean;
+  /** Run for HISTORY `run:`; default the range's begin. */
   readonly run?: number;
+  /** Experiment for HISTORY `exp:`; default the store's. */
   readonly experiment?: string;
   /** Validate the content before copying (default true). */
   readonly validate?: boolean;
@@ -101,14 +114,19 @@ export interface CopyRequest {
 
 /** Delete a calib file of this store: by path, or by source/type and file name (or range). */
 export interface RemoveRequest {
+  /** The calib file's path (instead of source/type/file). */
   readonly path?: string;
+  /** Source in any spelling. */
   readonly source?: string;
+  /** Calib type, e.g. `pedestals`. */
   readonly type?: string;
+  /** Calib group; default from the source's device. */
   readonly group?: string;
   /** File name (`0-end.data`) or range (`0-end`). */
   readonly file?: string;
-  /** Default `single-file-manager`. */
+  /** HISTORY comment; default `single-file-manager`. */
   readonly comment?: string;
+  /** Plan only; nothing is removed. */
   readonly dryRun?: boolean;
   /** Keep the file under a timestamped name (default true); false really deletes, as CalibManager does. */
   readonly keepBackup?: boolean;
@@ -116,12 +134,15 @@ export interface RemoveRequest {
 
 /** What an operation did (or, for a dry run, would do). */
 export interface StoreOperationResult {
+  /** True when nothing was written (a dry run). */
   readonly dryRun: boolean;
   /** The calib file written or removed. */
   readonly target: string;
   /** Name an overwritten/deleted file was kept under, if any. */
   readonly backup: string | undefined;
+  /** The file operations, in order (mkdir, backup, copy, remove, HISTORY records). */
   readonly operations: readonly CalibOperation[];
+  /** Content validation of the input, undefined when skipped. */
   readonly validation: ValidationReport | undefined;
   /** Non-fatal problems (chgrp refused, calib dir not named `calib`, a forced detector mismatch). */
   readonly warnings: readonly string[];

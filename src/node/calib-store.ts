@@ -47,6 +47,7 @@ export interface CalibStoreOptions {
   readonly experiment?: string;
   /** Login and host for HISTORY records (default: this process's). */
   readonly user?: string;
+  /** Host for HISTORY records (default: this machine's name). */
   readonly host?: string;
   /** Clock (tests). */
   readonly now?: () => Date;
@@ -64,7 +65,9 @@ export interface CalibStoreOptions {
 
 /** Where to look something up: a source in any spelling, a calib type, optionally the calib group. */
 export interface TypeAddress {
+  /** Source in any spelling (`CxiDs1.0:Cspad.0`, `DetInfo(…)`). */
   readonly source: string;
+  /** Calib type, e.g. `pedestals`. */
   readonly type: string;
   /** Calib group; default from the source's device (`CsPad::CalibV1` for `…:Cspad.0`). */
   readonly group?: string;
@@ -72,6 +75,7 @@ export interface TypeAddress {
 
 /** {@link FindResult} plus paths. */
 export interface StoreFindResult extends FindResult {
+  /** The type directory searched (`<calib>/<group>/<source>/<type>`). */
   readonly typeDir: string;
   /** Full path of the chosen file, or `undefined`. */
   readonly path: string | undefined;
@@ -79,21 +83,32 @@ export interface StoreFindResult extends FindResult {
 
 /** One type directory in {@link CalibStore.status}. */
 export interface TypeStatus {
+  /** Calib group directory, `CsPad::CalibV1`. */
   readonly group: string;
+  /** Source directory name, `CxiDs1.0:Cspad.0`. */
   readonly source: string;
+  /** Calib type, `pedestals`. */
   readonly type: string;
+  /** The type directory. */
   readonly dir: string;
   /** Calib files with the runs psana really uses them for, shadowed ones flagged. */
   readonly files: readonly FileCoverage[];
   /** Entries the finder ignores (HISTORY, backups, malformed names); dot-files are left out. */
-  readonly ignored: readonly { name: string; reason: SkipReason }[];
+  readonly ignored: readonly {
+    /** Entry name. */
+    name: string;
+    /** Why the finder skips it. */
+    reason: SkipReason;
+  }[];
   /** Number of HISTORY records. */
   readonly historyRecords: number;
 }
 
 /** Result of {@link CalibStore.status}. */
 export interface StoreStatus {
+  /** The calib directory. */
   readonly calibDir: string;
+  /** Every type directory of the store. */
   readonly types: readonly TypeStatus[];
 }
 
@@ -101,7 +116,9 @@ export interface StoreStatus {
 export interface StoreDiffResult {
   /** File valid today for the run, or `undefined` when none (nothing to compare). */
   readonly current: string | undefined;
+  /** Validation of the new file's content. */
   readonly newValidation: ValidationReport;
+  /** Differences between the new and the current constants, undefined when there is no current file. */
   readonly report: QualityReport | undefined;
 }
 
@@ -112,6 +129,7 @@ function visible(names: string[]): string[] {
 
 /** An experiment calibration directory. */
 export class CalibStore {
+  /** The calib directory (absolute). */
   readonly calibDir: string;
   private readonly settings: StoreSettings;
   private readonly writer: StoreWriter;

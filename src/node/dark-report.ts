@@ -1,40 +1,42 @@
 /**
  * Pictures and the HTML report of a dark job (Node side: PNG encoding and the file write).
  */
-import { defaultGeometryFor } from '../detectors/geometry.js';
-import { detectorTypeOfSource, getDetectorType } from '../detectors/registry.js';
-import type { TypedArray } from '../io/dtype.js';
-import { toCOrder } from '../io/ndarray.js';
+import type { GeometryAccess } from '../geometry/geometry-access.js';
 import type { NdArray } from '../io/ndarray.js';
 import { displayImage, toFloat32 } from '../plot/arrange.js';
 import { type ImageFigureOptions, drawImageFigure } from '../plot/figure.js';
 import { encodePng, renderHistogramPng } from '../plot/png.js';
 import type { ReportImage } from '../report/html.js';
-import { maxPoolImage } from '../report/pool.js';
-import { STATUS_ABSENT, STATUS_CLASSES, absentSegmentPixels, statusCategoryCodes, statusLegend } from '../report/status-map.js';
-
-const ABSENT_COLOR = STATUS_CLASSES.find((c) => c.code === STATUS_ABSENT)!.color;
-import { evaluateLimits } from '../dark/numpy-stats.js';
-import type { DarkThresholds } from '../calibrun/config.js';
+import { DARK_PICTURE_KINDS, darkPicture, darkSpectrum, prepareDarkPictures } from '../report/pictures.js';
+import type { DarkThresholds } from '../pipeline/params.js';
 import { type DarkReport, type DarkReportSection, type ReportFigureSection, buildDarkReportHtml } from '../report/html.js';
 import type { PixelIndexMaps } from '../mask/index.js';
-import { type DarkSourceSummary, type DarkTruth, summarizeDarkSource } from '../report/dark-summary.js';
+import { type DarkSourceSummary, type DarkTruth, summariseDarkSource } from '../report/dark-summary.js';
 import { writeFileAtomic } from './files.js';
 
 /** The constants of one source, as the facade's dark job returns them. */
 export interface DarkReportSource {
+  /** DetInfo source string. */
   source: string;
+  /** Menu name or source the user asked for. */
   detector?: string;
+  /** Frames the constants were computed from. */
   frames: number;
+  /** Raw frame shape. */
   shape: readonly number[];
+  /** Pedestals, ADU. */
   pedestals: NdArray;
+  /** Pixel rms, ADU. */
   pixelRms: NdArray;
+  /** Pixel status bits (0 = good). */
   pixelStatus: NdArray;
 }
 
 /** Options of {@link darkReportSection}. */
 export interface DarkReportSectionOptions {
+  /** Ground truth of a synthetic run, compared in the summary. */
   truth?: DarkTruth;
+  /** Files deployed for the source, listed in the section. */
   deployed?: string[];
   /**
    * calibrun's rms thresholds: the rms limits psana derives from them (`evaluate_limits`: mean ∓ n·std
@@ -43,88 +45,33 @@ export interface DarkReportSectionOptions {
   thresholds?: Pick<DarkThresholds, 'rmsLo' | 'rmsHi' | 'rmsNLo' | 'rmsNHi'>;
   /** Picture size factor (default: so that the larger side is about 400 px). */
   targetSize?: number;
+  /** Geometry the pictures are assembled with (default: the detector type's default geometry). */
+  geometry?: GeometryAccess;
 }
 
 /**
  * Summary and pictures of one source: pedestals, rms and status assembled with the detector's default
- * geometry (cameras: the frame itself; unknown types: segments tiled), each with axes and a colour bar
- * (the status map with a legend of every colour, absent sections and off-sensor bins included), and the
- * rms spectrum with psana's rms limits. Pictures are about `targetSize` px on their larger side; the
- * status map is max-pooled so isolated bad pixels show.
+ * geometry (or `geometry`; cameras: the frame itself; unknown types: segments tiled), each with axes and a
+ * colour bar (the status map with a legend of every colour, absent sections and off-sensor bins included),
+ * and the rms spectrum with psana's rms limits. Pictures are about `targetSize` px on their larger side; the
+ * status map is max-pooled so isolated bad pixels show. The pictures are those of src/report/pictures.ts
+ * (what the facade's `picture()` gives), drawn as figures.
  */
 export function darkReportSection(src: DarkReportSource, opts: DarkReportSectionOptions = {}): DarkReportSection {
-  const pedestals = toFloat32(toCOrder(src.pedestals) as TypedArray);
-  const rms = toFloat32(toCOrder(src.pixelRms) as TypedArray);
-  const status = toFloat32(toCOrder(src.pixelStatus) as TypedArray);
-  const type = (src.detector ? getDetectorType(src.detector) : undefined) ?? detectorTypeOfSource(src.source);
-  const summary: DarkSourceSummary = summarizeDarkSource(
-    { source: src.source, detectorType: type?.name ?? src.detector, frames: src.frames, pedestals, pixelRms: rms, pixelStatus: status },
+  const set = prepareDarkPictures(src, { targetSize: opts.targetSize, geometry: opts.geometry });
+  const summary: DarkSourceSummary = summariseDarkSource(
+    { source: src.source, detectorType: set.type?.name ?? src.detector, frames: src.frames, pedestals: set.pedestals, pixelRms: set.pixelRms, pixelStatus: set.pixelStatus },
     opts.truth,
   );
-  const maps = type ? defaultGeometryFor(type, src.shape)?.getPixelCoordIndexes() : undefined;
-  const picture = (values: Float32Array) => displayImage(values, src.shape, maps);
-  const ped = picture(pedestals);
-  const target = opts.targetSize ?? 400;
-  const scale = Math.min(1, target / Math.max(...ped.imageShape));
-  const axes: Pick<ImageFigureOptions, 'xAxis' | 'yAxis' | 'nanLabel'> = maps
-    ? { xAxis: { label: 'image column, pixels' }, yAxis: { label: 'image row, pixels' } }
-    : src.shape.length >= 3
-      ? { xAxis: { label: 'column (segments tiled), pixels' }, yAxis: { label: 'row (segments tiled), pixels' }, nanLabel: 'gap between segments' }
-      : {};
-  const absent = absentSegmentPixels(pedestals, rms, src.shape);
-  const codes = statusCategoryCodes(status, absent);
-  const sta = picture(codes);
-  // pooled by an integer factor (the worst pixel of each block shows), then drawn at the others' size
-  const pool = Math.max(1, Math.ceil(Math.max(...sta.imageShape) / target));
-  const pooled = maxPoolImage(sta.image, sta.imageShape, pool);
-  const finiteRms = rms.filter(Number.isFinite);
-  const t = opts.thresholds;
-  const limits = t ? evaluateLimits(Float64Array.from(rms), t.rmsNLo, t.rmsNHi, t.rmsLo, t.rmsHi) : undefined;
-  const markers = limits
-    ? [
-        { x: limits.lo, label: 'rms low limit' },
-        { x: limits.hi, label: 'rms high limit' },
-      ].filter((m) => Number.isFinite(m.x))
-    : [];
-  // sections absent from the data read 0: painted apart and kept out of the colour ranges
-  const absentOverlay = absent ? [{ mask: picture(toFloat32(absent)).image, color: ABSENT_COLOR, label: 'section absent from the data' }] : [];
-  const rmsPicture = picture(rms);
-  const images = [
-    figure('pedestals (ADU)', ped.image, ped.imageShape, { scale, reached: ped.reached, valueLabel: 'pedestal, ADU', overlays: absentOverlay, ...axes }),
-    figure('pixel_rms (ADU)', rmsPicture.image, rmsPicture.imageShape, {
-      scale,
-      reached: rmsPicture.reached,
-      valueLabel: 'rms, ADU',
-      overlays: absentOverlay,
-      ...axes,
-    }),
-    figure(
-      `pixel_status (one colour per status bit${pool > 1 ? `; each bin shows the most specific of ${pool}×${pool} pixels` : ''})`,
-      pooled.image,
-      pooled.imageShape,
-      {
-        categories: statusLegend(codes),
-        scale: scale * pool,
-        xAxis: { label: axes.xAxis?.label ?? 'column, pixels', step: pool },
-        yAxis: { label: axes.yAxis?.label ?? 'row, pixels', step: pool },
-        nanLabel: axes.nanLabel,
-      },
-    ),
-    {
-      title: limits
-        ? `pixel_rms spectrum (log counts); red: rms limits ${limits.lo.toFixed(2)} … ${limits.hi.toFixed(2)} ADU`
-        : 'pixel_rms spectrum (log counts)',
-      png: renderHistogramPng(finiteRms, {
-        bins: 200,
-        range: spectrumRange(finiteRms, markers.map((m) => m.x)),
-        logY: true,
-        title: `${src.source} rms`,
-        xLabel: 'rms, ADU',
-        yLabel: 'pixels',
-        markers,
-      }),
-    },
-  ];
+  const images: ReportImage[] = DARK_PICTURE_KINDS.map((kind) => {
+    const p = darkPicture(set, kind);
+    return figure(p.title, p.figure.image, p.figure.imageShape, p.figure.options);
+  });
+  const spectrum = darkSpectrum(set, 'pixel_rms', opts.thresholds);
+  images.push({
+    title: spectrum.title,
+    png: renderHistogramPng(spectrum.histogram, { logY: spectrum.logY, title: `${src.source} rms`, xLabel: spectrum.xLabel, yLabel: 'pixels', markers: [...spectrum.markers] }),
+  });
   return { summary, images, deployed: opts.deployed };
 }
 
@@ -133,30 +80,13 @@ function figure(title: string, image: Float32Array, imageShape: [number, number]
   return { title, png: encodePng(canvas), plot: layout.plot, valueRange: layout.colorbar?.range };
 }
 
-/**
- * x range of the rms spectrum: the finite values, widened to show limits that lie within half the data
- * span beyond them (farther ones are drawn as arrows at the edge), padded by 2 %.
- */
-function spectrumRange(values: Float32Array, limits: readonly number[]): [number, number] | undefined {
-  if (values.length === 0) return undefined;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  const span = hi - lo || 1;
-  for (const x of limits) {
-    if (x < lo && x >= lo - span / 2) lo = x;
-    if (x > hi && x <= hi + span / 2) hi = x;
-  }
-  const pad = (hi - lo || 1) * 0.02;
-  return [lo - pad, hi + pad];
-}
-
 /** Input of {@link rawVsCalibratedSection}: one source's raw and calibrated frames (e.g. means over a run). */
 export interface RawVsCalibratedInput {
   /** Section heading. */
   title: string;
   /** Lines and table rows under the heading (e.g. what was averaged, contrasts). */
   notes?: string[];
+  /** Rows of a two-column table (name, value). */
   rows?: [string, string][];
   /** psana raw shape. */
   shape: readonly number[];
@@ -164,6 +94,7 @@ export interface RawVsCalibratedInput {
   maps: PixelIndexMaps;
   /** Raw and calibrated frames, psana flat order, ADU. */
   raw: Float32Array;
+  /** Calibrated frame, psana flat order, ADU. */
   calibrated: Float32Array;
   /** 1 for pixels the calibration masks (pixel_status ≠ 0): painted grey in both pictures, out of the colour ranges. */
   masked?: Uint8Array;

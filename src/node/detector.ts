@@ -9,6 +9,7 @@ import { type ConstantFile, type DetectorCalibType, DETECTOR_CALIB_TYPES } from 
 import { detectorTypeOfSource, normalizeSource, requireDetectorType, resolveDetectors } from '../detectors/registry.js';
 import type { DetectorType } from '../detectors/types.js';
 import { openCalibStore } from './calib-store.js';
+import { nodeCalibThreading } from './detector-threads.js';
 import { storeError } from './calib-store-fs.js';
 import { type OpenXtcRunOptions, type XtcRun, openXtcRun } from './xtc-run.js';
 
@@ -26,10 +27,16 @@ export interface OpenDetectorOptions {
   readonly shape?: readonly number[];
   /** The run's XTC files (or an xtc directory): then `run` of the result reads its events. */
   readonly xtc?: OpenXtcRunOptions;
+  /**
+   * Threads of the per-event calibration (calling thread + helpers sharing each frame's pixel groups):
+   * default 1; `'auto'` = CALIBMAN_DET_THREADS, else the available cores.
+   */
+  readonly threads?: number | 'auto';
 }
 
 /** A detector object with, when XTC input was given, its open run. */
 export interface OpenedDetector {
+  /** Calibrated frames, images and constants of the detector. */
   readonly detector: CalibratedDetector;
   /** The open run (close it when done); undefined without XTC input. */
   readonly xtcRun: XtcRun | undefined;
@@ -77,7 +84,9 @@ export async function openDetector(opts: OpenDetectorOptions): Promise<OpenedDet
       const others = found.candidates.filter((c) => c.verdict !== 'chosen' && c.verdict !== 'skipped');
       if (others.length) reasons[ct] = others.map((c) => `${c.name}: ${c.reason}`);
     }
-    const detector = createDetector({ source, type, shape: opts.shape, files, reasons });
+    const threads = opts.threads ?? 1;
+    const threading = threads === 1 ? undefined : nodeCalibThreading(threads === 'auto' ? undefined : threads);
+    const detector = createDetector({ source, type, shape: opts.shape, files, reasons, threading });
     return { detector, xtcRun };
   } catch (err) {
     await xtcRun?.close();

@@ -66,7 +66,7 @@ export interface ExperimentNumberLookup {
 
 /**
  * The ExpNameDb number of an experiment: from the file given (`expNameDb`: file or directory, see
- * {@link expNameDbFileOf}), else from `$SIT_DATA`. No database, or an experiment it does not list,
+ * `expNameDbFileOf`), else from `$SIT_DATA`. No database, or an experiment it does not list,
  * gives an undefined number (run files are then recognised without it).
  */
 export async function resolveExperimentNumber(

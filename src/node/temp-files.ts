@@ -14,11 +14,6 @@ export function trackTempFile(file: string): () => void {
   };
 }
 
-/** Temp files currently being written. */
-export function trackedTempFiles(): string[] {
-  return [...tracked];
-}
-
 /** Remove every tracked temp file now (synchronous: usable in signal and `exit` handlers). */
 export function removeTrackedTempFiles(): void {
   for (const f of tracked) {

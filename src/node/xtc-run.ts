@@ -2,6 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { RunNotFoundError } from '../errors.js';
+import { DETECTOR_DECODERS } from '../detectors/runs.js';
 import { TransitionId } from '../xtc/enums.js';
 import type { XtcEvent } from '../xtc/event.js';
 import { parseXtcFileName } from '../xtc/filenames.js';
@@ -17,16 +18,21 @@ import { type LiveOptions, openXtcFile } from './xtc-file-source.js';
 export interface RunFiles {
   /** Experiment part of the file names (`e665`, `xcsc00118`). */
   experiment: string | undefined;
+  /** Run number. */
   run: number;
+  /** Chunk files per stream number, in chunk order. */
   streams: Map<number, string[]>;
 }
 
 /** An open run (see {@link openXtcRun}). */
 export interface XtcRun {
+  /** The run's xtc files. */
   readonly files: readonly string[];
+  /** Summary of the run from its datagram headers (sources, types, damage, counts). */
   scan(opts?: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void }): Promise<XtcScan>;
   /** L1Accept events merged over streams; frames are valid until the next event. */
   events(opts?: { signal?: AbortSignal }): AsyncIterable<XtcEvent>;
+  /** Close the files. */
   close(): Promise<void>;
 }
 
@@ -46,9 +52,13 @@ export interface RunLookupOptions {
 
 /** Options of {@link openXtcRun}: explicit files, or an xtc directory + experiment + run. */
 export interface OpenXtcRunOptions extends XtcRunReaderOptions, RunLookupOptions {
+  /** Explicit xtc files (instead of xtcDir/experiment/run). */
   files?: string[];
+  /** Directory holding the run's xtc files. */
   xtcDir?: string;
+  /** Experiment, e.g. `cxi12345`. */
   experiment?: string;
+  /** Run number. */
   run?: number;
   /** Follow `.inprogress` files and wait for further chunks until the run is closed. */
   live?: LiveOptions;
@@ -175,5 +185,5 @@ export async function openXtcRun(opts: OpenXtcRunOptions): Promise<XtcRun> {
       if (!(await fsp.stat(c).then(() => true, () => false))) throw new RunNotFoundError(`no such file: ${c}`, { experiment: opts.experiment, run: opts.run });
     }
   }
-  return new XtcRunReader(streamInputs(groups, sizes, opts.live), opts);
+  return new XtcRunReader(streamInputs(groups, sizes, opts.live), { ...opts, decoders: opts.decoders ?? DETECTOR_DECODERS });
 }

@@ -2,7 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { xtcFileName } from '../xtc/filenames.js';
-import { type SyntheticRunSpec, type SyntheticTruth, generateSyntheticRun } from '../xtc/synthetic/generate.js';
+import { type SyntheticRunSpec, type SyntheticTruth, generateSyntheticRun } from '../synthetic/generate.js';
 import { fileError } from './files.js';
 
 /** Options of {@link writeSyntheticRun}. */
@@ -17,9 +17,11 @@ export interface WriteSyntheticRunOptions {
 
 /** What {@link writeSyntheticRun} wrote. */
 export interface WrittenSyntheticRun {
+  /** Ground truth of the generated run (pedestals, noise, planted bad pixels, …). */
   truth: SyntheticTruth;
   /** Paths of the chunk files, per stream in order. */
   files: string[];
+  /** Bytes written in all. */
   bytes: number;
 }
 

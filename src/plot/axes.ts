@@ -5,11 +5,17 @@ import { textHeight, textWidth } from './font.js';
 export interface AxesSpec {
   /** Picture size in pixels (default 640 × 480). */
   width?: number;
+  /** Picture height in pixels (default 480). */
   height?: number;
+  /** Title above the plot. */
   title?: string;
+  /** Label of the x axis. */
   xLabel?: string;
+  /** Label of the y axis. */
   yLabel?: string;
+  /** Data range of the x axis, [min, max]. */
   xRange: readonly [number, number];
+  /** Data range of the y axis, [min, max]. */
   yRange: readonly [number, number];
   /** Logarithmic y axis (yRange must be positive). */
   logY?: boolean;
@@ -17,11 +23,15 @@ export interface AxesSpec {
 
 /** A canvas with a plot frame and the data → pixel transforms of its plot area. */
 export interface Axes {
+  /** The canvas drawn on. */
   canvas: RgbaCanvas;
-  /** Plot area in canvas pixels (inclusive). */
+  /** Plot area in canvas pixels (inclusive): left column. */
   left: number;
+  /** Right column of the plot area. */
   right: number;
+  /** Top row of the plot area. */
   top: number;
+  /** Bottom row of the plot area. */
   bottom: number;
   /** Data x → canvas column. */
   px(x: number): number;

@@ -8,7 +8,7 @@ import { formatTick, niceTicks } from './axes.js';
 import { type Rgb, RgbaCanvas } from './canvas.js';
 import { colormapLut } from './colormap.js';
 import { textHeight, textWidth } from './font.js';
-import { type ImageRenderOptions, type RgbaImage, autoRange, imageToRgba } from './raster.js';
+import { type ImageRenderOptions, type RgbaImage, autoRange, checkImageShape, imageToRgba } from './raster.js';
 
 /** One axis of a picture: the value at the edge of image bin `u` is `origin + u · step`. */
 export interface ImageAxis {
@@ -24,7 +24,9 @@ export interface ImageAxis {
 export interface ImageCategory {
   /** Image value drawn in this colour. */
   value: number;
+  /** Colour, RGB 0..255. */
   color: Rgb;
+  /** Legend text. */
   label: string;
 }
 
@@ -32,12 +34,15 @@ export interface ImageCategory {
 export interface ImageOverlay {
   /** Non-zero for the bins to paint; same size as the image. */
   mask: ArrayLike<number>;
+  /** Colour, RGB 0..255. */
   color: Rgb;
+  /** Legend text. */
   label: string;
 }
 
 /** Options of {@link drawImageFigure}. */
 export interface ImageFigureOptions extends ImageRenderOptions {
+  /** Title above the picture. */
   title?: string;
   /** Quantity and unit shown along the colour bar, e.g. `pedestal, ADU`. */
   valueLabel?: string;
@@ -59,11 +64,42 @@ export interface ImageFigureOptions extends ImageRenderOptions {
 /** Where the parts of a figure are, canvas pixels (for callers adding marks, and for tests). */
 export interface ImageFigureLayout {
   /** The picture: top-left corner and size. */
-  plot: { left: number; top: number; width: number; height: number };
+  plot: {
+    /** Left edge, canvas pixels. */
+    left: number;
+    /** Top edge, canvas pixels. */
+    top: number;
+    /** Width, canvas pixels. */
+    width: number;
+    /** Height, canvas pixels. */
+    height: number;
+  };
   /** Colour bar (absent for categorical pictures): box, and the value range mapped onto it. */
-  colorbar?: { left: number; top: number; width: number; height: number; range: [number, number] };
+  colorbar?: {
+    /** Left edge, canvas pixels. */
+    left: number;
+    /** Top edge, canvas pixels. */
+    top: number;
+    /** Width, canvas pixels. */
+    width: number;
+    /** Height, canvas pixels. */
+    height: number;
+    /** [low, high] value range mapped onto the bar. */
+    range: [number, number];
+  };
   /** Legend swatches (categories, then the NaN entry when drawn): box and label of each. */
-  legend: { left: number; top: number; size: number; label: string; color: Rgb }[];
+  legend: {
+    /** Left edge, canvas pixels. */
+    left: number;
+    /** Top edge, canvas pixels. */
+    top: number;
+    /** Swatch side, canvas pixels. */
+    size: number;
+    /** Legend text. */
+    label: string;
+    /** Swatch colour, RGB 0..255. */
+    color: Rgb;
+  }[];
 }
 
 const INK: Rgb = [0, 0, 0];
@@ -146,26 +182,28 @@ function axisTicks(axis: ImageAxis, bins: number, scale: number, lengthPx: numbe
   return niceTicks(lo, hi, target).map((value) => ({ value, offset: ((value - origin) / step) * scale }));
 }
 
+/** The picture part of a figure: what {@link drawImageFigure} blits inside the frame, and the colour range used. */
+export interface FigurePicture {
+  /** The image drawn through the colour map (or the category colours), overlays painted, `scale` applied. */
+  picture: RgbaImage;
+  /** Value range mapped onto the colour map; undefined for categorical pictures. */
+  range: [number, number] | undefined;
+  /** Overlays with some bin set (the others are left out of the legend). */
+  overlays: ImageOverlay[];
+  /** Colour of NaN and empty bins. */
+  nanColor: Rgb;
+}
+
 /**
- * Draw an image (`imageShape` = [rows, cols], C order) as a figure: picture with a frame, ticks and axis
- * labels, a title, and a colour bar labelled with its value range (exact ends and round ticks) and
- * `valueLabel` — or, with `categories`, a legend of every colour. NaN and empty (not `reached`) bins get
- * their own legend entry when present and never enter the automatic range.
+ * The picture inside an image figure, without frame, axes or colour bar: the pixels {@link drawImageFigure}
+ * draws for the same arguments (it calls this), so a GUI drawing them itself shows what the figure shows.
  */
-export function drawImageFigure(
+export function renderFigurePicture(
   image: ArrayLike<number>,
   imageShape: readonly [number, number],
   opts: ImageFigureOptions = {},
-): { canvas: RgbaCanvas; layout: ImageFigureLayout } {
-  const [rows, cols] = imageShape;
-  if (!(rows > 0 && cols > 0) || rows * cols !== image.length) {
-    throw new ConfigError('imageShape', `[${rows}, ${cols}] does not fit an image of ${image.length} values`);
-  }
-  for (const a of [opts.xAxis, opts.yAxis]) {
-    if (a && !((a.step ?? 1) > 0 && Number.isFinite(a.origin ?? 0))) {
-      throw new ConfigError('axis', `expected a finite origin and a positive step, found ${a.origin}, ${a.step}`);
-    }
-  }
+): FigurePicture {
+  checkImageShape(image, imageShape);
   const overlays = (opts.overlays ?? []).filter((o) => {
     if (o.mask.length !== image.length) {
       throw new ConfigError('overlays', `expected a mask of ${image.length} image bins, found ${o.mask.length}`);
@@ -182,9 +220,30 @@ export function drawImageFigure(
   const picture = categorical
     ? categoriesToRgba(image, imageShape, opts, nan)
     : imageToRgba(image, imageShape, { ...opts, range, nanColor: nan });
+  paintOverlays(picture, imageShape, overlays, opts.scale ?? 1);
+  return { picture, range, overlays, nanColor: nan };
+}
+
+/**
+ * Draw an image (`imageShape` = [rows, cols], C order) as a figure: picture with a frame, ticks and axis
+ * labels, a title, and a colour bar labelled with its value range (exact ends and round ticks) and
+ * `valueLabel` — or, with `categories`, a legend of every colour. NaN and empty (not `reached`) bins get
+ * their own legend entry when present and never enter the automatic range.
+ */
+export function drawImageFigure(
+  image: ArrayLike<number>,
+  imageShape: readonly [number, number],
+  opts: ImageFigureOptions = {},
+): { canvas: RgbaCanvas; layout: ImageFigureLayout } {
+  const [rows, cols] = checkImageShape(image, imageShape);
+  for (const a of [opts.xAxis, opts.yAxis]) {
+    if (a && !((a.step ?? 1) > 0 && Number.isFinite(a.origin ?? 0))) {
+      throw new ConfigError('axis', `expected a finite origin and a positive step, found ${a.origin}, ${a.step}`);
+    }
+  }
+  const { picture, range, overlays, nanColor: nan } = renderFigurePicture(image, imageShape, opts);
   const scale = picture.width / cols;
   const scaleY = picture.height / rows;
-  paintOverlays(picture, imageShape, overlays, opts.scale ?? 1);
 
   const th = textHeight();
   const xAxis = opts.xAxis ?? { label: 'column, pixels' };
@@ -224,24 +283,7 @@ export function drawImageFigure(
   const canvas = new RgbaCanvas(Math.ceil(width), Math.ceil(height));
 
   canvas.blit(picture, left, top);
-  const right = left + picture.width - 1;
-  const bottom = plotBottom - 1;
-  canvas.line(left - 1, top - 1, right + 1, top - 1, FRAME);
-  canvas.line(left - 1, bottom + 1, right + 1, bottom + 1, FRAME);
-  canvas.line(left - 1, top - 1, left - 1, bottom + 1, FRAME);
-  canvas.line(right + 1, top - 1, right + 1, bottom + 1, FRAME);
-  for (const t of xTicks) {
-    const x = left + Math.min(picture.width - 1, Math.round(t.offset));
-    canvas.line(x, bottom + 2, x, bottom + 5, INK);
-    canvas.text(x, bottom + 8, formatTick(t.value), INK, { align: 'center' });
-  }
-  for (const t of yTicks) {
-    const y = top + Math.min(picture.height - 1, Math.round(t.offset));
-    canvas.line(left - 5, y, left - 2, y, INK);
-    canvas.text(left - 9, y, formatTick(t.value), INK, { align: 'right', valign: 'middle' });
-  }
-  canvas.text(left + picture.width / 2, bottom + 8 + th + 4, xAxis.label, INK, { align: 'center' });
-  canvas.text(8, top + picture.height / 2, yAxis.label, INK, { align: 'center', valign: 'top', vertical: true });
+  drawAxes(canvas, { left, top, width: picture.width, height: picture.height }, xAxis, xTicks, yAxis, yTicks);
   if (opts.title) {
     const half = textWidth(opts.title, 'bold') / 2;
     const cx = Math.min(canvas.width - half - 4, Math.max(half + 4, left + picture.width / 2));
@@ -251,34 +293,7 @@ export function drawImageFigure(
   const layout: ImageFigureLayout = { plot: { left, top, width: picture.width, height: picture.height }, legend: [] };
   if (range) {
     const bx = left + picture.width + gap;
-    const lut = colormapLut(opts.colormap ?? 'viridis');
-    for (let j = 0; j < barHeight; j++) {
-      const idx = barHeight === 1 ? 255 : Math.round((255 * j) / (barHeight - 1));
-      const y = top + barHeight - 1 - j;
-      canvas.fillRect(bx, y, bx + BAR_WIDTH - 1, y, [lut[idx * 3], lut[idx * 3 + 1], lut[idx * 3 + 2]]);
-    }
-    canvas.line(bx - 1, top - 1, bx + BAR_WIDTH, top - 1, FRAME);
-    canvas.line(bx - 1, top + barHeight, bx + BAR_WIDTH, top + barHeight, FRAME);
-    canvas.line(bx - 1, top - 1, bx - 1, top + barHeight, FRAME);
-    canvas.line(bx + BAR_WIDTH, top - 1, bx + BAR_WIDTH, top + barHeight, FRAME);
-    const yOf = (v: number): number => top + barHeight - 1 - ((v - range[0]) / (range[1] - range[0])) * (barHeight - 1);
-    const ends = [yOf(range[0]), yOf(range[1])];
-    barTicks.forEach((t, k) => {
-      const y = Math.round(yOf(t.value));
-      const isEnd = k === 0 || k === barTicks.length - 1;
-      // round ticks too close to the exact end labels are left out
-      if (!isEnd && ends.some((e) => Math.abs(e - y) < th + 4)) return;
-      canvas.line(bx + BAR_WIDTH + 1, y, bx + BAR_WIDTH + 4, y, INK);
-      canvas.text(bx + BAR_WIDTH + 8, y, t.label, INK, { valign: 'middle' });
-    });
-    if (opts.valueLabel) {
-      const labelWidth = Math.max(...barTicks.map((t) => textWidth(t.label)));
-      canvas.text(bx + BAR_WIDTH + 8 + labelWidth + 8, top + barHeight / 2, opts.valueLabel, INK, {
-        align: 'center',
-        valign: 'top',
-        vertical: true,
-      });
-    }
+    drawColorBar(canvas, { left: bx, top, width: BAR_WIDTH, height: barHeight, range }, barTicks, opts);
     layout.colorbar = { left: bx, top, width: BAR_WIDTH, height: barHeight, range };
   }
   entries.forEach((e, k) => {
@@ -289,4 +304,74 @@ export function drawImageFigure(
     layout.legend.push({ left: legendLeft, top: y, size: SWATCH, label: e.label, color: e.color });
   });
   return { canvas, layout };
+}
+
+/** A rectangle on the canvas, pixels. */
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Frame around the picture `plot`, ticks with their labels and the axis labels. */
+function drawAxes(
+  canvas: RgbaCanvas, plot: Box, xAxis: ImageAxis, xTicks: { value: number; offset: number }[], yAxis: ImageAxis, yTicks: { value: number; offset: number }[],
+): void {
+  const { left, top } = plot;
+  const th = textHeight();
+  const right = left + plot.width - 1;
+  const bottom = top + plot.height - 1;
+  canvas.line(left - 1, top - 1, right + 1, top - 1, FRAME);
+  canvas.line(left - 1, bottom + 1, right + 1, bottom + 1, FRAME);
+  canvas.line(left - 1, top - 1, left - 1, bottom + 1, FRAME);
+  canvas.line(right + 1, top - 1, right + 1, bottom + 1, FRAME);
+  for (const t of xTicks) {
+    const x = left + Math.min(plot.width - 1, Math.round(t.offset));
+    canvas.line(x, bottom + 2, x, bottom + 5, INK);
+    canvas.text(x, bottom + 8, formatTick(t.value), INK, { align: 'center' });
+  }
+  for (const t of yTicks) {
+    const y = top + Math.min(plot.height - 1, Math.round(t.offset));
+    canvas.line(left - 5, y, left - 2, y, INK);
+    canvas.text(left - 9, y, formatTick(t.value), INK, { align: 'right', valign: 'middle' });
+  }
+  canvas.text(left + plot.width / 2, bottom + 8 + th + 4, xAxis.label, INK, { align: 'center' });
+  canvas.text(8, top + plot.height / 2, yAxis.label, INK, { align: 'center', valign: 'top', vertical: true });
+}
+
+/** The colour bar in `bar` (low values at the bottom), its framed scale, tick labels and `valueLabel`. */
+function drawColorBar(
+  canvas: RgbaCanvas, bar: Box & { range: [number, number] }, barTicks: { value: number; label: string }[], opts: ImageFigureOptions,
+): void {
+  const { left: bx, top, height: barHeight, range } = bar;
+  const th = textHeight();
+  const lut = colormapLut(opts.colormap ?? 'viridis');
+  for (let j = 0; j < barHeight; j++) {
+    const idx = barHeight === 1 ? 255 : Math.round((255 * j) / (barHeight - 1));
+    const y = top + barHeight - 1 - j;
+    canvas.fillRect(bx, y, bx + BAR_WIDTH - 1, y, [lut[idx * 3], lut[idx * 3 + 1], lut[idx * 3 + 2]]);
+  }
+  canvas.line(bx - 1, top - 1, bx + BAR_WIDTH, top - 1, FRAME);
+  canvas.line(bx - 1, top + barHeight, bx + BAR_WIDTH, top + barHeight, FRAME);
+  canvas.line(bx - 1, top - 1, bx - 1, top + barHeight, FRAME);
+  canvas.line(bx + BAR_WIDTH, top - 1, bx + BAR_WIDTH, top + barHeight, FRAME);
+  const yOf = (v: number): number => top + barHeight - 1 - ((v - range[0]) / (range[1] - range[0])) * (barHeight - 1);
+  const ends = [yOf(range[0]), yOf(range[1])];
+  barTicks.forEach((t, k) => {
+    const y = Math.round(yOf(t.value));
+    const isEnd = k === 0 || k === barTicks.length - 1;
+    // round ticks too close to the exact end labels are left out
+    if (!isEnd && ends.some((e) => Math.abs(e - y) < th + 4)) return;
+    canvas.line(bx + BAR_WIDTH + 1, y, bx + BAR_WIDTH + 4, y, INK);
+    canvas.text(bx + BAR_WIDTH + 8, y, t.label, INK, { valign: 'middle' });
+  });
+  if (opts.valueLabel) {
+    const labelWidth = Math.max(...barTicks.map((t) => textWidth(t.label)));
+    canvas.text(bx + BAR_WIDTH + 8 + labelWidth + 8, top + barHeight / 2, opts.valueLabel, INK, {
+      align: 'center',
+      valign: 'top',
+      vertical: true,
+    });
+  }
 }

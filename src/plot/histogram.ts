@@ -9,10 +9,13 @@ const WHITE: Rgb = [255, 255, 255];
 export interface Histogram {
   /** `bins + 1` bin edges; bin k is `[edges[k], edges[k+1])`, the last bin also holds `edges[bins]`. */
   edges: Float64Array;
+  /** Values per bin. */
   counts: Float64Array;
-  /** Finite values below / above the range, and NaN values (none of them are in `counts`). */
+  /** Finite values below the range (not in `counts`). */
   underflow: number;
+  /** Finite values above the range (not in `counts`). */
   overflow: number;
+  /** NaN values (not in `counts`). */
   nan: number;
 }
 

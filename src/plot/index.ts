@@ -13,8 +13,8 @@ export type { XYSeries, XYPlotOptions } from './xyplot.js';
 export { drawXYPlot } from './xyplot.js';
 export type { DisplayImage } from './arrange.js';
 export { toFloat32, assembleImage, tileSegments, displayImage, reachedBins } from './arrange.js';
-export type { ImageAxis, ImageCategory, ImageOverlay, ImageFigureOptions, ImageFigureLayout } from './figure.js';
-export { drawImageFigure } from './figure.js';
+export type { ImageAxis, ImageCategory, ImageOverlay, ImageFigureOptions, ImageFigureLayout, FigurePicture } from './figure.js';
+export { drawImageFigure, renderFigurePicture } from './figure.js';
 export type { FontName, BitmapFont } from './font.js';
 export { font, textWidth, textHeight } from './font.js';
 export {

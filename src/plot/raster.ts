@@ -3,8 +3,11 @@ import { type ColormapName, colormapLut } from './colormap.js';
 
 /** An RGBA picture, 4 bytes per pixel, rows top to bottom (what a PNG or a browser ImageData holds). */
 export interface RgbaImage {
+  /** Width, pixels. */
   width: number;
+  /** Height, pixels. */
   height: number;
+  /** RGBA bytes, row by row (`width × height × 4`). */
   data: Uint8Array;
 }
 
@@ -84,6 +87,18 @@ export function autoRange(
 }
 
 /**
+ * `imageShape` ([rows, cols]) when it holds exactly the image's values.
+ * @throws ConfigError otherwise.
+ */
+export function checkImageShape(image: ArrayLike<number>, imageShape: readonly [number, number]): readonly [number, number] {
+  const [rows, cols] = imageShape;
+  if (!(rows > 0 && cols > 0) || rows * cols !== image.length) {
+    throw new ConfigError('imageShape', `[${rows}, ${cols}] does not fit an image of ${image.length} values`);
+  }
+  return imageShape;
+}
+
+/**
  * Map a 2-D image (`imageShape` = [rows, cols], C order) through a colour map into RGBA. Values at or
  * below `lo` get colour 0, at or above `hi` colour 255, in between `round(255·(v − lo)/(hi − lo))`.
  */
@@ -92,10 +107,7 @@ export function imageToRgba(
   imageShape: readonly [number, number],
   opts: ImageRenderOptions = {},
 ): RgbaImage {
-  const [rows, cols] = imageShape;
-  if (!(rows > 0 && cols > 0) || rows * cols !== image.length) {
-    throw new ConfigError('imageShape', `[${rows}, ${cols}] does not fit an image of ${image.length} values`);
-  }
+  const [rows, cols] = checkImageShape(image, imageShape);
   const scale = opts.scale ?? 1;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new ConfigError('scale', `expected a positive number, found ${scale}`);
   const range = opts.range ?? 'auto';

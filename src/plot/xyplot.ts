@@ -5,10 +5,13 @@ import { textHeight } from './font.js';
 
 /** One data series of an x–y plot. */
 export interface XYSeries {
+  /** x values. */
   x: ArrayLike<number>;
+  /** y values (same length as x). */
   y: ArrayLike<number>;
   /** `points` (default): square markers; `line`: segments joining consecutive points; `both`. */
   style?: 'points' | 'line' | 'both';
+  /** Colour, RGB 0..255 (default: the next of the palette). */
   color?: Rgb;
   /** Marker half-size in pixels (default 2). */
   markerRadius?: number;
@@ -18,7 +21,9 @@ export interface XYSeries {
 
 /** Options of {@link drawXYPlot}: axes labels, optional fixed ranges (default: data range + 5 %). */
 export interface XYPlotOptions extends Partial<Omit<AxesSpec, 'xRange' | 'yRange' | 'logY'>> {
+  /** x axis range (default: the data's, padded). */
   xRange?: readonly [number, number];
+  /** y axis range (default: the data's, padded). */
   yRange?: readonly [number, number];
 }
 

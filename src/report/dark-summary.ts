@@ -15,22 +15,29 @@ export interface DarkTruth {
   pedestals: ArrayLike<number>;
   /** Noise sigma of each pixel, ADU. */
   noise: ArrayLike<number>;
-  /** Pixel kind codes ({@link TRUTH_PIXEL_KIND}). */
+  /** Pixel kind codes (`TRUTH_PIXEL_KIND`). */
   kind: ArrayLike<number>;
 }
 
 /** The constants of one source to summarise (flat arrays in the same pixel order). */
 export interface DarkSummaryInput {
+  /** DetInfo source string. */
   source: string;
+  /** Detector type (registry name), when known. */
   detectorType?: string;
+  /** Frames the constants were computed from. */
   frames: number;
+  /** Pedestals, ADU. */
   pedestals: TypedArray | ArrayLike<number>;
+  /** Pixel rms, ADU. */
   pixelRms: TypedArray | ArrayLike<number>;
+  /** Pixel status bits (0 = good). */
   pixelStatus: TypedArray | ArrayLike<number | bigint>;
 }
 
 /** How planted pixels of one kind were flagged. */
 export interface PlantedPixels {
+  /** Pixels of that kind in the truth. */
   planted: number;
   /** Planted pixels with a non-zero status. */
   flagged: number;
@@ -38,9 +45,13 @@ export interface PlantedPixels {
 
 /** Summary of one source. */
 export interface DarkSourceSummary {
+  /** DetInfo source string. */
   source: string;
+  /** Detector type (registry name), when known. */
   detectorType: string | undefined;
+  /** Frames the constants were computed from. */
   frames: number;
+  /** Pixels of the detector. */
   pixels: number;
   /** Mean of the pedestals of good (status 0) pixels, ADU. */
   meanPedestal: number;
@@ -50,9 +61,13 @@ export interface DarkSourceSummary {
   badPixels: number;
   /** Pixels with each status bit set, keyed by bit value (1, 2, 4, …). */
   badByBit: Record<number, number>;
+  /** Comparison with the ground truth of a synthetic run (absent for real data). */
   truth?: {
+    /** Planted hot (noisy) pixels. */
     hot: PlantedPixels;
+    /** Planted dead pixels. */
     dead: PlantedPixels;
+    /** Planted saturated pixels. */
     saturated: PlantedPixels;
     /** Pixels of segments absent from the data (e.g. CSPAD sections off in the configuration), flagged / total. */
     absent: PlantedPixels;
@@ -76,7 +91,7 @@ export interface DarkSourceSummary {
 const STATUS_BIT_VALUES = Object.values(DARK_STATUS_BITS);
 
 /** Summarise one source's constants, comparing with `truth` when given. */
-export function summarizeDarkSource(input: DarkSummaryInput, truth?: DarkTruth): DarkSourceSummary {
+export function summariseDarkSource(input: DarkSummaryInput, truth?: DarkTruth): DarkSourceSummary {
   const n = input.pedestals.length;
   const status = input.pixelStatus;
   const badByBit: Record<number, number> = {};

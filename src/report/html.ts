@@ -4,20 +4,32 @@ import { DARK_STATUS_BITS } from '../dark/summary.js';
 
 /** One picture of a report section. */
 export interface ReportImage {
+  /** Caption. */
   title: string;
   /** PNG bytes. */
   png: Uint8Array;
   /** Displayed width, CSS px (default: the PNG's own width). */
   width?: number;
   /** Where the detector picture lies in the PNG (figures with axes and a colour bar or legend), PNG pixels. */
-  plot?: { left: number; top: number; width: number; height: number };
+  plot?: {
+    /** Left edge, PNG pixels. */
+    left: number;
+    /** Top edge, PNG pixels. */
+    top: number;
+    /** Width, PNG pixels. */
+    width: number;
+    /** Height, PNG pixels. */
+    height: number;
+  };
   /** The value range of the colour bar, when the figure has one. */
   valueRange?: [number, number];
 }
 
 /** One detector's part of a dark report. */
 export interface DarkReportSection {
+  /** The source's numbers (frames, bad pixels, statistics). */
   summary: DarkSourceSummary;
+  /** Pictures and spectra of the source. */
   images: ReportImage[];
   /** Files deployed for this source (calib store paths). */
   deployed?: string[];
@@ -25,21 +37,27 @@ export interface DarkReportSection {
 
 /** A section of a report that is not one detector's dark constants: a heading, lines, a table, pictures. */
 export interface ReportFigureSection {
+  /** Heading. */
   title: string;
   /** Free-text lines under the heading. */
   notes?: string[];
   /** Rows of a two-column table (name, value). */
   rows?: [string, string][];
+  /** Pictures of the section. */
   images: ReportImage[];
 }
 
 /** Content of a dark report. */
 export interface DarkReport {
+  /** Page title. */
   title: string;
+  /** Experiment, e.g. `cxi12345`. */
   experiment: string;
+  /** Dark run. */
   run: number;
   /** Free-text lines under the title (data locations, timing). */
   notes?: string[];
+  /** One section per detector source. */
   sections: DarkReportSection[];
   /** Further sections after the detectors' (e.g. raw vs calibrated images of a light run). */
   figureSections?: ReportFigureSection[];

@@ -1,5 +1,5 @@
 export {
-  summarizeDarkSource,
+  summariseDarkSource,
   formatDarkSummaryTable,
   TRUTH_PIXEL_KIND,
   type DarkTruth,

@@ -45,9 +45,9 @@ export const STATUS_CLASSES: readonly StatusClass[] = [
 const BY_PRIORITY = STATUS_CLASSES.filter((c) => c.bit !== undefined).sort((a, b) => b.code - a.code);
 
 /**
- * Category code of every pixel: {@link STATUS_ABSENT} where `absent` is non-zero, otherwise the code of
- * the most specific status bit set ({@link STATUS_CLASSES}), {@link STATUS_GOOD} for status 0 and
- * {@link STATUS_OTHER} when only bits of 64 and above are set.
+ * Category code of every pixel: `STATUS_ABSENT` where `absent` is non-zero, otherwise the code of
+ * the most specific status bit set ({@link STATUS_CLASSES}), `STATUS_GOOD` for status 0 and
+ * `STATUS_OTHER` when only bits of 64 and above are set.
  */
 export function statusCategoryCodes(status: ArrayLike<number | bigint>, absent?: ArrayLike<number>): Float32Array {
   const out = new Float32Array(status.length);

@@ -1,4 +1,4 @@
-import type { ConfigEntry } from '../detectors/types.js';
+import type { ConfigEntry } from './decoding.js';
 import { Level, TypeId } from './enums.js';
 import type { Dgram } from './dgram-reader.js';
 import { XTC_HEADER_BYTES, typeIdOf, typeVersionOf, walkXtc } from './header.js';

@@ -9,6 +9,7 @@ export const DEFAULT_MAX_DGRAM_BYTES = 1 << 30;
 export interface Dgram {
   /** Byte offset of the datagram in its file. */
   offset: number;
+  /** The parsed datagram header (clock, transition, root Xtc). */
   header: DgramHeader;
   /** The whole datagram (header included), `20 + extent` bytes; empty for header-only reads. */
   bytes: Uint8Array;
@@ -18,6 +19,7 @@ export interface Dgram {
 
 /** A last datagram cut short by the end of the file (normal for aborted and live runs). */
 export interface XtcTruncation {
+  /** The file that ends early. */
   file: string;
   /** Offset of the incomplete datagram. */
   offset: number;
@@ -49,6 +51,7 @@ export class DgramReader {
   private readonly hdv = new DataView(this.hdr.buffer);
   private readonly maxBytes: number;
 
+  /** @param source where the bytes are read from (a file, a Blob, a stream) */
   constructor(
     readonly source: XtcByteSource,
     options: DgramReaderOptions = {},
@@ -207,9 +210,14 @@ export function checkDgramExtent(header: DgramHeader, offset: number, file: stri
 export class BytesDgramReader {
   /** Offset of the next datagram. */
   position = 0;
+  /** Set when the bytes end inside a datagram. */
   truncation: XtcTruncation | undefined;
   private readonly dv: DataView;
 
+  /**
+   * @param bytes the file's content
+   * @param name file name for messages
+   */
   constructor(
     readonly bytes: Uint8Array,
     readonly name = '<bytes>',

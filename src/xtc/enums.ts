@@ -58,6 +58,7 @@ export const TypeId = {
   Cspad2x2Element: 41, Cspad2x2Config: 43, QuartzConfig: 57, OrcaConfig: 66, AliasConfig: 69,
   RayonixConfig: 73, EpixElement: 75, Epix100aConfig: 84, ControlsCameraConfig: 105, JungfrauConfig: 107,
   JungfrauElement: 108, ZylaConfig: 110,
+  Epix10kaConfig: 112, Epix10ka2MConfig: 117, Epix10kaArray: 118, Epix10kaQuadConfig: 120,
 } as const;
 
 /** TypeId name strings by value (pdsdata `TypeId::name`). */

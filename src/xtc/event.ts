@@ -1,5 +1,4 @@
-import type { FrameScratch } from '../detectors/types.js';
-import { detectorTypeOfSource } from '../detectors/registry.js';
+import type { FrameDecoderLookup, FrameScratch } from './decoding.js';
 import type { NdArray } from '../io/ndarray.js';
 import type { ConfigStore } from './configs.js';
 import { Level, TypeId } from './enums.js';
@@ -38,7 +37,7 @@ export interface XtcEvent {
   frame(source: string, into?: Uint16Array | Int16Array): NdArray | undefined;
   /** Damage of the source's contribution (0 = undamaged, also when absent). */
   damage(source: string): number;
-  /** Registry name of the source's detector type, e.g. `CSPAD`. */
+  /** Name of the source's detector type (its decoder's), e.g. `CSPAD`. */
   detectorType(source: string): string | undefined;
 }
 
@@ -87,6 +86,8 @@ class TargetScratch implements FrameScratch {
 export interface EventRunContext {
   configs: ConfigStore;
   scratch(phy: number): FrameScratch;
+  /** Frame decoders of the run's detector sources. */
+  decoders: FrameDecoderLookup;
   file: string;
   /** Control-stream (s ≥ 80) datagrams of the same shot, matched by fiducials. */
   extra?: readonly { dgram: Dgram; file: string }[];
@@ -168,7 +169,7 @@ export class EventView implements XtcEvent {
   frame(source: string, into?: Uint16Array | Int16Array): NdArray | undefined {
     const s = this.resolve(source);
     if (this.frames.has(s)) return this.frames.get(s);
-    const type = detectorTypeOfSource(s);
+    const type = this.ctx.decoders.decoderFor(s);
     const leaf = (type && this.leaves.find((l) => l.source === s && type.dataTypes.some((t) => t.id === l.typeId))) || this.leaf(s);
     let out: NdArray | undefined;
     if (leaf && type && !leaf.compressed && leaf.end > leaf.start) {
@@ -196,6 +197,6 @@ export class EventView implements XtcEvent {
   }
 
   detectorType(source: string): string | undefined {
-    return detectorTypeOfSource(this.resolve(source))?.name;
+    return this.ctx.decoders.decoderFor(this.resolve(source))?.name;
   }
 }

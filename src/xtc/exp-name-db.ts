@@ -19,6 +19,7 @@ export interface ExpNameDbEntry {
 export interface ExpNameDb {
   /** Where it was read from (for messages). */
   readonly file: string | undefined;
+  /** Every line of the database, in file order. */
   readonly entries: readonly ExpNameDbEntry[];
   /** The entry of an experiment name; when a name appears more than once the last line wins (as psana). */
   lookup(experiment: string): ExpNameDbEntry | undefined;

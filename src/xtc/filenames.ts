@@ -4,8 +4,11 @@
 export interface XtcFileName {
   /** Experiment part (`e665`, `xcsc00118`). */
   experiment: string;
+  /** Run number (`-r0042`). */
   run: number;
+  /** DAQ stream (`-s01`; ≥ 80 for control streams). */
   stream: number;
+  /** Chunk of the stream (`-c00`). */
   chunk: number;
   /** Small-data file (`.smd.xtc`). */
   smd: boolean;

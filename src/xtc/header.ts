@@ -85,15 +85,21 @@ export interface XtcNode {
   depth: number;
   /** Absolute position of the Xtc header (in the buffer walked, or in the file for header-only walks). */
   offset: number;
+  /** Damage bits of the Xtc (0 = intact). */
   damage: number;
+  /** Source `log` word (level in bits 24-31, process id). */
   log: number;
+  /** Source `phy` word (DetInfo: detector, detId, device, devId). */
   phy: number;
+  /** TypeId word: type in bits 0-15, version in 16-30, compressed flag in bit 31. */
   contains: number;
+  /** Size of the Xtc including its 20-byte header, bytes. */
   extent: number;
 }
 
 /** Where the bytes being walked come from (for error messages). */
 export interface WalkContext {
+  /** File name, for messages. */
   file?: string;
   /** File offset of byte 0 of the walked buffer. */
   base: number;

@@ -1,4 +1,8 @@
-/** LCLS-I XTC: enums, sources, datagram reading, runs, scans, payload codecs, writer, synthetic runs. */
+/**
+ * LCLS-I XTC: enums, sources, datagram reading, runs, scans, payload codecs, writer. Nothing here imports
+ * src/detectors: runs that decode frames are composed in src/detectors/runs.ts, synthetic runs live in
+ * src/synthetic.
+ */
 export * from './enums.js';
 export {
   type Src,
@@ -46,18 +50,29 @@ export * from './payloads/pnccd.js';
 export * from './payloads/camera.js';
 export * from './payloads/evr.js';
 export * from './payloads/alias.js';
-export { PixelKind, type SyntheticDetectorSpec, type LightSignalSpec, type LightSignalTruth, type PixelModel, buildPixelModel, defaultSource, FrameGenerator } from './synthetic/model.js';
+export * from './payloads/epix-element.js';
+export * from './payloads/epix100a.js';
+export * from './payloads/epix10ka.js';
+export * from './payloads/jungfrau.js';
+export { groupRunFiles, streamInputsFromSources, type GroupedStream } from './run-inputs.js';
+export { type FrameDecoder, type FrameDecoderLookup, type DecodeContext, type ConfigEntry, type FrameScratch, NO_FRAME_DECODERS } from './decoding.js';
 export {
-  type SyntheticRunSpec,
-  type SyntheticTruth,
-  type SyntheticEventTruth,
-  type SyntheticRun,
-  type SyntheticFile,
-  generateSyntheticRun,
-  syntheticRunFiles,
-  demoDarkRunSpec,
-  demoLightRunSpec,
-} from './synthetic/generate.js';
-export { mulberry32, gaussian, mixSeed } from './synthetic/prng.js';
-export { groupRunFiles, streamInputsFromSources, xtcRunFromBytes, xtcRunFromSources, type GroupedStream } from './run-inputs.js';
-export { eventsFromBytes } from './sync-events.js';
+  type Source,
+  type DetInfoSource,
+  type BldInfoSource,
+  type ProcInfoSource,
+  type DetInfoSpelling,
+  type SourceAlias,
+  type SourceName,
+  readSource,
+  readSourceName,
+  resolveSourceName,
+  readDetInfo,
+  printSource,
+  detInfoText,
+  canonicalSourceText,
+  isPsanaDetInfoText,
+  detInfoPhyOf,
+  detInfoOfPhy,
+  bldTypeOf,
+} from './source.js';

@@ -1,5 +1,5 @@
 import { CalibmanError } from '../errors.js';
-import type { FrameScratch } from '../detectors/types.js';
+import { type FrameDecoderLookup, type FrameScratch, NO_FRAME_DECODERS } from './decoding.js';
 import type { XtcByteSource } from './byte-source.js';
 import { ConfigStore } from './configs.js';
 import { type Dgram, DgramReader, type DgramReaderOptions, type XtcTruncation } from './dgram-reader.js';
@@ -33,6 +33,11 @@ export interface XtcRunReaderOptions extends DgramReaderOptions {
   readAhead?: boolean;
   /** Called when a file ends inside a datagram (also listed in `truncations`). */
   onTruncation?: (t: XtcTruncation) => void;
+  /**
+   * Frame decoders of the detector sources (the detector registry's `DETECTOR_DECODERS`; the package's
+   * `xtcRunFromBytes`/`xtcRunFromSources` and the Node run opener pass it). Without: no frames are decoded.
+   */
+  decoders?: FrameDecoderLookup;
 }
 
 /** Reads the datagrams of one stream, chaining its chunks. */
@@ -138,11 +143,15 @@ export class XtcRunReader {
   readonly configs = new ConfigStore();
   private readonly scratches = new Map<number, ScratchBuffers>();
   private readonly cursors = new Set<StreamCursor>();
+  private readonly decoders: FrameDecoderLookup;
 
+  /** @param streams the run's DAQ streams and their chunks */
   constructor(
     readonly streams: readonly XtcStreamInput[],
     private readonly options: XtcRunReaderOptions = {},
-  ) {}
+  ) {
+    this.decoders = options.decoders ?? NO_FRAME_DECODERS;
+  }
 
   /** Every chunk file name known. */
   get files(): string[] {
@@ -180,7 +189,7 @@ export class XtcRunReader {
         const t = d.header.transition;
         if (t === TransitionId.L1Accept) {
           const extra = control.length ? await this.matchControl(control, d) : undefined;
-          yield new EventView(index++, best.input.stream, calibCycle, d, { configs: this.configs, scratch: this.scratch, file: best.file, extra });
+          yield new EventView(index++, best.input.stream, calibCycle, d, { configs: this.configs, scratch: this.scratch, decoders: this.decoders, file: best.file, extra });
         } else if (t === TransitionId.Configure || t === TransitionId.BeginCalibCycle) {
           this.configs.update(d, best.file);
           if (t === TransitionId.BeginCalibCycle) {
@@ -232,7 +241,7 @@ export class XtcRunReader {
    * sources with type/version and counts, events, calib cycles, damage, unknown types, truncation.
    */
   async scan(opts: { signal?: AbortSignal; onProgress?: (bytes: number, total: number) => void } = {}): Promise<XtcScan> {
-    const acc = new ScanAccumulator(this.files);
+    const acc = new ScanAccumulator(this.files, this.decoders);
     const configs = new ConfigStore();
     const hasDaq = this.streams.some((s) => !isControlStream(s.stream));
     const total = this.streams.reduce((s, x) => s + (x.size ?? 0), 0);

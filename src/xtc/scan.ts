@@ -1,4 +1,4 @@
-import { detectorTypeOfSource } from '../detectors/registry.js';
+import type { FrameDecoderLookup } from './decoding.js';
 import type { XtcTruncation } from './dgram-reader.js';
 import { CONFIG_TYPE_IDS, Level, TYPE_ID_NAMES, TransitionId, TypeId, levelName, transitionName } from './enums.js';
 import { type DgramHeader, type XtcNode, isCompressed, typeIdOf, typeVersionOf } from './header.js';
@@ -10,12 +10,15 @@ export interface XtcScanSource {
   source: string;
   /** Level name of the source. */
   level: string;
-  /** Registry detector type (`CSPAD`) when the source is a known detector. */
+  /** Detector type (`CSPAD`) when the run's decoders know the source. */
   detectorType: string | undefined;
   /** TypeId name (`CspadElement`; `Type<n>` when unknown). */
   type: string;
+  /** Numeric TypeId. */
   typeId: number;
+  /** Payload type version. */
   version: number;
+  /** True when the payload is compressed (the TypeId's compressed flag). */
   compressed: boolean;
   /** True for configuration TypeIds. */
   isConfig: boolean;
@@ -33,11 +36,13 @@ export interface XtcScanSource {
 
 /** The summary of a run from its headers ("Sources XTC"). */
 export interface XtcScan {
+  /** Files read. */
   files: string[];
   /** Streams read. */
   streams: number[];
   /** Bytes of complete datagrams. */
   bytes: number;
+  /** Complete datagrams read. */
   datagrams: number;
   /** Datagram counts by TransitionId name. */
   transitions: Record<string, number>;
@@ -49,12 +54,39 @@ export interface XtcScan {
   damagedEvents: number;
   /** Damage counts by source (damaged contributions in L1Accepts). */
   damageBySource: Record<string, number>;
+  /** Every source and payload type seen. */
   sources: XtcScanSource[];
   /** TypeIds without a name in the table (listed and skipped). */
-  unknownTypes: { typeId: number; version: number; count: number }[];
-  /** First and last L1Accept clock (seconds, nanoseconds). */
-  firstEvent: { sec: number; nsec: number; fiducials: number } | undefined;
-  lastEvent: { sec: number; nsec: number; fiducials: number } | undefined;
+  unknownTypes: {
+    /** Numeric TypeId. */
+    typeId: number;
+    /** Payload type version. */
+    version: number;
+    /** Occurrences. */
+    count: number;
+  }[];
+  /** First L1Accept clock. */
+  firstEvent:
+    | {
+        /** Seconds of the DAQ clock (Unix time). */
+        sec: number;
+        /** Nanoseconds. */
+        nsec: number;
+        /** 360 Hz fiducial count. */
+        fiducials: number;
+      }
+    | undefined;
+  /** Last L1Accept clock. */
+  lastEvent:
+    | {
+        /** Seconds of the DAQ clock (Unix time). */
+        sec: number;
+        /** Nanoseconds. */
+        nsec: number;
+        /** 360 Hz fiducial count. */
+        fiducials: number;
+      }
+    | undefined;
   /** Files that ended inside a datagram. */
   truncated: XtcTruncation[];
   /** User aliases from the Configure AliasConfig: alias → psana source string. */
@@ -78,7 +110,10 @@ export class ScanAccumulator {
   private first: XtcScan['firstEvent'];
   private last: XtcScan['lastEvent'];
 
-  constructor(private readonly files: string[]) {}
+  constructor(
+    private readonly files: string[],
+    private readonly decoders: FrameDecoderLookup,
+  ) {}
 
   /** Start a stream; L1Accepts of control streams (s ≥ 80) join DAQ events and are not counted as events. */
   beginStream(stream: number, control = false): void {
@@ -128,7 +163,7 @@ export class ScanAccumulator {
         s = {
           source,
           level: levelName(level),
-          detectorType: level === Level.Source ? detectorTypeOfSource(source)?.name : undefined,
+          detectorType: level === Level.Source ? this.decoders.decoderFor(source)?.name : undefined,
           type: TYPE_ID_NAMES[id] ?? `Type${id}`,
           typeId: id,
           version,

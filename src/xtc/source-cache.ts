@@ -1,4 +1,4 @@
-import { normalizeSource } from '../detectors/registry.js';
+import { canonicalSourceText } from './source.js';
 import { detInfoString as format } from './src.js';
 
 const strings = new Map<number, string>();
@@ -11,11 +11,11 @@ export function detInfoString(phy: number): string {
   return s;
 }
 
-/** {@link normalizeSource}, memoized. */
+/** {@link canonicalSourceText}, memoized. */
 export function normalizeDetInfoCached(source: string): string {
   let s = normalized.get(source);
   if (s === undefined) {
-    s = normalizeSource(source);
+    s = canonicalSourceText(source);
     if (normalized.size < 10000) normalized.set(source, s);
   }
   return s;

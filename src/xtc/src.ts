@@ -1,8 +1,11 @@
 import { BLD_NAMES, DETECTOR_NAMES, DEVICE_NAMES, Level } from './enums.js';
+import { detInfoPhyOf, detInfoText, readDetInfo } from './source.js';
 
 /** A source address as stored in an Xtc header (`src.log`, `src.phy`, both u32). */
 export interface Src {
+  /** `log` word: level in bits 24-31, process id below. */
   readonly log: number;
+  /** `phy` word (DetInfo: detector, detId, device, devId; BldInfo: type). */
   readonly phy: number;
 }
 
@@ -42,13 +45,13 @@ export function deviceName(device: number): string {
 /** psana's DetInfo string for a `phy` word, e.g. `CxiDs1.0:Cspad.0`. */
 export function detInfoString(phy: number): string {
   const p = detInfoParts(phy);
-  return `${detectorName(p.detector)}.${p.detId}:${deviceName(p.device)}.${p.devId}`;
+  return detInfoText(detectorName(p.detector), p.detId, deviceName(p.device), p.devId);
 }
 
 /** pdsdata's DetInfo name, e.g. `CxiDs1-0|Cspad-0`. */
 export function detInfoPdsName(phy: number): string {
   const p = detInfoParts(phy);
-  return `${detectorName(p.detector)}-${p.detId}|${deviceName(p.device)}-${p.devId}`;
+  return detInfoText(detectorName(p.detector), p.detId, deviceName(p.device), p.devId, 'pdsdata');
 }
 
 /** Format an IPv4 address held in a u32 (most significant byte first). */
@@ -69,21 +72,12 @@ export function sourceString(src: Src): string {
 }
 
 /**
- * Parse a DetInfo source string: `CxiDs1.0:Cspad.0`, `DetInfo(CxiDs1.0:Cspad.0)` or pdsdata's
- * `CxiDs1-0|Cspad-0`. Returns the `phy` word, or undefined when a name is unknown or the text malformed.
+ * The `phy` word of a DetInfo source text (any spelling of `readDetInfo`: `CxiDs1.0:Cspad.0`,
+ * `DetInfo(CxiDs1.0:Cspad.0)`, `CxiDs1-0|Cspad-0`), or undefined when a name is unknown or the text malformed.
  */
 export function parseDetInfo(text: string): number | undefined {
-  let s = text.trim();
-  const m = /^DetInfo\((.*)\)$/.exec(s);
-  if (m) s = m[1];
-  const parts = /^([^.:|-]+)[.-](\d+)[:|]([^.:|-]+)[.-](\d+)$/.exec(s);
-  if (!parts) return undefined;
-  const detector = DETECTOR_NAMES.indexOf(parts[1]);
-  const device = DEVICE_NAMES.indexOf(parts[3]);
-  const detId = Number(parts[2]);
-  const devId = Number(parts[4]);
-  if (detector < 0 || device < 0 || detId > 255 || devId > 255) return undefined;
-  return detInfoPhy({ detector, detId, device, devId });
+  const src = readDetInfo(text);
+  return src && detInfoPhyOf(src);
 }
 
 /** A DetInfo Src (Level Source) for a `phy` word, with a process id in `log`. */

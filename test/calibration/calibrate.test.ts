@@ -3,7 +3,7 @@ import { calibrateFrame } from '../../src/calibration/calibrate.js';
 import { CommonModeCorrector } from '../../src/calibration/common-mode.js';
 import { createDetector } from '../../src/calibration/detector.js';
 import { requireDetectorType } from '../../src/detectors/registry.js';
-import { getDefaultGeometry } from '../../src/geometry/defaults.js';
+import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { formatNdarrayTextBytes } from '../../src/io/ndarray-text.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { CalibmanError, CalibStoreError } from '../../src/errors.js';
@@ -75,7 +75,7 @@ describe('createDetector from bytes (the browser path)', () => {
     expect(Math.abs(cor[1] + 11)).toBeLessThan(0.3);
     expect(out).toEqual(ref);
     const img = det.image(out)!;
-    expect(img).toEqual(getDefaultGeometry('CSPAD2x2').image(out).image);
+    expect(img).toEqual(defaultGeometryFor('CSPAD2x2')!.image(out).image);
   });
 
   it('refuses constants of another detector size, naming the file', () => {

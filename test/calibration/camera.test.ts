@@ -6,7 +6,7 @@ import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { openDetector } from '../../src/node/detector.js';
 import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import { generateSyntheticRun, type SyntheticRunSpec } from '../../src/xtc/synthetic/generate.js';
+import { generateSyntheticRun, type SyntheticRunSpec } from '../../src/synthetic/generate.js';
 
 const SOURCE = 'XppEndstation.0:Opal1000.0';
 const SPEC: SyntheticRunSpec = { experiment: 'xpp12345', run: 3, events: 2, seed: 9, detectors: [{ type: 'OPAL1000', source: SOURCE, width: 32, height: 16, depth: 12 }] };

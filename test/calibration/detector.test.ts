@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommonModeCorrector } from '../../src/calibration/common-mode.js';
-import { getDefaultGeometry } from '../../src/geometry/defaults.js';
+import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { maskFromStatus } from '../../src/mask/pixel-mask.js';
 import { openDetector } from '../../src/node/detector.js';
 import { CalibManager } from '../../src/facade/calib-manager.js';
@@ -90,7 +90,7 @@ describe('openDetector over a generated run', () => {
   });
 
   it('image of an event equals the existing assembly of its calibrated frame', () => {
-    const geo = getDefaultGeometry('CSPAD');
+    const geo = defaultGeometryFor('CSPAD')!;
     seen.forEach((s) => {
       const ref = geo.image(s.calib);
       expect(opened.detector.imageShape).toEqual(ref.imageShape);
@@ -104,7 +104,7 @@ describe('openDetector over a generated run', () => {
     expect(detector.mask()).toBeUndefined();
     expect(firstDiff(detector.mask({ status: true })!, maskFromStatus(fx.status))).toBe(-1);
     expect(firstDiff(detector.mask({ calib: true })!, fx.pixelMask)).toBe(-1);
-    const edges = getDefaultGeometry('CSPAD').getPixelMask({ mbits: 1 });
+    const edges = defaultGeometryFor('CSPAD')!.getPixelMask({ mbits: 1 });
     const all = detector.mask({ status: true, calib: true, edges: true })!;
     for (let i = 0; i < SIZE; i += 1) {
       const want = (fx.status[i] ? 0 : 1) & fx.pixelMask[i] & edges[i];

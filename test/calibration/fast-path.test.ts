@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrateFrame, maskGainFactor } from '../../src/calibration/calibrate.js';
 import { CommonModeCorrector } from '../../src/calibration/common-mode.js';
 import { type PixelRegion, asicRegions, sectionRegions } from '../../src/calibration/regions.js';
-import { generateSyntheticRun } from '../../src/xtc/synthetic/generate.js';
+import { generateSyntheticRun } from '../../src/synthetic/generate.js';
 import { SPEC } from './run-fixture.js';
 
 /** psana's rounding of the histogram: half away from zero. */

@@ -1,5 +1,5 @@
 /** Pedestal-subtracted test frames with planted common-mode offsets, noise and photon signal. */
-import { gaussian, mulberry32 } from '../../src/xtc/synthetic/prng.js';
+import { gaussian, mulberry32 } from '../../src/synthetic/prng.js';
 import type { PixelRegion } from '../../src/calibration/regions.js';
 
 /** A frame of `size` pixels: noise σ `sigma`, a `signalFraction` of pixels carrying `signal` ADU. */

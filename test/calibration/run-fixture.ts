@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import type { SyntheticRunSpec } from '../../src/xtc/synthetic/generate.js';
-import { generateSyntheticRun } from '../../src/xtc/synthetic/generate.js';
+import type { SyntheticRunSpec } from '../../src/synthetic/generate.js';
+import { generateSyntheticRun } from '../../src/synthetic/generate.js';
 
 export const SOURCE = 'CxiDs1.0:Cspad.0';
 export const SHAPE = [32, 185, 388];

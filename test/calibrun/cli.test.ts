@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { calibrunMain, type CalibrunMainIO } from '../../src/cli/calibrun/main.js';
 import { batchArgs } from '../../src/cli/calibrun/batch.js';
 import { resolveCalibrunConfig } from '../../src/calibrun/config.js';
-import type { DarkEngines } from '../../src/calibrun/ports.js';
+import type { DarkEngines } from '../../src/pipeline/ports.js';
 import { CalibmanError } from '../../src/errors.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-cli-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeDarkOutputs } from '../../src/calibrun/dark-outputs.js';
-import type { DarkSourceResult } from '../../src/calibrun/dark-run.js';
+import type { DarkSourceResult } from '../../src/pipeline/dark-pass.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { openCalibStore } from '../../src/node/calib-store.js';
 import { CalibStoreError } from '../../src/errors.js';
@@ -24,7 +24,7 @@ function darkSource(): DarkSourceResult {
     source: SOURCE, detector: 'CSPAD', frames: 100, damaged: 0, shape: SHAPE,
     arrays: {
       pedestals: ndarrayOf(ped, SHAPE), pixel_rms: ndarrayOf(rms, SHAPE), pixel_status: ndarrayOf(status, SHAPE),
-      mask: ndarrayOf(mask, SHAPE), max: ndarrayOf(max, SHAPE), min: ndarrayOf(min, SHAPE), statistics: 99,
+      mask: ndarrayOf(mask, SHAPE), max: ndarrayOf(max, SHAPE), min: ndarrayOf(min, SHAPE), counter: 99,
       dtypes: { pedestals: 'float64', pixel_rms: 'float64', pixel_status: 'uint64', mask: 'int16', max: 'int16', min: 'int32' },
     },
   };

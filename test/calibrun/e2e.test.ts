@@ -8,7 +8,7 @@ import { defaultEngines } from '../../src/calibrun/engines.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { readNpy } from '../../src/io/npy.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import { PixelKind } from '../../src/xtc/synthetic/model.js';
+import { PixelKind } from '../../src/synthetic/model.js';
 
 /**
  * End to end on generated runs with a known truth: calibrun reads the xtc files of a synthetic run from

@@ -9,7 +9,7 @@ import { resolveCalibrunConfig } from '../../src/calibrun/config.js';
 import { defaultEngines } from '../../src/calibrun/engines.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import type { SyntheticRunSpec } from '../../src/xtc/synthetic/generate.js';
+import type { SyntheticRunSpec } from '../../src/synthetic/generate.js';
 
 /**
  * calibrun on runs named the LCLS-I way, `<root>/CXI/cxitut13/xtc/e<expnum>-r<run>-s<NN>-c<MM>.xtc`, with and

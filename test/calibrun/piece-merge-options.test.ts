@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCalibrunOptions } from '../../src/calibrun/options.js';
 import { calibrunMain } from '../../src/cli/calibrun/main.js';
-import type { DarkEngines } from '../../src/calibrun/ports.js';
+import type { DarkEngines } from '../../src/pipeline/ports.js';
 import { ConfigError } from '../../src/errors.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-piece-merge-'));

@@ -1,7 +1,7 @@
 /** Shared fixture of the split-processing tests: a small generated run, requests, exact fingerprints. */
 import { Buffer } from 'node:buffer';
 import { CALIBRUN_DEFAULTS } from '../../src/calibrun/options.js';
-import type { DarkRunRequest, DarkRunResult } from '../../src/calibrun/dark-run.js';
+import type { DarkRunRequest, DarkRunResult } from '../../src/pipeline/dark-pass.js';
 import { toCOrder } from '../../src/io/ndarray.js';
 import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
 
@@ -49,7 +49,7 @@ export function darkFingerprint(r: DarkRunResult) {
       frames: s.frames,
       damaged: s.damaged,
       shape: s.shape,
-      statistics: s.arrays.statistics,
+      counter: s.arrays.counter,
       dtypes: s.arrays.dtypes,
       ...Object.fromEntries(
         (['pedestals', 'pixel_rms', 'pixel_status', 'mask', 'max', 'min'] as const).map((k) => {

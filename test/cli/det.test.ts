@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getDefaultGeometry } from '../../src/geometry/defaults.js';
+import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { readNpy } from '../../src/io/npy.js';
 import { type RunFixture, SIZE, SOURCE, deploy, makeRunFixture } from '../calibration/run-fixture.js';
 
@@ -57,7 +57,7 @@ describe('calibman det', () => {
     const png = join(dir, 'avg.png');
     const r = calibman('det', 'image', ...base(), '--cm', 'none', '--events', '1:3', '--npy', out);
     expect(r.status, r.stderr).toBe(0);
-    const geo = getDefaultGeometry('CSPAD');
+    const geo = defaultGeometryFor('CSPAD')!;
     const a = readNpy(new Uint8Array(readFileSync(out)), out);
     const [rows, cols] = geo.getPixelCoordIndexes().imageShape;
     expect(a.array.shape).toEqual([2, rows, cols]);

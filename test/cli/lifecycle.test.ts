@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticRunFiles } from '../../src/xtc/index.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'cli-lifecycle-'));

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { calibmanMain } from '../../src/cli/calibman.js';
 import { calibrunMain } from '../../src/cli/calibrun/main.js';
 import type { CalibrunConfig } from '../../src/calibrun/config.js';
-import type { DarkEngines } from '../../src/calibrun/ports.js';
+import type { DarkEngines } from '../../src/pipeline/ports.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cli-messages-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { syntheticRunFiles } from '../../src/xtc/index.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
 import type { SweepCase, SweepResult } from './sweep-harness.js';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -57,11 +57,11 @@ export interface RefParams {
   intHi: number;
   rmsLo: number;
   rmsHi: number;
-  intNlo: number;
-  intNhi: number;
-  rmsNlo: number;
-  rmsNhi: number;
-  fraclm: number;
+  intNLo: number;
+  intNHi: number;
+  rmsNLo: number;
+  rmsNHi: number;
+  fracLm: number;
   mask: number;
 }
 
@@ -126,9 +126,9 @@ export function referenceDark(frames: ArrayLike<number>[], p: RefParams) {
     const hi = nhi > 0 ? mean + nhi * std : lhi;
     return [Math.max(lo, llo), Math.min(hi, lhi)];
   };
-  const [rmsMin, rmsMax] = lim(rms, p.rmsNlo, p.rmsNhi, p.rmsLo, p.rmsHi);
-  const [aveMin, aveMax] = lim(ave, p.intNlo, p.intNhi, p.intLo, p.intHi);
-  const nevlm = Math.trunc(p.fraclm * (n - 1));
+  const [rmsMin, rmsMax] = lim(rms, p.rmsNLo, p.rmsNHi, p.rmsLo, p.rmsHi);
+  const [aveMin, aveMax] = lim(ave, p.intNLo, p.intNHi, p.intLo, p.intHi);
+  const nevlm = Math.trunc(p.fracLm * (n - 1));
   const status = new Float64Array(size);
   for (let i = 0; i < size; i++) {
     status[i] =
@@ -140,5 +140,5 @@ export function referenceDark(frames: ArrayLike<number>[], p: RefParams) {
 
 /** calibrun defaults for the reference, 14-bit mask. */
 export const REF_DEFAULTS: RefParams = {
-  nrecs1: 50, intLo: 0.1, intHi: 16000, rmsLo: 0.1, rmsHi: 10000, intNlo: 5, intNhi: 5, rmsNlo: 5, rmsNhi: 5, fraclm: 0.1, mask: 0x3fff,
+  nrecs1: 50, intLo: 0.1, intHi: 16000, rmsLo: 0.1, rmsHi: 10000, intNLo: 5, intNHi: 5, rmsNLo: 5, rmsNHi: 5, fracLm: 0.1, mask: 0x3fff,
 };

@@ -112,7 +112,7 @@ describe('mergeable dark states', () => {
     expect(() => mergeDarkStates(accumulateDarkPiece(frames.slice(0, 5), g1, SHAPE), accumulateDarkPiece(frames.slice(5, 9), g2, SHAPE))).toThrow(
       /different stage-1 gates/,
     );
-    const other = createDarkAccumulator({ fraclm: 0.2 }, SHAPE);
+    const other = createDarkAccumulator({ fracLm: 0.2 }, SHAPE);
     frames.slice(0, 60).forEach((f) => other.add(f));
     expect(() => mergeDarkStates(late.state(), other.state())).toThrow(CalibmanError);
   });

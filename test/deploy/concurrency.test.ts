@@ -10,7 +10,8 @@ import { formatNdarrayText, parseNdarrayText } from '../../src/io/ndarray-text.j
 import { parseHistory } from '../../src/deploy/history.js';
 
 const run = promisify(execFile);
-const TYPE_DIR = 'Epix100a::CalibV1/XppGon.0:Epix100a.1/pedestals';
+// a device without a registry entry: toy arrays pass the content checks only (Epix100a now has a registry shape)
+const TYPE_DIR = 'Timepix::CalibV1/XppGon.0:Timepix.1/pedestals';
 
 function tmpCalib(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'calibman-conc-'));
@@ -66,7 +67,7 @@ describe('concurrent deployers', () => {
       values.map((v, i) =>
         (i % 2 ? a : b).deploy({
           bytes: new TextEncoder().encode(formatNdarrayText(ndarray(new Float32Array(64 * 64).fill(v), [64, 64]), { fmt: '%8.2f' })),
-          source: 'XppGon.0:Epix100a.1', type: 'pedestals', runRange: '0-end',
+          source: 'XppGon.0:Timepix.1', type: 'pedestals', runRange: '0-end',
         }),
       ),
     );

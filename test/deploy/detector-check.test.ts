@@ -46,7 +46,8 @@ describe('deployment checks the detector type (registry shapes, psana layouts)',
     expect(acceptedLayouts([32, 185, 388]).map((l) => l.shape)).toEqual([[32, 185, 388], [5920, 388]]);
     expect(acceptedLayouts([185, 388, 2])).toEqual([{ shape: [185, 388, 2] }, { shape: [71780, 2] }, { shape: [2, 185, 388], metadata: false }]);
     expect(acceptedLayouts([4, 512, 512]).map((l) => l.shape)).toEqual([[4, 512, 512], [2048, 512]]);
-    expect(detectorLayoutFor('XppGon.0:Epix100a.1', 'pedestals')).toBeUndefined(); // no registry entry: content checks only
+    expect(detectorLayoutFor('XppGon.0:Timepix.1', 'pedestals')).toBeUndefined(); // no registry entry: content checks only
+    expect(detectorLayoutFor('XppGon.0:Epix100a.1', 'pedestals')).toMatchObject({ detector: 'EPIX100A', rawShape: [704, 768], ndim: 2 });
     expect(detectorLayoutFor(OPAL, 'pedestals')).toMatchObject({ detector: 'OPAL1000', rawShape: undefined, ndim: 2 });
   });
 

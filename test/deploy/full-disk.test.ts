@@ -13,8 +13,9 @@ import { writeFileAtomicChunks } from '../../src/node/atomic-chunks.js';
 import { parseHistory } from '../../src/deploy/history.js';
 import { CalibStoreError, CalibmanError } from '../../src/errors.js';
 
-const SRC = 'XppGon.0:Epix100a.1';
-const TYPE_DIR = 'Epix100a::CalibV1/XppGon.0:Epix100a.1/pedestals';
+// a device without a registry entry: toy arrays pass the content checks only (Epix100a now has a registry shape)
+const SRC = 'XppGon.0:Timepix.1';
+const TYPE_DIR = 'Timepix::CalibV1/XppGon.0:Timepix.1/pedestals';
 const CLI = path.resolve('src/cli/calibman.ts');
 
 /** Epix100a pedestals (704,768) with metadata, all `value`: about 5 MB, several read pieces of 1 MB. */

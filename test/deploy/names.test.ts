@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calibFileName, formatRunRange, parseCalibFileName, parseRunRange } from '../../src/deploy/run-range.js';
 import { formatSource, parseSource, sourceDirName } from '../../src/deploy/source.js';
-import { calibGroupForDetector, calibGroupForSource, detectorTypeFromSource } from '../../src/deploy/groups.js';
+import * as groups from '../../src/deploy/groups.js';
+import { calibGroupForDetector, calibGroupForSource } from '../../src/deploy/groups.js';
 import { CALIB_TYPE_NAMES, calibTypesForGroup, getCalibType } from '../../src/deploy/calib-types.js';
 import { calibFilePath, experimentFromCalibDir, splitCalibFilePath } from '../../src/deploy/layout.js';
 import { CalibStoreError } from '../../src/errors.js';
@@ -38,7 +39,7 @@ describe('sources and groups', () => {
     for (const s of ['CxiDs1.0:Cspad.0', 'DetInfo(CxiDs1.0:Cspad.0)', 'CxiDs1-0|Cspad-0', ' CxiDs1.0:Cspad.0 ']) {
       expect(sourceDirName(s)).toBe('CxiDs1.0:Cspad.0');
     }
-    expect(parseSource('MfxEndstation.0:Epix100a.0')).toEqual({ detName: 'MfxEndstation', detId: 0, devName: 'Epix100a', devId: 0 });
+    expect(parseSource('MfxEndstation.0:Epix100a.0')).toEqual({ kind: 'DetInfo', detName: 'MfxEndstation', detId: 0, devName: 'Epix100a', devId: 0 });
     expect(formatSource({ detName: 'NoDetector', detId: 0, devName: 'Epix10ka2M', devId: 0 })).toBe('NoDetector.0:Epix10ka2M.0');
   });
 
@@ -67,7 +68,9 @@ describe('sources and groups', () => {
       ['DetLab.0:Pixis.0', 'Pixis::CalibV1'],
     ];
     for (const [src, group] of table) expect(calibGroupForSource(src), src).toBe(group);
-    expect(detectorTypeFromSource('XppGon.0:Cspad2x2.1')).toBe('Cspad2x2');
+    expect(calibGroupForSource('DetInfo(XppGon-0|Cspad2x2-1)')).toBe('CsPad2x2::CalibV1');
+    expect(() => calibGroupForSource('not a source')).toThrow(CalibStoreError);
+    expect('detectorTypeFromSource' in groups).toBe(false); // one name: psanaDeviceOfSource (src/detectors)
     expect(() => calibGroupForSource('CxiDs1.0:Ipimb.0')).toThrow(/no calibration group/);
     expect(calibGroupForDetector('epix100a')).toBe('Epix100a::CalibV1');
     expect(calibGroupForDetector('iStar')).toBe('iStar::CalibV1');

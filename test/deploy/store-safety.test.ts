@@ -12,8 +12,9 @@ import { parseDTypeName } from '../../src/io/ndarray-text-layout.js';
 import { CalibStoreError, ConfigError } from '../../src/errors.js';
 import { checkCalibDirWritable } from '../../src/calibrun/deploy-step.js';
 
-const SRC = 'XppGon.0:Epix100a.1';
-const GROUP_DIR = 'Epix100a::CalibV1/XppGon.0:Epix100a.1';
+// a device without a registry entry: toy arrays pass the content checks only (Epix100a now has a registry shape)
+const SRC = 'XppGon.0:Timepix.1';
+const GROUP_DIR = 'Timepix::CalibV1/XppGon.0:Timepix.1';
 const CLI = path.resolve('src/cli/calibman.ts');
 const PEDS = new TextEncoder().encode('# DTYPE float32\n# NDIM 2\n# DIM:0 2\n# DIM:1 2\n\n1.5 2.5\n3.5 4.5\n');
 

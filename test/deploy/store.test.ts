@@ -12,8 +12,11 @@ import { CalibStoreError, ConfigError } from '../../src/errors.js';
 import { fixturePath } from '../fixture-files.js';
 
 const FIX = fixturePath('calib-store/data_test-calib/Epix100a::CalibV1/XppGon.0:Epix100a.1');
-const SRC = 'XppGon.0:Epix100a.1';
-const GROUP_DIR = 'Epix100a::CalibV1/XppGon.0:Epix100a.1';
+const EPIX_SRC = 'XppGon.0:Epix100a.1';
+const EPIX_GROUP_DIR = 'Epix100a::CalibV1/XppGon.0:Epix100a.1';
+// a device without a registry entry: toy arrays pass the content checks only (Epix100a now has a registry shape)
+const SRC = 'XppGon.0:Timepix.1';
+const GROUP_DIR = 'Timepix::CalibV1/XppGon.0:Timepix.1';
 
 function tmpCalib(exp = 'xppn4116'): string {
   const root = mkdtempSync(path.join(tmpdir(), 'calibman-store-'));
@@ -39,7 +42,7 @@ describe('CalibStore (Node)', () => {
       srcFile: `${FIX}/pixel_status/0-end.data`, source: 'DetInfo(XppGon.0:Epix100a.1)', type: 'pixel_status', runRange: '137-end',
       comment: 'calibrun-dark', expect: { shape: [704, 768] },
     });
-    const target = path.join(dir, GROUP_DIR, 'pixel_status', '137-end.data');
+    const target = path.join(dir, EPIX_GROUP_DIR, 'pixel_status', '137-end.data');
     expect(r.target).toBe(target);
     expect(r.dryRun).toBe(false);
     expect(r.operations.map((o) => o.op)).toEqual(['mkdir', 'mkdir', 'mkdir', 'mkdir', 'copy', 'history']);
@@ -54,8 +57,8 @@ describe('CalibStore (Node)', () => {
     // the fixture's record and ours have the same fields in the same order
     const fixture = parseHistory(readFileSync(`${FIX}/pixel_status/HISTORY`, 'utf8'))[0];
     expect(Object.keys(hist[0].fields)).toEqual(Object.keys(fixture.fields));
-    expect((await store.find({ source: SRC, type: 'pixel_status', run: 137 })).path).toBe(target);
-    expect((await store.find({ source: SRC, type: 'pixel_status', run: 136 })).path).toBeUndefined();
+    expect((await store.find({ source: EPIX_SRC, type: 'pixel_status', run: 137 })).path).toBe(target);
+    expect((await store.find({ source: EPIX_SRC, type: 'pixel_status', run: 136 })).path).toBeUndefined();
   });
 
   it('dry run validates and plans but writes nothing', async () => {
@@ -227,7 +230,7 @@ describe('CalibStore (Node)', () => {
     const s = await (await openCalibStore(dir)).status();
     expect(s.types).toHaveLength(1);
     const t = s.types[0];
-    expect([t.group, t.source, t.type]).toEqual(['Epix100a::CalibV1', SRC, 'pedestals']);
+    expect([t.group, t.source, t.type]).toEqual(['Timepix::CalibV1', SRC, 'pedestals']);
     expect(Object.fromEntries(t.files.map((f) => [f.name, f.shadowed ? 'shadowed' : f.effective.map((e) => `${e.begin}-${e.end}`).join(',')]))).toEqual({
       '0-end.data': '0-4,11-end', '5-10.data': 'shadowed', '5-8.data': '5-8', '9-10.data': '9-10',
     });

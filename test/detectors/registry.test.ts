@@ -57,9 +57,9 @@ describe('detector registry', () => {
 
   it('registers a new type from one object and refuses taken names or devices', () => {
     expect(() => registerDetectorType({ ...CSPAD, name: 'CSPADX', names: ['cspadx'] })).toThrow(/device "Cspad"/);
-    registerDetectorType({ ...CSPAD, name: 'EPIX100A', names: ['Epix100a'], devices: ['Epix100a'], calibGroup: 'Epix100a::CalibV1' });
-    expect(detectorTypeOfSource('XppGon.0:Epix100a.1')?.calibGroup).toBe('Epix100a::CalibV1');
-    expect(DETECTOR_TYPES.some((t) => t.name === 'EPIX100A')).toBe(true);
+    registerDetectorType({ ...CSPAD, name: 'UXI', names: ['Uxi'], devices: ['Uxi'], calibGroup: 'Uxi::CalibV1' });
+    expect(detectorTypeOfSource('XcsEndstation.0:Uxi.0')?.calibGroup).toBe('Uxi::CalibV1');
+    expect(DETECTOR_TYPES.some((t) => t.name === 'UXI')).toBe(true);
   });
 
   it('follows psana damage policy', () => {

@@ -6,8 +6,8 @@ import { CalibManager, DarkProgressEvent } from '../../src/facade/calib-manager.
 import { ConfigError, DetectorNotFoundError } from '../../src/errors.js';
 import { toCOrder } from '../../src/io/ndarray.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import { PixelKind } from '../../src/xtc/synthetic/model.js';
-import type { DarkProgress } from '../../src/calibrun/progress.js';
+import { PixelKind } from '../../src/synthetic/model.js';
+import type { DarkProgress } from '../../src/pipeline/progress.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'calibman-facade-'));
 const root = path.join(tmp, 'data');

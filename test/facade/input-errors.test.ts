@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CalibManager, type DarkJob } from '../../src/facade/calib-manager.js';
 import { describeValue } from '../../src/facade/input-errors.js';
 import { ConfigError } from '../../src/errors.js';
-import type { DarkEngines } from '../../src/calibrun/ports.js';
+import type { DarkEngines } from '../../src/pipeline/ports.js';
 
 /** Engines that must not be reached: every call below fails on its input first. */
 const unreachable: DarkEngines = {

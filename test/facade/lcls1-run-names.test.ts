@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, RunNotFoundError } from '../../src/errors.js';
 import { CalibManager, type CalibManagerConfigInput } from '../../src/facade/calib-manager.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import type { SyntheticRunSpec } from '../../src/xtc/synthetic/generate.js';
+import type { SyntheticRunSpec } from '../../src/synthetic/generate.js';
 
 /**
  * The facade on an experiment directory with LCLS-I names `e<expnum>-r<run>-…`: listRuns and runDark with and

@@ -1,6 +1,6 @@
 /** Seeded byte-level mutations for the parser fuzz suite (deterministic: one case = one integer). */
 
-import { mulberry32 } from '../../src/xtc/synthetic/prng.js';
+import { mulberry32 } from '../../src/synthetic/prng.js';
 
 /** A small seeded PRNG (mulberry32): uniform numbers in [0, 1). */
 export const prng = mulberry32;

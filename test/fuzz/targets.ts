@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import { unzipSync, zipSync } from 'fflate';
-import { syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
+import { xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
 import { formatNdarrayTextBytes, parseNdarrayTextBytes } from '../../src/io/ndarray-text.js';
 import { readNpy, writeNpy } from '../../src/io/npy.js';
@@ -109,6 +110,7 @@ export const TARGETS: readonly FuzzTarget[] = [
       syntheticRunFiles({ events: 2, seed: 1, streams: 1, calibCycles: 1, detectors: [{ type: 'OPAL1000', width: 16, height: 8, depth: 12 }, { type: 'CSPAD2x2' }] }).files[0].bytes,
       syntheticRunFiles({ events: 1, seed: 2, streams: 1, detectors: [{ type: 'CSPAD', absentSections: [3], quadOrder: [2, 0, 3, 1] }] }).files[0].bytes,
       syntheticRunFiles({ events: 1, seed: 3, streams: 1, detectors: [{ type: 'PNCCD', configVersion: 1 }, { type: 'OPAL1000', width: 8, height: 4, depth: 8 }] }).files[0].bytes,
+      syntheticRunFiles({ events: 1, seed: 4, streams: 1, detectors: [{ type: 'EPIX100A', configVersion: 1, elementVersion: 2 }, { type: 'EPIX10KAQUAD', epix10ka: { modes: ['AHL'] } }] }).files[0].bytes,
     ]),
     hotOffsets: (k) => xtcHeaderOffsets(k),
     async run(input) {

@@ -113,6 +113,20 @@ describe('calibman geometry CLI', () => {
     expect(text).toContain('2 of 38 objects differ');
   });
 
+  it('rotate and tilt pass each amount to its own axis (the file equals the API edit)', async () => {
+    capture();
+    const rotated = join(dir, 'rotated.data');
+    const tilted = join(dir, 'tilted-xyz.data');
+    expect(await run('geometry', 'rotate', CXI, 'QUAD:V1:1', '--rot-z', '90', '--rot-y', '180', '--rot-x', '270', '-o', rotated)).toBe(0);
+    expect(await run('geometry', 'tilt', CXI, 'QUAD:V1:3', '--tilt-z', '0.25', '--tilt-y', '-0.5', '--tilt-x', '0.75', '-o', tilted)).toBe(0);
+    const a = GeometryAccess.fromText(readFileSync(CXI, 'utf8'));
+    expect(readFileSync(rotated, 'utf8')).toBe(a.rotateObject('QUAD:V1:1', 270, 180, 90).toText());
+    expect(readFileSync(tilted, 'utf8')).toBe(a.tiltObject('QUAD:V1:3', 0.75, -0.5, 0.25).toText());
+    const r = GeometryAccess.fromText(readFileSync(rotated, 'utf8')).getObjectParams('QUAD:V1:1');
+    const q = a.getObjectParams('QUAD:V1:1');
+    expect([r.rotZ, r.rotY, r.rotX]).toEqual([q.rotZ + 90, q.rotY + 180, q.rotX + 270]);
+  });
+
   it('to-crystfel reproduces psana; from-crystfel guesses the type', async () => {
     capture();
     const geom = join(dir, 'cxi.geom');

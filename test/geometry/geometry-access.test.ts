@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
 import { DEFAULT_GEOMETRY_SOURCES, DEFAULT_GEOMETRY_TEXTS } from '../../src/geometry/default-texts.js';
-import { frameGeometry, getDefaultGeometry, getDefaultGeometryText } from '../../src/geometry/defaults.js';
+import { frameGeometry, getDefaultGeometryText } from '../../src/geometry/defaults.js';
+import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { ImageAssembler, imageFromPixelArrays } from '../../src/geometry/image.js';
 import { CalibmanError, GeometryFileError } from '../../src/errors.js';
 import { GEO_FIXTURES } from './golden-helpers.js';
@@ -125,10 +126,11 @@ describe('default geometries', () => {
     }
     expect(getDefaultGeometryText('Jungfrau')).toBe(DEFAULT_GEOMETRY_TEXTS.jungfrau4m);
     expect(getDefaultGeometryText('opal1000')).toBeUndefined();
-    expect(getDefaultGeometry('cspad').shape).toEqual([1, 32, 185, 388]);
-    expect(getDefaultGeometry('cspad-cxi').shape).toEqual([1, 1, 4, 8, 185, 388]);
-    expect(getDefaultGeometry('epix10ka2m').getPixelCoordIndexes().imageShape).toEqual([1674, 1672]);
-    expect(getDefaultGeometry('epix10kaquad').getPixelCoordIndexes().imageShape).toEqual([774, 790]);
-    expect(() => getDefaultGeometry('opal1000')).toThrow(/no default geometry/);
+    expect(defaultGeometryFor('cspad')!.shape).toEqual([1, 32, 185, 388]);
+    expect(defaultGeometryFor('cspad-cxi')!.shape).toEqual([1, 1, 4, 8, 185, 388]);
+    expect(defaultGeometryFor('epix10ka2m')!.getPixelCoordIndexes().imageShape).toEqual([1674, 1672]);
+    expect(defaultGeometryFor('epix10kaquad')!.getPixelCoordIndexes().imageShape).toEqual([774, 790]);
+    expect(defaultGeometryFor('opal1000')).toBeUndefined();
+    expect(defaultGeometryFor('opal1000', [96, 128])!.getPixelCoordIndexes().imageShape).toEqual([96, 128]);
   });
 });

@@ -10,7 +10,7 @@ import { segmentGeometry } from '../../src/geometry/segments.js';
 import { ImageAssembler } from '../../src/geometry/image.js';
 import { ConfigError, GeometryFileError, GeometryLimitError } from '../../src/errors.js';
 import { fixturePath } from '../fixture-files.js';
-import { mulberry32 as rng } from '../../src/xtc/synthetic/prng.js';
+import { mulberry32 as rng } from '../../src/synthetic/prng.js';
 
 interface Level { x0: number; y0: number; z0: number; rz: number; ry: number; rx: number; tz: number; ty: number; tx: number }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
-import { getDefaultGeometry } from '../../src/geometry/defaults.js';
+import { xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
+import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { imageFromPixelArrays } from '../../src/geometry/image.js';
 
 describe('raw int16 CSPAD frames decoded straight into the assembler memory', () => {
   it('every event: decoded into asm.buffers("int16").frame, assembled in place = the per-pixel scatter of the plain frame', async () => {
     const { files } = syntheticRunFiles({ events: 4, seed: 11, detectors: [{ type: 'CSPAD' }] });
     const src = 'CxiDs1.0:Cspad.0';
-    const geo = getDefaultGeometry('CSPAD');
+    const geo = defaultGeometryFor('CSPAD')!;
     const ix = geo.getPixelCoordIndexes();
     const asm = geo.imageAssembler();
     const buf = asm.buffers('int16')!;

@@ -4,7 +4,7 @@ import { allocTyped } from '../../src/io/dtype.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { CSPAD2X2_SHAPE, formatNdarrayText, formatNdarrayTextBytes, ndarrayTextChunks, parseNdarrayText, parseNdarrayTextBytes } from '../../src/io/ndarray-text.js';
 import { referenceFormatNdarrayText } from './ndarray-text-reference.js';
-import { mulberry32 as rng } from '../../src/xtc/synthetic/prng.js';
+import { mulberry32 as rng } from '../../src/synthetic/prng.js';
 
 
 /** The double next to `v` towards +∞ (dir 1) or −∞ (dir −1). */

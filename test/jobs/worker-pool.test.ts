@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runInWorkers } from '../../src/jobs/worker-pool.js';
 import { JobError } from '../../src/errors.js';
+import type { Task } from './fixtures/sum-worker.js';
 
 const worker = new URL('./fixtures/sum-worker.ts', import.meta.url);
-interface Task {
-  from: number;
-  to: number;
-  fail?: boolean;
-  sleepMs?: number;
-  buffer?: boolean;
-}
 const sumSquares = (from: number, to: number) => {
   let s = 0;
   for (let i = from; i < to; i++) s += i * i;

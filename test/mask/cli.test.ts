@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/mask.js';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
 import { toCOrder } from '../../src/io/ndarray.js';
@@ -11,31 +10,14 @@ import { ndarrayOf } from '../../src/io/ndarray.js';
 import { readNpy } from '../../src/io/npy.js';
 import { andMasks } from '../../src/mask/pixel-mask.js';
 import { roiMaskNdarray } from '../../src/mask/roi.js';
+import { type CommandRun, runCommand } from '../cli-command.js';
 import { fixturePath } from '../fixture-files.js';
 
 const GEO = fixturePath('geometry/geometry-def-cspad.data');
 const dir = mkdtempSync(join(tmpdir(), 'calibman-mask-cli-'));
 
-async function run(...args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const program = new Command('calibman').exitOverride();
-  register(program);
-  let stderr = '';
-  let stdout = '';
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'calibman', ...args]);
-  } catch {
-    // commander usage errors (exitOverride) are reported through stderr already
-    process.exitCode ||= 1;
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stderr, stdout };
+function run(...args: string[]): Promise<CommandRun> {
+  return runCommand(register, args);
 }
 
 afterEach(() => {

@@ -1,18 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MetrologyInputError } from '../../src/errors.js';
 import { convertMetrology, formatMetrologyText, parseMetrologyText, toSurvey } from '../../src/metrology/index.js';
-import { fixturePath, readSurvey } from './fixtures/surveys.js';
-
-function errorOf(fn: () => unknown): MetrologyInputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MetrologyInputError);
-    return err as MetrologyInputError;
-  }
-  throw new Error('expected a MetrologyInputError');
-}
+import { errorOf, fixturePath, readSurvey } from './fixtures/surveys.js';
 
 describe('metrology text reader', () => {
   it('reads the CalibManager text layout: 4 quads × 32 points, in um', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MetrologyInputError } from '../../src/errors.js';
 import {
   convertMetrology,
   readMetrologyInput,
@@ -8,20 +7,10 @@ import {
   writeMetrologyXlsx,
   type MetrologyTable,
 } from '../../src/metrology/index.js';
-import { calibmanSheets, makeWorkbook, readSurvey, type SheetRows } from './fixtures/surveys.js';
+import { calibmanSheets, errorOf, makeWorkbook, readSurvey, type SheetRows } from './fixtures/surveys.js';
 
 const XPP = 'converted/xpp_2013-10-09_calibman.txt';
 const CXI = 'converted/cxi_2011-08-10_calibman.txt';
-
-function errorOf(fn: () => unknown): MetrologyInputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MetrologyInputError);
-    return err as MetrologyInputError;
-  }
-  throw new Error('expected a MetrologyInputError');
-}
 
 const coords = (t: MetrologyTable) => t.points.map(({ quad, point, x, y, z }) => [quad, point, x, y, z]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 

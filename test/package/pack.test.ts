@@ -1,14 +1,17 @@
 /**
  * The published package as a consumer gets it: `npm pack` of the built package (dist/ from `npm run build`,
  * built here when missing), installed into an empty project with `npm ci --offline` (its lockfile is made from
- * this repository's, so the npm cache that installing the repository filled is enough), then both bins,
- * `require('calibman')` from CommonJS, `import` from ESM and `tsc` on typed consumers.
+ * this repository's, so the npm cache that installing the repository filled is enough), then both bins, both
+ * entries (`calibman`, the platform-neutral core, and `calibman/node`) with `require` from CommonJS and `import`
+ * from ESM, the core bundled for a browser from the installed package, and `tsc` on typed consumers (a Node one
+ * with both entries, a browser one without Node's types).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { build } from 'esbuild';
 import { consumerProject, type PackageLock } from './consumer-lock.js';
 
 const root = path.resolve(__dirname, '../..');
@@ -34,10 +37,27 @@ function run(cmd: string, args: string[], cwd: string, opts: ExecFileSyncOptions
 
 let work: string;
 let consumer: string;
+
+/** A browser script using the names external scripts call (kept by the core entry). */
+const BROWSER_SCRIPT = `import { GeometryAccess, toCOrder, xtcRunFromBytes } from 'calibman';
+
+export async function frames(file: File, geometryText: string): Promise<number> {
+  const geo = GeometryAccess.fromText(geometryText);
+  const { x } = geo.getPixelCoords();
+  const { rows } = geo.getPixelCoordIndexes();
+  const run = xtcRunFromBytes([{ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }]);
+  let n = x.length + rows.length;
+  for await (const ev of run.events()) {
+    const frame = ev.frame(ev.sources[0] ?? '');
+    if (frame) n += toCOrder(frame).length;
+  }
+  return n;
+}
+`;
 let packed: { filename: string; integrity: string; files: { path: string }[] };
 
 beforeAll(() => {
-  if (!existsSync(path.join(root, 'dist/index.js')) || !existsSync(path.join(root, 'dist/index.d.cts'))) {
+  if (!['dist/index.js', 'dist/index.d.cts', 'dist/node.d.cts', 'dist/browser/index.js'].every((f) => existsSync(path.join(root, f)))) {
     run(process.execPath, [path.join(root, 'node_modules/tsup/dist/cli-default.js')], root);
   }
   work = mkdtempSync(path.join(tmpdir(), 'calibman-pack-'));
@@ -68,11 +88,12 @@ afterAll(() => {
 describe('the packed tarball', () => {
   it('holds the build (library, types, bins, worker entries), LICENSE and README, and no sources or source maps', () => {
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+    const entries = ['index', 'node'].flatMap((e) => ['js', 'cjs', 'd.ts', 'd.cts'].map((x) => `dist/${e}.${x}`));
+    for (const f of ['package.json', 'README.md', 'LICENSE', ...entries, 'dist/browser/index.js']) {
       expect(files).toContain(f);
     }
     for (const bin of Object.values(pkg.bin)) expect(files).toContain(path.posix.normalize(bin));
-    for (const worker of ['dark-worker', 'dark-pixel-worker', 'format-worker']) expect(files).toContain(`dist/calibrun/${worker}.js`);
+    for (const worker of ['format-worker']) expect(files).toContain(`dist/calibrun/${worker}.js`);
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.cts'))).toEqual([]);
   });
@@ -85,8 +106,8 @@ describe('the packed tarball', () => {
     // `npm install <git url or directory>` runs `prepare` (not `prepack`) before packing the dependency
     expect(pkg.scripts.prepare).toMatch(/tsup|npm run build/);
     // what the public .d.ts files import is a runtime dependency, not a devDependency
-    const dts = readFileSync(path.join(root, 'dist/index.d.ts'), 'utf8');
-    const imported = [...dts.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]).filter((m) => !m.startsWith('node:'));
+    const dts = ['index', 'node'].map((e) => readFileSync(path.join(root, `dist/${e}.d.ts`), 'utf8')).join('\n');
+    const imported = [...dts.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]).filter((m) => !m.startsWith('node:') && !m.startsWith('./'));
     expect(imported.length).toBeGreaterThan(0);
     for (const m of imported) expect(pkg.dependencies[m] ?? pkg.dependencies[`@types/${m}`]).toBeDefined();
     // ndarray ships no types: its DefinitelyTyped package must come with calibman
@@ -102,16 +123,21 @@ describe('installed into an empty project', () => {
     expect(run(bin('calibrun'), ['--help'], consumer)).toMatch(/Usage: calibrun/);
   });
 
-  it('loads from CommonJS with mathjs, SheetJS, fflate, pngjs and proper-lockfile left until they are used', () => {
+  it('loads both entries from CommonJS with mathjs, SheetJS, fflate and proper-lockfile left until they are used, zod bundled', () => {
     const script = `
-      const calibman = require('calibman');
-      const loaded = () => [...new Set(Object.keys(require.cache).map((k) => /node_modules[\\\\/](mathjs|xlsx|fflate|pngjs|proper-lockfile)[\\\\/]/.exec(k)?.[1]).filter(Boolean))].sort();
+      const core = require('calibman');
+      const calibman = require('calibman/node');
+      const loaded = () => [...new Set(Object.keys(require.cache).map((k) => /node_modules[\\\\/](mathjs|xlsx|fflate|pngjs|proper-lockfile|zod)[\\\\/]/.exec(k)?.[1]).filter(Boolean))].sort();
       const atImport = loaded();
       const points = Array.from({ length: 8 }, (_, i) => ({ quad: 0, point: i + 1, x: 100 * i, y: 20 - 50 * i, z: i, where: { row: i + 2 } }));
       const back = calibman.readMetrologyXlsx(calibman.writeMetrologyXlsx({ points }));
       console.log(JSON.stringify({
         facade: typeof calibman.CalibManager,
+        coreFacade: typeof core.CalibManager,
         error: new calibman.CalibmanError('x') instanceof Error,
+        // one copy of the core behind both entries: an error of the Node side is an instance of the core's class
+        sameClasses: core.CalibmanError === calibman.CalibmanError && new calibman.CalibStoreError('x') instanceof core.CalibmanError,
+        coreNames: Object.keys(core).sort(),
         atImport,
         afterXlsx: loaded(),
         points: back.points.map((p) => [p.x, p.y, p.z]),
@@ -119,17 +145,30 @@ describe('installed into an empty project', () => {
       }));`;
     const out = JSON.parse(run(process.execPath, ['-e', script], consumer));
     expect(out.facade).toBe('function');
+    expect(out.coreFacade).toBe('undefined');
     expect(out.error).toBe(true);
+    expect(out.sameClasses).toBe(true);
+    // the core holds the browser-safe names scripts call; the Node entry adds the rest and keeps every core name
+    for (const name of ['xtcRunFromBytes', 'toCOrder', 'GeometryAccess', 'createDarkAccumulator', 'defaultGeometryFor', 'encodePng', 'webDarkThreading']) {
+      expect(out.coreNames).toContain(name);
+    }
+    for (const name of ['CalibManager', 'openCalibStore', 'openXtcRun', 'openDetector', 'submitPieces', 'nodeDarkThreading']) {
+      expect(out.coreNames).not.toContain(name);
+      expect(out.names).toContain(name);
+    }
+    for (const internal of ['parseSqueue', 'TRUTH_PIXEL_KIND', 'getDefaultGeometry', 'summarizeDarkSource']) expect(out.names).not.toContain(internal);
+    expect(out.names).toEqual(expect.arrayContaining(out.coreNames));
     expect(out.atImport).toEqual([]);
     expect(out.afterXlsx).toEqual(['fflate', 'xlsx']);
     expect(out.points).toEqual(Array.from({ length: 8 }, (_, i) => [100 * i, 20 - 50 * i, i]));
     expect(out.names.length).toBeGreaterThan(100);
-    writeFileSync(path.join(work, 'cjs-names.json'), JSON.stringify(out.names));
+    writeFileSync(path.join(work, 'cjs-names.json'), JSON.stringify({ node: out.names, core: out.coreNames }));
   });
 
   it('imports from ESM with the same exports, and fits rings (mathjs loaded on the first fit)', () => {
     const script = `
-      import * as calibman from 'calibman';
+      import * as core from 'calibman';
+      import * as calibman from 'calibman/node';
       const N = 120, P = 100, n = N * N;
       const x = new Float64Array(n), y = new Float64Array(n), values = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -139,14 +178,24 @@ describe('installed into an empty project', () => {
         values[i] = 5 + 40 * Math.exp(-((r - 4000) ** 2) / (2 * 150 * 150));
       }
       const fit = await calibman.fitRings({ x, y, values, good: new Uint8Array(n).fill(1) }, { center: [0, 0], radii: [4100], windowUm: 600 });
-      console.log(JSON.stringify({ center: fit.center, radii: fit.radii, names: Object.keys(calibman).filter((k) => k !== 'default').sort() }));`;
+      console.log(JSON.stringify({
+        center: fit.center,
+        radii: fit.radii,
+        sameClasses: core.GeometryAccess === calibman.GeometryAccess,
+        names: Object.keys(calibman).filter((k) => k !== 'default').sort(),
+        coreNames: Object.keys(core).filter((k) => k !== 'default').sort(),
+      }));`;
     const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], consumer));
     // a noise-free ring centred at (120, -80) um with radius 4000 um
     expect(out.center[0]).toBeCloseTo(120, 3);
     expect(out.center[1]).toBeCloseTo(-80, 3);
     expect(out.radii[0]).toBeCloseTo(4000, 3);
     const cjsNames = existsSync(path.join(work, 'cjs-names.json')) ? JSON.parse(readFileSync(path.join(work, 'cjs-names.json'), 'utf8')) : undefined;
-    if (cjsNames) expect(out.names).toEqual(cjsNames);
+    expect(out.sameClasses).toBe(true);
+    if (cjsNames) {
+      expect(out.names).toEqual(cjsNames.node);
+      expect(out.coreNames).toEqual(cjsNames.core);
+    }
   });
 
   it('type-checks typed consumers (CommonJS and ESM) with tsc --init options and library checks on', () => {
@@ -172,8 +221,11 @@ describe('installed into an empty project', () => {
     writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
     writeFileSync(
       path.join(consumer, 'typed.mts'),
-      `import { CalibManager, parseNdarrayText, toCOrder, type RingFitResult } from 'calibman';
+      `import { CalibmanError, parseNdarrayText, toCOrder, type RingFitResult } from 'calibman';
+import { CalibManager, CalibStoreError } from 'calibman/node';
 
+// the entries share their declarations: a Node-side error is the core's error type
+export const storeError: CalibmanError = new CalibStoreError('x');
 const cm = new CalibManager({ experiment: 'cxi12345', detectors: ['CSPAD'], root: '/tmp/none' });
 export const experiment: string = cm.experiment;
 // @ts-expect-error the facade is typed (a silent \`any\` would accept this)
@@ -188,7 +240,7 @@ export const radii = async (r: Promise<RingFitResult>): Promise<readonly number[
     );
     writeFileSync(
       path.join(consumer, 'typed.cts'),
-      `import calibman = require('calibman');
+      `import calibman = require('calibman/node');
 
 const cm = new calibman.CalibManager({ experiment: 'cxi12345', detectors: ['CSPAD'], root: '/tmp/none' });
 const experiment: string = cm.experiment;
@@ -208,5 +260,51 @@ export = { experiment, wrong, badShape, radii };
       output = String((err as { stdout?: unknown }).stdout) + String((err as { stderr?: unknown }).stderr);
     }
     expect(output).toBe('');
+  });
+  it('type-checks a browser consumer of the core without Node types', () => {
+    // a browser project: DOM, no @types/node; calibman's root .d.ts must not need Node's types
+    const tsconfig = {
+      compilerOptions: {
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        target: 'es2022',
+        lib: ['es2023', 'dom', 'dom.iterable'],
+        types: [],
+        noEmit: true,
+        strict: true,
+        skipLibCheck: false,
+      },
+      files: ['browser.ts'],
+    };
+    writeFileSync(path.join(consumer, 'tsconfig.browser.json'), JSON.stringify(tsconfig, null, 2));
+    writeFileSync(path.join(consumer, 'browser.ts'), BROWSER_SCRIPT);
+    let output = '';
+    try {
+      output = run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.browser.json'], consumer);
+    } catch (err) {
+      output = String((err as { stdout?: unknown }).stdout) + String((err as { stderr?: unknown }).stderr);
+    }
+    expect(output).toBe('');
+  });
+
+  it('bundles the core for a browser from the installed package (no Node builtin)', async () => {
+    writeFileSync(path.join(consumer, 'browser.ts'), BROWSER_SCRIPT);
+    // for platform `browser` esbuild fails on a Node builtin unless the importing package maps it away for browsers
+    const result = await build({
+      absWorkingDir: consumer,
+      entryPoints: ['browser.ts'],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((f) => f.startsWith('node:') || /node_modules\/(pngjs|proper-lockfile|graceful-fs)\//.test(f))).toEqual([]);
+    // the `browser` condition of the package's exports picks the browser build
+    expect(inputs).toContain('node_modules/calibman/dist/browser/index.js');
+    expect(inputs.filter((f) => /node_modules\/calibman\/dist\/(index|node|chunk-)/.test(f))).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { PNG } from 'pngjs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataShapeOf, register } from '../../src/cli/commands/plot.js';
 import { ndarrayOf } from '../../src/io/ndarray.js';
 import { formatNdarrayText } from '../../src/io/ndarray-text.js';
 import { writeNpy } from '../../src/io/npy.js';
+import { type CommandRun, runCommand } from '../cli-command.js';
 import { fixturePath } from '../fixture-files.js';
 import { STATUS_CLASSES } from '../../src/report/status-map.js';
 import { findText } from './text-probe.js';
@@ -15,24 +15,8 @@ import { findText } from './text-probe.js';
 const GEO = fixturePath('geometry/geometry-def-cspad.data');
 const dir = mkdtempSync(join(tmpdir(), 'calibman-plot-cli-'));
 
-async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const program = new Command('calibman').exitOverride();
-  register(program);
-  let stderr = '';
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'calibman', ...args]);
-  } catch {
-    process.exitCode ||= 1;
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stderr };
+function run(...args: string[]): Promise<CommandRun> {
+  return runCommand(register, args);
 }
 
 const readPng = (f: string): PNG => PNG.sync.read(readFileSync(f));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { ndarrayOf } from '../../src/io/ndarray.js';
-import { buildPixelModel, PixelKind } from '../../src/xtc/synthetic/model.js';
+import { buildPixelModel, PixelKind } from '../../src/synthetic/model.js';
 import { darkReportSection } from '../../src/node/dark-report.js';
 import { buildDarkReportHtml } from '../../src/report/html.js';
 import { STATUS_ABSENT, STATUS_CLASSES } from '../../src/report/status-map.js';

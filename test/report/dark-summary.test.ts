@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRUTH_PIXEL_KIND, formatDarkSummaryTable, summarizeDarkSource } from '../../src/report/dark-summary.js';
+import { TRUTH_PIXEL_KIND, formatDarkSummaryTable, summariseDarkSource } from '../../src/report/dark-summary.js';
 import { buildDarkReportHtml, toBase64 } from '../../src/report/html.js';
 
 // 10 pixels: 0–5 good, 6 hot (flagged with bit 1), 7 dead (bits 2|8|32), 8 saturated but missed, 9 good flagged bit 16
@@ -13,7 +13,7 @@ const truth = {
 };
 
 describe('dark summary', () => {
-  const s = summarizeDarkSource({ source: 'CxiDs1.0:Cspad.0', detectorType: 'CSPAD', frames: 16, pedestals, pixelRms, pixelStatus }, truth);
+  const s = summariseDarkSource({ source: 'CxiDs1.0:Cspad.0', detectorType: 'CSPAD', frames: 16, pedestals, pixelRms, pixelStatus }, truth);
 
   it('averages good pixels only and counts every status bit', () => {
     expect(s.meanPedestal).toBeCloseTo((100 + 101 + 99 + 100 + 102 + 98 + 16383) / 7, 10);
@@ -47,9 +47,9 @@ describe('dark summary', () => {
 describe('median', () => {
   it('is numpy\'s median for odd and even counts of good pixels, ignoring NaN rms', () => {
     const rms = Float64Array.from({ length: 1001 }, (_, i) => ((i * 7919) % 1001) / 10);
-    const odd = summarizeDarkSource({ source: 's', frames: 1, pedestals: new Float64Array(1001), pixelRms: rms, pixelStatus: new Uint8Array(1001) });
+    const odd = summariseDarkSource({ source: 's', frames: 1, pedestals: new Float64Array(1001), pixelRms: rms, pixelStatus: new Uint8Array(1001) });
     expect(odd.medianRms).toBe(50);
-    const even = summarizeDarkSource({ source: 's', frames: 1, pedestals: [0, 0, 0, 0, 0], pixelRms: [3, NaN, 1, 4, 2], pixelStatus: [0, 0, 0, 0, 0] });
+    const even = summariseDarkSource({ source: 's', frames: 1, pedestals: [0, 0, 0, 0, 0], pixelRms: [3, NaN, 1, 4, 2], pixelStatus: [0, 0, 0, 0, 0] });
     expect(even.medianRms).toBe(2.5);
   });
 });
@@ -57,7 +57,7 @@ describe('median', () => {
 describe('html report', () => {
   it('embeds each picture as a data URI and escapes text', () => {
     const png = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
-    const s = summarizeDarkSource({ source: 'A<&>', frames: 3, pedestals: [1], pixelRms: [1], pixelStatus: [0] });
+    const s = summariseDarkSource({ source: 'A<&>', frames: 3, pedestals: [1], pixelRms: [1], pixelStatus: [0] });
     const html = buildDarkReportHtml({ title: 't', experiment: 'x', run: 1, sections: [{ summary: s, images: [{ title: 'p', png }] }] });
     expect(html).toContain(`data:image/png;base64,${toBase64(png)}`);
     expect(html).toContain('A&lt;&amp;&gt;');

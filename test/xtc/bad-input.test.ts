@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { XtcFormatError } from '../../src/errors.js';
-import {
-  BytesDgramReader,
-  DgramReader,
-  eventsFromBytes,
-  TypeId,
-  bytesSource,
-  detInfoSrc,
-  encodeDgram,
-  eventXtc,
-  segmentXtc,
-  syntheticRunFiles,
-  xtcRunFromBytes,
-  type DgramSpec,
-} from '../../src/xtc/index.js';
+import { eventsFromBytes, xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
+import { BytesDgramReader, DgramReader, TypeId, bytesSource, detInfoSrc, encodeDgram, eventXtc, segmentXtc, type DgramSpec } from '../../src/xtc/index.js';
 
 const camSpec = { events: 5, detectors: [{ type: 'OPAL1000', width: 16, height: 8, depth: 8 }] };
 const { files } = syntheticRunFiles(camSpec);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpyFile } from '../../src/node/npy-files.js';
 import { dumpXtcFile, extractFrames, parseEventRange, type DumpRecord } from '../../src/cli/commands/xtc.js';
-import { generateSyntheticRun, syntheticRunFiles } from '../../src/xtc/index.js';
+import { generateSyntheticRun, syntheticRunFiles } from '../../src/synthetic/index.js';
 import { sameValues } from './helpers.js';
 
 const spec = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
+import { xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
 
 describe('decoding a frame into caller memory', () => {
   it('CSPAD and pnCCD frames are assembled in the given memory with the same pixels; other sizes fall back', async () => {

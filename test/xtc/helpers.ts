@@ -1,4 +1,4 @@
-import type { SyntheticRunSpec } from '../../src/xtc/index.js';
+import type { SyntheticRunSpec } from '../../src/synthetic/index.js';
 
 /** A small run with every supported detector type (cameras kept small to stay fast). */
 export const SMALL_SPEC: SyntheticRunSpec = {

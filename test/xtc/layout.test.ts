@@ -3,32 +3,7 @@
  * DataView, independently of calibman's writer).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DgramReader,
-  TypeId,
-  assembleCspad,
-  assemblePnccd,
-  bytesSource,
-  cameraPixels,
-  decodeCspadConfig,
-  decodeEvrEventCodes,
-  decodePnccdConfig,
-  detInfoPdsName,
-  detInfoString,
-  encodeCspadConfig,
-  defaultCspadConfig,
-  encodeDgram,
-  eventXtc,
-  parseDetInfo,
-  segmentXtc,
-  sourceString,
-  transitionName,
-  typeIdName,
-  walkXtc,
-  detInfoSrc,
-  bldInfoSrc,
-  CSPAD_CONFIG_SIZES,
-} from '../../src/xtc/index.js';
+import { DgramReader, TypeId, assembleCspad, assemblePnccd, bytesSource, cameraPixels, decodeCspadConfig, decodeEvrEventCodes, decodePnccdConfig, detInfoPdsName, detInfoString, encodeCspadConfig, defaultCspadConfig, encodeDgram, eventXtc, parseDetInfo, segmentXtc, sourceString, transitionName, typeIdName, walkXtc, detInfoSrc, bldInfoSrc, CSPAD_CONFIG_SIZES } from '../../src/xtc/index.js';
 
 const SECT = 185 * 388;
 

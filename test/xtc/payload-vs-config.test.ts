@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
+import { xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
 import { Damage, TypeId } from '../../src/xtc/enums.js';
 import { typeIdValue } from '../../src/xtc/header.js';
 import { XtcFormatError } from '../../src/errors.js';

@@ -2,19 +2,9 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  PixelKind,
-  blobSource,
-  eventsFromBytes,
-  generateSyntheticRun,
-  readableStreamSource,
-  syntheticRunFiles,
-  xtcRunFromBytes,
-  xtcRunFromSources,
-  type SyntheticFile,
-  type SyntheticTruth,
-  type XtcRunReader,
-} from '../../src/xtc/index.js';
+import { eventsFromBytes, xtcRunFromBytes, xtcRunFromSources } from '../../src/detectors/runs.js';
+import { PixelKind, generateSyntheticRun, syntheticRunFiles, type SyntheticFile, type SyntheticTruth } from '../../src/synthetic/index.js';
+import { blobSource, readableStreamSource, type XtcRunReader } from '../../src/xtc/index.js';
 import { openXtcRun } from '../../src/node/xtc-run.js';
 import { SMALL_SPEC, sameValues } from './helpers.js';
 

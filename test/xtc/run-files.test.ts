@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { RunNotFoundError } from '../../src/errors.js';
 import { findRunFiles, listRuns, openXtcRun } from '../../src/node/xtc-run.js';
 import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import { parseXtcFileName, syntheticRunFiles } from '../../src/xtc/index.js';
+import { syntheticRunFiles } from '../../src/synthetic/index.js';
+import { parseXtcFileName } from '../../src/xtc/index.js';
 
 const cam = (n: number, streams = 1) => ({
   experiment: 'e665',

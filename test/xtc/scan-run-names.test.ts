@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../src/cli/calibman-program.js';
 import { writeSyntheticRun } from '../../src/node/xtc-synthetic.js';
-import type { SyntheticRunSpec } from '../../src/xtc/synthetic/generate.js';
+import type { SyntheticRunSpec } from '../../src/synthetic/generate.js';
 
 /**
  * `calibman xtc scan --exp --run` on LCLS-I names (`e<expnum>-r<run>-…`) in calibrun's default xtc directory

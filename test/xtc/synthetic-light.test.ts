@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { getDetectorType } from '../../src/detectors/registry.js';
-import { demoDarkRunSpec, demoLightRunSpec, generateSyntheticRun, PixelKind, type SyntheticRunSpec } from '../../src/xtc/index.js';
+import { demoDarkRunSpec, demoLightRunSpec, generateSyntheticRun, PixelKind, type SyntheticRunSpec } from '../../src/synthetic/index.js';
 
 const ASIC_COLS = 194;
 const SECTION_COLS = 388;

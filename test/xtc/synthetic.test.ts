@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PixelKind, demoDarkRunSpec, generateSyntheticRun, syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
+import { xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { PixelKind, demoDarkRunSpec, generateSyntheticRun, syntheticRunFiles } from '../../src/synthetic/index.js';
 
 const spec = (seed: number, darkFraction = 1) => ({
   events: 400,

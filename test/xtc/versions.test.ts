@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticRun, syntheticRunFiles, xtcRunFromBytes } from '../../src/xtc/index.js';
+import { xtcRunFromBytes } from '../../src/detectors/runs.js';
+import { generateSyntheticRun, syntheticRunFiles } from '../../src/synthetic/index.js';
 import { sameValues } from './helpers.js';
 
 const small = { pedestal: { mean: 1000, spread: 50 } };

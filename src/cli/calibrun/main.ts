@@ -4,7 +4,7 @@ import { userErrorMessage } from '../action.js';
 import { runCalibrun, type CalibrunOutcome } from '../../calibrun/app.js';
 import { createProgressRenderer } from '../../calibrun/progress.js';
 import { humanStamp } from '../../calibrun/session-log.js';
-import type { DarkEngines } from '../../calibrun/ports.js';
+import type { DarkEngines } from '../../pipeline/ports.js';
 import { buildCalibrunProgram, programOptionsToInput } from './program.js';
 
 /** Message of calibrun without arguments: the required parameters, in calibrun's order of checks. */

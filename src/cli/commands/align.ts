@@ -4,27 +4,9 @@ import { fitRingCenter } from '../../alignment/center.js';
 import { alignmentReportJson, formatAlignmentReport, formatCenterReport } from '../../alignment/report.js';
 import { CalibmanError } from '../../errors.js';
 import { GeometryAccess } from '../../geometry/geometry-access.js';
-import type { TypedArray } from '../../io/dtype.js';
-import { toCOrder } from '../../io/ndarray.js';
-import { parseNdarrayText } from '../../io/ndarray-text.js';
 import { readTextFile, writeFileAtomic } from '../../node/files.js';
-import { readNpyFile } from '../../node/npy-files.js';
+import { readPixelValues } from '../pixel-values.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
-
-function asNumbers(a: TypedArray): ArrayLike<number> {
-  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return Float64Array.from(a, (v) => Number(v));
-  return a;
-}
-
-/** A per-pixel array from .npy or a psana ndarray text file. */
-async function readPixelArray(file: string): Promise<ArrayLike<number>> {
-  if (file.endsWith('.npy')) return asNumbers(toCOrder((await readNpyFile(file)).array));
-  if (file.endsWith('.txt') || file.endsWith('.data')) {
-    const parsed = parseNdarrayText(await readTextFile(file), { file, dtype: 'float64', cspad2x2Layout: 'daq' });
-    return asNumbers(toCOrder(parsed.array));
-  }
-  throw new CalibmanError(`${file}: expected a .npy file or a psana ndarray text file (.txt/.data)`);
-}
 
 function parseList(name: string): (v: string) => number[] {
   return (v: string) => {
@@ -101,8 +83,8 @@ export function register(program: Command): void {
         if (!o.centerOnly && !o.output) throw new CalibmanError('-o/--output is required (or use --center-only)');
         if (o.centerOnly && o.png) throw new CalibmanError('--png needs an alignment (drop --center-only)');
         const geo = GeometryAccess.fromText(await readTextFile(o.geometry), { file: o.geometry });
-        const values = await readPixelArray(o.image);
-        const mask = o.mask ? await readPixelArray(o.mask) : undefined;
+        const values = await readPixelValues(o.image);
+        const mask = o.mask ? await readPixelValues(o.mask) : undefined;
         const common = {
           mask,
           rings: o.rings,

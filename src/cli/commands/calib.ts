@@ -22,7 +22,7 @@ const SOURCE_HELP = 'DetInfo source (CxiDs1.0:Cspad.0, DetInfo(...), CxiDs1-0|Cs
  * The calib-dir source a `--source` names: a DetInfo spelling as it is, or a detector registry name
  * (`CSPAD2x2`, as `xtc frames --source` takes) resolved among the sources deployed in the calib dir.
  */
-export async function resolveCalibSource(store: CalibStore, text: string): Promise<string> {
+async function resolveCalibSource(store: CalibStore, text: string): Promise<string> {
   try {
     parseSource(text);
     return text;
@@ -138,7 +138,10 @@ export function register(program: Command): void {
       'The experiment calib directory <calib>/<group>/<source>/<type>/<begin>-<end>.data: find the file psana uses for a ' +
         'run, list what is deployed, deploy/copy/move/delete files with HISTORY records, compare new constants (docs/calib-store.md)',
     );
+  for (const add of [addFind, addStatus, addHistory, addDeploy, addCopyAndMove, addDelete, addDiff]) add(calib);
+}
 
+function addFind(calib: Command): void {
   calib
     .command('find')
     .description('Print the path of the file psana uses for a run (exit 1 when none applies)')
@@ -161,7 +164,9 @@ export function register(program: Command): void {
         }
       }),
     );
+}
 
+function addStatus(calib: Command): void {
   calib
     .command('status')
     .description('List deployed files per detector with the runs psana really uses each for; shadowed files are flagged')
@@ -175,7 +180,9 @@ export function register(program: Command): void {
         process.stdout.write((o.json ? JSON.stringify(s, null, 2) : formatStatus(s)) + '\n');
       }),
     );
+}
 
+function addHistory(calib: Command): void {
   calib
     .command('history')
     .description('Print the HISTORY records of a type directory (CalibManager and PSCalib formats)')
@@ -191,7 +198,9 @@ export function register(program: Command): void {
         process.stdout.write(o.json ? JSON.stringify(recs, null, 2) + '\n' : recs.map((r) => r.text + '\n').join(''));
       }),
     );
+}
 
+function addDeploy(calib: Command): void {
   addWriteOptions(
     calib
       .command('deploy')
@@ -219,7 +228,10 @@ export function register(program: Command): void {
       report([r]);
     }),
   );
+}
 
+/** Register `copy` and `move` (the same options; move removes the input). */
+function addCopyAndMove(calib: Command): void {
   for (const move of [false, true]) {
     addWriteOptions(
       calib
@@ -251,8 +263,10 @@ export function register(program: Command): void {
       }),
     );
   }
+}
 
-  calib
+function addDelete(calib: Command): void {
+  const cmd = calib
     .command('delete')
     .description(
       'Delete calib files (File Manager). By default the file is kept as <name>-<timestamp> (psana ignores it) so it can be ' +
@@ -285,9 +299,10 @@ export function register(program: Command): void {
         report(results);
       }),
     );
+  addOptionAlias(cmd, '--range <range>', '--run-range');
+}
 
-  addOptionAlias(calib.commands.find((c) => c.name() === 'delete')!, '--range <range>', '--run-range');
-
+function addDiff(calib: Command): void {
   calib
     .command('diff')
     .description(

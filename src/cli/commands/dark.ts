@@ -66,6 +66,7 @@ interface StackOptions {
   intHi: number;
   rmsLo: number;
   rmsHi: number;
+  /** commander's keys of `--int-nlo`, `--int-nhi`, `--rms-nlo`, `--rms-nhi`, `--fraclm`. */
   intNlo: number;
   intNhi: number;
   rmsNlo: number;
@@ -92,7 +93,7 @@ async function runStack(file: string, o: StackOptions): Promise<void> {
         ? createDarkAccumulator(
             {
               nrecs: o.nrecs, nrecs1: o.nrecs1, intLo: o.intLo, intHi: o.intHi, rmsLo: o.rmsLo, rmsHi: o.rmsHi,
-              intNlo: o.intNlo, intNhi: o.intNhi, rmsNlo: o.rmsNlo, rmsNhi: o.rmsNhi, fraclm: o.fraclm, dataBits: o.dataBits,
+              intNLo: o.intNlo, intNHi: o.intNhi, rmsNLo: o.rmsNlo, rmsNHi: o.rmsNhi, fracLm: o.fraclm, dataBits: o.dataBits,
             },
             shape,
           )
@@ -141,11 +142,11 @@ export function register(program: Command): void {
     .option('--int-hi <adu>', 'psana: intensity high limit', num('--int-hi'), d.intHi)
     .option('--rms-lo <adu>', 'psana: rms low limit', num('--rms-lo'), d.rmsLo)
     .option('--rms-hi <adu>', 'psana: rms high limit', num('--rms-hi'), d.rmsHi)
-    .option('--int-nlo <n>', 'psana: sigmas below the mean pedestal (0: use --int-lo)', num('--int-nlo'), d.intNlo)
-    .option('--int-nhi <n>', 'psana: sigmas above the mean pedestal (0: use --int-hi)', num('--int-nhi'), d.intNhi)
-    .option('--rms-nlo <n>', 'psana: sigmas below the mean rms (0: use --rms-lo)', num('--rms-nlo'), d.rmsNlo)
-    .option('--rms-nhi <n>', 'psana: sigmas above the mean rms (0: use --rms-hi)', num('--rms-nhi'), d.rmsNhi)
-    .option('--fraclm <f>', 'psana: allowed fraction of frames below --int-lo / above --int-hi', num('--fraclm'), d.fraclm)
+    .option('--int-nlo <n>', 'psana: sigmas below the mean pedestal (0: use --int-lo)', num('--int-nlo'), d.intNLo)
+    .option('--int-nhi <n>', 'psana: sigmas above the mean pedestal (0: use --int-hi)', num('--int-nhi'), d.intNHi)
+    .option('--rms-nlo <n>', 'psana: sigmas below the mean rms (0: use --rms-lo)', num('--rms-nlo'), d.rmsNLo)
+    .option('--rms-nhi <n>', 'psana: sigmas above the mean rms (0: use --rms-hi)', num('--rms-nhi'), d.rmsNHi)
+    .option('--fraclm <f>', 'psana: allowed fraction of frames below --int-lo / above --int-hi', num('--fraclm'), d.fracLm)
     .option('--data-bits <n>', 'psana: data bits of the detector ADC (raw values are masked)', int('--data-bits'), d.dataBits)
     .option('--thr-rms <adu>', 'ndarraverage: hot-pixel rms threshold, 0 = evaluate automatically', num('--thr-rms'), g1.thrRms)
     .option('--thr-rms-min <adu>', 'ndarraverage: cold-rms threshold', num('--thr-rms-min'), g1.thrRmsMin)

@@ -82,7 +82,7 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
   if (o.average && kind !== 'image') throw new ConfigError('--average', 'only for "det image"');
   const range = o.events !== undefined ? parseEventRange(o.events) : ([0, Infinity] as [number, number]);
   const mask = parseMaskList(o.mask);
-  const { detector: det, xtcRun } = await openDetector({ calibDir: o.calibDir, source: o.source, run: o.run, xtc: { files: o.xtc } });
+  const { detector: det, xtcRun } = await openDetector({ calibDir: o.calibDir, source: o.source, run: o.run, xtc: { files: o.xtc }, threads: 'auto' });
   const run = xtcRun!;
   try {
     for (const w of det.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -126,6 +126,7 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
     if (skipped.n) process.stderr.write(`note: ${skipped.n} selected event(s) had no frame of ${det.source} (skipped)\n`);
     process.stderr.write(`${count} event(s) of ${det.source} written\n`);
   } finally {
+    det.close();
     await run.close();
   }
 }

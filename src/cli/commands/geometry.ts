@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { CalibmanError } from '../../errors.js';
+import type { GeometryComparison } from '../../geometry/compare.js';
 import { GeometryAccess, type GeometryLimits, type ObjectRef } from '../../geometry/geometry-access.js';
 import { addGeometryLimitOptions, geometryLimitsOf } from '../geometry-limits.js';
 import { geometryToCrystfel } from '../../geometry/crystfel-export.js';
 import { crystfelToGeometryText, inferCrystfelDettype } from '../../geometry/crystfel-import.js';
-import type { TypedArray } from '../../io/dtype.js';
-import { ndarrayOf, toCOrder } from '../../io/ndarray.js';
-import { parseNdarrayText } from '../../io/ndarray-text.js';
+import { ndarrayOf } from '../../io/ndarray.js';
 import { readTextFile, writeFileAtomic } from '../../node/files.js';
-import { readNpyFile, writeNpyFile } from '../../node/npy-files.js';
+import { writeNpyFile } from '../../node/npy-files.js';
 import { reachedBins } from '../../plot/arrange.js';
 import { renderImagePng } from '../../plot/png.js';
+import { readPixelValues } from '../pixel-values.js';
 import { action, parseIntOption, parseNumberOption } from '../action.js';
 
 /** The `--max-depth`/`--max-image-pixels` of the running geometry command (set before its action runs). */
@@ -51,20 +51,6 @@ function objectRef(s: string): ObjectRef {
   return s;
 }
 
-function asNumbers(a: TypedArray): ArrayLike<number> {
-  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return Float64Array.from(a, (v) => Number(v));
-  return a;
-}
-
-async function readDataValues(file: string): Promise<ArrayLike<number>> {
-  if (file.endsWith('.npy')) return asNumbers(toCOrder((await readNpyFile(file)).array));
-  if (file.endsWith('.txt') || file.endsWith('.data')) {
-    const parsed = parseNdarrayText(await readTextFile(file), { file, dtype: 'float64', cspad2x2Layout: 'daq' });
-    return asNumbers(toCOrder(parsed.array));
-  }
-  throw new CalibmanError(`${file}: expected a .npy file or a psana ndarray text file (.txt/.data)`);
-}
-
 async function writeGeometry(out: string, geo: GeometryAccess, comment?: string): Promise<void> {
   const g = comment ? geo.withComments([...geo.comments, comment]) : geo;
   await writeFileAtomic(out, g.toText());
@@ -80,7 +66,22 @@ export function register(program: Command): void {
   const geo = program
     .command('geometry')
     .description('psana detector geometry files: coordinates, image index maps, masks, images, alignment, CrystFEL');
+  addInfo(geo);
+  addCoords(geo);
+  addIndexes(geo);
+  addMask(geo);
+  addImage(geo);
+  addObjectEdits(geo);
+  addCompare(geo);
+  addToCrystfel(geo);
+  addFromCrystfel(geo);
+  for (const c of geo.commands) addGeometryLimitOptions(c);
+  geo.hook('preAction', (_geo, cmd) => {
+    limits = geometryLimitsOf(cmd.opts());
+  });
+}
 
+function addInfo(geo: Command): void {
   geo
     .command('info')
     .description('print the object tree, pixel count, array shape and image shape of a geometry file')
@@ -103,7 +104,9 @@ export function register(program: Command): void {
         process.stdout.write(lines.join('\n') + '\n');
       }),
     );
+}
 
+function addCoords(geo: Command): void {
   geo
     .command('coords')
     .description('write pixel x, y, z coordinates (float64, um, psana array shape) as PREFIX-x.npy, -y.npy, -z.npy')
@@ -121,7 +124,9 @@ export function register(program: Command): void {
         }
       }),
     );
+}
 
+function addIndexes(geo: Command): void {
   geo
     .command('indexes')
     .description('write image row/column index maps (uint32, psana array shape) as PREFIX-rows.npy, PREFIX-cols.npy')
@@ -141,7 +146,9 @@ export function register(program: Command): void {
         process.stdout.write(`image shape ${ix.imageShape[0]} × ${ix.imageShape[1]}\n`);
       }),
     );
+}
 
+function addMask(geo: Command): void {
   geo
     .command('mask')
     .description('write the sensor mask (uint8, 1 = good, psana array shape): +1 edges, +2 wide/central columns, +4 non-bonded, +8/+16 their neighbours')
@@ -160,7 +167,9 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${o.npy} (${bad} of ${m.length} pixels masked)\n`);
       }),
     );
+}
 
+function addImage(geo: Command): void {
   geo
     .command('image')
     .description('assemble a per-pixel array into an image (last pixel wins per bin, like psana)')
@@ -173,7 +182,7 @@ export function register(program: Command): void {
       action(async (file: string, dataFile: string, o: { npy?: string; png?: string; pixScale?: number }) => {
         if (!o.npy && !o.png) throw new CalibmanError('give --npy OUT or --png OUT');
         const g = await loadGeometry(file);
-        const values = await readDataValues(dataFile);
+        const values = await readPixelValues(dataFile);
         if (values.length !== g.size) throw new CalibmanError(`${dataFile}: ${values.length} values, the geometry has ${g.size} pixels`);
         const { image, imageShape } = g.image(values, { pixScaleSizeUm: o.pixScale });
         if (o.npy) {
@@ -188,59 +197,58 @@ export function register(program: Command): void {
         }
       }),
     );
+}
 
+/** One of `move`, `tilt`, `rotate`: three amounts added to an object, saved as a new geometry file. */
+interface ObjectEdit {
+  name: string;
+  description: string;
+  /** Options in help order: flag, its help, the key commander stores it under. */
+  amounts: readonly (readonly [flag: string, help: string, key: string])[];
+  apply(g: GeometryAccess, obj: ObjectRef, o: Record<string, number>): GeometryAccess;
+}
+
+const OBJECT_EDITS: readonly ObjectEdit[] = [
+  {
+    name: 'move',
+    description: "shift an object's origin in its parent's frame and save a new geometry file",
+    amounts: [['--dx <um>', 'shift along x, um', 'dx'], ['--dy <um>', 'shift along y, um', 'dy'], ['--dz <um>', 'shift along z, um', 'dz']],
+    apply: (g, obj, o) => g.moveObject(obj, o.dx, o.dy, o.dz),
+  },
+  {
+    name: 'tilt',
+    description: "add tilt angles (deg, about the parent's Z, Y, X axes) to an object and save a new geometry file",
+    amounts: [['--tilt-z <deg>', 'added tilt about z', 'tiltZ'], ['--tilt-y <deg>', 'added tilt about y', 'tiltY'], ['--tilt-x <deg>', 'added tilt about x', 'tiltX']],
+    apply: (g, obj, o) => g.tiltObject(obj, o.tiltX, o.tiltY, o.tiltZ),
+  },
+  {
+    name: 'rotate',
+    description: 'add design rotation angles (deg, multiples of 90 in practice) to an object and save a new geometry file',
+    amounts: [['--rot-z <deg>', 'added rotation about z', 'rotZ'], ['--rot-y <deg>', 'added rotation about y', 'rotY'], ['--rot-x <deg>', 'added rotation about x', 'rotX']],
+    apply: (g, obj, o) => g.rotateObject(obj, o.rotX, o.rotY, o.rotZ),
+  },
+];
+
+function addObjectEdits(geo: Command): void {
   const objectHelp = 'object as NAME:INDEX (split on the last colon, e.g. QUAD:V1:2; first match like psana) or a parent-qualified path QUAD:V1:2/SENS2X1:V1:3';
-  geo
-    .command('move')
-    .description("shift an object's origin in its parent's frame and save a new geometry file")
-    .argument('<geometry>', 'psana geometry file')
-    .argument('<object>', objectHelp)
-    .requiredOption('-o, --output <file>', 'output geometry file')
-    .option('--dx <um>', 'shift along x, um', parseNumberOption('--dx'), 0)
-    .option('--dy <um>', 'shift along y, um', parseNumberOption('--dy'), 0)
-    .option('--dz <um>', 'shift along z, um', parseNumberOption('--dz'), 0)
-    .option('--comment <text>', 'append a comment line to the saved file')
-    .action(
-      action(async (file: string, obj: string, o: { output: string; dx: number; dy: number; dz: number; comment?: string }) => {
-        const g = (await loadGeometry(file)).moveObject(objectRef(obj), o.dx, o.dy, o.dz);
+  for (const edit of OBJECT_EDITS) {
+    const cmd = geo
+      .command(edit.name)
+      .description(edit.description)
+      .argument('<geometry>', 'psana geometry file')
+      .argument('<object>', objectHelp)
+      .requiredOption('-o, --output <file>', 'output geometry file');
+    for (const [flag, help] of edit.amounts) cmd.option(flag, help, parseNumberOption(flag.split(' ')[0]), 0);
+    cmd.option('--comment <text>', 'append a comment line to the saved file').action(
+      action(async (file: string, obj: string, o: Record<string, number> & { output: string; comment?: string }) => {
+        const g = edit.apply(await loadGeometry(file), objectRef(obj), o);
         await writeGeometry(o.output, g, o.comment);
       }),
     );
+  }
+}
 
-  geo
-    .command('tilt')
-    .description("add tilt angles (deg, about the parent's Z, Y, X axes) to an object and save a new geometry file")
-    .argument('<geometry>', 'psana geometry file')
-    .argument('<object>', objectHelp)
-    .requiredOption('-o, --output <file>', 'output geometry file')
-    .option('--tilt-z <deg>', 'added tilt about z', parseNumberOption('--tilt-z'), 0)
-    .option('--tilt-y <deg>', 'added tilt about y', parseNumberOption('--tilt-y'), 0)
-    .option('--tilt-x <deg>', 'added tilt about x', parseNumberOption('--tilt-x'), 0)
-    .option('--comment <text>', 'append a comment line to the saved file')
-    .action(
-      action(async (file: string, obj: string, o: { output: string; tiltZ: number; tiltY: number; tiltX: number; comment?: string }) => {
-        const g = (await loadGeometry(file)).tiltObject(objectRef(obj), o.tiltX, o.tiltY, o.tiltZ);
-        await writeGeometry(o.output, g, o.comment);
-      }),
-    );
-
-  geo
-    .command('rotate')
-    .description('add design rotation angles (deg, multiples of 90 in practice) to an object and save a new geometry file')
-    .argument('<geometry>', 'psana geometry file')
-    .argument('<object>', objectHelp)
-    .requiredOption('-o, --output <file>', 'output geometry file')
-    .option('--rot-z <deg>', 'added rotation about z', parseNumberOption('--rot-z'), 0)
-    .option('--rot-y <deg>', 'added rotation about y', parseNumberOption('--rot-y'), 0)
-    .option('--rot-x <deg>', 'added rotation about x', parseNumberOption('--rot-x'), 0)
-    .option('--comment <text>', 'append a comment line to the saved file')
-    .action(
-      action(async (file: string, obj: string, o: { output: string; rotZ: number; rotY: number; rotX: number; comment?: string }) => {
-        const g = (await loadGeometry(file)).rotateObject(objectRef(obj), o.rotX, o.rotY, o.rotZ);
-        await writeGeometry(o.output, g, o.comment);
-      }),
-    );
-
+function addCompare(geo: Command): void {
   geo
     .command('compare')
     .description('compare two geometry files: changed objects (B − A) and pixel displacement statistics')
@@ -251,32 +259,35 @@ export function register(program: Command): void {
     .action(
       action(async (fa: string, fb: string, o: { json?: boolean; all?: boolean }) => {
         const cmp = (await loadGeometry(fa)).compare(await loadGeometry(fb));
-        if (o.json) {
-          process.stdout.write(JSON.stringify(cmp, null, 2) + '\n');
-          return;
-        }
-        const lines: string[] = [];
-        for (const d of cmp.objects) {
-          if (!d.changed && !o.all) continue;
-          if (!d.inA || !d.inB) {
-            lines.push(`${d.path}: only in ${d.inA ? 'A' : 'B'}`);
-            continue;
-          }
-          const parts = Object.entries(d.delta!).filter(([, v]) => v !== 0).map(([k, v]) => `d${k}=${fmt(v, k.startsWith('t') ? 5 : 3)}`);
-          lines.push(`${d.path}: ${parts.length ? parts.join(' ') : 'unchanged'}`);
-        }
-        const changed = cmp.objects.filter((d) => d.changed).length;
-        lines.push(`${changed} of ${cmp.objects.length} objects differ`);
-        const p = cmp.pixels;
-        lines.push(
-          p
-            ? `pixels: ${p.n}, displacement um: max ${fmt(p.maxDistUm)} (pixel ${p.maxIndex}), mean ${fmt(p.meanDistUm)}, rms ${fmt(p.rmsDistUm)}; max |dx| ${fmt(p.maxAbsDxUm)} |dy| ${fmt(p.maxAbsDyUm)} |dz| ${fmt(p.maxAbsDzUm)}`
-            : 'pixels: counts differ, no per-pixel comparison',
-        );
-        process.stdout.write(lines.join('\n') + '\n');
+        process.stdout.write(o.json ? JSON.stringify(cmp, null, 2) + '\n' : formatComparison(cmp, o.all === true));
       }),
     );
+}
 
+/** The text report of `geometry compare`: changed (or, with `all`, every) object, then pixel displacements. */
+function formatComparison(cmp: GeometryComparison, all: boolean): string {
+  const lines: string[] = [];
+  for (const d of cmp.objects) {
+    if (!d.changed && !all) continue;
+    if (!d.inA || !d.inB) {
+      lines.push(`${d.path}: only in ${d.inA ? 'A' : 'B'}`);
+      continue;
+    }
+    const parts = Object.entries(d.delta!).filter(([, v]) => v !== 0).map(([k, v]) => `d${k}=${fmt(v, k.startsWith('t') ? 5 : 3)}`);
+    lines.push(`${d.path}: ${parts.length ? parts.join(' ') : 'unchanged'}`);
+  }
+  const changed = cmp.objects.filter((d) => d.changed).length;
+  lines.push(`${changed} of ${cmp.objects.length} objects differ`);
+  const p = cmp.pixels;
+  lines.push(
+    p
+      ? `pixels: ${p.n}, displacement um: max ${fmt(p.maxDistUm)} (pixel ${p.maxIndex}), mean ${fmt(p.meanDistUm)}, rms ${fmt(p.rmsDistUm)}; max |dx| ${fmt(p.maxAbsDxUm)} |dy| ${fmt(p.maxAbsDyUm)} |dz| ${fmt(p.maxAbsDzUm)}`
+      : 'pixels: counts differ, no per-pixel comparison',
+  );
+  return lines.join('\n') + '\n';
+}
+
+function addToCrystfel(geo: Command): void {
   geo
     .command('to-crystfel')
     .description('export a psana geometry as CrystFEL .geom (psana UtilsConvert layout: one panel per ASIC)')
@@ -290,7 +301,9 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${o.output}\n`);
       }),
     );
+}
 
+function addFromCrystfel(geo: Command): void {
   geo
     .command('from-crystfel')
     .description('import a CrystFEL .geom into a psana geometry file (CrystFEL geometry semantics; --convention psana for psana UtilsConvertCrystFEL)')
@@ -323,9 +336,4 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${o.output} (dettype ${dettype}${fit ? `, largest fit residual ${fit[1]}` : ''})\n`);
       }),
     );
-
-  for (const c of geo.commands) addGeometryLimitOptions(c);
-  geo.hook('preAction', (_geo, cmd) => {
-    limits = geometryLimitsOf(cmd.opts());
-  });
 }

@@ -19,7 +19,7 @@ import { expNameDbFileOf } from '../../node/exp-name-db.js';
 import { writeNpyFile } from '../../node/npy-files.js';
 import { ndarrayOf } from '../../io/ndarray.js';
 import { allocTyped, dtypeOf, type TypedArray } from '../../io/dtype.js';
-import type { SyntheticDetectorSpec } from '../../xtc/synthetic/model.js';
+import type { SyntheticDetectorSpec } from '../../synthetic/model.js';
 
 /** One Xtc of a dump record. */
 export interface DumpXtc {
@@ -99,7 +99,7 @@ function formatDump(r: DumpRecord): string {
 }
 
 /** Human-readable form of a scan ("Sources XTC"). */
-export function formatScan(s: XtcScan): string {
+function formatScan(s: XtcScan): string {
   const out: string[] = [];
   out.push(`files: ${s.files.join(', ')}`);
   out.push(`streams: ${s.streams.join(', ')}; datagrams: ${s.datagrams}; bytes: ${s.bytes}`);
@@ -272,6 +272,17 @@ export function register(program: Command): void {
             await writeNpyFile(path.join(o.truth, `${d.source}-pedestals.npy`), ndarrayOf(d.pedestals, d.shape));
             await writeNpyFile(path.join(o.truth, `${d.source}-noise.npy`), ndarrayOf(d.noise, d.shape));
             await writeNpyFile(path.join(o.truth, `${d.source}-kind.npy`), ndarrayOf(d.kind, d.shape));
+            if (d.epix10ka) {
+              // per gain range (FH, FM, FL, AHL-H, AML-M, AHL-L, AML-L) stacked on a leading axis, as psana's constants
+              const stack = (maps: Float32Array[]): Float32Array => {
+                const out = new Float32Array(maps.length * d.pedestals.length);
+                maps.forEach((m, g) => out.set(m, g * d.pedestals.length));
+                return out;
+              };
+              await writeNpyFile(path.join(o.truth, `${d.source}-pedestals-ranges.npy`), ndarrayOf(stack(d.epix10ka.pedestals), [7, ...d.shape]));
+              await writeNpyFile(path.join(o.truth, `${d.source}-noise-ranges.npy`), ndarrayOf(stack(d.epix10ka.noise), [7, ...d.shape]));
+              await writeNpyFile(path.join(o.truth, `${d.source}-switched.npy`), ndarrayOf(d.epix10ka.switched, d.shape));
+            }
           }
           await fsp.writeFile(path.join(o.truth, 'events.json'), JSON.stringify(res.truth.events));
         }

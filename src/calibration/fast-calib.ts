@@ -1,0 +1,241 @@
+/**
+ * The fast per-event path of `det.calib` / `det.image` for int16 frames (CSPAD, CSPAD2x2): pedestals,
+ * common mode none or algorithm 1, mask × gain, and the image scatter, by the WebAssembly SIMD kernels of
+ * wasm/fast-calib.wat, group by group so that a group's values stay in cache between the two passes. The
+ * results equal the JavaScript path bit for bit (test/calibration/fast-calib.test.ts); optional helper
+ * threads take groups of the same frame on a shared memory (see ./fast-calib-threads.ts).
+ */
+import { CalibmanError } from '../errors.js';
+import { embeddedModule } from '../geometry/wasm/module.js';
+import type { PixelRegion } from './regions.js';
+import { FAST_CALIB_WASM_BASE64, FAST_CALIB_WASM_SHARED_BASE64 } from './wasm/fast-calib-wasm.js';
+import { type CalibThreading, CalibJobRunner } from './fast-calib-threads.js';
+
+/** The parameter block's byte offsets (see fast-calib.wat). */
+const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328 } as const;
+const TABLE_AT = 512;
+/** Scratch bytes of a thread before its region values: 4 lane histograms and the merged one. */
+const HIST_BYTES = 4 * 3008 * 4 + 3008 * 4;
+
+/** The image part of an engine: where each winning pixel goes (see ImageAssembler.pixels/bins). */
+export interface ScatterMap {
+  /** Flat pixel index of each pixel that lands in the image (ascending or not). */
+  readonly pixels: Uint32Array;
+  /** Its image bin (row × cols + col). */
+  readonly bins: Uint32Array;
+  /** rows × cols of the image. */
+  readonly imageSize: number;
+}
+
+/** Input of {@link FastCalibEngine.create}. */
+export interface FastCalibInput {
+  /** ADU, float32. */
+  readonly pedestals: Float32Array;
+  /** 1 where a pixel is left out of the common-mode estimate (pixel_status ≠ 0). */
+  readonly bad?: Uint8Array;
+  /** mask × gain per pixel (float32), or none. */
+  readonly factor?: Float32Array;
+  /** The common-mode groups (colStep 1) with algorithm 1's parameters, or none for no common mode. */
+  readonly commonMode?: { readonly regions: readonly PixelRegion[]; readonly pars: readonly number[] };
+  /**
+   * Without common mode, the groups the work is cut into (row runs covering the frame once, e.g. CSPAD
+   * sections, so that the image scatter can follow each sensor's orientation); default runs of 32768 pixels.
+   */
+  readonly groups?: readonly PixelRegion[];
+  /** Write calibrated frames ({@link FastCalibEngine.frame}). */
+  readonly frame?: boolean;
+  /** Scatter into an image ({@link FastCalibEngine.image}). */
+  readonly image?: ScatterMap;
+  /** Helper threads (the memory is then shared); default none. */
+  readonly threading?: CalibThreading;
+}
+
+type RegionsKernel = (r0: number, r1: number, tid: number) => void;
+
+/** Pixels per group when there is no common mode (groups only split the work). */
+const PLAIN_GROUP = 1 << 15;
+
+/** Whether every factor is +0 or 1 (then the per-pixel flag byte carries it instead of 4 bytes). */
+function isZeroOne(f: Float32Array): boolean {
+  for (let i = 0; i < f.length; i++) if (f[i] !== 1 && !Object.is(f[i], 0)) return false;
+  return true;
+}
+
+/**
+ * Whether a region's columns land along image rows (a sensor turned by 90°): then the scatter visits it
+ * column by column, so that consecutive stores go to neighbouring image bins rather than one per image row.
+ */
+function columnsRunAlongImageRows(r: PixelRegion, binOf: Int32Array): boolean {
+  let alongRows = 0;
+  let alongCols = 0;
+  for (let row = 0; row + 1 < r.rows; row++) {
+    for (let c = 0; c + 1 < r.cols; c++) {
+      const p = r.start + row * r.rowStep + c;
+      const b = binOf[p];
+      if (b < 0) continue;
+      if (binOf[p + 1] >= 0 && Math.abs(binOf[p + 1] - b) === 1) alongRows++;
+      if (binOf[p + r.rowStep] >= 0 && Math.abs(binOf[p + r.rowStep] - b) === 1) alongCols++;
+    }
+  }
+  return alongCols > alongRows;
+}
+
+/** Algorithm 1's peak threshold, as the JavaScript path takes it from cmpars[3]. */
+function peakThreshold(pars: readonly number[]): number {
+  return pars[3] > 0 ? Math.trunc(pars[3]) : 100;
+}
+
+/**
+ * One detector's fast calibration for one choice of common mode and mask: constants copied into a
+ * WebAssembly memory once; per event, decode into {@link raw} and call {@link run}.
+ */
+export class FastCalibEngine {
+  /** Decode target of each event (int16, psana's flat order). */
+  readonly raw: Int16Array;
+  /** The calibrated frame written by `run('frame')`; undefined when not built for frames. */
+  readonly frame: Float32Array | undefined;
+  /** The image written by `run('image')` (bins no pixel reaches stay 0); undefined when not built for images. */
+  readonly image: Float32Array | undefined;
+  /** Algorithm 1's correction of each group by the last run (NaN: refused; empty without common mode). */
+  readonly corrections: Float64Array;
+  readonly size: number;
+  private readonly i32: Int32Array;
+  private readonly nRegions: number;
+  private readonly kernel: RegionsKernel;
+  private runner: CalibJobRunner | undefined;
+
+  private constructor(mod: WebAssembly.Module, input: FastCalibInput, shared: boolean) {
+    const size = input.pedestals.length;
+    this.size = size;
+    const cm = input.commonMode;
+    const regions: PixelRegion[] = cm ? [...cm.regions] : [...(input.groups ?? [])];
+    if (!cm && !input.groups) for (let s = 0; s < size; s += PLAIN_GROUP) regions.push({ start: s, rows: 1, cols: Math.min(PLAIN_GROUP, size - s), rowStep: 0, colStep: 1 });
+    const largest = regions.reduce((m, r) => Math.max(m, r.rows * r.cols), 0);
+    const threads = 1 + (input.threading?.helpers ?? 0);
+    const factorMode = !input.factor ? 0 : isZeroOne(input.factor) ? 1 : 2;
+    const align = (v: number) => Math.ceil(v / 64) * 64;
+    let at = align(TABLE_AT + 32 * regions.length);
+    const corrAt = at;
+    at = align(at + 8 * regions.length);
+    const stride = align(HIST_BYTES + 4 * largest + 16);
+    const scratchAt = at;
+    at += stride * threads;
+    const pedAt = at;
+    at = align(at + 4 * size);
+    const rawAt = at;
+    at = align(at + 2 * size + 16);
+    const flagsAt = at;
+    at = align(at + size + 16);
+    const factorAt = factorMode === 2 ? at : 0;
+    if (factorMode === 2) at = align(at + 4 * size);
+    const outAt = input.frame ? at : 0;
+    if (input.frame) at = align(at + 4 * size);
+    const binsAt = input.image ? at : 0;
+    if (input.image) at = align(at + 4 * size);
+    const imageAt = input.image ? at : 0;
+    if (input.image) at = align(at + 4 * (input.image.imageSize + 1));
+    if (at > 2 ** 31) throw new CalibmanError(`fast calibration needs ${at} bytes of WebAssembly memory (limit 2 GiB)`);
+    const pages = Math.ceil(at / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
+    const buf = memory.buffer;
+    const i32 = new Int32Array(buf);
+    this.i32 = i32;
+    const w = (byte: number, v: number) => (i32[byte >> 2] = v);
+    w(P.RAW, rawAt);
+    w(P.PED, pedAt);
+    w(P.FLAGS, flagsAt);
+    w(P.FACTOR, factorAt);
+    w(P.OUT, outAt);
+    w(P.BINS, binsAt);
+    w(P.REGIONS, TABLE_AT);
+    w(P.SCRATCH, scratchAt);
+    w(P.STRIDE, stride);
+    w(P.MODE, factorMode);
+    w(P.CM, cm ? 1 : 0);
+    w(P.THRESH, cm ? peakThreshold(cm.pars) : 0);
+    w(P.CORR, corrAt);
+    const f64 = new Float64Array(buf);
+    f64[P.MAXMEAN >> 3] = cm ? cm.pars[1] : 0;
+    f64[P.MAXSIGMA >> 3] = cm ? cm.pars[2] : 0;
+    // image bin of each pixel (−1: it lands nowhere or another pixel wins its bin)
+    const pixelBin = input.image ? new Int32Array(size).fill(-1) : undefined;
+    if (input.image) for (let k = 0; k < input.image.pixels.length; k++) pixelBin![input.image.pixels[k]] = input.image.bins[k];
+    const colsOuter = pixelBin ? regions.map((r) => columnsRunAlongImageRows(r, pixelBin)) : [];
+    let first = 0;
+    regions.forEach((r, k) => {
+      if (r.colStep !== 1) throw new CalibmanError('fast calibration: common-mode groups must be row runs (colStep 1)');
+      i32.set([r.start, r.rows, r.cols, r.rowStep, first, colsOuter[k] ? 1 : 0], (TABLE_AT >> 2) + 8 * k);
+      first += r.rows * r.cols;
+    });
+    if (first !== size) throw new CalibmanError(`fast calibration: the groups hold ${first} pixels, the frame ${size}`);
+    this.nRegions = regions.length;
+    new Float32Array(buf, pedAt, size).set(input.pedestals);
+    const flags = new Uint8Array(buf, flagsAt, size);
+    // bit 0: out of the histogram; the SIMD pass relies on it for the only NaN values (raw − NaN pedestal)
+    const ped = input.pedestals;
+    for (let i = 0; i < size; i++) flags[i] = (input.bad && input.bad[i]) || Number.isNaN(ped[i]) ? 1 : 0;
+    if (factorMode === 1) for (let i = 0; i < size; i++) if (input.factor![i] === 0) flags[i] |= 2;
+    if (factorMode === 2) new Float32Array(buf, factorAt, size).set(input.factor!);
+    this.raw = new Int16Array(buf, rawAt, size);
+    this.frame = input.frame ? new Float32Array(buf, outAt, size) : undefined;
+    this.corrections = new Float64Array(buf, corrAt, cm ? regions.length : 0);
+    if (input.image) {
+      const imageSize = input.image.imageSize;
+      const spare = imageAt + 4 * imageSize;
+      const binOf = (p: number) => (pixelBin![p] < 0 ? spare : imageAt + 4 * pixelBin![p]);
+      // each region's pixels in the order the scatter visits them
+      const to = new Int32Array(buf, binsAt, size);
+      let n = 0;
+      regions.forEach((r, g) => {
+        if (colsOuter[g]) {
+          for (let c = 0; c < r.cols; c++) for (let row = 0; row < r.rows; row++) to[n++] = binOf(r.start + row * r.rowStep + c);
+        } else {
+          for (let row = 0; row < r.rows; row++) for (let c = 0; c < r.cols; c++) to[n++] = binOf(r.start + row * r.rowStep + c);
+        }
+      });
+      this.image = new Float32Array(buf, imageAt, imageSize);
+    } else {
+      this.image = undefined;
+    }
+    const exports = new WebAssembly.Instance(mod, { env: { memory } }).exports;
+    this.kernel = exports.regions as RegionsKernel;
+    this.runner = input.threading && input.threading.helpers > 0 ? new CalibJobRunner(memory, mod, this.kernel, input.threading) : undefined;
+  }
+
+  /**
+   * The engine for these constants, or null where WebAssembly SIMD (or, with helpers, shared memory) is
+   * not available or the frame does not fit a WebAssembly memory.
+   */
+  static create(input: FastCalibInput): FastCalibEngine | null {
+    const threaded = (input.threading?.helpers ?? 0) > 0;
+    if (threaded && typeof SharedArrayBuffer === 'undefined') return null;
+    const mod = embeddedModule(threaded ? FAST_CALIB_WASM_SHARED_BASE64 : FAST_CALIB_WASM_BASE64);
+    if (!mod) return null;
+    try {
+      return new FastCalibEngine(mod, input, threaded);
+    } catch (err) {
+      if (err instanceof RangeError) return null;
+      throw err;
+    }
+  }
+
+  /** Helper threads taking part. */
+  get helpers(): number {
+    return this.runner?.helpers ?? 0;
+  }
+
+  /** Calibrate {@link raw} into {@link frame} or scatter it into {@link image}. */
+  run(dest: 'frame' | 'image'): void {
+    if (dest === 'frame' ? !this.frame : !this.image) throw new CalibmanError(`fast calibration engine was not built for ${dest}s`);
+    this.i32[P.DEST >> 2] = dest === 'image' ? 1 : 0;
+    if (this.runner) this.runner.run(this.nRegions);
+    else this.kernel(0, this.nRegions, 0);
+  }
+
+  /** Stop the helper threads (the engine then runs on the calling thread only). */
+  close(): void {
+    this.runner?.close();
+    this.runner = undefined;
+  }
+}
+

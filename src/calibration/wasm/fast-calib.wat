@@ -1,0 +1,308 @@
+;; The per-event calibration of int16 frames with 128-bit SIMD (src/calibration/fast-calib.ts): for one
+;; pixel group (region) at a time, out = f32(raw − pedestal), common-mode algorithm 1 (integer histogram of
+;; the good pixels' values rounded half away from zero, bins −1000 … 1999, its refined peak), then
+;; f32(f64(out) − correction) × factor, written to the calibrated frame or scattered into the image.
+;; The same arithmetic as the JavaScript path (src/calibration/common-mode.ts), bit for bit.
+;; Source of src/calibration/wasm/fast-calib-wasm.ts (regenerate: UPDATE_WASM=1 npx vitest run
+;; test/calibration/wasm-modules.test.ts); the memory is shared when helper threads take regions.
+;;
+;; Parameter block at byte 256 (i32 unless noted): 256 raw (int16), 260 pedestals (f32), 264 flags (u8 per
+;; pixel: bit 0 = left out of the common-mode estimate, set for bad pixels and NaN pedestals, bit 1 =
+;; factor 0), 268 factor (f32), 272 frame out
+;; (f32), 276 bins (i32 byte address in the image of each pixel in each region's traversal order; losers
+;; point at a spare slot), 280 region table (start, rows, cols, rowStep, first bin, columns outer: i32,
+;; 32 bytes a region), 288 scratch of thread 0, 292 scratch bytes per thread,
+;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
+;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per region),
+;; 320 largest |correction| (f64), 328 largest sigma (f64).
+;; Scratch of a thread: 4 lane histograms of 3008 i32 (bin 3000 takes what is not counted), the merged
+;; histogram (3008 i32), then the region's pixel values (f32).
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  (func $peak (param $h i32) (result f64)
+    (local $i i32) (local $thresh i32) (local $pos i32) (local $cnt i32) (local $half i32) (local $right i32)
+    (local $left i32) (local $v i32) (local $pass i32) (local $lo i32) (local $hi i32)
+    (local $sigma f64) (local $mean f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $d f64)
+    (local $x f64) (local $hv f64)
+    (local.set $thresh (i32.load (i32.const 308)))
+    (local.set $pos (i32.const -1))
+    (local.set $cnt (i32.const -1))
+    (local.set $right (i32.const 3000))
+    (block $done
+      (loop $scan
+        (br_if $done (i32.ge_s (local.get $i) (i32.const 3000)))
+        (local.set $v (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.and (i32.gt_s (local.get $v) (local.get $cnt)) (i32.gt_s (local.get $v) (local.get $thresh)))
+          (then (local.set $pos (local.get $i)) (local.set $cnt (local.get $v)))
+          (else
+            (if (i32.and (i32.gt_s (local.get $cnt) (i32.const 0)) (i32.le_s (local.get $v) (i32.div_s (local.get $cnt) (i32.const 2))))
+              (then (local.set $right (local.get $i)) (br $done)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $scan)))
+    (if (i32.lt_s (local.get $pos) (i32.const 0)) (then (return (f64.const nan))))
+    (local.set $half (i32.div_s (local.get $cnt) (i32.const 2)))
+    (local.set $left (i32.const -1))
+    (local.set $i (local.get $pos))
+    (block $found
+      (loop $back
+        (br_if $found (i32.lt_s (local.get $i) (i32.const 0)))
+        (if (i32.le_s (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))) (local.get $half))
+          (then (local.set $left (local.get $i)) (br $found)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br $back)))
+    (local.set $sigma (f64.div (f64.convert_i32_s (i32.sub (local.get $right) (local.get $left))) (f64.const 2.36)))
+    (local.set $mean (f64.convert_i32_s (local.get $pos)))
+    (loop $passes
+      (local.set $d (f64.trunc (f64.add (f64.mul (local.get $sigma) (f64.const 2)) (f64.const 0.5))))
+      ;; a NaN width (rounding made the variance negative) sums nothing: the mean becomes NaN
+      (if (f64.ne (local.get $d) (local.get $d)) (then (return (f64.const nan))))
+      (local.set $lo (i32.sub (local.get $pos) (i32.trunc_f64_s (local.get $d))))
+      (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
+      (local.set $hi (i32.add (local.get $pos) (i32.trunc_f64_s (local.get $d))))
+      (if (i32.gt_s (local.get $hi) (i32.const 2999)) (then (local.set $hi (i32.const 2999))))
+      (local.set $s0 (f64.const 0))
+      (local.set $s1 (f64.const 0))
+      (local.set $s2 (f64.const 0))
+      (local.set $i (local.get $lo))
+      (block $end
+        (loop $sum
+          (br_if $end (i32.gt_s (local.get $i) (local.get $hi)))
+          (local.set $hv (f64.convert_i32_s (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $x (f64.sub (f64.convert_i32_s (local.get $i)) (local.get $mean)))
+          (local.set $s0 (f64.add (local.get $s0) (local.get $hv)))
+          (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $x) (local.get $hv))))
+          (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.mul (local.get $x) (local.get $x)) (local.get $hv))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $sum)))
+      (local.set $mean (f64.add (local.get $mean) (f64.div (local.get $s1) (local.get $s0))))
+      (local.set $sigma (f64.sqrt (f64.sub (f64.div (local.get $s2) (local.get $s0))
+        (f64.mul (f64.div (local.get $s1) (local.get $s0)) (f64.div (local.get $s1) (local.get $s0))))))
+      (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+      (br_if $passes (i32.lt_s (local.get $pass) (i32.const 2))))
+    (local.set $mean (f64.add (local.get $mean) (f64.const -1000)))
+    (if (i32.or (f64.gt (f64.abs (local.get $mean)) (f64.load (i32.const 320))) (f64.gt (local.get $sigma) (f64.load (i32.const 328))))
+      (then (return (f64.const nan))))
+    (local.get $mean))
+
+  ;; one row of pass 1: vals[k] = f32(raw[k]) − ped[k] for n pixels from flat index p, counting the good
+  ;; ones in the lane histograms at $h4 when $count is set
+  (func $pass1 (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32)
+    (local $k i32) (local $n4 i32) (local $o i32) (local $v v128) (local $t v128) (local $r v128)
+    (local $bin v128) (local $lanes v128) (local $a i32)
+    (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32) (local $flp i32)
+    (local.set $rawp (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $p) (i32.const 1))))
+    (local.set $pedp (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $p) (i32.const 2))))
+    (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
+    (local.set $lanes (i32x4.add (i32x4.splat (local.get $h4)) (v128.const i32x4 0 12032 24064 36096)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $quad
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n4)))
+        (local.set $o (i32.add (local.get $p) (local.get $k)))
+        (local.set $v (f32x4.sub
+          (f32x4.convert_i32x4_s (v128.load16x4_s (i32.add (local.get $rawp) (i32.shl (local.get $k) (i32.const 1)))))
+          (v128.load (i32.add (local.get $pedp) (i32.shl (local.get $k) (i32.const 2))))))
+        (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))
+        (if (local.get $count)
+          (then
+            ;; round half away from zero: trunc, then ±1 where the (exact) fraction is at least one half
+            (local.set $t (f32x4.trunc (local.get $v)))
+            (local.set $r (f32x4.add (local.get $t)
+              (v128.and (f32x4.ge (f32x4.abs (f32x4.sub (local.get $v) (local.get $t))) (f32x4.splat (f32.const 0.5)))
+                (v128.or (v128.and (local.get $v) (i32x4.splat (i32.const 0x80000000))) (f32x4.splat (f32.const 1))))))
+            ;; bin = r + 1000 as an integer, then anything outside 0 … 2999 (as unsigned: below 0, above 2999,
+            ;; saturated ±inf) or flagged (bit 0 moved to the sign bit; NaN values have it, see fast-calib.ts)
+            ;; goes to the spare bin 3000
+            (local.set $bin (i32x4.min_u
+              (v128.or
+                (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $r)) (i32x4.splat (i32.const 1000)))
+                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (i32.const 31)))
+              (i32x4.splat (i32.const 3000))))
+            (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
+            (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 1 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 2 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 3 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $quad)))
+    (block $end
+      (loop $one
+        (br_if $end (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $o (i32.add (local.get $p) (local.get $k)))
+        (local.set $sv (f32.sub
+          (f32.convert_i32_s (i32.load16_s (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $o) (i32.const 1)))))
+          (f32.load (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $o) (i32.const 2))))))
+        (f32.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $sv))
+        (if (local.get $count)
+          (then
+            (local.set $st (f32.trunc (local.get $sv)))
+            (local.set $sr (local.get $st))
+            (if (f32.ge (f32.abs (f32.sub (local.get $sv) (local.get $st))) (f32.const 0.5))
+              (then (local.set $sr (f32.add (local.get $st) (f32.copysign (f32.const 1) (local.get $sv))))))
+            (if (i32.and
+                  (i32.and (f32.ge (local.get $sr) (f32.const -1000)) (f32.le (local.get $sr) (f32.const 1999)))
+                  (i32.eqz (i32.and (i32.load8_u (i32.add (i32.load (i32.const 264)) (local.get $o))) (i32.const 1))))
+              (then
+                (local.set $a (i32.add (local.get $h4) (i32.shl (i32.add (i32.trunc_f32_s (local.get $sr)) (i32.const 1000)) (i32.const 2))))
+                (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $one))))
+
+  ;; one row of pass 2: w = f32(f64(vals[k]) − c) × factor, stored at flat index p + k of the frame, or
+  ;; back into vals for the image scatter
+  (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64)
+    (local $k i32) (local $n4 i32) (local $o i32) (local $mode i32) (local $dest i32)
+    (local $v v128) (local $vc v128) (local $sv f32) (local $f f32)
+    (local $flp i32) (local $facp i32) (local $outp i32)
+    (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
+    (local.set $facp (i32.add (i32.load (i32.const 268)) (i32.shl (local.get $p) (i32.const 2))))
+    (local.set $outp (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $p) (i32.const 2))))
+    (local.set $mode (i32.load (i32.const 296)))
+    (local.set $dest (i32.load (i32.const 300)))
+    (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $quad
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n4)))
+        (local.set $o (i32.add (local.get $p) (local.get $k)))
+        (local.set $v (v128.load (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2)))))
+        (if (f64.ne (local.get $c) (f64.const 0))
+          (then
+            (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+              (f32x4.demote_f64x2_zero (f64x2.sub
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                (local.get $vc)))))))
+        (if (i32.eq (local.get $mode) (i32.const 1))
+          (then
+            (local.set $v (f32x4.mul (local.get $v) (v128.bitselect (f32x4.splat (f32.const 0)) (f32x4.splat (f32.const 1))
+              (i32x4.ne
+                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (i32x4.splat (i32.const 2)))
+                (i32x4.splat (i32.const 0))))))))
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $facp) (i32.shl (local.get $k) (i32.const 2))))))))
+        (if (local.get $dest)
+          (then (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v)))
+          (else (v128.store (i32.add (local.get $outp) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $quad)))
+    (block $end
+      (loop $one
+        (br_if $end (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $o (i32.add (local.get $p) (local.get $k)))
+        (local.set $sv (f32.load (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2)))))
+        (if (f64.ne (local.get $c) (f64.const 0))
+          (then (local.set $sv (f32.demote_f64 (f64.sub (f64.promote_f32 (local.get $sv)) (local.get $c))))))
+        (if (i32.eq (local.get $mode) (i32.const 1))
+          (then
+            (local.set $f (f32.const 1))
+            (if (i32.and (i32.load8_u (i32.add (i32.load (i32.const 264)) (local.get $o))) (i32.const 2)) (then (local.set $f (f32.const 0))))
+            (local.set $sv (f32.mul (local.get $sv) (local.get $f)))))
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (local.set $sv (f32.mul (local.get $sv) (f32.load (i32.add (i32.load (i32.const 268)) (i32.shl (local.get $o) (i32.const 2))))))))
+        (if (local.get $dest)
+          (then (f32.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $sv)))
+          (else (f32.store (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $o) (i32.const 2))) (local.get $sv))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $one))))
+
+;; the image scatter of a region's final values: its pixels' image addresses are stored in traversal
+  ;; order from $bins (rows outer, or columns outer for sensors whose columns run along image rows, so
+  ;; that consecutive stores fall in the same image row)
+  (func $scatter (param $vals i32) (param $bins i32) (param $rows i32) (param $cols i32) (param $colsOuter i32)
+    (local $row i32) (local $c i32) (local $src i32) (local $rowBytes i32)
+    (if (local.get $colsOuter)
+      (then
+        (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+        (block $cend
+          (loop $col
+            (br_if $cend (i32.ge_s (local.get $c) (local.get $cols)))
+            (local.set $src (i32.add (local.get $vals) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $row (i32.const 0))
+            (block $rend
+              (loop $down
+                (br_if $rend (i32.ge_s (local.get $row) (local.get $rows)))
+                (f32.store (i32.load (local.get $bins)) (f32.load (local.get $src)))
+                (local.set $bins (i32.add (local.get $bins) (i32.const 4)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+                (local.set $row (i32.add (local.get $row) (i32.const 1)))
+                (br $down)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $col))))
+      (else
+        (local.set $src (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $rows) (local.get $cols)) (i32.const 2))))
+        (block $end
+          (loop $each
+            (br_if $end (i32.ge_u (local.get $vals) (local.get $src)))
+            (f32.store (i32.load (local.get $bins)) (f32.load (local.get $vals)))
+            (local.set $bins (i32.add (local.get $bins) (i32.const 4)))
+            (local.set $vals (i32.add (local.get $vals) (i32.const 4)))
+            (br $each))))))
+
+  ;; regions [r0, r1) of the table by thread $tid (its own scratch): both passes and the correction
+  (func (export "regions") (param $r0 i32) (param $r1 i32) (param $tid i32)
+    (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
+    (local $row i32) (local $h4 i32) (local $h i32) (local $vals i32) (local $cm i32) (local $b i32)
+    (local $c f64) (local $z v128)
+    (local.set $h4 (i32.add (i32.load (i32.const 288)) (i32.mul (local.get $tid) (i32.load (i32.const 292)))))
+    (local.set $h (i32.add (local.get $h4) (i32.const 48128)))
+    (local.set $vals (i32.add (local.get $h) (i32.const 12032)))
+    (local.set $cm (i32.load (i32.const 304)))
+    (local.set $r (local.get $r0))
+    (block $done
+      (loop $region
+        (br_if $done (i32.ge_s (local.get $r) (local.get $r1)))
+        (local.set $e (i32.add (i32.load (i32.const 280)) (i32.shl (local.get $r) (i32.const 5))))
+        (local.set $start (i32.load (local.get $e)))
+        (local.set $rows (i32.load offset=4 (local.get $e)))
+        (local.set $cols (i32.load offset=8 (local.get $e)))
+        (local.set $step (i32.load offset=12 (local.get $e)))
+        (local.set $row (i32.const 0))
+        (block $p1end
+          (loop $p1
+            (br_if $p1end (i32.ge_s (local.get $row) (local.get $rows)))
+            (call $pass1 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
+              (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $h4) (local.get $cm))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (br $p1)))
+        (local.set $c (f64.const 0))
+        (if (local.get $cm)
+          (then
+            ;; merge the lane histograms into the histogram, clearing them for the next region
+            (local.set $z (v128.const i32x4 0 0 0 0))
+            (local.set $b (i32.const 0))
+            (block $mend
+              (loop $merge
+                (br_if $mend (i32.ge_s (local.get $b) (i32.const 12032)))
+                (v128.store (i32.add (local.get $h) (local.get $b)) (i32x4.add
+                  (i32x4.add (v128.load (i32.add (local.get $h4) (local.get $b))) (v128.load offset=12032 (i32.add (local.get $h4) (local.get $b))))
+                  (i32x4.add (v128.load offset=24064 (i32.add (local.get $h4) (local.get $b))) (v128.load offset=36096 (i32.add (local.get $h4) (local.get $b))))))
+                (v128.store (i32.add (local.get $h4) (local.get $b)) (local.get $z))
+                (v128.store offset=12032 (i32.add (local.get $h4) (local.get $b)) (local.get $z))
+                (v128.store offset=24064 (i32.add (local.get $h4) (local.get $b)) (local.get $z))
+                (v128.store offset=36096 (i32.add (local.get $h4) (local.get $b)) (local.get $z))
+                (local.set $b (i32.add (local.get $b) (i32.const 16)))
+                (br $merge)))
+            (local.set $c (call $peak (local.get $h)))
+            (f64.store (i32.add (i32.load (i32.const 312)) (i32.shl (local.get $r) (i32.const 3))) (local.get $c))
+            (if (f64.ne (local.get $c) (local.get $c)) (then (local.set $c (f64.const 0))))))
+        (local.set $row (i32.const 0))
+        (block $p2end
+          (loop $p2
+            (br_if $p2end (i32.ge_s (local.get $row) (local.get $rows)))
+            (call $pass2 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
+              (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $c))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (br $p2)))
+        (if (i32.load (i32.const 300))
+          (then (call $scatter (local.get $vals)
+            (i32.add (i32.load (i32.const 276)) (i32.shl (i32.load offset=16 (local.get $e)) (i32.const 2)))
+            (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $region))))
+)
