@@ -11,12 +11,12 @@
  *
  * Platform-neutral: starting the helper threads is a port (Node: src/node/dark-threads.ts).
  */
-import { CalibmanError } from '../errors.js';
+import { helperProgram, SharedJobRunner } from '../calibration/thread-jobs.js';
 
 /** Bytes reserved for the control block at offset 0 of a threaded engine's memory. */
 export const DARK_CTRL_BYTES = 256;
 
-/** Word indices of the control block. */
+/** Word indices of the control block (the shared words of ../calibration/thread-jobs.ts, then the job's). */
 export const CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP: 4, FN: 5, NCHUNK: 6, CHUNK: 7, NP: 8, NARGS: 9, ARGS: 16 });
 
 /** Kernel names by their `FN` code. */
@@ -40,16 +40,11 @@ export interface DarkThreading {
 
 type Kernel = (...args: number[]) => void;
 
-/** Seconds without progress after which a job is declared lost. */
-const STALL_SEC = 60;
+const DARK_JOB_NAMES = { engine: 'dark engine', helper: 'dark-processing helper thread', item: 'chunk' };
 
 /** Runs kernel jobs over pixel chunks on the calling thread and its helpers. */
-export class DarkJobRunner {
-  private readonly ctrl: Int32Array;
+export class DarkJobRunner extends SharedJobRunner {
   private readonly kernels: Kernel[];
-  private readonly threads: { terminate(): void }[] = [];
-  private gen = 0;
-  private closed = false;
   private pending: { gen: number; n: number; chunk: number; np: number; kernel: Kernel; args: number[] } | undefined;
 
   constructor(
@@ -58,14 +53,8 @@ export class DarkJobRunner {
     exports: WebAssembly.Exports,
     threading: DarkThreading,
   ) {
-    this.ctrl = new Int32Array(memory.buffer, 0, DARK_CTRL_BYTES / 4);
+    super(memory, DARK_CTRL_BYTES, DARK_JOB_NAMES, threading.helpers, () => threading.port.start(memory, module));
     this.kernels = DARK_KERNELS.map((k) => exports[k] as Kernel);
-    for (let t = 0; t < threading.helpers; t++) this.threads.push(threading.port.start(memory, module));
-  }
-
-  /** Helper threads running. */
-  get helpers(): number {
-    return this.threads.length;
   }
 
   /** Run kernel `fn` over pixels [0, np) (np a multiple of 8) with `args` after (p0, p1); returns when done. */
@@ -79,22 +68,18 @@ export class DarkJobRunner {
    * meanwhile); {@link wait} completes it. A job still pending is completed first.
    */
   start(fn: number, np: number, args: readonly number[]): void {
-    if (this.closed) throw new CalibmanError('dark engine already closed');
+    this.assertOpen();
     this.wait();
     const ctrl = this.ctrl;
-    const chunk = Math.max(64, Math.ceil(np / (8 * (this.threads.length + 1)) / 64) * 64);
+    const chunk = Math.max(64, Math.ceil(np / (8 * (this.helpers + 1)) / 64) * 64);
     const n = Math.ceil(np / chunk);
-    const gen = (this.gen = (this.gen + 1) & 0x7fff);
     for (let a = 0; a < args.length; a++) ctrl[CTRL.ARGS + a] = args[a];
     ctrl[CTRL.NARGS] = args.length;
     ctrl[CTRL.FN] = fn;
     ctrl[CTRL.NCHUNK] = n;
     ctrl[CTRL.CHUNK] = chunk;
     ctrl[CTRL.NP] = np;
-    Atomics.store(ctrl, CTRL.DONE, 0);
-    Atomics.store(ctrl, CTRL.NEXT, gen << 16);
-    Atomics.store(ctrl, CTRL.GEN, gen);
-    Atomics.notify(ctrl, CTRL.GEN);
+    const gen = this.publish();
     this.pending = { gen, n, chunk, np, kernel: this.kernels[fn], args: [...args] };
   }
 
@@ -103,43 +88,11 @@ export class DarkJobRunner {
     const job = this.pending;
     if (!job) return;
     this.pending = undefined;
-    const ctrl = this.ctrl;
     const { gen, n, chunk, np, kernel, args } = job;
-    for (;;) {
-      const v = Atomics.load(ctrl, CTRL.NEXT);
-      if (v >>> 16 !== gen || (v & 0xffff) >= n) break;
-      if (Atomics.compareExchange(ctrl, CTRL.NEXT, v, v + 1) !== v) continue;
-      const p0 = (v & 0xffff) * chunk;
+    this.complete(gen, n, (c) => {
+      const p0 = c * chunk;
       kernel(p0, Math.min(np, p0 + chunk), ...args);
-      Atomics.add(ctrl, CTRL.DONE, 1);
-    }
-    let seen = Atomics.load(ctrl, CTRL.DONE);
-    let since = Date.now();
-    while (seen < n) {
-      Atomics.wait(ctrl, CTRL.DONE, seen, 50);
-      const d = Atomics.load(ctrl, CTRL.DONE);
-      if (d !== seen) {
-        seen = d;
-        since = Date.now();
-      } else if (Date.now() - since > STALL_SEC * 1000) {
-        this.close();
-        throw new CalibmanError(`a dark-processing helper thread made no progress for ${STALL_SEC} s (chunk ${seen} of ${n}); stopped`);
-      }
-    }
-    if (Atomics.load(ctrl, CTRL.ERR)) {
-      this.close();
-      throw new CalibmanError('a dark-processing helper thread failed in a WebAssembly kernel');
-    }
-  }
-
-  /** Stop the helper threads. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    Atomics.store(this.ctrl, CTRL.STOP, 1);
-    Atomics.add(this.ctrl, CTRL.GEN, 1);
-    Atomics.notify(this.ctrl, CTRL.GEN);
-    for (const t of this.threads) t.terminate();
+    });
   }
 }
 
@@ -149,27 +102,13 @@ export class DarkJobRunner {
  * WebAssembly.Memory) and `module` (the compiled engine) in scope; a thread port puts its own platform's
  * prelude in front that defines them.
  */
-export const DARK_HELPER_BODY = `
-const C = ${JSON.stringify(CTRL)};
-const inst = new WebAssembly.Instance(module, { env: { memory } });
-const kernels = ${JSON.stringify(DARK_KERNELS)}.map((k) => inst.exports[k]);
-const ctrl = new Int32Array(memory.buffer, 0, ${DARK_CTRL_BYTES / 4});
-let seen = -1;
-for (;;) {
-  Atomics.wait(ctrl, C.GEN, seen);
-  const gen = Atomics.load(ctrl, C.GEN);
-  seen = gen;
-  if (Atomics.load(ctrl, C.STOP)) break;
-  const kernel = kernels[ctrl[C.FN]];
+export const DARK_HELPER_BODY = helperProgram({
+  ctrl: CTRL,
+  ctrlBytes: DARK_CTRL_BYTES,
+  setup: `const inst = new WebAssembly.Instance(module, { env: { memory } });
+const kernels = ${JSON.stringify(DARK_KERNELS)}.map((k) => inst.exports[k]);`,
+  perJob: `  const kernel = kernels[ctrl[C.FN]];
   const n = ctrl[C.NCHUNK], chunk = ctrl[C.CHUNK], np = ctrl[C.NP];
-  const args = Array.from(ctrl.subarray(C.ARGS, C.ARGS + ctrl[C.NARGS]));
-  for (;;) {
-    const v = Atomics.load(ctrl, C.NEXT);
-    if ((v >>> 16) !== (gen & 0x7fff) || (v & 0xffff) >= n) break;
-    if (Atomics.compareExchange(ctrl, C.NEXT, v, v + 1) !== v) continue;
-    const p0 = (v & 0xffff) * chunk;
-    try { kernel(p0, Math.min(np, p0 + chunk), ...args); } catch { Atomics.store(ctrl, C.ERR, 1); }
-    if (Atomics.add(ctrl, C.DONE, 1) + 1 === n) Atomics.notify(ctrl, C.DONE);
-  }
-}
-`;
+  const args = Array.from(ctrl.subarray(C.ARGS, C.ARGS + ctrl[C.NARGS]));`,
+  work: 'const p0 = i * chunk; kernel(p0, Math.min(np, p0 + chunk), ...args);',
+});

@@ -9,6 +9,7 @@ import { CalibmanError, ConfigError, JobError } from '../errors.js';
 import { cancelJob, listJobRecords, refreshJob, resolveCliCommand, submitPieces, waitForJob, type SlurmClient } from '../jobs/index.js';
 import type { JobRecord } from '../jobs/types.js';
 import { darkPieceDir, darkPieceJsonPath } from '../calibrun/piece-files.js';
+import { darkTaskSettingArgs } from '../calibrun/task-args.js';
 import type { DarkThresholds } from '../pipeline/params.js';
 import { type DarkLogRecord, darkLogRecord } from '../pipeline/log.js';
 import type { DarkJob } from './dark-job.js';
@@ -67,7 +68,6 @@ export class BatchJobEvent extends Event {
 
 /** calibrun's arguments of a task of the job (absolute paths, every threshold explicit), as `calibrun -q` gives its tasks. */
 export function batchDarkArgs(r: BatchDarkRequest): string[] {
-  const t = r.thresholds;
   const abs = (p: string) => path.resolve(p);
   const a = [
     '-e', r.experiment,
@@ -77,14 +77,7 @@ export function batchDarkArgs(r: BatchDarkRequest): string[] {
     '-c', abs(r.calibDir),
     '--root', abs(r.root),
     '-x', `exp=${r.experiment}:run=${r.runs.join(',')}:dir=${abs(r.xtcDir)}`,
-    '-n', String(r.numEvents),
-    '-s', String(r.skipEvents),
-    '-m', String(r.scanEvents),
-    '-B', String(t.intLo), '-T', String(t.intHi), '-b', String(t.rmsLo), '-t', String(t.rmsHi),
-    '-Z', String(t.intNLo), '-U', String(t.intNHi), '-z', String(t.rmsNLo), '-u', String(t.rmsNHi),
-    '--nrecs1', String(t.nrecs1),
-    '--dirmode', '0' + r.dirMode.toString(8),
-    '--filemode', '0' + r.fileMode.toString(8),
+    ...darkTaskSettingArgs(r),
   ];
   if (r.eventCodes?.length) a.push('-f', r.eventCodes.join(','));
   if (r.expNameDb) a.push('--expnamedb', abs(r.expNameDb));

@@ -7,9 +7,9 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { CalibStoreError, ConfigError } from '../errors.js';
-import { type CalibOperation, type FileCoverage, type HistoryRecord, type RunRange, type SkipReason, findCalibFile, sourceDirName } from '../deploy/index.js';
+import { type CalibOperation, type HistoryRecord, type RunRange, findCalibFile, sourceDirName } from '../deploy/index.js';
 import { listDir, listSubdirs } from '../node/calib-store-fs.js';
-import type { CalibStore, StoreOperationResult } from '../node/calib-store.js';
+import type { CalibStore, StoreOperationResult, TypeDirFiles } from '../node/calib-store.js';
 import { parseInput } from './input-errors.js';
 
 /** The confirmation window CalibManager's File Manager showed before acting (title, text, shell commands). */
@@ -37,24 +37,7 @@ export interface FileManagerResult {
 }
 
 /** The deployed files of one type directory of a source. */
-export interface DeployedTypeFiles {
-  /** Calib group directory, `CsPad::CalibV1`. */
-  readonly group: string;
-  /** Source directory name, `CxiDs1.0:Cspad.0`. */
-  readonly source: string;
-  /** Calib type, `pedestals`. */
-  readonly type: string;
-  /** The type directory. */
-  readonly dir: string;
-  /** Calib files with the runs psana really uses them for (shadowed ones flagged). */
-  readonly files: readonly FileCoverage[];
-  /** Entries the finder ignores (HISTORY, backups `<name>-<time>`, malformed names). */
-  readonly ignored: readonly {
-    /** Entry name. */
-    name: string;
-    /** Why the finder skips it. */
-    reason: SkipReason;
-  }[];
+export interface DeployedTypeFiles extends TypeDirFiles {
   /** With a `run` given: the file psana uses for that run and its range, if any. */
   readonly forRun?: {
     /** The run asked for. */

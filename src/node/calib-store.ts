@@ -81,8 +81,8 @@ export interface StoreFindResult extends FindResult {
   readonly path: string | undefined;
 }
 
-/** One type directory in {@link CalibStore.status}. */
-export interface TypeStatus {
+/** The files of one type directory of a source, as psana's finder sees them. */
+export interface TypeDirFiles {
   /** Calib group directory, `CsPad::CalibV1`. */
   readonly group: string;
   /** Source directory name, `CxiDs1.0:Cspad.0`. */
@@ -100,6 +100,10 @@ export interface TypeStatus {
     /** Why the finder skips it. */
     reason: SkipReason;
   }[];
+}
+
+/** One type directory in {@link CalibStore.status}. */
+export interface TypeStatus extends TypeDirFiles {
   /** Number of HISTORY records. */
   readonly historyRecords: number;
 }

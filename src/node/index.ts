@@ -30,6 +30,7 @@ export type {
   TypeAddress,
   StoreFindResult,
   StoreStatus,
+  TypeDirFiles,
   TypeStatus,
   StoreDiffResult,
   DeployRequest,

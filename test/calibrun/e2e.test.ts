@@ -1,23 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrunMain, type CalibrunMainIO } from '../../src/cli/calibrun/main.js';
-import type { CalibrunOutcome } from '../../src/calibrun/app.js';
-import { defaultEngines } from '../../src/calibrun/engines.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { readNpy } from '../../src/io/npy.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
 import { PixelKind } from '../../src/synthetic/model.js';
+import { calibrunTree, runCalibrun } from './run-fixture.js';
 
 /**
  * End to end on generated runs with a known truth: calibrun reads the xtc files of a synthetic run from
  * the standard directory layout, writes the work files and deploys them; the deployed pedestals are
  * compared with the generator's per-pixel pedestals.
  */
-const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-e2e-'));
-const root = path.join(tmp, 'root');
-const xtcDir = path.join(root, 'CXI', 'cxi12345', 'xtc');
+const tree = calibrunTree('calibrun-e2e-', 'CXI', 'cxi12345');
+const { tmp, root, xtcDir } = tree;
 let big: WrittenSyntheticRun;
 let small: WrittenSyntheticRun;
 const OPAL = 'XppEndstation.0:Opal1000.0';
@@ -43,28 +39,11 @@ beforeAll(async () => {
     detectors: [{ type: 'OPAL1000', width: 24, height: 16, deadFraction: 0.02 }],
   });
 }, 120_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => tree.remove());
 
-async function calibrun(argv: string[], cwd = tmp) {
-  let out = '';
-  let err = '';
-  let outcome: CalibrunOutcome | undefined;
-  const io: CalibrunMainIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd,
-    engines: defaultEngines(),
-    onOutcome: (o) => (outcome = o),
-  };
-  const code = await calibrunMain(argv, io);
-  return { code, out, err, outcome };
-}
+const calibrun = (argv: string[], cwd = tmp) => runCalibrun(argv, { cwd });
 
-function fresh(name: string) {
-  const dir = mkdtempSync(path.join(tmp, name + '-'));
-  return { work: path.join(dir, 'work'), calib: path.join(dir, 'calib') };
-}
+const fresh = (name: string) => tree.dirs(name);
 
 function listTree(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -1,21 +1,18 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrunMain, type CalibrunMainIO } from '../../src/cli/calibrun/main.js';
-import { defaultEngines } from '../../src/calibrun/engines.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
 import { PixelKind } from '../../src/synthetic/model.js';
+import { calibrunTree, runCalibrun } from './run-fixture.js';
 
 /**
  * The ordinary dark job on an Epix100a: calibrun reads a generated run (standard file names under the
  * experiment's xtc directory), processes and deploys Epix100a::CalibV1 constants, which recover the
  * generator's pedestals within the statistical error and flag its hot pixels.
  */
-const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-epix100a-'));
-const root = path.join(tmp, 'root');
-const xtcDir = path.join(root, 'XPP', 'xppn4116', 'xtc');
+const tree = calibrunTree('calibrun-epix100a-', 'XPP', 'xppn4116');
+const { tmp, root, xtcDir } = tree;
 const SRC = 'XppGon.0:Epix100a.1';
 let run: WrittenSyntheticRun;
 let run10ka: WrittenSyntheticRun;
@@ -37,21 +34,9 @@ beforeAll(async () => {
     detectors: [{ type: 'EPIX10KA', source: SRC10KA, epix10ka: { modes: ['FM'] } }],
   });
 }, 120_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => tree.remove());
 
-async function calibrun(argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CalibrunMainIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd: tmp,
-    engines: defaultEngines(),
-  };
-  const code = await calibrunMain(argv, io);
-  return { code, out, err };
-}
+const calibrun = (argv: string[]) => runCalibrun(argv, { cwd: tmp });
 
 describe('calibrun -d EPIX100A (generated run)', () => {
   it('writes the run under the DAQ file name', () => {

@@ -1,20 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrunMain, type CalibrunMainIO } from '../../src/cli/calibrun/main.js';
-import { defaultEngines } from '../../src/calibrun/engines.js';
 import { parseNdarrayTextBytes } from '../../src/io/ndarray-text.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
 import { openCalibStore } from '../../src/node/calib-store.js';
+import { calibrunTree, runCalibrun } from './run-fixture.js';
 
 /**
  * `calibrun -d EPIX10KA2M -P -D` on a generated calibration run (five calib cycles, one per gain mode) in an
  * experiment's xtc directory under DAQ file names: seven-range constants deployed where psana's finder looks.
  */
-const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-epix10ka-'));
-const root = path.join(tmp, 'root');
-const xtcDir = path.join(root, 'XCS', 'xcsx35617', 'xtc');
+const tree = calibrunTree('calibrun-epix10ka-', 'XCS', 'xcsx35617');
+const { tmp, root, xtcDir } = tree;
 const SRC = 'XcsEndstation.0:Epix10ka2M.0';
 const GROUP = 'Epix10ka2M::CalibV1';
 const PER_CYCLE = 3;
@@ -38,21 +35,9 @@ beforeAll(async () => {
     detectors: [{ type: 'EPIX10KA2M', source: SRC, epix10ka: { modes: ['FH', 'FL', 'FM', 'AHL', 'AML'] } }],
   });
 }, 180_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => tree.remove());
 
-async function calibrun(argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CalibrunMainIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd: tmp,
-    engines: defaultEngines(),
-  };
-  const code = await calibrunMain(argv, io);
-  return { code, out, err };
-}
+const calibrun = (argv: string[]) => runCalibrun(argv, { cwd: tmp });
 
 describe('calibrun -d EPIX10KA2M (gain-mode calibration run)', () => {
   it('processes the five calib cycles and deploys (7,16,352,384) pedestals, pixel_rms, pixel_status found by psana\'s finder', async () => {

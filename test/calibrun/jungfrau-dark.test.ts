@@ -1,24 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrunMain, type CalibrunMainIO } from '../../src/cli/calibrun/main.js';
-import type { CalibrunOutcome } from '../../src/calibrun/app.js';
-import { defaultEngines } from '../../src/calibrun/engines.js';
 import { jungfrauStagesOf } from '../../src/calibrun/gain-mode-dark.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
 import { jungfrauDarkRunSpecs } from '../../src/synthetic/jungfrau-runs.js';
 import { PixelKind } from '../../src/synthetic/model.js';
+import { calibrunTree, runCalibrun } from './run-fixture.js';
 
 /**
  * `calibrun -d JUNGFRAU -r <three runs>` end to end on runs named the LCLS-I way
  * (`<root>/XPP/xpptut15/xtc/e1234-r0021-s00-c00.xtc`): one full 512 × 1024 module, one run per gain stage,
  * wrong-mode frames planted, deployed into Jungfrau::CalibV1 and read back with psana's text reader rules.
  */
-const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-jungfrau-'));
-const root = path.join(tmp, 'root');
-const xtcDir = path.join(root, 'XPP', 'xpptut15', 'xtc');
+const tree = calibrunTree('calibrun-jungfrau-', 'XPP', 'xpptut15');
+const { tmp, root, xtcDir } = tree;
 const SOURCE = 'XppEndstation.0:Jungfrau.0';
 const PIX = 512 * 1024;
 const EVENTS = 24;
@@ -40,28 +36,11 @@ beforeAll(async () => {
     await writeSyntheticRun(xtcDir, { ...specs[1], run, detectors: [{ ...specs[1].detectors[0], jungfrau: { ...specs[1].detectors[0].jungfrau, gainMode, wrongModeEvents: [] } }] });
   }
 }, 120_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => tree.remove());
 
-async function calibrun(argv: string[]) {
-  let out = '';
-  let err = '';
-  let outcome: CalibrunOutcome | undefined;
-  const io: CalibrunMainIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd: tmp,
-    engines: defaultEngines(),
-    onOutcome: (o) => (outcome = o),
-  };
-  const code = await calibrunMain(argv, io);
-  return { code, out, err, outcome };
-}
+const calibrun = (argv: string[]) => runCalibrun(argv, { cwd: tmp });
 
-function dirs(name: string) {
-  const d = mkdtempSync(path.join(tmp, name + '-'));
-  return { work: path.join(d, 'work'), calib: path.join(d, 'calib') };
-}
+const dirs = (name: string) => tree.dirs(name);
 
 const args = (runs: string, d: { work: string; calib: string }) => ['-e', 'xpptut15', '-r', runs, '-d', 'JUNGFRAU', '--root', root, '-w', d.work, '-c', d.calib, '--nrecs1', '10'];
 

@@ -1,24 +1,21 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrunMain, type CalibrunMainIO } from '../../src/cli/calibrun/main.js';
+import type { CalibrunMainIO } from '../../src/cli/calibrun/main.js';
 import { batchArgs } from '../../src/cli/calibrun/batch.js';
-import type { CalibrunOutcome } from '../../src/calibrun/app.js';
 import { resolveCalibrunConfig } from '../../src/calibrun/config.js';
-import { defaultEngines } from '../../src/calibrun/engines.js';
 import { parseNdarrayText } from '../../src/io/ndarray-text.js';
 import { writeSyntheticRun, type WrittenSyntheticRun } from '../../src/node/xtc-synthetic.js';
 import type { SyntheticRunSpec } from '../../src/synthetic/generate.js';
+import { calibrunTree, runCalibrun } from './run-fixture.js';
 
 /**
  * calibrun on runs named the LCLS-I way, `<root>/CXI/cxitut13/xtc/e<expnum>-r<run>-s<NN>-c<MM>.xtc`, with and
  * without psana's ExpNameDb file (given with --expnamedb or found through $SIT_DATA): -P, -D and the
  * batch piece/merge path. Which files were read is told by the event counts and the generator's pedestals.
  */
-const tmp = mkdtempSync(path.join(tmpdir(), 'calibrun-lcls1-'));
-const root = path.join(tmp, 'root');
-const xtcDir = path.join(root, 'CXI', 'cxitut13', 'xtc');
+const tree = calibrunTree('calibrun-lcls1-', 'CXI', 'cxitut13');
+const { tmp, root, xtcDir } = tree;
 const sitData = path.join(tmp, 'sit');
 const dbFile = path.join(sitData, 'ExpNameDb', 'experiment-db.dat');
 const OPAL = 'XppEndstation.0:Opal1000.0';
@@ -42,29 +39,12 @@ beforeAll(async () => {
   mkdirSync(path.dirname(dbFile), { recursive: true });
   writeFileSync(dbFile, '776 CXI cxitut12\n777 CXI cxitut13\n778 CXI cxitut14\n');
 }, 120_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => tree.remove());
 
-async function calibrun(argv: string[], env: Record<string, string | undefined> = {}, submitBatch?: CalibrunMainIO['submitBatch']) {
-  let out = '';
-  let err = '';
-  let outcome: CalibrunOutcome | undefined;
-  const io: CalibrunMainIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env,
-    cwd: tmp,
-    engines: defaultEngines(),
-    onOutcome: (o) => (outcome = o),
-    submitBatch,
-  };
-  const code = await calibrunMain(argv, io);
-  return { code, out, err, outcome };
-}
+const calibrun = (argv: string[], env: Record<string, string | undefined> = {}, submitBatch?: CalibrunMainIO['submitBatch']) =>
+  runCalibrun(argv, { cwd: tmp, env, submitBatch });
 
-function dirs(name: string) {
-  const d = mkdtempSync(path.join(tmp, name + '-'));
-  return { work: path.join(d, 'work'), calib: path.join(d, 'calib') };
-}
+const dirs = (name: string) => tree.dirs(name);
 
 const base = (runNo: number, d: { work: string; calib: string }) => ['-e', 'cxitut13', '-r', String(runNo), '-d', 'OPAL1000', '--root', root, '-w', d.work, '-c', d.calib, '--nrecs1', '5'];
 

@@ -2,6 +2,7 @@ import type { CalibrunConfig } from '../../calibrun/config.js';
 import type { SessionLog } from '../../calibrun/session-log.js';
 import { JobError } from '../../errors.js';
 import { darkPieceDir, darkPieceJsonPath } from '../../calibrun/piece-files.js';
+import { darkTaskSettingArgs } from '../../calibrun/task-args.js';
 import { resolveCliCommand, submitPieces, waitForJob, SlurmClient } from '../../jobs/index.js';
 
 /**
@@ -9,7 +10,6 @@ import { resolveCliCommand, submitPieces, waitForJob, SlurmClient } from '../../
  * directories, every threshold explicit) so the job does not depend on the submitting shell.
  */
 export function batchArgs(c: CalibrunConfig, action: '-P' | '-D'): string[] {
-  const t = c.thresholds;
   const a = [
     '-e', c.experiment,
     '-r', c.runs.join(','),
@@ -18,14 +18,7 @@ export function batchArgs(c: CalibrunConfig, action: '-P' | '-D'): string[] {
     '-c', c.calibDir,
     '-v', c.runRange,
     '--root', c.dataRoot,
-    '-n', String(c.numEvents),
-    '-s', String(c.skipEvents),
-    '-m', String(c.scanEvents),
-    '-B', String(t.intLo), '-T', String(t.intHi), '-b', String(t.rmsLo), '-t', String(t.rmsHi),
-    '-Z', String(t.intNLo), '-U', String(t.intNHi), '-z', String(t.rmsNLo), '-u', String(t.rmsNHi),
-    '--nrecs1', String(t.nrecs1),
-    '--dirmode', '0' + c.dirMode.toString(8),
-    '--filemode', '0' + c.fileMode.toString(8),
+    ...darkTaskSettingArgs(c),
     '-l', c.logLevel,
     '-p', '0' + c.printBits.toString(8),
   ];

@@ -71,7 +71,8 @@ export interface EpixElementConfig extends EpixRecord {
   calibPixelConfigArray: Uint8Array;
 }
 
-const GEOMETRY_FIELDS: readonly (keyof EpixElementGeometry)[] = [
+/** The geometry fields of an element configuration, in the order of its ddl head. */
+export const EPIX_GEOMETRY_FIELDS: readonly (keyof EpixElementGeometry)[] = [
   'numberOfAsicsPerRow',
   'numberOfAsicsPerColumn',
   'numberOfRowsPerAsic',
@@ -97,7 +98,7 @@ export function decodeEpixElementConfig(p: Uint8Array, layout: EpixElementConfig
   requireSize(p, headSize, layout.name, file, offset, false);
   const dv = viewOf(p);
   const rec = readLayout(dv, 0, layout.head);
-  const geometry = Object.fromEntries(GEOMETRY_FIELDS.map((k) => [k, rec.fields[k]])) as unknown as EpixElementGeometry;
+  const geometry = Object.fromEntries(EPIX_GEOMETRY_FIELDS.map((k) => [k, rec.fields[k]])) as unknown as EpixElementGeometry;
   const sizes = epixElementSizes(geometry);
   if (sizes.asics > 64 || sizes.rows * sizes.columns > MAX_PIXELS || sizes.readableRows * sizes.columns > MAX_PIXELS) {
     throw new XtcFormatError({

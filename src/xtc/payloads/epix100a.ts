@@ -8,22 +8,13 @@ import {
   type EpixElementConfig,
   type EpixElementConfigLayout,
   type EpixElementGeometry,
+  EPIX_GEOMETRY_FIELDS,
   decodeEpixElementConfig,
   encodeEpixElementConfig,
 } from './epix-element.js';
 
 const SCOPE: readonly EpixLayoutItem[] = ['Scope', 'ScopeTriggerParms_1', 'ScopeTriggerParms_2', 'ScopeWaveformSelects'];
-const GEOMETRY_HEAD: readonly EpixLayoutItem[] = [
-  'numberOfAsicsPerRow',
-  'numberOfAsicsPerColumn',
-  'numberOfRowsPerAsic',
-  'numberOfReadableRowsPerAsic',
-  'numberOfPixelsPerAsicRow',
-  'calibrationRowCountPerASIC',
-  'environmentalRowCountPerASIC',
-  'baseClockFrequency',
-  'asicMask',
-];
+const GEOMETRY_HEAD: readonly EpixLayoutItem[] = [...EPIX_GEOMETRY_FIELDS, 'baseClockFrequency', 'asicMask'];
 const TIMING: readonly EpixLayoutItem[] = ['acqToAsicR0Delay', 'asicR0ToAsicAcq', 'asicAcqWidth', 'asicAcqLToPPmatL', 'asicPPmatToReadout', 'asicRoClkHalfT'];
 const CARDS: readonly EpixLayoutItem[] = ['digitalCardId0', 'digitalCardId1', 'analogCardId0', 'analogCardId1'];
 

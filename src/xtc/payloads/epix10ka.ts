@@ -11,6 +11,7 @@ import {
   type EpixElementConfig,
   type EpixElementConfigLayout,
   type EpixElementGeometry,
+  EPIX_GEOMETRY_FIELDS,
   decodeEpixElementConfig,
   encodeEpixElementConfig,
 } from './epix-element.js';
@@ -57,9 +58,7 @@ export const CONFIG10KA_V2: EpixElementConfigLayout = {
     'asicPins', 'asicControls', 'acqToAsicR0Delay', 'asicR0ToAsicAcq', 'asicAcqWidth', 'asicAcqLToPPmatL', 'asicPPmatToReadout',
     'asicRoClkHalfT', 'adcClkHalfT', 'asicR0Width', 'adcPipelineDelay', 'adcPipelineDelay0', 'adcPipelineDelay1', 'adcPipelineDelay2',
     'adcPipelineDelay3', 'Sync', 'prepulseR0Width', 'prepulseR0Delay', 'digitalCardId0', 'digitalCardId1', 'analogCardId0',
-    'analogCardId1', 'carrierId0', 'carrierId1', 'numberOfAsicsPerRow', 'numberOfAsicsPerColumn', 'numberOfRowsPerAsic',
-    'numberOfReadableRowsPerAsic', 'numberOfPixelsPerAsicRow', 'calibrationRowCountPerASIC', 'environmentalRowCountPerASIC',
-    'baseClockFrequency', 'asicMask', 'enableAutomaticRunTrigger', 'numberOf125MhzTicksPerRunTrigger', 'ghostCorrEn', 'oversampleEn',
+    'analogCardId1', 'carrierId0', 'carrierId1', ...EPIX_GEOMETRY_FIELDS, 'baseClockFrequency', 'asicMask', 'enableAutomaticRunTrigger', 'numberOf125MhzTicksPerRunTrigger', 'ghostCorrEn', 'oversampleEn',
     'oversampleSize', 'Scope', 'ScopeTriggerParms_1', 'ScopeTriggerParms_2', 'ScopeWaveformSelects',
     { chars: 'firmwareHash', length: 64 }, { chars: 'firmwareDesc', length: 256 },
   ],
