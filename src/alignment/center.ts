@@ -26,10 +26,13 @@ export interface RingImageOptions {
 
 /** Prepared pixels of an image on a geometry (reused between fits). */
 export interface PreparedImage {
+  /** Pixel values in the data's flat order. */
   values: ArrayLike<number>;
   /** 1 = usable (mask, finite, not hot). */
   good: Uint8Array;
+  /** Pixels rejected as hot or dead by the neighbour test. */
   hotPixels: number;
+  /** Pixels rejected by the mask or for non-finite values. */
   maskedPixels: number;
 }
 

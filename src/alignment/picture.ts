@@ -12,6 +12,7 @@ import type { RingFitResult } from './ring-fit.js';
 export interface AlignmentPictureOptions {
   /** Longest side of each panel in picture pixels (default 800; images are only ever shrunk). */
   maxPanelSize?: number;
+  /** Colour map of the image (default `gray`). */
   colormap?: ColormapName;
   /** Colour of the fitted rings (default red). */
   ringColor?: Rgb;

@@ -18,7 +18,12 @@ export function goodPixels(
   geo: GeometryAccess,
   values: ArrayLike<number>,
   opts: { mask?: ArrayLike<number>; hotPixelSigma?: number } = {},
-): { good: Uint8Array; hotPixels: number } {
+): {
+  /** 1 = usable pixel (in the mask, finite, not hot), 0 = not. */
+  good: Uint8Array;
+  /** Pixels rejected as hot or dead by the neighbour test. */
+  hotPixels: number;
+} {
   const n = geo.size;
   if (values.length !== n) throw new CalibmanError(`image data have ${values.length} values, the geometry has ${n} pixels`);
   if (opts.mask && opts.mask.length !== n) throw new CalibmanError(`mask has ${opts.mask.length} values, the geometry has ${n} pixels`);
@@ -91,6 +96,7 @@ export interface RadialProfile {
   binUm: number;
   /** Mean value per bin (NaN for empty bins); bin k covers [k·binUm, (k+1)·binUm). */
   mean: Float64Array;
+  /** Pixels per bin. */
   counts: Uint32Array;
 }
 

@@ -19,13 +19,21 @@ export const CALIB_CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP
 /** Starts helper threads of a fast calibration engine. */
 export interface CalibThreadPort {
   /** Start helper `tid` (1, 2, …): it instantiates `module` on the shared `memory` and serves jobs until `STOP`. */
-  start(memory: WebAssembly.Memory, module: WebAssembly.Module, tid: number): { terminate(): void };
+  start(
+    memory: WebAssembly.Memory,
+    module: WebAssembly.Module,
+    tid: number,
+  ): {
+    /** End the helper at once. */
+    terminate(): void;
+  };
 }
 
 /** How many helper threads an engine may use, and how to start them. */
 export interface CalibThreading {
   /** Helper threads besides the calling one (0 = none). */
   readonly helpers: number;
+  /** How the helper threads are started. */
   readonly port: CalibThreadPort;
 }
 

@@ -99,7 +99,9 @@ export interface CalibrunConfig {
 
 /** Context of the resolution: environment and the confpars file (only used with `-L`). */
 export interface ResolveContext {
+  /** Environment variables (data root, `SIT_ROOT` for the default work directory); default none. */
   env?: Record<string, string | undefined>;
+  /** Parameters of the confpars file, used for unset options with `-L`; default empty. */
   confpars?: Confpars;
 }
 

@@ -235,7 +235,12 @@ export const CalibrunOptionsSchema = z
       .regex(/^\d+\/\d+$/, 'expected K/N, e.g. 2/4 (piece K of N, K = 0..N-1)')
       .transform((s) => {
         const [index, count] = s.split('/').map(Number);
-        return { index, count };
+        return {
+          /** Piece number K (0-based). */
+          index,
+          /** Number of pieces N. */
+          count,
+        };
       })
       .refine((p) => p.count >= 1 && p.index < p.count, 'expected K/N with 0 <= K < N')
       .optional(),

@@ -71,7 +71,9 @@ export interface DarkTemplateValues {
   counter?: number;
   /** Time of the last processed event: seconds and nanoseconds since the epoch. */
   seconds?: number;
+  /** Nanoseconds within the second of that event's time. */
   nanoseconds?: number;
+  /** Timing fiducials of that event. */
   fiducials?: number;
 }
 

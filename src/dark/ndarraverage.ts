@@ -24,10 +24,15 @@ export const NDARRAVERAGE_STATUS_BITS = Object.freeze({
 
 /** Mergeable state of a generation-1 accumulation (sums are exact for integer data). */
 export interface NdArrAverageState {
+  /** Tag of the accumulation algorithm. */
   algorithm: 'ndarraverage';
+  /** Parameters the accumulation was started with. */
   params: NdArrAverageParams;
+  /** Frame shape (psana raw shape). */
   shape: number[];
+  /** Element type of the frames. */
   dtype: DType;
+  /** Frames accumulated so far. */
   nFrames: number;
   /** Σ a per pixel. */
   sum1: Float64Array;
@@ -41,12 +46,17 @@ export interface NdArrAverageState {
 
 /** Accumulator of the generation-1 algorithm for one detector. */
 export interface NdArrAverageAccumulator {
+  /** Frame shape. */
   readonly shape: readonly number[];
+  /** Frames accumulated so far. */
   readonly nFrames: number;
+  /** True once `nrecs` frames were accumulated. */
   readonly full: boolean;
   /** Add a frame; false when refused because `nrecs` frames were accumulated. */
   add(frame: FrameInput): boolean;
+  /** Mergeable state of the accumulation so far. */
   state(): NdArrAverageState;
+  /** psana's result arrays from the frames accumulated. */
   finish(): DarkResult;
 }
 

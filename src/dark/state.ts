@@ -16,6 +16,7 @@ import { createStage2Kernel } from './stage2-wasm.js';
 
 /** State of a generation-3 dark accumulation. */
 export interface DarkState {
+  /** Tag of the accumulation algorithm. */
   algorithm: 'psana';
   /** Parameters in force. */
   params: DarkParams;

@@ -28,13 +28,20 @@ export interface DarkThreadPort {
    * Start one helper thread that instantiates `module` on the shared `memory` and serves jobs of the
    * control block until `STOP`. Returns how to end it at once.
    */
-  start(memory: WebAssembly.Memory, module: WebAssembly.Module): { terminate(): void };
+  start(
+    memory: WebAssembly.Memory,
+    module: WebAssembly.Module,
+  ): {
+    /** End the helper at once. */
+    terminate(): void;
+  };
 }
 
 /** How many helper threads a dark engine may use, and how to start them. */
 export interface DarkThreading {
   /** Helper threads besides the calling one (0 = none). */
   helpers: number;
+  /** How the helper threads are started. */
   port: DarkThreadPort;
 }
 

@@ -15,6 +15,7 @@ export interface CalibTypeInfo {
   readonly name: string;
   /** Element type psana loads the file as (numpy name); `undefined` for text types. */
   readonly dtype: DType | undefined;
+  /** What the file holds: per-pixel array, table or text. */
   readonly content: CalibContent;
   /** True for types that only old CSPAD/CSPAD2x2 software reads. */
   readonly legacy: boolean;

@@ -181,7 +181,17 @@ export interface FileCoverage {
  * Exact run intervals for which the finder chooses each file (what the Status panel calls the
  * "actual run range", computed exactly instead of CalibManager's approximation).
  */
-export function calibFileCoverage(names: Iterable<string>): { files: FileCoverage[]; skipped: { name: string; reason: SkipReason }[] } {
+export function calibFileCoverage(names: Iterable<string>): {
+  /** Coverage of each usable file. */
+  files: FileCoverage[];
+  /** Files the finder ignores. */
+  skipped: {
+    /** File name. */
+    name: string;
+    /** Why it is ignored. */
+    reason: SkipReason;
+  }[];
+} {
   const { files, skipped } = parseListing(names);
   const points = new Set<number>([0]);
   for (const f of files) {

@@ -7,6 +7,7 @@
 export interface HistoryContext {
   /** Login name. */
   readonly user: string;
+  /** Host name. */
   readonly host: string;
   /** Local time of the operation. */
   readonly time: Date;
@@ -87,6 +88,7 @@ export type HistoryFormat = 'calibman-copy' | 'calibman-delete' | 'pscalib' | 'u
 
 /** One parsed HISTORY line. */
 export interface HistoryRecord {
+  /** Which writer produced the line. */
   readonly format: HistoryFormat;
   /** 1-based line number in the HISTORY file. */
   readonly line: number;

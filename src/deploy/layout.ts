@@ -6,6 +6,7 @@ import { isSourceDirName, sourceDirName } from './source.js';
 
 /** Where one calibration file lives: `<calibDir>/<group>/<source>/<type>/<name>`. */
 export interface CalibFileLocation {
+  /** Root of the calib store, e.g. `<exp dir>/calib`. */
   readonly calibDir: string;
   /** Calib group, e.g. `CsPad::CalibV1`. */
   readonly group: string;

@@ -3,7 +3,9 @@ import { shapeSize } from '../io/dtype.js';
 
 /** Constants as plain values (pedestals in ADU, status bits, …) with their shape. */
 export interface ConstantsValues {
+  /** Values in C order. */
   readonly data: ArrayLike<number>;
+  /** Array shape. */
   readonly shape: readonly number[];
 }
 

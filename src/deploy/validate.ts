@@ -20,9 +20,15 @@ export { type ConstantsExpectation, type ValidationProblem, type ValidationRepor
 
 /** Parsed and validated content of a calibration file. */
 export interface CheckedCalibFile {
+  /** Problems found while parsing and checking the file. */
   readonly report: ValidationReport;
   /** Values as float64 (exact for all psana types but uint64 above 2^53), absent for text types or parse failures. */
-  readonly values?: { data: Float64Array; shape: number[] };
+  readonly values?: {
+    /** Values in C order. */
+    data: Float64Array;
+    /** Array shape. */
+    shape: number[];
+  };
 }
 
 /** Options of {@link checkCalibFile}. */

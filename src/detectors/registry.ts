@@ -77,7 +77,9 @@ export function detectorTypeOfSource(source: string): DetectorType | undefined {
 
 /** A detector of a run: its source and registry type. */
 export interface ResolvedDetector {
+  /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
   source: string;
+  /** Registry type of the source's device. */
   type: DetectorType;
 }
 

@@ -6,8 +6,11 @@ export type { ConfigEntry, DecodeContext, FrameScratch } from '../xtc/decoding.j
 
 /** A TypeId with the versions a detector type understands. */
 export interface TypeIdVersions {
+  /** TypeId id. */
   id: number;
+  /** TypeId name (pdsdata `TypeId::name`). */
   name: string;
+  /** Versions of this TypeId the decoder reads. */
   versions: readonly number[];
 }
 

@@ -119,7 +119,18 @@ export const DarkJobOptionsSchema = z
     /** Array tasks of a `queue` job (default 4, calibrun `--pieces`). */
     pieces: z.number().int().min(1).max(1000).optional(),
     /** sbatch `--account`, `--time`, `--mem` of a `queue` job (default `$CALIBMAN_SLURM_ACCOUNT`, `$CALIBMAN_SLURM_TIME`, `$CALIBMAN_SLURM_MEM`). */
-    slurm: z.object({ account: z.string().min(1), time: z.string().min(1), mem: z.string().min(1) }).partial().strict().optional(),
+    slurm: z
+      .object({
+        /** sbatch `--account` (default `$CALIBMAN_SLURM_ACCOUNT`). */
+        account: z.string().min(1),
+        /** sbatch `--time`, SLURM time limit such as `1:00:00` (default `$CALIBMAN_SLURM_TIME`). */
+        time: z.string().min(1),
+        /** sbatch `--mem`, memory per node such as `8G` (default `$CALIBMAN_SLURM_MEM`). */
+        mem: z.string().min(1),
+      })
+      .partial()
+      .strict()
+      .optional(),
     /** Milliseconds between looks at a `queue` job (default 2000). */
     pollMs: z.number().int().min(50).optional(),
   })

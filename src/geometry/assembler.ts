@@ -139,11 +139,17 @@ export type AssemblyDtype = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' 
 
 /** The typed array of each {@link AssemblyDtype}. */
 export interface AssemblyArrays {
+  /** `int16` images. */
   int16: Int16Array;
+  /** `uint16` images. */
   uint16: Uint16Array;
+  /** `int32` images. */
   int32: Int32Array;
+  /** `uint32` images. */
   uint32: Uint32Array;
+  /** `float32` images. */
   float32: Float32Array;
+  /** `float64` images. */
   float64: Float64Array;
 }
 
@@ -215,7 +221,14 @@ class WasmRunner {
     };
   }
   /** Frame and image views of one element type. */
-  buffers<D extends AssemblyDtype>(dtype: D): { frame: AssemblyArrays[D]; image: AssemblyArrays[D] } {
+  buffers<D extends AssemblyDtype>(
+    dtype: D,
+  ): {
+    /** Input frame (data pixels in flat order). */
+    frame: AssemblyArrays[D];
+    /** Assembled image, `[rows, cols]` in C order. */
+    image: AssemblyArrays[D];
+  } {
     let v = this.views.get(dtype);
     if (!v) {
       const View = ARRAY_OF[dtype];

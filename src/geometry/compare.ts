@@ -14,6 +14,7 @@ export interface ObjectDelta {
   path: string;
   /** Present in A / in B. */
   inA: boolean;
+  /** Present in B. */
   inB: boolean;
   /** B − A for every parameter (only when present in both). */
   delta?: Record<(typeof KEYS)[number], number>;
@@ -43,6 +44,7 @@ export interface PixelDelta {
 
 /** Result of comparing two geometries. */
 export interface GeometryComparison {
+  /** One entry per object of A or B. */
   objects: ObjectDelta[];
   /** Undefined when the pixel counts differ. */
   pixels: PixelDelta | undefined;

@@ -10,7 +10,19 @@ import { pyFixed } from './py-format.js';
 import { type SegmentGeometry, segmentGeometry, segmentPixelCoords } from './segments.js';
 
 /** Detector types of the CrystFEL-semantics import: candidate sensors, usual panel names, segment counts. */
-export const CRYSTFEL_FIT_TYPES: Readonly<Record<string, { segments: readonly string[]; names: DefaultNames; counts: readonly number[] }>> = {
+export const CRYSTFEL_FIT_TYPES: Readonly<
+  Record<
+    string,
+    {
+      /** Candidate sensor types (psana segment names). */
+      segments: readonly string[];
+      /** Usual panel name of segment s, ASIC a. */
+      names: DefaultNames;
+      /** Accepted segment counts. */
+      counts: readonly number[];
+    }
+  >
+> = {
   cspad: { segments: ['SENS2X1:V1'], names: (s, a) => `p${Math.floor(s / 8)}a${2 * (s % 8) + a}`, counts: [32] },
   cspadv2: { segments: ['SENS2X1:V1'], names: (s, a) => `p${s}a${a}`, counts: [1, 8, 32] },
   cspad2x2: { segments: ['SENS2X1:V1'], names: (s, a) => `p${s}a${a}`, counts: [2] },
@@ -28,13 +40,17 @@ export type CrystfelCornerConvention = 'edge' | 'pixel-centre';
 
 /** Options of {@link fitCrystfelDetector}. */
 export interface CrystfelFitOptions {
+  /** Detector type (a key of {@link CRYSTFEL_FIT_TYPES}). */
   dettype: string;
+  /** File name for error messages. */
   file?: string;
   /** Frame of the file's coordinates: 1 = CrystFEL's lab frame (default), 0 = psana's frame (`to-crystfel --cframe 0`). */
   cframe?: 0 | 1;
+  /** How the file's `corner_x/y` are meant. */
   corner: CrystfelCornerConvention;
   /** Camera length, m, when the file reads `clen` from the data (default 0). */
   clenM?: number;
+  /** Which panels make up which segment (default: from the panel names). */
   panelMap?: CrystfelPanelMap;
   /** Sensor type to place (default: the detector type's candidate that fits best). */
   segment?: string;
@@ -42,13 +58,17 @@ export interface CrystfelFitOptions {
 
 /** One fitted segment, psana frame, um and degrees (rotation order Z, Y, X as in psana). */
 export interface FittedSegment {
+  /** Segment origin in the detector frame (psana X0, Y0, Z0), um. */
   origin: Vec3;
+  /** Rotation angles about Z, Y, X, deg. */
   angles: Vec3;
 }
 
 /** Result of {@link fitCrystfelDetector}. */
 export interface CrystfelFit {
+  /** Sensor type placed (psana segment name, e.g. `SENS2X1:V1`). */
   segment: string;
+  /** Fitted segments in psana order. */
   segments: FittedSegment[];
   /** Largest distance between a fitted pixel and its CrystFEL position among the pixels used, um. */
   maxResidualUm: number;

@@ -17,14 +17,19 @@ export interface CrystfelPanel {
   name: string;
   /** Data range of the panel in the file's data array, inclusive. */
   minFs: number;
+  /** Last fast-scan index of the panel, inclusive. */
   maxFs: number;
+  /** First slow-scan index of the panel. */
   minSs: number;
+  /** Last slow-scan index of the panel, inclusive. */
   maxSs: number;
   /** Fast-/slow-scan step in the lab frame, pixels (as written: not normalised). */
   fs: Vec3;
+  /** Slow-scan step in the lab frame, pixels (as written: not normalised). */
   ss: Vec3;
   /** Outer corner of the panel (first point of the data), pixels. */
   cornerX: number;
+  /** y of the outer corner of the panel, pixels. */
   cornerY: number;
   /** Pixels per metre. */
   res: number;
@@ -36,6 +41,7 @@ export interface CrystfelPanel {
 
 /** A `.geom` file as CrystFEL reads it (geometry only). */
 export interface CrystfelDetector {
+  /** Panels in file order. */
   panels: CrystfelPanel[];
   /** `clen` when written as a number (m); undefined when absent or read from the data file. */
   clenM?: number;

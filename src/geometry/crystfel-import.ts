@@ -13,15 +13,28 @@ import { segmentGeometry, segmentPixelCoords } from './segments.js';
 
 /** One parsed `.geom` file: global values, panels (names normalised to `p<seg>a<asic>`), comments. */
 export interface CrystfelGeom {
+  /** Global `key = value` settings (numbers parsed). */
   globals: Record<string, number | string>;
+  /** Per-panel settings by normalised panel name. */
   panels: Record<string, Record<string, number | string | [number, number, number]>>;
+  /** Comment lines (`;`) in file order. */
   comments: string[];
   /** Lines that are not `key = value` (psana ignores them too). */
   ignored: string[];
 }
 
 /** Detector types of the importer: target sensor and the panel used for each segment. */
-export const CRYSTFEL_IMPORT_TYPES: Readonly<Record<string, { segment: string; panels: string[] }>> = {
+export const CRYSTFEL_IMPORT_TYPES: Readonly<
+  Record<
+    string,
+    {
+      /** Target sensor type (psana segment name). */
+      segment: string;
+      /** Panel used for each segment, in segment order. */
+      panels: string[];
+    }
+  >
+> = {
   epix10ka: { segment: 'EPIX10KA:V2', panels: seq(16, (i) => `p${i}a0`) },
   jungfrau: { segment: 'JUNGFRAU:V2', panels: seq(8, (i) => `p${i}a0`) },
   cspad: { segment: 'SENS2X1:V1', panels: seq(32, (i) => `p${Math.floor(i / 8)}a${2 * (i % 8)}`) },
@@ -103,9 +116,17 @@ export function parseCrystfelGeom(text: string, file?: string): CrystfelGeom {
 export interface CrystfelImportOptions {
   /** `cspad` (Cheetah quads), `cspadv2` (psana layout), `cspad2x2`, `jungfrau`, `epix10ka`, `pnccd` (`cspad2x2`: CrystFEL convention only). */
   dettype: string;
+  /** File name for error messages. */
   file?: string;
   /** Extra header values (psana writes date, user, host, command). */
-  header?: { dateTime?: string; author?: string; command?: string };
+  header?: {
+    /** Date and time written in the header. */
+    dateTime?: string;
+    /** Author (user) written in the header. */
+    author?: string;
+    /** Command line written in the header. */
+    command?: string;
+  };
   /**
    * `crystfel` (default): CrystFEL's semantics (res, clen + per-panel coffset replacing the global one, outer
    * corners, fs/ss with z, lab frame). `psana`: psana's converter byte for byte (ignores res and cframe, adds a

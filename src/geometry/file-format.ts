@@ -43,7 +43,9 @@ export interface GeometryRecord extends ObjectParams {
 
 /** A parsed geometry file: comments (psana's stored texts, in order) and data records (file order). */
 export interface GeometryFile {
+  /** Comment texts (psana's stored texts), in order. */
   comments: string[];
+  /** Data records, in file order. */
   records: GeometryRecord[];
 }
 

@@ -72,7 +72,12 @@ export interface GeometryLoadOptions extends GeometryLimits {
 }
 
 /** Parse `NAME:INDEX` (split on the last colon). */
-export function parseObjectName(s: string): { name: string; index: number } {
+export function parseObjectName(s: string): {
+  /** Object name, e.g. `QUAD:V1`. */
+  name: string;
+  /** Object index. */
+  index: number;
+} {
   const k = s.lastIndexOf(':');
   const idx = k > 0 ? s.slice(k + 1) : '';
   if (!/^\d+$/.test(idx)) throw new CalibmanError(`object "${s}": expected NAME:INDEX, e.g. QUAD:V1:2`);

@@ -152,6 +152,7 @@ export interface WaitOptions extends MonitorOptions {
   pollMs?: number;
   /** Give up after this many ms with a JobError (default: wait forever). */
   timeoutMs?: number;
+  /** Stop waiting when aborted. */
   signal?: AbortSignal;
   /** Called after every refresh. */
   onUpdate?: (record: JobRecord) => void;

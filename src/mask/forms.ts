@@ -125,12 +125,49 @@ export interface RoiFormsFile {
 
 const num = z.number().finite();
 const nonNeg = num.min(0);
-const base = { mode: z.enum(['keep', 'exclude']).optional(), label: z.string().optional() };
+const base = {
+  /** Keep (good) or exclude (mask) the pixels inside; default `keep`. */
+  mode: z.enum(['keep', 'exclude']).optional(),
+  /** Free text kept in the file. */
+  label: z.string().optional(),
+};
 
-const rectangleSchema = z.strictObject({ shape: z.literal('rectangle'), x: num, y: num, width: num, height: num, ...base });
-const circleSchema = z.strictObject({ shape: z.literal('circle'), xc: num, yc: num, r: nonNeg, ...base });
+const rectangleSchema = z.strictObject({
+  /** Form kind. */
+  shape: z.literal('rectangle'),
+  /** Left column, pixels. */
+  x: num,
+  /** Top row, pixels. */
+  y: num,
+  /** Width in columns, pixels. */
+  width: num,
+  /** Height in rows, pixels. */
+  height: num,
+  ...base,
+});
+const circleSchema = z.strictObject({
+  shape: z.literal('circle'),
+  /** Centre column, pixels. */
+  xc: num,
+  /** Centre row, pixels. */
+  yc: num,
+  /** Radius, pixels (>= 0). */
+  r: nonNeg,
+  ...base,
+});
 const ringSchema = z
-  .strictObject({ shape: z.literal('ring'), xc: num, yc: num, rInner: nonNeg, rOuter: nonNeg, ...base })
+  .strictObject({
+    shape: z.literal('ring'),
+    /** Centre column, pixels. */
+    xc: num,
+    /** Centre row, pixels. */
+    yc: num,
+    /** Inner radius, pixels (>= 0). */
+    rInner: nonNeg,
+    /** Outer radius, pixels (>= rInner). */
+    rOuter: nonNeg,
+    ...base,
+  })
   .refine((f) => f.rOuter >= f.rInner, { message: 'rOuter must be >= rInner', path: ['rOuter'] });
 const wedgeSchema = z
   .strictObject({
@@ -171,9 +208,13 @@ export const roiFormSchema = z.discriminatedUnion('shape', [
 
 /** zod schema of a forms file. */
 export const roiFormsFileSchema = z.strictObject({
+  /** File format tag, always `calibman-roi-forms`. */
   format: z.literal('calibman-roi-forms'),
+  /** File format version (1). */
   version: z.literal(1),
+  /** Shape `[rows, cols]` of the image the forms were drawn on. */
   imageShape: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+  /** Forms, applied in order. */
   forms: z.array(roiFormSchema).min(1, 'the form list is empty: nothing to draw'),
 });
 

@@ -8,7 +8,9 @@ import type { TypedArray } from '../io/dtype.js';
 
 /** Index maps from data pixels to image bins (geometry §4.1): `image[rows[i], cols[i]]` is pixel i. */
 export interface PixelIndexMaps {
+  /** Image row of each data pixel (flat C order). */
   rows: ArrayLike<number>;
+  /** Image column of each data pixel (flat C order). */
   cols: ArrayLike<number>;
   /** `[rows, cols]` of the assembled image. */
   imageShape: readonly [number, number];

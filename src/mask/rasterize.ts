@@ -4,6 +4,7 @@ import type { LineForm, PolygonForm, RoiForm } from './forms.js';
 /** Image shape `[rows, cols]`. */
 export type ImageShape = readonly [number, number];
 
+/** Callback given the flat index of one pixel inside a form. */
 export type Visit = (index: number) => void;
 
 function checkShape(shape: ImageShape): void {

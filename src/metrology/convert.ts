@@ -49,6 +49,7 @@ export interface MetrologyConvertOptions {
 
 /** Every output of a metrology run. */
 export interface MetrologyOutputs {
+  /** Per-sensor measures and geometry records. */
   result: MetrologyResult;
   /** `geometry` constant text. */
   geometry: string;
@@ -58,6 +59,7 @@ export interface MetrologyOutputs {
   centerUm: string;
   /** `tilt` constant text, deg. */
   tilt: string;
+  /** Quality checks against the tolerances. */
   report: MetrologyQualityReport;
 }
 

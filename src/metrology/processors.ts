@@ -58,8 +58,11 @@ export interface MetrologyProcessOptions {
 
 /** What a processor computes from a survey. */
 export interface MetrologyResult {
+  /** Processor variant used. */
   variant: MetrologyVariant;
+  /** Detector orientation in the optical frame, 90° steps. */
   n90: number;
+  /** Number of quads. */
   nquads: number;
   /** Sensors per quad (8 for CSPAD, 2 for CSPAD2x2). */
   nsensors: number;

@@ -24,34 +24,105 @@ export interface SensorLayout {
 
 /** Everything psana's processors compute for one sensor. Lengths in um, angles in deg. */
 export interface SensorMeasure {
+  /** Quad number (0-based). */
   quad: number;
+  /** Sensor (2×1) number within the quad (0-based). */
   sensor: number;
   /** Centre (mean of the corners), um, not truncated. */
-  center: { x: number; y: number; z: number };
+  center: {
+    /** x, um. */
+    x: number;
+    /** y, um. */
+    y: number;
+    /** z, um. */
+    z: number;
+  };
   /** Centre truncated toward zero to whole um (what geometry and center_um files carry). */
-  centerUm: { x: number; y: number; z: number };
+  centerUm: {
+    /** x, whole um. */
+    x: number;
+    /** y, whole um. */
+    y: number;
+    /** z, whole um. */
+    z: number;
+  };
   /** Design rotation about z, deg (multiple of 90). */
   rotZ: number;
   /** Tilts about z, y, x, deg (float32 precision, as psana keeps them). */
   tiltZ: number;
+  /** Tilt about y, deg (from the z rise along x over XSize), float32 precision. */
   tiltY: number;
+  /** Tilt about x, deg (from the z rise along y over YSize), float32 precision. */
   tiltX: number;
   /** Distance of corner 3 from the plane of corners 1, 2, 4, um. */
   dz3: number;
-  S1: number; S2: number; dS1: number; dS2: number;
-  L1: number; L2: number; dL1: number; dL2: number;
-  D1: number; D2: number; dD: number; ddS: number; ddL: number;
-  SA: number; LA: number; dSA: number; dLA: number;
-  XSize: number; YSize: number;
-  dZS1: number; dZS2: number; dZL1: number; dZL2: number;
-  dZSA: number; dZLA: number; ddZS: number; ddZL: number;
-  dZX: number; dZY: number;
+  /** Short side at the origin corner projected on the short-side axis, um. */
+  S1: number;
+  /** Opposite short side projected on the short-side axis, um. */
+  S2: number;
+  /** Long side at the origin corner projected on the short-side axis (its skew), um. */
+  dS1: number;
+  /** Opposite long side projected on the short-side axis (its skew), um. */
+  dS2: number;
+  /** Long side at the origin corner projected on the long-side axis, um. */
+  L1: number;
+  /** Opposite long side projected on the long-side axis, um. */
+  L2: number;
+  /** Short side at the origin corner projected on the long-side axis (its skew), um. */
+  dL1: number;
+  /** Opposite short side projected on the long-side axis (its skew), um. */
+  dL2: number;
+  /** Length of the diagonal from the origin corner, um, truncated. */
+  D1: number;
+  /** Length of the other diagonal, um, truncated. */
+  D2: number;
+  /** D1 − D2, um. */
+  dD: number;
+  /** dS1 − dS2, um. */
+  ddS: number;
+  /** dL1 − dL2, um. */
+  ddL: number;
+  /** Mean of S1 and S2, um, truncated. */
+  SA: number;
+  /** Mean of L1 and L2, um, truncated. */
+  LA: number;
+  /** Mean of dS1 and dS2, um, truncated. */
+  dSA: number;
+  /** Mean of dL1 and dL2, um, truncated. */
+  dLA: number;
+  /** Sensor extent along x (|LA| for a horizontal sensor, else |SA|), um. */
+  XSize: number;
+  /** Sensor extent along y (|SA| for a horizontal sensor, else |LA|), um. */
+  YSize: number;
+  /** z rise along the short side at the origin corner, um. */
+  dZS1: number;
+  /** z rise along the opposite short side, um. */
+  dZS2: number;
+  /** z rise along the long side at the origin corner, um. */
+  dZL1: number;
+  /** z rise along the opposite long side, um. */
+  dZL2: number;
+  /** Mean of dZS1 and dZS2, um, truncated. */
+  dZSA: number;
+  /** Mean of dZL1 and dZL2, um, truncated. */
+  dZLA: number;
+  /** dZS1 − dZS2, um. */
+  ddZS: number;
+  /** dZL1 − dZL2, um. */
+  ddZL: number;
+  /** z rise along x (dZLA for a horizontal sensor, else dZSA), um. */
+  dZX: number;
+  /** z rise along y (dZSA for a horizontal sensor, else dZLA), um. */
+  dZY: number;
   /** Lengths of the short side, long side and diagonal from the origin corner, um (not truncated). */
   shortSide: number;
+  /** Length of the long side from the origin corner, um (not truncated). */
   longSide: number;
+  /** Length of the diagonal from the origin corner, um (not truncated). */
   diagonal: number;
 }
 
+/** A point or vector (x, y, z), um. */
 export type Vec = [number, number, number];
 
 const sub = (a: Vec, b: Vec): Vec => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];

@@ -66,6 +66,7 @@ export interface DarkJobOutcome {
 export interface DetectorDarkJob {
   /** Does this job handle these detectors (menu names or sources, as the user selected them)? */
   handles(detectors: readonly string[]): boolean;
+  /** Run the whole job through `ports` (reading, progress, writing) and report its outcome. */
   run(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkJobOutcome>;
 }
 

@@ -13,7 +13,9 @@ export type DarkThresholds = Pick<DarkParams, 'intLo' | 'intHi' | 'rmsLo' | 'rms
 
 /** psana's names of one threshold: calibrun's option (`dest`, also the session log's name) and calibman's confpars parameter. */
 export interface ThresholdSpelling {
+  /** calibrun option `dest` (also the session log's name). */
   option?: string;
+  /** calibman confpars parameter name. */
   confpars?: string;
 }
 

@@ -4,7 +4,9 @@ import type { PixelIndexMaps } from '../mask/index.js';
 
 /** A 2-D picture ready for a colour map: values in C order and `[rows, cols]`. */
 export interface DisplayImage {
+  /** Values in C order. */
   image: Float32Array;
+  /** `[rows, cols]`. */
   imageShape: [number, number];
   /** For images assembled with a geometry: 1 where some pixel lands, 0 in empty (off-sensor) bins. */
   reached?: Uint8Array;

@@ -83,7 +83,14 @@ export interface HistogramPlotOptions extends Partial<Omit<AxesSpec, 'xRange' | 
    * Vertical marker lines, e.g. the limits chosen on an rms spectrum, each with an optional label drawn
    * at its top. A marker outside the x range is drawn as an arrow at the nearer edge, labelled with its value.
    */
-  markers?: readonly { x: number; color?: Rgb; label?: string }[];
+  markers?: readonly {
+    /** Position on the x axis, in the histogram's value unit. */
+    x: number;
+    /** Line colour (default red `[214, 39, 40]`). */
+    color?: Rgb;
+    /** Text drawn with the marker (default none). */
+    label?: string;
+  }[];
 }
 
 /** Draw a histogram as filled bars with axes (y label default `count`); returns the canvas. */

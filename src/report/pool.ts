@@ -2,7 +2,9 @@
 
 /** A 2-D picture in C order and its `[rows, cols]`. */
 export interface PooledImage {
+  /** Values in C order. */
   image: Float32Array;
+  /** `[rows, cols]`. */
   imageShape: [number, number];
 }
 

@@ -5,9 +5,11 @@ import { ConfigError } from '../errors.js';
 export interface RingContrast {
   /** Pixels counted on the ring (true signal at least half its peak) and in the background (no signal). */
   ringPixels: number;
+  /** Pixels counted in the background (no signal). */
   backgroundPixels: number;
   /** Mean value over ring pixels and over background pixels. */
   ringMean: number;
+  /** Mean value over background pixels. */
   backgroundMean: number;
   /** Standard deviation of the background pixels: the pixel-to-pixel noise the ring must stand out of. */
   backgroundSpread: number;

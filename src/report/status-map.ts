@@ -13,6 +13,7 @@ export interface StatusClass {
   code: number;
   /** The status bit drawn in this colour (absent for good pixels and absent sections). */
   bit?: number;
+  /** Colour drawn for this class. */
   color: Rgb;
   /** What the colour means, in the words of a scientist. */
   label: string;

@@ -346,7 +346,15 @@ export interface SyntheticFile {
  * Generate a (small) synthetic run in memory, split into chunk files of at most `chunkBytes` (a chunk
  * always holds at least one datagram).
  */
-export function syntheticRunFiles(spec: SyntheticRunSpec, chunkBytes = Infinity): { truth: SyntheticTruth; files: SyntheticFile[] } {
+export function syntheticRunFiles(
+  spec: SyntheticRunSpec,
+  chunkBytes = Infinity,
+): {
+  /** Ground truth of the generated run. */
+  truth: SyntheticTruth;
+  /** Chunk files of the run, in order. */
+  files: SyntheticFile[];
+} {
   const run = generateSyntheticRun(spec);
   const files: SyntheticFile[] = [];
   const exp = run.truth.experiment;

@@ -13,8 +13,20 @@ export const JUNGFRAU_STAGE_BITS: readonly number[] = [0b00, 0b01, 0b11];
 
 /** Pedestal and noise maps of one gain stage: means and Gaussian spreads over pixels, ADU. */
 export interface JungfrauStageSpec {
-  pedestal: { mean: number; spread: number };
-  noise: { mean: number; spread: number };
+  /** Pedestal map, ADU. */
+  pedestal: {
+    /** Mean over pixels, ADU. */
+    mean: number;
+    /** Gaussian sigma over pixels, ADU. */
+    spread: number;
+  };
+  /** Noise map, ADU. */
+  noise: {
+    /** Mean over pixels, ADU. */
+    mean: number;
+    /** Gaussian sigma over pixels, ADU. */
+    spread: number;
+  };
 }
 
 /** How a synthetic Jungfrau is modelled (part of a detector spec of type `JUNGFRAU`). */
@@ -23,6 +35,7 @@ export interface JungfrauSyntheticSpec {
   modules?: number;
   /** Rows and columns per module (default 512 × 1024; smaller modules keep tests fast). */
   rows?: number;
+  /** Columns per module (default 1024). */
   cols?: number;
   /** Configured gain mode: a JungfrauConfig `gainMode` value or name (default `Normal`, stage 0). */
   gainMode?: number | keyof typeof JungfrauGainMode;
@@ -33,22 +46,36 @@ export interface JungfrauSyntheticSpec {
   /** Maps of stages 0, 1, 2 (defaults: 3000/11000/13500 ± 300 ADU, noise 4/3/2.5 ± 0.4 ADU). */
   stages?: readonly [JungfrauStageSpec, JungfrauStageSpec, JungfrauStageSpec];
   /** Events whose whole frame is in another gain stage (default: the next stage, `(stage + 1) % 3`). */
-  wrongModeEvents?: readonly (number | { event: number; stage: number })[];
+  wrongModeEvents?: readonly (
+    | number
+    | {
+        /** Event index. */
+        event: number;
+        /** Gain stage (0, 1, 2) of that event. */
+        stage: number;
+      }
+  )[];
   /** Fraction of pixels whose gain bits are wrong (the next stage's) in every even event. */
   badSwitchFraction?: number;
 }
 
 /** Ground truth of a synthetic Jungfrau run. */
 export interface JungfrauTruth {
+  /** Number of modules. */
   modules: number;
+  /** Rows per module. */
   rows: number;
+  /** Columns per module. */
   cols: number;
   /** Configured `gainMode` value and name. */
   gainMode: number;
+  /** Name of the configured gain mode. */
   gainModeName: string;
   /** Gain stage (0, 1, 2) the configuration puts the pixels in. */
   stage: number;
+  /** JungfrauConfig version written. */
   configVersion: number;
+  /** JungfrauElement version written. */
   elementVersion: number;
   /** Pedestal per stage and pixel (flat raw order), ADU; dead/saturated pixels hold their constant. */
   pedestals: readonly [Float32Array, Float32Array, Float32Array];

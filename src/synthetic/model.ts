@@ -12,7 +12,18 @@ import type { Epix10kaModesTruth, Epix10kaSyntheticSpec } from './epix-truth.js'
 import { type JungfrauSyntheticSpec, type JungfrauTruth, applyJungfrauGainBits, buildJungfrauTruth, jungfrauSyntheticShape } from './jungfrau-truth.js';
 
 /** Pixel status codes of a synthetic model. */
-export const PixelKind = { Good: 0, Hot: 1, Dead: 2, Saturated: 3, Absent: 4 } as const;
+export const PixelKind = {
+  /** Normal pixel. */
+  Good: 0,
+  /** Noise multiplied by the spec's `hotFactor` (default 10). */
+  Hot: 1,
+  /** Constant dead value, zero noise. */
+  Dead: 2,
+  /** Constant at the maximum value, zero noise. */
+  Saturated: 3,
+  /** In a section absent from the data (CSPAD `absentSections`): zero. */
+  Absent: 4,
+} as const;
 
 /** How one detector of a synthetic run is modelled. */
 export interface SyntheticDetectorSpec {
@@ -109,6 +120,7 @@ export interface LightSignalTruth {
   asicOf: Uint16Array | undefined;
   /** Number of ASICs. */
   asics: number;
+  /** Sigma of the per-event, per-ASIC common-mode offset, ADU (0 without). */
   commonModeSpread: number;
 }
 

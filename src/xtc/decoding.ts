@@ -8,11 +8,13 @@ import type { NdArray } from '../io/ndarray.js';
 export interface ConfigEntry {
   /** TypeId id. */
   typeId: number;
+  /** TypeId version. */
   version: number;
   /** A private copy of the payload. */
   bytes: Uint8Array;
   /** File the configuration came from, and the absolute byte offset of its payload, for error messages. */
   file?: string;
+  /** Absolute byte offset of the payload in `file`. */
   offset?: number;
   /** Decoded form, cached by the detector decoder on first use. */
   decoded?: unknown;
@@ -30,9 +32,11 @@ export interface DecodeContext {
   payload: Uint8Array;
   /** TypeId id and version of the payload. */
   typeId: number;
+  /** TypeId version of the payload. */
   version: number;
   /** The source's configuration of a config TypeId, if any was seen. */
   config(typeId: number): ConfigEntry | undefined;
+  /** Reusable output buffers of this source. */
   scratch: FrameScratch;
   /** For error messages. */
   file?: string;
@@ -47,13 +51,17 @@ export interface FrameDecoder {
   /** Detector type name, e.g. `CSPAD` (what `XtcEvent.detectorType` and scans report). */
   readonly name: string;
   /** Data (frame) TypeIds it decodes (the leaf of such a type is preferred when a source has several). */
-  readonly dataTypes: readonly { readonly id: number }[];
+  readonly dataTypes: readonly {
+    /** TypeId id. */
+    readonly id: number;
+  }[];
   /** Decode one data payload into psana's raw array; undefined when the payload cannot be decoded. */
   decode(ctx: DecodeContext): NdArray | undefined;
 }
 
 /** Finds the frame decoder of a psana source string (`CxiDs1.0:Cspad.0`); undefined for other sources. */
 export interface FrameDecoderLookup {
+  /** The decoder of `source`, undefined when it is not a known detector. */
   decoderFor(source: string): FrameDecoder | undefined;
 }
 

@@ -11,8 +11,32 @@ export const TRANSITION_NAMES: readonly string[] = [
 
 /** TransitionId values. */
 export const TransitionId = {
-  Unknown: 0, Reset: 1, Map: 2, Unmap: 3, Configure: 4, Unconfigure: 5, BeginRun: 6, EndRun: 7,
-  BeginCalibCycle: 8, EndCalibCycle: 9, Enable: 10, Disable: 11, L1Accept: 12,
+  /** No transition (default value). */
+  Unknown: 0,
+  /** Reset of the DAQ partition. */
+  Reset: 1,
+  /** Map: the partition's nodes are allocated. */
+  Map: 2,
+  /** Unmap: the partition's nodes are released. */
+  Unmap: 3,
+  /** Configure: carries the detectors' configuration objects. */
+  Configure: 4,
+  /** Unconfigure: ends a Configure. */
+  Unconfigure: 5,
+  /** BeginRun: start of a run. */
+  BeginRun: 6,
+  /** EndRun: end of a run. */
+  EndRun: 7,
+  /** BeginCalibCycle: start of a calib cycle (a step; may carry updated configuration). */
+  BeginCalibCycle: 8,
+  /** EndCalibCycle: end of a calib cycle. */
+  EndCalibCycle: 9,
+  /** Enable: triggers enabled; events follow. */
+  Enable: 10,
+  /** Disable: triggers disabled. */
+  Disable: 11,
+  /** L1Accept: one event's data. */
+  L1Accept: 12,
 } as const;
 
 /** Name of a TransitionId (`-Invalid-` beyond the table, as pdsdata prints it). */
@@ -24,7 +48,22 @@ export function transitionName(id: number): string {
 export const LEVEL_NAMES: readonly string[] = ['Control', 'Source', 'Segment', 'Event', 'Recorder', 'Observer', 'Reporter'];
 
 /** Level values. */
-export const Level = { Control: 0, Source: 1, Segment: 2, Event: 3, Recorder: 4, Observer: 5, Reporter: 6 } as const;
+export const Level = {
+  /** Control level (the DAQ control process). */
+  Control: 0,
+  /** Source level (a DetInfo/BldInfo/ProcInfo data source). */
+  Source: 1,
+  /** Segment level (a readout node). */
+  Segment: 2,
+  /** Event level (an event builder node). */
+  Event: 3,
+  /** Recorder level (the recording node). */
+  Recorder: 4,
+  /** Observer level (a monitoring node). */
+  Observer: 5,
+  /** Reporter level. */
+  Reporter: 6,
+} as const;
 
 /** Name of a Level value (`Level<n>` when unknown). */
 export function levelName(level: number): string {
@@ -33,12 +72,19 @@ export function levelName(level: number): string {
 
 /** Damage bit masks (Xtc word 0). */
 export const Damage = {
+  /** Bit 1: a contribution was dropped. */
   DroppedContribution: 1 << 1,
+  /** Bit 11: the payload was not initialised. */
   Uninitialized: 1 << 11,
+  /** Bit 12: the contribution arrived out of order. */
   OutOfOrder: 1 << 12,
+  /** Bit 13: the contribution is out of synch with the others of its event. */
   OutOfSynch: 1 << 13,
+  /** Bit 14: user-defined damage (details in the user bits 24-31). */
   UserDefined: 1 << 14,
+  /** Bit 15: this contribution is incomplete. */
   IncompleteContribution: 1 << 15,
+  /** Bit 16: the container holds an incomplete contribution. */
   ContainsIncomplete: 1 << 16,
 } as const;
 
@@ -53,12 +99,64 @@ export function psanaAcceptsDamage(damage: number, options: { outOfOrder?: boole
 
 /** TypeId values used by calibman's decoders and writer (pdsdata `TypeId::Type`). */
 export const TypeId = {
-  Any: 0, Xtc: 1, Frame: 2, Opal1kConfig: 6, FrameFexConfig: 7, EvrConfig: 8, TM6740Config: 9,
-  ControlConfig: 10, pnCCDframe: 11, pnCCDconfig: 12, EvrData: 19, CspadElement: 28, CspadConfig: 29,
-  Cspad2x2Element: 41, Cspad2x2Config: 43, QuartzConfig: 57, OrcaConfig: 66, AliasConfig: 69,
-  RayonixConfig: 73, EpixElement: 75, Epix100aConfig: 84, ControlsCameraConfig: 105, JungfrauConfig: 107,
-  JungfrauElement: 108, ZylaConfig: 110,
-  Epix10kaConfig: 112, Epix10ka2MConfig: 117, Epix10kaArray: 118, Epix10kaQuadConfig: 120,
+  /** Any type (wildcard). */
+  Any: 0,
+  /** Container Xtc holding child Xtcs. */
+  Xtc: 1,
+  /** Camera frame (Camera::Frame). */
+  Frame: 2,
+  /** Opal1000 camera configuration. */
+  Opal1kConfig: 6,
+  /** Camera frame feature-extraction configuration. */
+  FrameFexConfig: 7,
+  /** Event receiver (EVR) configuration. */
+  EvrConfig: 8,
+  /** Pulnix TM6740 camera configuration. */
+  TM6740Config: 9,
+  /** Run control configuration (pdsdata name RunControlConfig). */
+  ControlConfig: 10,
+  /** pnCCD frame data. */
+  pnCCDframe: 11,
+  /** pnCCD configuration. */
+  pnCCDconfig: 12,
+  /** EVR data (FIFO event codes). */
+  EvrData: 19,
+  /** CSPAD element (per-quad) data. */
+  CspadElement: 28,
+  /** CSPAD configuration. */
+  CspadConfig: 29,
+  /** CSPAD2x2 element data. */
+  Cspad2x2Element: 41,
+  /** CSPAD2x2 configuration. */
+  Cspad2x2Config: 43,
+  /** Quartz camera configuration. */
+  QuartzConfig: 57,
+  /** Hamamatsu Orca camera configuration. */
+  OrcaConfig: 66,
+  /** Source alias configuration (alias names of sources). */
+  AliasConfig: 69,
+  /** Rayonix detector configuration. */
+  RayonixConfig: 73,
+  /** Epix element data (Epix100a and relatives). */
+  EpixElement: 75,
+  /** Epix100a configuration. */
+  Epix100aConfig: 84,
+  /** Controls camera configuration. */
+  ControlsCameraConfig: 105,
+  /** Jungfrau configuration. */
+  JungfrauConfig: 107,
+  /** Jungfrau element data. */
+  JungfrauElement: 108,
+  /** Andor Zyla camera configuration. */
+  ZylaConfig: 110,
+  /** Epix10ka configuration. */
+  Epix10kaConfig: 112,
+  /** Epix10ka2M configuration. */
+  Epix10ka2MConfig: 117,
+  /** Epix10ka array data (Epix10kaQuad / Epix10ka2M). */
+  Epix10kaArray: 118,
+  /** Epix10kaQuad configuration. */
+  Epix10kaQuadConfig: 120,
 } as const;
 
 /** TypeId name strings by value (pdsdata `TypeId::name`). */

@@ -8,14 +8,19 @@ import { type Src, procInfoSrc } from './src.js';
 
 /** One Xtc to write: a container (`children`) or a leaf (`payload`, or `payloadSize` + `fill`). */
 export interface XtcSpec {
+  /** Source (level, physical id) written in the Xtc header. */
   src: Src;
   /** TypeId id (default `Id_Xtc` for containers). */
   typeId?: number;
   /** TypeId version (default 1). */
   version?: number;
+  /** Set the TypeId's compressed bit (default false). */
   compressed?: boolean;
+  /** Damage bits of the Xtc ({@link Damage} masks; default 0). */
   damage?: number;
+  /** Child Xtcs of a container. */
   children?: readonly XtcSpec[];
+  /** Payload bytes of a leaf (padded to 4 bytes when written). */
   payload?: Uint8Array;
   /** Payload size when `fill` writes it in place. */
   payloadSize?: number;
@@ -27,12 +32,17 @@ export interface XtcSpec {
 export interface DgramSpec {
   /** TransitionId. */
   transition: number;
+  /** Clock time, seconds since 1970-01-01 UTC. */
   sec: number;
+  /** Clock time, nanoseconds within the second. */
   nsec: number;
   /** Default 0x1FFFF for transitions other than L1Accept, 0 otherwise. */
   fiducials?: number;
+  /** Timestamp ticks, 119 MHz (default 0). */
   ticks?: number;
+  /** Event vector counter of the timestamp (default 0). */
   vector?: number;
+  /** Env word of the datagram (default 0). */
   env?: number;
   /** Sequence type (bits 4-5 of the control byte; 0 = Event). */
   sequenceType?: number;

@@ -90,7 +90,9 @@ export function resolveEpix10kaDarkParams(overrides: Partial<Epix10kaDarkParams>
 export interface Epix10kaPanelLimits {
   /** Half width of the gates (ADU): nsigma × mean stage-1 rms of the panel. */
   gateHalfWidth: number;
+  /** Accepted range of per-pixel rms, ADU. */
   rms: Limits;
+  /** Accepted range of per-pixel average, ADU. */
   ave: Limits;
 }
 
@@ -117,6 +119,7 @@ export interface Epix10kaModeResult {
  * {@link finish}. Memory: about 30 bytes per pixel whatever the number of frames; reusable with {@link reset}.
  */
 export class Epix10kaModeAccumulator {
+  /** Pixels per frame. */
   readonly pixels: number;
   private readonly s1n: Uint16Array;
   private readonly s1sum: Uint32Array;
@@ -139,7 +142,9 @@ export class Epix10kaModeAccumulator {
   private gainBits = 0;
 
   constructor(
+    /** Number of 352×384 panels. */
     readonly panels: number,
+    /** Dark parameters (default {@link EPIX10KA_DARK_DEFAULTS}). */
     readonly params: Epix10kaDarkParams = EPIX10KA_DARK_DEFAULTS,
   ) {
     if (!Number.isInteger(panels) || panels < 1) throw new ConfigError('panels', `number of panels must be a positive integer, found ${panels}`);

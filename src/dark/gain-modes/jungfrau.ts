@@ -43,6 +43,7 @@ export type JungfrauFrameVerdict = 'accepted' | 'wrong-mode' | 'full';
 
 /** The result of one gain stage. */
 export interface JungfrauStageResult {
+  /** Gain stage (0, 1, 2). */
   stage: number;
   /** Raw shape (modules, rows, columns). */
   shape: number[];
@@ -58,7 +59,9 @@ export interface JungfrauStageResult {
 
 /** Accumulates the dark frames of one Jungfrau source in one gain stage. */
 export class JungfrauStageDark {
+  /** Gain stage (0, 1, 2) this accumulator expects. */
   readonly stage: number;
+  /** Raw shape (modules, rows, columns). */
   readonly shape: readonly number[];
   private readonly acc: DarkAccumulator;
   private readonly badSwitch: Uint8Array;
@@ -168,7 +171,12 @@ export class JungfrauStageDark {
 
 /** The kinds of psana's merged Jungfrau constants, with the format `jungfrau_deploy_constants` writes. */
 export const JUNGFRAU_CONSTANT_KINDS = Object.freeze([
-  { calibType: 'pedestals', fmt: '%.3f' },
+  {
+    /** Calib type the constant is deployed as. */
+    calibType: 'pedestals',
+    /** printf format of the deployed text file. */
+    fmt: '%.3f',
+  },
   { calibType: 'pixel_rms', fmt: '%.3f' },
   { calibType: 'pixel_status', fmt: '%4i' },
   { calibType: 'dark_min', fmt: '%6i' },
@@ -180,7 +188,9 @@ export type JungfrauConstantKind = (typeof JUNGFRAU_CONSTANT_KINDS)[number]['cal
 
 /** psana's merged Jungfrau constants: float32 arrays shaped (3, modules, rows, columns). */
 export interface JungfrauGainConstants {
+  /** (3, modules, rows, columns). */
   shape: [number, number, number, number];
+  /** One array per merged constant kind. */
   arrays: Record<JungfrauConstantKind, NdArray<Float32Array>>;
   /** Stages filled with psana's defaults because no run gave them. */
   missingStages: number[];

@@ -4,7 +4,9 @@ import type { Src } from '../src.js';
 
 /** One source alias. */
 export interface SrcAlias {
+  /** The aliased source. */
   src: Src;
+  /** Alias name. */
   alias: string;
 }
 

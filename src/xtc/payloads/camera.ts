@@ -6,7 +6,9 @@ export const CAMERA_FRAME_HEADER = 16;
 
 /** The 16-byte header of a Camera::FrameV1. */
 export interface CameraFrameHeader {
+  /** Frame width, pixels (columns). */
   width: number;
+  /** Frame height, pixels (rows). */
   height: number;
   /** Bits per pixel (8 → uint8 pixels, else uint16). */
   depth: number;
@@ -46,7 +48,12 @@ export function cameraPixels(
   file?: string,
   fileOffset = 0,
   damage = 0,
-): { header: CameraFrameHeader; pixels: Uint8Array | Uint16Array } {
+): {
+  /** The frame's header. */
+  header: CameraFrameHeader;
+  /** Pixels in row-major order: uint8 for 8-bit depth, else uint16. */
+  pixels: Uint8Array | Uint16Array;
+} {
   const header = readCameraFrameHeader(payload, file, fileOffset);
   const bpp = cameraBytesPerPixel(header.depth);
   const n = header.width * header.height;
@@ -90,16 +97,21 @@ export function encodeCameraFrame(h: CameraFrameHeader, pixels: Uint8Array | Uin
 
 /** Opal1k configuration (v1). */
 export interface Opal1kConfig {
+  /** Black level the camera adds, ADU at 1x gain. */
   blackLevel: number;
   /** 100..3200 = 1x..32x. */
   gainPercent: number;
   /** 0 = 8 bit, 1 = 10 bit, 2 = 12 bit. */
   outputResolution: number;
+  /** pdsdata `vertical_binning` code. */
   verticalBinning: number;
+  /** Output mirroring code (0 = none, 1 = horizontal, 2 = vertical, 3 = both, as pdsdata's Mirroring). */
   outputMirroring: number;
+  /** pdsdata `vertical_remapping` flag. */
   verticalRemapping: boolean;
   /** Present when the lookup table is enabled (4096 entries). */
   lookupTable: Uint16Array | undefined;
+  /** Whether the camera corrects the defect pixels. */
   defectPixelCorrection: boolean;
   /** Defect pixels as (column, row) pairs. */
   defectPixels: readonly [number, number][];

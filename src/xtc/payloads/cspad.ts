@@ -21,17 +21,29 @@ export const CSPAD_CONFIG_SIZES: Readonly<Record<number, number>> = { 1: 287804,
 
 /** The CspadConfig fields calibman uses. */
 export interface CspadConfig {
+  /** CspadConfig version of the payload (1-5). */
   version: number;
+  /** Firmware version of the concentrator. */
   concentratorVersion: number;
+  /** Delay of the run trigger (concentrator runDelay register). */
   runDelay: number;
+  /** EVR event code that triggers readout. */
   eventCode: number;
+  /** Run mode while not acquiring (pdsdata RunModes code). */
   inactiveRunMode: number;
+  /** Run mode while acquiring (pdsdata RunModes code). */
   activeRunMode: number;
+  /** Test-data index (test pattern selector; 0 for real data). */
   testDataIndex: number;
+  /** Payload size of one quad's element, bytes. */
   payloadPerQuad: number;
+  /** Bad-ASIC mask, low word. */
   badAsicMask0: number;
+  /** Bad-ASIC mask, high word. */
   badAsicMask1: number;
+  /** ASIC mask (0xf → 1 means the legacy 4-ASICs-per-quad readout). */
   asicMask: number;
+  /** Mask of the quads read out (bit q = quad q present). */
   quadMask: number;
   /** Section mask, 8 bits per quad (V2+; V1 → derived from numAsicsRead). */
   roiMask: number;
@@ -241,16 +253,27 @@ export function assembleCspad(
 
 /** Header fields of a CSPAD (or CSPAD2x2) element. */
 export interface CspadElementHeader {
+  /** Virtual channel, 2 bits of word 0 (default 0). */
   virtualChannel?: number;
+  /** PGP lane, 2 bits of word 0 (default 0). */
   lane?: number;
+  /** Transaction id, 24 bits of word 0 (default 0). */
   tid?: number;
+  /** Acquisition counter, 16 bits of word 1 (default 0). */
   acqCount?: number;
+  /** Op code, 8 bits of word 1 (default 0). */
   opCode?: number;
+  /** Quad number of this element (0-3), 2 bits of word 1. */
   quad: number;
+  /** Sequence counter, word 2 (default 0). */
   seqCount?: number;
+  /** Timestamp ticks, word 3 (default 0). */
   ticks?: number;
+  /** Timing fiducials of the event, word 4 (default 0). */
   fiducials?: number;
+  /** Four raw sensor-board temperature readings, uint16 each (default 0). */
   sbTemp?: readonly number[];
+  /** Frame type, word 7 (default 0). */
   frameType?: number;
 }
 

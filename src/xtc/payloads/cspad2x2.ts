@@ -13,14 +13,23 @@ export const CSPAD2X2_CONFIG_SIZES: Readonly<Record<number, number>> = { 1: 7199
 
 /** The Cspad2x2Config fields calibman uses. */
 export interface Cspad2x2Config {
+  /** Cspad2x2Config version of the payload (1 or 2). */
   version: number;
+  /** Firmware version of the concentrator. */
   concentratorVersion: number;
+  /** Protection enable flag of the sensor protection system. */
   protectionEnable: number;
+  /** Run mode while not acquiring (pdsdata RunModes code). */
   inactiveRunMode: number;
+  /** Run mode while acquiring (pdsdata RunModes code). */
   activeRunMode: number;
+  /** Test-data index (test pattern selector; 0 for real data). */
   testDataIndex: number;
+  /** Payload size of the element, bytes. */
   payloadPerQuad: number;
+  /** Bad-ASIC mask. */
   badAsicMask: number;
+  /** Mask of the ASICs read out. */
   asicMask: number;
   /** Bits 0-1: the two sections. */
   roiMask: number;

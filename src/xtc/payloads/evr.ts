@@ -7,6 +7,7 @@ export interface FifoEvent {
   timestampHigh: number;
   /** 119 MHz ticks (offset 4). */
   timestampLow: number;
+  /** EVR event code (offset 8). */
   eventCode: number;
 }
 

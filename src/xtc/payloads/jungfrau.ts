@@ -29,7 +29,20 @@ export const JUNGFRAU_GAIN_SHIFT = 14;
 export const JUNGFRAU_ADC_MASK = 0x3fff;
 
 /** `gainMode` values of the configuration (pdsdata `Jungfrau::ConfigV*::GainMode`). */
-export const JungfrauGainMode = { Normal: 0, FixedGain1: 1, FixedGain2: 2, ForcedGain1: 3, ForcedGain2: 4, HighGain0: 5 } as const;
+export const JungfrauGainMode = {
+  /** Dynamic gain switching, starting in gain 0. */
+  Normal: 0,
+  /** Fixed in gain 1 (medium). */
+  FixedGain1: 1,
+  /** Fixed in gain 2 (low). */
+  FixedGain2: 2,
+  /** Forced to switch to gain 1. */
+  ForcedGain1: 3,
+  /** Forced to switch to gain 2. */
+  ForcedGain2: 4,
+  /** Dynamic gain switching, starting in high gain 0. */
+  HighGain0: 5,
+} as const;
 /** Names of the configuration's gain modes by value. */
 export const JUNGFRAU_GAIN_MODE_NAMES: readonly string[] = ['Normal', 'FixedGain1', 'FixedGain2', 'ForcedGain1', 'ForcedGain2', 'HighGain0'];
 /** `speedMode` values (0 Quarter, 1 Half). */
@@ -37,16 +50,23 @@ export const JungfrauSpeedMode = { Quarter: 0, Half: 1 } as const;
 
 /** One ModuleConfigV1 (ConfigV3/V4). Serial and version numbers are 64-bit. */
 export interface JungfrauModuleConfig {
+  /** Module serial number (uint64). */
   serialNumber: bigint;
+  /** Module hardware version (uint64). */
   moduleVersion: bigint;
+  /** Module firmware version (uint64). */
   firmwareVersion: bigint;
 }
 
 /** A JungfrauConfig of any version (fields a version lacks are 0 / empty). */
 export interface JungfrauConfig {
+  /** JungfrauConfig version of the payload. */
   version: number;
+  /** Number of modules read out. */
   numberOfModules: number;
+  /** Pixel rows per module (512 for a full module). */
   numberOfRowsPerModule: number;
+  /** Pixel columns per module (1024 for a full module). */
   numberOfColumnsPerModule: number;
   /** Sensor bias, volts. */
   biasVoltage: number;
@@ -72,16 +92,23 @@ export interface JungfrauModuleInfo {
   timestamp: bigint;
   /** Exposure time, 100 ns ticks. */
   exposureTime: number;
+  /** Module id as the module reports it. */
   moduleID: number;
+  /** Module x coordinate in the detector (as reported by the module). */
   xCoord: number;
+  /** Module y coordinate in the detector (as reported by the module). */
   yCoord: number;
+  /** Module z coordinate in the detector (as reported by the module). */
   zCoord: number;
 }
 
 /** Header fields of a JungfrauElement (V1: 32-bit frame number, no module infos). */
 export interface JungfrauElementHeader {
+  /** Frame number (32-bit in V1, 64-bit in V2; default 0). */
   frameNumber?: number | bigint;
+  /** Timestamp ticks (default 0). */
   ticks?: number;
+  /** Timing fiducials of the event (default 0). */
   fiducials?: number;
   /** V2 only; missing entries are written as zeros. */
   moduleInfo?: readonly JungfrauModuleInfo[];

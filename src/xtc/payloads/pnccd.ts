@@ -16,16 +16,27 @@ export const PNCCD_CONFIG_SIZES: Readonly<Record<number, number>> = { 1: 8, 2: 5
 
 /** pnCCD configuration (V2 fields are 0 / '' for V1). */
 export interface PnccdConfig {
+  /** pnCCDconfig version of the payload (1 or 2). */
   version: number;
+  /** Number of readout links (1-4), one per 512×512 quadrant frame. */
   numLinks: number;
+  /** Payload size of one link's frame, bytes. */
   payloadSizePerLink: number;
+  /** Number of channels (columns) of the full detector (V2). */
   numChannels: number;
+  /** Number of rows of the full detector (V2). */
   numRows: number;
+  /** Number of channels (columns) of one submodule (V2). */
   numSubmoduleChannels: number;
+  /** Number of rows of one submodule (V2). */
   numSubmoduleRows: number;
+  /** Number of submodules (V2). */
   numSubmodules: number;
+  /** CAMEX chip magic number (V2). */
   camexMagic: number;
+  /** Free-text info string (V2). */
   info: string;
+  /** Timing file name (V2). */
   timingFName: string;
 }
 
