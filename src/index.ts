@@ -609,6 +609,7 @@ export type { DarkCalibType, DarkDeployItem, DarkDeployRules } from './pipeline/
 export { DarkThresholdsSchema, THRESHOLD_SPELLINGS, fillDarkThresholds, darkParamsOf } from './pipeline/params.js';
 export type { DarkThresholds, ThresholdSpelling } from './pipeline/params.js';
 export { MIN_DARK_FRAMES } from './pipeline/ports.js';
+export { darkSourceAccumulator } from './pipeline/source-accumulator.js';
 export type { DarkEngines, SourceAccumulator, DarkArrays, DarkOutputFiles, RunReader, RunEvent, OpenRunRequest, AccumulatorOptions } from './pipeline/ports.js';
 export type { DarkProgress } from './pipeline/progress.js';
 

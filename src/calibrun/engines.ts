@@ -1,8 +1,7 @@
-import { createDarkAccumulator } from '../dark/accumulator.js';
 import { nodeDarkThreading } from '../node/dark-threads.js';
 import { openXtcRun } from '../node/xtc-run.js';
-import { darkParamsOf } from '../pipeline/params.js';
 import type { DarkEngines } from '../pipeline/ports.js';
+import { darkSourceAccumulator } from '../pipeline/source-accumulator.js';
 
 /** The real XTC reader (src/node/xtc-run) and dark accumulator (src/dark, psana generation 3) behind the driver's ports. */
 export function defaultEngines(): DarkEngines {
@@ -11,16 +10,7 @@ export function defaultEngines(): DarkEngines {
     openRun: (req) => openXtcRun(req),
     createAccumulator(t, shape, _source, options) {
       const threads = options?.threads ?? 1;
-      const acc = createDarkAccumulator(darkParamsOf(t), shape, threads > 1 ? { threading: nodeDarkThreading(threads - 1) } : {});
-      return {
-        add: (frame) => void acc.add(frame),
-        nextSlot: () => acc.nextSlot(),
-        get count() {
-          return acc.nFrames;
-        },
-        finish: () => acc.finish(),
-        close: () => acc.close(),
-      };
+      return darkSourceAccumulator(t, shape, threads > 1 ? nodeDarkThreading(threads - 1) : undefined);
     },
     async scanSources(req, opts) {
       const run = await openXtcRun(req);

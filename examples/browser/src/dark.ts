@@ -3,8 +3,7 @@
  * one of them over XTC bytes — the same core functions a Node script calls, fed from a `File` instead of disk.
  */
 import {
-  createDarkAccumulator,
-  darkParamsOf,
+  darkSourceAccumulator,
   fillDarkThresholds,
   runDarkPass,
   toCOrder,
@@ -81,16 +80,7 @@ export async function darkOfSource(inputs: readonly XtcInput[], source: string, 
       };
     },
     createAccumulator(thresholds, shape) {
-      const acc = createDarkAccumulator(darkParamsOf(thresholds), shape, threading ? { threading } : {});
-      return {
-        add: (frame) => void acc.add(frame),
-        nextSlot: () => acc.nextSlot(),
-        get count() {
-          return acc.nFrames;
-        },
-        finish: () => acc.finish(),
-        close: () => acc.close(),
-      };
+      return darkSourceAccumulator(thresholds, shape, threading);
     },
   };
   const pass = await runDarkPass(
