@@ -4,9 +4,10 @@
  * (psana's generation-3 algorithm, single-threaded C++17, built here with `g++ -O3 -march=native`; skipped
  * with a message when g++ is missing), alternating runs, best of CALIBMAN_BENCH_REPEATS (default 3); the
  * baseline's pedestals are first checked against calibman's on a small run. Also the CSPAD decode rate and
- * the rates of every decoder (decode.bench.ts). Each process is timed in wall-clock and in CPU time (user +
- * system, from /usr/bin/time when present): on a shared machine the CPU ratio is the fairer one, and the
- * load average is printed with the figures.
+ * the rates of every decoder (decode.bench.ts), the start-up of both CLIs and the fixed costs of a CSPAD job
+ * phase by phase (calibrun-phases.ts). Each process is timed in wall-clock and in CPU time (user + system,
+ * from /usr/bin/time when present): on a shared machine the CPU ratio is the fairer one, and the load
+ * average is printed with the figures.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -52,10 +53,6 @@ async function cspadRun(root: string, events: number): Promise<string[]> {
     experiment: 'cxi12345', run: 1, events, detectors: [{ type: 'CSPAD', hotFraction: 0.001 }],
   });
   return w.files;
-}
-
-function timeProcess(cmd: string, args: string[]): number {
-  return measureProcess(cmd, args).wall;
 }
 
 /** Wall-clock and CPU seconds (user + system; NaN without /usr/bin/time) and peak RSS (MB) of one process. */
@@ -138,17 +135,32 @@ export function decodeRate(): void {
   console.log(`  CSPAD decode (assembleCspad, ${(bytes / 1e6).toFixed(2)} MB frames from memory): ${(best * 1000).toFixed(0)} µs = ${gbs(best)} GB/s into reused slots; ${fresh.toFixed(2)} ms = ${gbs(fresh)} GB/s into untouched memory (first touch)`);
 }
 
-/** `calibman --help` and bare `node -e 0`, best of 5 each (the built CLI; skipped without dist/). */
+/**
+ * `calibman --help`, `calibrun --help` (which loads all of calibrun's code) and bare `node -e 0`, best of 5
+ * each in wall-clock and CPU time (the built CLI; skipped without dist/).
+ */
 function startUp(): void {
   const built = join(repo, 'dist', 'cli', 'calibman.js');
   if (!existsSync(built)) return console.log('  calibman --help: skipped (no dist/, run `npm run build`)');
-  let help = Infinity;
-  let bare = Infinity;
-  for (let k = 0; k < 5; k++) {
-    help = Math.min(help, timeProcess(process.execPath, [built, '--help']));
-    bare = Math.min(bare, timeProcess(process.execPath, ['-e', '0']));
-  }
-  console.log(`  calibman --help ${help.toFixed(3)} s (node -e 0: ${bare.toFixed(3)} s)`);
+  const best = (args: string[]) => {
+    let b: ProcessTimes = { wall: Infinity, cpu: Infinity, rssMb: 0 };
+    for (let k = 0; k < 5; k++) {
+      const t = measureProcess(process.execPath, args);
+      b = { wall: Math.min(b.wall, t.wall), cpu: Math.min(b.cpu, t.cpu), rssMb: Math.max(b.rssMb, t.rssMb) };
+    }
+    return `${b.wall.toFixed(3)} s${Number.isNaN(b.cpu) ? '' : ` (CPU ${b.cpu.toFixed(3)} s)`}`;
+  };
+  const bare = best(['-e', '0']);
+  console.log(`  calibman --help ${best([built, '--help'])}; calibrun --help ${best([join(repo, 'dist', 'cli', 'calibrun.js'), '--help'])}; node -e 0: ${bare}`);
+}
+
+/** The fixed costs of a 100-frame CSPAD job, phase by phase, measured in a fresh process (calibrun-phases.ts). */
+function fixedCosts(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'calibrun-phases.ts')], { cwd: repo, encoding: 'utf8' });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) return console.log(`  fixed costs: skipped (${(r.stderr || r.stdout).trim().split('\n')[0]})`);
+  const phases = JSON.parse(line) as Record<string, number>;
+  console.log(`  fixed costs of a 100-frame CSPAD job in a fresh process (frames from memory; CPU ms, all threads): ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
 }
 
 /** The rates of every decoder of decode.bench.ts, one line each. */
@@ -171,6 +183,7 @@ export async function wholeCommand(dir: string): Promise<void> {
   const { argv, label } = calibrunCommand();
   console.log(`  calibrun = ${label}`);
   startUp();
+  fixedCosts();
   const repeats = Number(process.env.CALIBMAN_BENCH_REPEATS ?? 3);
   for (const events of [100, 400]) {
     const root = join(dir, `run${events}`);

@@ -3,6 +3,7 @@
  * peak RSS is its own): `det.calib(event)` or `det.image(event)` with caller-supplied buffers for the
  * events `share` (mod `shares`) of the first `events` of the XTC file, the others read and skipped.
  * With `stages`, the same work split by stage through the engine itself (read, decode, kernels, copy out).
+ * With `zeroCopy`, the output buffer is the engine's own (`detector.outputBuffer`): no copy out.
  * Argument: JSON {@link Args}; prints JSON {@link ShareResult} on its last line.
  */
 import { FastCalibEngine } from '../src/calibration/fast-calib.js';
@@ -20,6 +21,7 @@ interface Args {
   shares: number;
   events: number;
   stages?: boolean;
+  zeroCopy?: boolean;
 }
 
 /** What one measurement prints. */
@@ -30,6 +32,8 @@ export interface ShareResult {
   ms: number;
   /** CPU ms of the process (all threads) over the same events. */
   cpuMs: number;
+  /** Median over those events of each one's CPU ms (all threads; read, decode, calibrate, assemble). */
+  cpuMedianMs: number;
   /** ms from the start of the process to the end of the first event (opening, constants, engine). */
   msFirst: number;
   /** Peak RSS of the process, bytes. */
@@ -44,7 +48,7 @@ const a = JSON.parse(process.argv[2]) as Args;
 const t0 = performance.now();
 const { detector, xtcRun } = await openDetector({ calibDir: a.calibDir, source: a.source, run: 1, xtc: { files: a.files }, threads: a.threads });
 const [h, w] = detector.imageShape;
-const out = new Float32Array(a.kind === 'image' ? h * w : detector.size);
+const out = a.zeroCopy ? detector.outputBuffer(a.kind === 'image' ? 'image' : 'frame', { cmpars: a.cmpars }) : new Float32Array(a.kind === 'image' ? h * w : detector.size);
 let k = 0;
 let events = 0;
 let msFirst = 0;
@@ -57,6 +61,9 @@ const cpuNow = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+/** CPU ms of each event after the first (preallocated: nothing allocated per event). */
+const perEvent = new Float64Array(a.events);
+let cEvent = 0;
 let engine: FastCalibEngine | null = null;
 if (a.stages) {
   // the engine det.image / det.calib build, made here to time its parts
@@ -86,7 +93,7 @@ for await (const ev of xtcRun!.events()) {
     engine.run(a.kind === 'image' ? 'image' : 'frame');
     const tC = performance.now();
     const cC = cpuNow();
-    out.set(a.kind === 'image' ? engine.image! : engine.frame!);
+    if (!a.zeroCopy) out.set(a.kind === 'image' ? engine.image! : engine.frame!);
     const tD = performance.now();
     const cD = cpuNow();
     if (events > 0) {
@@ -108,6 +115,11 @@ for await (const ev of xtcRun!.events()) {
     msFirst = performance.now() - t0;
     t1 = performance.now();
     cpu1 = process.cpuUsage();
+    cEvent = cpuNow();
+  } else {
+    const c = cpuNow();
+    perEvent[events - 2] = c - cEvent;
+    cEvent = c;
   }
   tRead = performance.now();
   cRead = cpuNow();
@@ -117,9 +129,10 @@ const cpu = process.cpuUsage(cpu1);
 await xtcRun!.close();
 engine?.close();
 detector.close();
+const sorted = perEvent.subarray(0, Math.max(1, events - 1)).sort();
 const per = (x: number) => Number((x / Math.max(1, events - 1)).toFixed(2));
 const result: ShareResult = {
-  events, ms, cpuMs: (cpu.user + cpu.system) / 1000, msFirst, maxRss: process.resourceUsage().maxRSS * 1024,
+  events, ms, cpuMs: (cpu.user + cpu.system) / 1000, cpuMedianMs: sorted[sorted.length >> 1], msFirst, maxRss: process.resourceUsage().maxRSS * 1024,
   ...(a.stages ? {
     stages: { read: per(stages.read), decode: per(stages.decode), kernels: per(stages.kernels), copy: per(stages.copy) },
     cpuStages: { read: per(cpuStages.read), decode: per(cpuStages.decode), kernels: per(cpuStages.kernels), copy: per(cpuStages.copy) },

@@ -4,7 +4,9 @@
  * threads, target ≥ 500 events/s on 2 cores for images with algorithm 1; memory must not grow with the
  * run. Each figure is one child process (bench/det-share.ts), so its peak RSS is its own; the first event
  * (opening, constants, engine) is timed apart. CPU ms per event (all threads) is printed beside the rate:
- * on a machine shared with other work the wall-clock rate drops, the CPU cost does not.
+ * on a machine shared with other work the wall-clock rate drops, the CPU cost much less (the median over
+ * events is the least disturbed figure). A memcpy/memset probe
+ * and the bytes each step moves per event (bench/det-bandwidth.ts) give the rate the memory alone allows.
  */
 import { closeSync, mkdtempSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { formatNdarrayText } from '../src/io/ndarray-text.js';
 import { ndarrayOf } from '../src/io/ndarray.js';
 import { writeSyntheticRun } from '../src/node/xtc-synthetic.js';
 import type { ShareResult } from './det-share.js';
+import { imageTraffic, memoryBandwidth } from './det-bandwidth.js';
+import { defaultGeometryFor } from '../src/detectors/geometry.js';
 
 const SOURCE = 'CxiDs1.0:Cspad.0';
 const SHAPE = [32, 185, 388];
@@ -64,16 +68,23 @@ export async function run(): Promise<void> {
     for (const f of written.files) warm(f);
     console.log(`det: CSPAD (32×185×388 int16) from an XTC file of ${events} events in the page cache; pedestals, status mask, gain; load average at start ${loadavg()[0].toFixed(1)}`);
 
+    const line = (label: string, r: ShareResult, note = '') => {
+      const n = r.events - 1;
+      console.log(`det: ${label}: ${(n / (r.ms / 1000)).toFixed(0).padStart(4)} events/s wall, CPU ms/event ${(r.cpuMedianMs).toFixed(2)} median ` +
+        `(${(r.cpuMs / n).toFixed(2)} mean), peak RSS ${mb(r.maxRss)} MB${note}`);
+    };
     for (const kind of ['calib', 'image'] as const) {
       for (const cmpars of [[0], CM1]) {
         for (const threads of [1, 2]) {
           const r = await runShare({ ...base, kind, cmpars, threads });
-          const n = r.events - 1;
-          console.log(`det: ${kind === 'image' ? 'calib + image' : 'calib only   '}  cm ${cmpars.length > 1 ? 'alg 1' : 'none '}  ${threads} thread${threads > 1 ? 's' : ' '}: ` +
-            `${(n / (r.ms / 1000)).toFixed(0).padStart(4)} events/s, ${(r.cpuMs / n).toFixed(2)} CPU ms/event, peak RSS ${mb(r.maxRss)} MB` +
-            (kind === 'image' && cmpars.length > 1 && threads === 2 ? '  (target ≥ 500 events/s)' : ''));
+          line(`${kind === 'image' ? 'calib + image' : 'calib only   '}  cm ${cmpars.length > 1 ? 'alg 1' : 'none '}  ${threads} thread${threads > 1 ? 's' : ' '}`, r);
         }
       }
+    }
+    // the output buffer is the engine's own (detector.outputBuffer): no copy into the caller's image
+    for (const threads of [1, 2]) {
+      const r = await runShare({ ...base, kind: 'image', cmpars: CM1, threads, zeroCopy: true });
+      line(`calib + image  cm alg 1  ${threads} thread${threads > 1 ? 's' : ' '}, into the engine's output buffer (no copy)`, r, threads === 2 ? '  (target ≥ 500 events/s)' : '');
     }
 
     // where the time goes per event (one thread and two, images with algorithm 1)
@@ -84,6 +95,23 @@ export async function run(): Promise<void> {
       console.log(`det: stages, calib + image, cm alg 1, ${threads} thread${threads > 1 ? 's' : ''}, ms/event wall (CPU): reading the XTC ${s.read} (${c.read}), ` +
         `decoding into the engine ${s.decode} (${c.decode}), pedestals + common mode + mask × gain + image scatter ${s.kernels} (${c.kernels}), ` +
         `copy to the caller's image ${s.copy} (${c.copy})`);
+    }
+
+    // what the memory alone allows: bytes per event of each step against the measured bandwidth
+    const [rows, cols] = defaultGeometryFor('CSPAD')!.getPixelCoordIndexes().imageShape;
+    const pixels = SHAPE.reduce((a, b) => a * b, 1);
+    const gb = (b: number) => (b / 1e9).toFixed(1);
+    for (const threads of [1, 2]) {
+      const bw = await memoryBandwidth(threads);
+      console.log(`det: memory bandwidth, ${threads} thread${threads > 1 ? 's at once' : ''}: memcpy ${bw.copy.toFixed(1)} GB/s copied (${(2 * bw.copy).toFixed(1)} GB/s read + written), memset ${bw.fill.toFixed(1)} GB/s`);
+      for (const copyOut of [true, false]) {
+        const steps = imageTraffic(pixels, rows * cols, true, copyOut);
+        const total = steps.reduce((t, st) => t + st.read + st.written, 0);
+        const ms = total / (2 * bw.copy * 1e9) * 1000;
+        if (threads === 1 && copyOut) for (const st of steps) console.log(`det:   ${st.step}: ${(st.read / 1e6).toFixed(1)} MB read, ${(st.written / 1e6).toFixed(1)} MB written per event`);
+        console.log(`det: traffic floor, calib + image${copyOut ? ' + copy out' : ', no copy'}: ${(total / 1e6).toFixed(0)} MB per event → at ${gb(2 * bw.copy * 1e9)} GB/s ` +
+          `at least ${ms.toFixed(2)} ms per event, at most ${(1000 / ms).toFixed(0)} events/s on ${threads} thread${threads > 1 ? 's' : ''} (500 events/s would need ${gb(500 * total)} GB/s)`);
+      }
     }
 
     // memory against run length: the same pipeline over the first 100 and all 400 events

@@ -76,7 +76,14 @@ export async function run(): Promise<void> {
     console.log(`XTC calibration run: ${5 * perCycle} events, ${mb(w.bytes)} MB written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const t1 = performance.now();
     const c1 = process.cpuUsage();
-    const r = await runEpix10kaCalibration({ open: { files: w.files }, detectors: ['EPIX10KA2M'] });
+    const cycles: string[] = [];
+    const r = await runEpix10kaCalibration({
+      open: { files: w.files },
+      detectors: ['EPIX10KA2M'],
+      onProgress: (p) => {
+        if (p.stage?.finished) cycles.push(`${p.stage.mode} ${((performance.now() - t1) / 1000).toFixed(1)} s RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
+      },
+    });
     const t2 = performance.now();
     const cpu = cpuSec(c1);
     await writeEpix10kaWorkFiles(r.sources, { resultsDir: join(dir, 'results'), prefix: 'clb-', experiment: 'xcsx35617', run: 1 });
@@ -87,6 +94,7 @@ export async function run(): Promise<void> {
         `(${((5 * perCycle) / cpu).toFixed(1)} per CPU second); ` +
         `3 work files (7x16x352x384 text): ${((t3 - t2) / 1000).toFixed(1)} s; peak RSS ${rssMb()} MB`,
     );
+    console.log(`  calib cycles done (from the job's progress events): ${cycles.join('; ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -545,8 +545,16 @@ export {
   parseDetectorConstants,
   DETECTOR_CALIB_TYPES,
   MASK_FLAGS as DETECTOR_MASK_FLAGS,
+  detectorCalibTypes,
+  multiGainKindOf,
+  multiGainDefaultCommonModePars,
+  parseMultiGainCommonModePars,
+  MultiGainCalibrator,
+  JUNGFRAU_CALIB_TYPES,
 } from './calibration/index.js';
 export type {
+  MultiGainConstants,
+  MultiGainFrameOptions,
   CalibOptions,
   CommonModeOptions,
   CommonModeUnit,
@@ -558,10 +566,21 @@ export type {
   DetectorInput,
   FrameCalibration,
   FrameLayout,
+  MultiGainKind,
   ImageOptions as DetectorImageOptions,
   MaskOptions as DetectorMaskOptions,
   PixelRegion,
 } from './calibration/index.js';
+export {
+  MedianCommonMode,
+  applyPanelMedianCommonMode,
+  float32Median,
+  parseAlgorithm7Pars,
+  type Algorithm7Pars,
+  type MedianBlock,
+  type MedianLimits,
+} from './calibration/median-common-mode.js';
+export { Epix100aCommonMode, EPIX100A_DEFAULT_CMPARS, type Epix100aMedian } from './calibration/epix100a-common-mode.js';
 
 // ---- Jungfrau: payloads, synthetic gain-stage runs, gain-stage darks -----------------------------
 export { JUNGFRAU } from './detectors/index.js';
@@ -577,8 +596,8 @@ export {
 export { jungfrauDarkRunSpecs } from './synthetic/index.js';
 export type { JungfrauConfig, JungfrauElementHeader } from './xtc/index.js';
 export type { JungfrauSyntheticSpec, JungfrauTruth, JungfrauDarkSetOptions } from './synthetic/index.js';
-export { JungfrauStageDark, mergeJungfrauStages, JUNGFRAU_BAD_SWITCH_STATUS } from './dark/gain-modes/jungfrau.js';
-export type { JungfrauStageResult, JungfrauGainConstants, JungfrauStageDarkOptions } from './dark/gain-modes/jungfrau.js';
+export { JungfrauStageDark, JungfrauStageMerger, mergeJungfrauStages, jungfrauStageResultOfState, JUNGFRAU_BAD_SWITCH_STATUS } from './dark/gain-modes/jungfrau.js';
+export type { JungfrauStageResult, JungfrauStageState, JungfrauGainConstants, JungfrauStageDarkOptions } from './dark/gain-modes/jungfrau.js';
 export { runJungfrauDark, jungfrauGainModeLookup } from './dark/gain-modes/jungfrau-run.js';
 export type { JungfrauDarkRunInput, JungfrauDarkRunResult, JungfrauRunSourceResult } from './dark/gain-modes/jungfrau-run.js';
 
@@ -594,6 +613,8 @@ export type { Epix10kaGainMode, Epix10kaPanelGainConfig } from './dark/gain-mode
 export { Epix10kaModeAccumulator, EPIX10KA_DARK_DEFAULTS, EPIX10KA_STATUS_BITS, resolveEpix10kaDarkParams } from './dark/gain-modes/epix10ka-dark.js';
 export type { Epix10kaDarkParams, Epix10kaModeResult, Epix10kaPanelLimits } from './dark/gain-modes/epix10ka-dark.js';
 export { runEpix10kaDark } from './dark/gain-modes/epix10ka-run.js';
+export { EPIX10KA_DARK_JOB, EPIX10KA_BATCH_REFUSAL, runEpix10kaCalibrationOfRun } from './dark/gain-modes/epix10ka-job.js';
+export type { Epix10kaRunCalibrationRequest, Epix10kaCalibrationResult, Epix10kaJobSourceResult } from './dark/gain-modes/epix10ka-job.js';
 export type { Epix10kaDarkRunInput, Epix10kaDarkRunResult, Epix10kaEventItem, Epix10kaCycleInfo, Epix10kaCycleReport } from './dark/gain-modes/epix10ka-run.js';
 export type { Epix10kaDarkConstants, Epix10kaModeSummary, Epix10kaModeOrigin, Epix10kaChargeInjection } from './dark/gain-modes/epix10ka-constants.js';
 
@@ -610,8 +631,8 @@ export { DarkThresholdsSchema, THRESHOLD_SPELLINGS, fillDarkThresholds, darkPara
 export type { DarkThresholds, ThresholdSpelling } from './pipeline/params.js';
 export { MIN_DARK_FRAMES } from './pipeline/ports.js';
 export { darkSourceAccumulator } from './pipeline/source-accumulator.js';
-export type { DarkEngines, SourceAccumulator, DarkArrays, DarkOutputFiles, RunReader, RunEvent, OpenRunRequest, AccumulatorOptions } from './pipeline/ports.js';
-export type { DarkProgress } from './pipeline/progress.js';
+export type { DarkEngines, SourceAccumulator, DarkArrays, DarkOutputFiles, RunReader, RunConfigs, RunEvent, OpenRunRequest, AccumulatorOptions } from './pipeline/ports.js';
+export type { DarkProgress, DarkProgressStage } from './pipeline/progress.js';
 
 // ---- the CalibManager facade's Node-free types (the facade itself is in calibman/node) -------------
 export type { DarkConstants, DarkJob, DarkDeployInput, DarkLogLevel, DarkLogRecord, DarkLogStep } from './facade/types.js';

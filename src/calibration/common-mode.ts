@@ -4,7 +4,9 @@
  */
 import { ConfigError } from '../errors.js';
 import { FirstPassWasm } from './first-pass-wasm.js';
-import { COMMON_MODE_DEFAULTS, type PixelRegion, asicRegions, consecutiveGroups, sectionRegions } from './regions.js';
+import { Epix100aCommonMode } from './epix100a-common-mode.js';
+import { selectKth } from './median-common-mode.js';
+import { COMMON_MODE_DEFAULTS, type PixelRegion, asicRegions, consecutiveGroups, epix100aBankRegions, sectionRegions } from './regions.js';
 
 /** Which behaviour where calibman fixes a psana defect (see docs/calibrated-frames.md). */
 export type CommonModeVariant = 'calibman' | 'psana';
@@ -14,7 +16,10 @@ export type CommonModeUnit = 'psana' | 'asic';
 
 /** Options of {@link CommonModeCorrector}. */
 export interface CommonModeOptions {
-  /** `calibman` (default): fixed median of algorithm 3; `psana`: psana's truncated-histogram median. */
+  /**
+   * `calibman` (default): exact medians of algorithm 3 and of Epix100a's algorithm 4; `psana`: psana's
+   * truncated-histogram medians.
+   */
   readonly variant?: CommonModeVariant;
   /** Group of algorithm 1 on CSPAD/CSPAD2x2 (default `psana`: one 185×388 section). */
   readonly unit?: CommonModeUnit;
@@ -87,6 +92,10 @@ export class CommonModeCorrector {
   private readonly covered: Uint8Array | undefined;
   /** The WebAssembly first pass of {@link calibrateRaw} (undefined: not built yet; null: not available). */
   private firstPass: FirstPassWasm | null | undefined;
+  /** Epix100a's algorithm 4 (bank / row / column medians in sequence), when that is the algorithm. */
+  private readonly epix100a: Epix100aCommonMode | undefined;
+  /** Copy of the frame {@link estimate} corrects on Epix100a's algorithm 4 (made on first use). */
+  private estimateFrame: Float32Array | undefined;
 
   constructor(pars: readonly number[], layout: FrameLayout, opts: CommonModeOptions = {}) {
     checkPars(pars, 'common mode parameters');
@@ -95,6 +104,9 @@ export class CommonModeCorrector {
     this.variant = opts.variant ?? 'calibman';
     if (opts.engine === 'js') this.firstPass = null;
     this.regions = regionsFor(this.pars, layout, opts.unit ?? 'psana');
+    if (this.algorithm === 4 && layout.detectorType.toUpperCase() === 'EPIX100A') {
+      this.epix100a = new Epix100aCommonMode(this.pars, this.variant === 'psana' ? 'psana' : 'calibman');
+    }
     this.corrections = new Float64Array(this.regions.length).fill(NaN);
     const largest = this.regions.reduce((m, r) => Math.max(m, r.rows * r.cols), 0);
     this.hist = new Int32Array(this.algorithm === 3 ? 2 * MEDIAN_HIST_HALF : HIST_SIZE);
@@ -114,6 +126,7 @@ export class CommonModeCorrector {
    * order; any non-zero value excludes a pixel from the estimate) is optional. Returns {@link corrections}.
    */
   apply(data: Float32Array, status?: ArrayLike<number>): Float64Array {
+    if (this.epix100a) return this.applyEpix100a(data, status);
     const cor = this.estimate(data, status);
     for (let g = 0; g < this.regions.length; g++) if (!Number.isNaN(cor[g])) subtract(data, this.regions[g], cor[g]);
     return cor;
@@ -124,6 +137,11 @@ export class CommonModeCorrector {
    * {@link apply} followed by `data[i] *= factor[i]`. Returns {@link corrections}.
    */
   applyScaled(data: Float32Array, factor: Float32Array, status?: ArrayLike<number>): Float64Array {
+    if (this.epix100a) {
+      const bankCor = this.applyEpix100a(data, status);
+      for (let i = 0; i < data.length; i++) data[i] *= factor[i];
+      return bankCor;
+    }
     const cor = this.estimate(data, status);
     const done = this.covered;
     for (let g = 0; g < this.regions.length; g++) {
@@ -195,8 +213,22 @@ export class CommonModeCorrector {
     return pass;
   }
 
+  /**
+   * Epix100a's algorithm 4 in place: its steps depend on each other, so they run on the frame itself;
+   * {@link corrections} gets the bank corrections (NaN unless bit 1 is set and the bank was corrected).
+   */
+  private applyEpix100a(data: Float32Array, status: ArrayLike<number> | undefined): Float64Array {
+    this.corrections.set((this.epix100a as Epix100aCommonMode).apply(data, status));
+    return this.corrections;
+  }
+
   /** Estimate the corrections of `data` without changing it (algorithm 3 and 4 reorder a scratch copy only). */
   estimate(data: Float32Array, status?: ArrayLike<number>): Float64Array {
+    if (this.epix100a) {
+      const copy = this.estimateFrame ?? (this.estimateFrame = new Float32Array(data.length));
+      copy.set(data);
+      return this.applyEpix100a(copy, status);
+    }
     const cor = this.corrections;
     for (let g = 0; g < this.regions.length; g++) {
       const r = this.regions[g];
@@ -279,7 +311,7 @@ export class CommonModeCorrector {
       if ((!status || !status[i]) && data[i] < threshold) buf[n++] = data[i];
     });
     if (n === 0) return NaN;
-    const m = kthSmallest(buf, n, Math.ceil(n / 2) - 1);
+    const m = selectKth(buf, 0, n - 1, Math.ceil(n / 2) - 1);
     return Math.abs(m) <= this.pars[2] ? m : NaN;
   }
 
@@ -319,7 +351,7 @@ export class CommonModeCorrector {
       if (!status || !status[i]) buf[n++] = data[i];
     });
     if (n < 10) return NaN;
-    const m = kthSmallest(buf, n, Math.ceil(n / 2) - 1);
+    const m = selectKth(buf, 0, n - 1, Math.ceil(n / 2) - 1);
     return maxCorr && Math.abs(m) > maxCorr ? NaN : m;
   }
 }
@@ -408,31 +440,6 @@ function unbondMean(data: Float32Array, r: PixelRegion, maxCorr: number): number
   return Math.abs(mean) > maxCorr ? NaN : mean;
 }
 
-/** The k-th smallest (0-based) of `buf[0..n)`, reordering `buf` (Hoare's selection). */
-function kthSmallest(buf: Float32Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = buf[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (buf[i] < pivot) i++;
-      while (buf[j] > pivot) j--;
-      if (i <= j) {
-        const t = buf[i];
-        buf[i] = buf[j];
-        buf[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return buf[k];
-  }
-  return buf[k];
-}
 
 function regionsFor(p: readonly number[], layout: FrameLayout, unit: CommonModeUnit): PixelRegion[] {
   const type = layout.detectorType.toUpperCase();
@@ -449,6 +456,7 @@ function regionsFor(p: readonly number[], layout: FrameLayout, unit: CommonModeU
       return consecutiveGroups(size, p[3] < 100 ? 128 : Math.trunc(p[3]));
     case 4:
       if (cspadLike) return asicRegions(type, size);
+      if (type === 'EPIX100A') return epix100aBankRegions();
       return consecutiveGroups(size, p.length > 3 && p[3] >= 100 ? Math.trunc(p[3]) : 128);
     case 5:
       if (!cspadLike) throw new ConfigError('common mode parameters', `algorithm 5 (non-bonded pixels) applies to CSPAD and CSPAD2x2, not ${layout.detectorType}`);

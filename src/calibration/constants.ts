@@ -8,12 +8,21 @@ import type { TypedArray } from '../io/dtype.js';
 import { toCOrder } from '../io/ndarray.js';
 import { parseNdarrayTextBytes } from '../io/ndarray-text.js';
 import { parseCommonModePars } from './common-mode.js';
+import { checkMultiGainCommonModePars, multiGainKindOf } from './gain-range.js';
 
 /** The calib types a detector object reads, in psana's names. */
 export const DETECTOR_CALIB_TYPES = ['pedestals', 'pixel_status', 'pixel_rms', 'pixel_gain', 'pixel_mask', 'common_mode', 'geometry'] as const;
 
-/** One of {@link DETECTOR_CALIB_TYPES}. */
-export type DetectorCalibType = (typeof DETECTOR_CALIB_TYPES)[number];
+/** The calib types of a Jungfrau detector object: {@link DETECTOR_CALIB_TYPES} plus `pixel_offset` (psana `det.offset`). */
+export const JUNGFRAU_CALIB_TYPES = [...DETECTOR_CALIB_TYPES, 'pixel_offset'] as const;
+
+/** One of {@link DETECTOR_CALIB_TYPES}, or `pixel_offset` (Jungfrau). */
+export type DetectorCalibType = (typeof JUNGFRAU_CALIB_TYPES)[number];
+
+/** The calib types a detector object of a registry type reads (Jungfrau adds `pixel_offset`). */
+export function detectorCalibTypes(typeName: string): readonly DetectorCalibType[] {
+  return multiGainKindOf(typeName) === 'jungfrau' ? JUNGFRAU_CALIB_TYPES : DETECTOR_CALIB_TYPES;
+}
 
 /** A calib file's content and where it came from. */
 export interface ConstantFile {
@@ -25,8 +34,15 @@ export interface ConstantFile {
 
 /** The per-pixel and scalar constants of one detector for one run; absent ones are `undefined`. */
 export interface DetectorConstants {
-  /** ADU, float32, psana's flat order. */
+  /** ADU, float32, psana's flat order; multi-gain types: (ranges, *raw shape) flat, see {@link gainRanges}. */
   readonly pedestals?: Float32Array;
+  /** Jungfrau pixel_offset per gain range, ADU, float32 (ranges, *raw shape) flat. */
+  readonly offset?: Float32Array;
+  /**
+   * Gain ranges on the leading axis of pedestals, pixel_gain, pixel_offset (Jungfrau 3, Epix10ka family 7);
+   * undefined for single-gain types. pixel_status and pixel_rms have that axis or the raw shape.
+   */
+  readonly gainRanges?: number;
   /** psana pixel_status bits (0 = good). */
   readonly status?: TypedArray;
   /** ADU, float32. */
@@ -41,10 +57,18 @@ export interface DetectorConstants {
   readonly geometry?: GeometryAccess;
 }
 
-/** Parse one per-pixel calib file and check it has `size` values. */
-function perPixel(f: ConstantFile, size: number): TypedArray {
+/**
+ * Parse one per-pixel calib file and check it has `size` values, or with `ranges` (multi-gain types)
+ * `ranges × size` values (`rawShapeToo`: either).
+ */
+function perPixel(f: ConstantFile, size: number, ranges?: { count: number; rawShapeToo: boolean; typeName: string }): TypedArray {
   const parsed = parseNdarrayTextBytes(f.bytes, { file: f.name, cspad2x2Layout: 'daq' });
   const data = toCOrder(parsed.array);
+  if (ranges) {
+    if (data.length === ranges.count * size || (ranges.rawShapeToo && data.length === size)) return data;
+    const expected = `${ranges.count * size} values (${ranges.count} gain ranges × ${size} pixels${ranges.rawShapeToo ? `, or ${size}` : ''})`;
+    throw new CalibStoreError(`${ranges.typeName} constants: expected ${expected}, found ${data.length} (shape ${parsed.array.shape.join('×')})`, { path: f.name });
+  }
   if (data.length !== size) {
     throw new CalibStoreError(`expected ${size} values (the detector's pixel count), found ${data.length}`, { path: f.name });
   }
@@ -64,10 +88,41 @@ function toFloat32(a: TypedArray): Float32Array {
  */
 export function parseDetectorConstants(files: Partial<Record<DetectorCalibType, ConstantFile>>, size: number, detectorType: string): DetectorConstants {
   const out: { -readonly [K in keyof DetectorConstants]: DetectorConstants[K] } = {};
+  const kind = multiGainKindOf(detectorType);
+  if (kind) return parseMultiGainConstants(files, size, detectorType, kind === 'jungfrau' ? 3 : 7);
   if (files.pedestals) out.pedestals = toFloat32(perPixel(files.pedestals, size));
   if (files.pixel_status) out.status = perPixel(files.pixel_status, size);
   if (files.pixel_rms) out.rms = toFloat32(perPixel(files.pixel_rms, size));
   if (files.pixel_gain) out.gain = toFloat32(perPixel(files.pixel_gain, size));
+  parseSharedConstants(files, size, detectorType, out);
+  return out;
+}
+
+/**
+ * The constants of a multi-gain type: pedestals, pixel_gain, pixel_offset with `ranges` gain ranges on
+ * their leading axis (psana's deployed (3, modules, 512, 1024) / (7, panels, 352, 384)); pixel_status and
+ * pixel_rms per range or raw-shaped.
+ */
+function parseMultiGainConstants(files: Partial<Record<DetectorCalibType, ConstantFile>>, size: number, detectorType: string, ranges: number): DetectorConstants {
+  const out: { -readonly [K in keyof DetectorConstants]: DetectorConstants[K] } = { gainRanges: ranges };
+  const perRange = { count: ranges, rawShapeToo: false, typeName: detectorType };
+  const either = { ...perRange, rawShapeToo: true };
+  if (files.pedestals) out.pedestals = toFloat32(perPixel(files.pedestals, size, perRange));
+  if (files.pixel_offset) out.offset = toFloat32(perPixel(files.pixel_offset, size, perRange));
+  if (files.pixel_gain) out.gain = toFloat32(perPixel(files.pixel_gain, size, perRange));
+  if (files.pixel_status) out.status = perPixel(files.pixel_status, size, either);
+  if (files.pixel_rms) out.rms = toFloat32(perPixel(files.pixel_rms, size, either));
+  parseSharedConstants(files, size, detectorType, out);
+  return out;
+}
+
+/** pixel_mask, common_mode and geometry (the same for every type) into `out`. */
+function parseSharedConstants(
+  files: Partial<Record<DetectorCalibType, ConstantFile>>,
+  size: number,
+  detectorType: string,
+  out: { -readonly [K in keyof DetectorConstants]: DetectorConstants[K] },
+): void {
   if (files.pixel_mask) {
     const m = perPixel(files.pixel_mask, size);
     const mask = new Uint8Array(size);
@@ -77,7 +132,9 @@ export function parseDetectorConstants(files: Partial<Record<DetectorCalibType, 
   if (files.common_mode) {
     const text = new TextDecoder().decode(files.common_mode.bytes).split('\n').filter((l) => !l.trim().startsWith('#')).join(' ');
     try {
-      out.commonMode = parseCommonModePars(text, detectorType, files.common_mode.name);
+      out.commonMode = multiGainKindOf(detectorType)
+        ? checkMultiGainCommonModePars(text.trim().split(/[\s,]+/).filter(Boolean).map(Number), detectorType, files.common_mode.name)
+        : parseCommonModePars(text, detectorType, files.common_mode.name);
     } catch (err) {
       throw new CalibStoreError(`not usable common_mode parameters: ${(err as Error).message}`, { path: files.common_mode.name });
     }
@@ -89,5 +146,4 @@ export function parseDetectorConstants(files: Partial<Record<DetectorCalibType, 
     }
     out.geometry = geo;
   }
-  return out;
 }

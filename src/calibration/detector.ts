@@ -3,7 +3,7 @@
  * constants and coordinates), platform-neutral: constants come in as bytes (see src/node/detector.ts for
  * the calib-store side).
  */
-import { CalibmanError, ConfigError } from '../errors.js';
+import { CalibmanError, ConfigError, GainModeError } from '../errors.js';
 import type { DetectorType } from '../detectors/types.js';
 import { frameGeometry, getDefaultGeometryText } from '../geometry/defaults.js';
 import { GeometryAccess } from '../geometry/geometry-access.js';
@@ -14,7 +14,10 @@ import { parseNdarrayTextBytes } from '../io/ndarray-text.js';
 import type { XtcEvent } from '../xtc/event.js';
 import { calibrateFrame, maskGainFactor } from './calibrate.js';
 import { type CommonModeOptions, CommonModeCorrector, defaultCommonModePars } from './common-mode.js';
-import { type ConstantFile, type DetectorCalibType, type DetectorConstants, DETECTOR_CALIB_TYPES, parseDetectorConstants } from './constants.js';
+import { type ConstantFile, type DetectorCalibType, type DetectorConstants, detectorCalibTypes, parseDetectorConstants } from './constants.js';
+import { epix10kaGainModeConfigOf } from '../detectors/epix10ka.js';
+import { type MultiGainKind, multiGainDefaultCommonModePars, multiGainKindOf, panelPixels } from './gain-range.js';
+import { MultiGainCalibrator, mergedGainRangeStatus } from './multi-gain.js';
 import { maskFromStatus } from '../mask/pixel-mask.js';
 import { FastCalibEngine } from './fast-calib.js';
 import { type PixelRegion, sectionRegions } from './regions.js';
@@ -41,6 +44,12 @@ export interface CalibOptions extends CommonModeOptions {
   readonly mask?: MaskOptions | false;
   /** Output buffer (float32, the frame's pixel count); a new one when absent. */
   readonly out?: Float32Array;
+  /**
+   * Epix10ka family, raw frames given directly: psana's per-pixel control bits (configuration gain bits
+   * `& 12`, plus 16 where the ASIC's trbit is set; `Epix10kaGainModeConfig.cbits`). Events take them from the
+   * run's configuration; without either the last event's are used.
+   */
+  readonly controlBits?: Uint8Array;
 }
 
 /** Options of {@link CalibratedDetector.image}. */
@@ -73,12 +82,15 @@ export interface DetectorInput {
   readonly threading?: CalibThreading;
 }
 
-/** Raw shape of a detector: the registry's fixed shape, else the pedestals' shape. */
+/** Raw shape of a detector: the registry's fixed shape, else the pedestals' shape (Jungfrau: without the gain-range axis). */
 function shapeOf(input: DetectorInput): number[] {
   if (input.type.shape) return [...input.type.shape];
   if (input.shape) return [...input.shape];
   const ped = input.files.pedestals;
-  if (ped) return [...parseNdarrayTextBytes(ped.bytes, { file: ped.name }).array.shape];
+  if (ped) {
+    const shape = [...parseNdarrayTextBytes(ped.bytes, { file: ped.name }).array.shape];
+    return multiGainKindOf(input.type.name) === 'jungfrau' && shape.length === 4 && shape[0] === 3 ? shape.slice(1) : shape;
+  }
   throw new ConfigError('shape', `${input.type.name} has no fixed shape and no pedestals are deployed: give the raw shape (e.g. [1024, 1024])`);
 }
 
@@ -107,6 +119,13 @@ export class CalibratedDetector {
   private rawBuffer: Int16Array | Uint16Array | undefined;
   private frameBuffer: Float32Array | undefined;
   private bad: Uint8Array | undefined;
+  /** Jungfrau / Epix10ka family: per-gain-range calibration (undefined for single-gain types or without pedestals). */
+  private readonly multiGain: MultiGainCalibrator | undefined;
+  private readonly multiGainKind: MultiGainKind | undefined;
+  /** The constants masks are made from (multi-gain: status merged over psana's gain ranges). */
+  private readonly maskConstants: DetectorConstants;
+  /** Control bits of the last Epix10ka configuration seen. */
+  private lastControlBits: Uint8Array | undefined;
 
   constructor(input: DetectorInput) {
     this.source = input.source;
@@ -114,15 +133,23 @@ export class CalibratedDetector {
     this.shape = shapeOf(input);
     this.size = this.shape.reduce((a, b) => a * b, 1);
     this.constants = parseDetectorConstants(input.files, this.size, input.type.name);
+    this.multiGainKind = multiGainKindOf(input.type.name);
+    const kind = this.multiGainKind;
+    if (kind && this.size % panelPixels(kind) !== 0) {
+      throw new ConfigError('shape', `${input.type.name} frames are whole ${kind === 'jungfrau' ? '512×1024 modules' : '352×384 panels'}, found shape (${this.shape.join(',')})`);
+    }
+    const c = this.constants;
+    this.multiGain = kind && c.pedestals ? new MultiGainCalibrator(kind, input.type.name, this.size, { pedestals: c.pedestals, offset: c.offset, gain: c.gain }) : undefined;
+    this.maskConstants = kind && c.status ? { ...c, status: mergedGainRangeStatus(kind, c.status, this.size) } : c;
     const warnings: string[] = [];
-    this.origins = DETECTOR_CALIB_TYPES.map((type) => {
+    this.origins = detectorCalibTypes(input.type.name).map((type) => {
       const f = input.files[type];
       const reasons = input.reasons?.[type];
       return { type, file: f?.name, fallback: f ? undefined : fallbackText(type, input.type), ...(reasons ? { reasons } : {}) };
     });
     if (!this.constants.pedestals) warnings.push(`no pedestals for ${this.source}: calib() returns the raw frame as float32`);
     this.geometry = this.constants.geometry ?? defaultGeometryFor(input.type, this.shape);
-    if (!this.constants.geometry) warnings.push(`no geometry for ${this.source}: using the ${input.type.name} default geometry`);
+    if (!this.constants.geometry) warnings.push(`no geometry for ${this.source}: using the ${defaultGeometryName(input.type, this.shape)} default geometry`);
     if (this.geometry.size !== this.size) throw new CalibmanError(`the geometry of ${this.source} has ${this.geometry.size} pixels, the detector ${this.size}`);
     this.warnings = warnings;
     this.threading = input.threading;
@@ -167,14 +194,58 @@ export class CalibratedDetector {
 
   /** The common-mode parameters calib() uses by default: deployed common_mode, else psana's type default. */
   commonMode(): readonly number[] {
-    return this.constants.commonMode ?? defaultCommonModePars(this.type.name);
+    return this.constants.commonMode ?? defaultParsOf(this.type);
   }
 
-  /** psana's `det.mask(...)`: combined mask (1 = good), undefined when nothing selected exists; cached. */
+  /**
+   * psana's `det.mask(...)`: combined mask (1 = good), undefined when nothing selected exists; cached. For
+   * Jungfrau and the Epix10ka family the status part merges the gain ranges as psana does (see
+   * docs/calibrated-frames.md).
+   */
   mask(opts: MaskOptions = {}): Uint8Array | undefined {
     const key = maskKey(opts);
-    if (!this.masks.has(key)) this.masks.set(key, combinedMask(opts, this.constants, this.geometry));
+    if (!this.masks.has(key)) this.masks.set(key, combinedMask(opts, this.maskConstants, this.geometry));
     return this.masks.get(key);
+  }
+
+  /**
+   * Jungfrau / Epix10ka family: each pixel's gain range in an event's frame (or a raw frame given directly),
+   * psana's range index (Jungfrau 0–2, Epix10ka 0–6 in `FH, FM, FL, AHL-H, AML-M, AHL-L, AML-L`), −1 where
+   * no range applies; undefined without a frame, pedestals or a multi-gain type. A view valid until the next
+   * calib() or gainRanges().
+   */
+  gainRanges(evOrRaw: XtcEvent | ArrayLike<number> | NdArray, opts: Pick<CalibOptions, 'controlBits'> = {}): Int8Array | undefined {
+    if (!this.multiGain) return undefined;
+    const out = this.multiGainCalib(evOrRaw, { cmpars: [0], mask: false, controlBits: opts.controlBits });
+    return out ? this.multiGain.lastRanges : undefined;
+  }
+
+  /** calib() of Jungfrau / the Epix10ka family (psana `calib_jungfrau_v2` / `calib_epix10ka_v2`). */
+  private multiGainCalib(evOrRaw: XtcEvent | ArrayLike<number> | NdArray, opts: CalibOptions): Float32Array | undefined {
+    const mg = this.multiGain!;
+    const raw = this.rawValues(evOrRaw);
+    if (!raw) return undefined;
+    let cbits: Uint8Array | undefined;
+    if (this.multiGainKind === 'epix10ka') {
+      cbits = opts.controlBits ?? (isEvent(evOrRaw) ? this.eventControlBits(evOrRaw) : this.lastControlBits);
+      if (!cbits) {
+        throw new GainModeError(`${this.source}: the Epix10ka gain ranges come from the configuration`, {
+          source: this.source,
+          expected: 'an Epix10kaConfig, Epix10kaQuadConfig or Epix10ka2MConfig of the source in the run (or calib options controlBits)',
+          found: 'none',
+        });
+      }
+    }
+    const out = opts.out ?? new Float32Array(this.size);
+    const mask = opts.mask === false ? undefined : this.mask(opts.mask ?? { status: true });
+    return mg.calibrate(raw, out, { cmpars: opts.cmpars ?? this.commonMode(), mask, cbits });
+  }
+
+  /** psana's control bits of the source's current Epix10ka configuration in an event's run (cached per configuration). */
+  private eventControlBits(ev: XtcEvent): Uint8Array | undefined {
+    const cfg = ev.config ? epix10kaGainModeConfigOf((t) => ev.config!(this.source, t)) : undefined;
+    if (cfg) this.lastControlBits = cfg.cbits;
+    return cfg?.cbits ?? this.lastControlBits;
   }
 
   /** Pixel coordinates (um) in psana's flat order (`det.coords_x/y/z`). */
@@ -217,11 +288,18 @@ export class CalibratedDetector {
    * given directly; undefined when the event has no frame of this source.
    */
   calib(evOrRaw: XtcEvent | ArrayLike<number> | NdArray, opts: CalibOptions = {}): Float32Array | undefined {
+    if (this.multiGain) return this.multiGainCalib(evOrRaw, opts);
+    if (this.multiGainKind) {
+      // no pedestals: the raw frame as float32, as for the other types
+      const raw = this.rawValues(evOrRaw);
+      return raw ? calibrateFrame(raw, opts.out ?? new Float32Array(this.size), {}) : undefined;
+    }
     const c = this.constants;
     const commonMode = this.corrector(opts.cmpars ?? this.commonMode(), opts);
     const engine = this.fastEngine(commonMode, opts, 'frame');
     if (engine && this.loadRaw(engine, evOrRaw)) {
       engine.run('frame');
+      if (opts.out === engine.frame) return engine.frame;
       const out = opts.out ?? new Float32Array(this.size);
       if (out.length !== this.size) throw new CalibmanError(`calibrated frame buffer has ${out.length} elements, the frame ${this.size}`);
       out.set(engine.frame!);
@@ -267,10 +345,11 @@ export class CalibratedDetector {
     let values: ArrayLike<number>;
     const assembler = this.geometry.imageAssembler();
     const [h, w] = this.imageShape;
-    if (isEvent(evOrValues) && !opts.frame) {
+    if (isEvent(evOrValues) && !opts.frame && !this.multiGainKind) {
       const engine = this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, 'image');
       if (engine && this.loadRaw(engine, evOrValues)) {
         engine.run('image');
+        if (opts.out === engine.image) return engine.image;
         const out = opts.out ?? new Float32Array(h * w);
         if (out.length !== h * w) throw new CalibmanError(`image buffer has ${out.length} elements, expected ${h * w}`);
         out.set(engine.image!);
@@ -290,10 +369,23 @@ export class CalibratedDetector {
   }
 
   /**
+   * An output buffer that {@link calib} (`dest` `frame`) or {@link image} of an event, given it as `out`
+   * with the same options, fill without a copy: the fast path's own output memory. Read-only for the
+   * caller (each call overwrites it; image bins no pixel reaches are never rewritten) and valid until
+   * {@link close}. Where the fast path does not apply, a new buffer of the right size.
+   */
+  outputBuffer(dest: 'frame' | 'image', opts: CalibOptions = {}): Float32Array {
+    const engine = this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, dest);
+    const own = dest === 'frame' ? engine?.frame : engine?.image;
+    return own ?? new Float32Array(dest === 'frame' ? this.size : this.imageShape[0] * this.imageShape[1]);
+  }
+
+  /**
    * Whether {@link calib} (`dest` `frame`) or {@link image} of an event run the fast WebAssembly SIMD path
    * for these options (else the JavaScript path, same values).
    */
   usesFastPath(opts: CalibOptions = {}, dest: 'frame' | 'image' = 'frame'): boolean {
+    if (this.multiGainKind) return false;
     return this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, dest) !== null;
   }
 
@@ -378,14 +470,37 @@ function valuesOf(x: ArrayLike<number> | NdArray): ArrayLike<number> {
 function fallbackText(type: DetectorCalibType, t: DetectorType): string {
   switch (type) {
     case 'pedestals': return 'none: calib() returns the raw frame as float32';
-    case 'common_mode': return `psana's default for ${t.name}: ${defaultCommonModePars(t.name).join(' ')}`;
+    case 'common_mode': return `psana's default for ${t.name}: ${defaultParsOf(t).join(' ')}`;
     case 'geometry': return `the ${t.name} default geometry`;
+    case 'pixel_offset': return 'none: offset 0';
     default: return 'none: step skipped';
   }
 }
 
+/** psana's default common-mode parameters of a type (Jungfrau / Epix10ka family: PSCalib's `cmod`). */
+function defaultParsOf(t: DetectorType): number[] {
+  const kind = multiGainKindOf(t.name);
+  return kind ? multiGainDefaultCommonModePars(kind) : defaultCommonModePars(t.name);
+}
+
+/** Default geometry of a Jungfrau by module count (psana takes the 8-module file whatever the count). */
+const JUNGFRAU_DEFAULT_GEOMETRY: Readonly<Record<number, string>> = { 1: 'jungfrau05m', 2: 'jungfrau1m', 8: 'jungfrau4m' };
+
+/** Name of the default geometry {@link defaultGeometryFor} takes (Jungfrau: by module count). */
+function defaultGeometryName(t: DetectorType, shape: readonly number[]): string {
+  if (multiGainKindOf(t.name) !== 'jungfrau') return t.name;
+  const modules = shape.reduce((a, b) => a * b, 1) / panelPixels('jungfrau');
+  return JUNGFRAU_DEFAULT_GEOMETRY[modules] ?? `JUNGFRAU (${modules} modules)`;
+}
+
 /** The registry's default geometry of a type; a frame geometry for 2-D cameras. */
 function defaultGeometryFor(t: DetectorType, shape: readonly number[]): GeometryAccess {
+  if (multiGainKindOf(t.name) === 'jungfrau') {
+    const modules = shape.reduce((a, b) => a * b, 1) / panelPixels('jungfrau');
+    const name = JUNGFRAU_DEFAULT_GEOMETRY[modules];
+    if (!name) throw new CalibmanError(`no default geometry for a Jungfrau of ${modules} modules (there are 1, 2 and 8): deploy a geometry file`);
+    return GeometryAccess.fromText(getDefaultGeometryText(name)!, { file: `default geometry ${name}` });
+  }
   const text = getDefaultGeometryText(t.name);
   if (text !== undefined) return GeometryAccess.fromText(text, { file: `default geometry ${t.name}` });
   if (shape.length === 2) return frameGeometry(shape[0], shape[1]);

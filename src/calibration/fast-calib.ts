@@ -12,7 +12,7 @@ import { FAST_CALIB_WASM_BASE64, FAST_CALIB_WASM_SHARED_BASE64 } from './wasm/fa
 import { type CalibThreading, CalibJobRunner } from './fast-calib-threads.js';
 
 /** The parameter block's byte offsets (see fast-calib.wat). */
-const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328 } as const;
+const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328, SCATTER: 336, STEPS: 340 } as const;
 const TABLE_AT = 512;
 /** Scratch bytes of a thread before its region values: 4 lane histograms and the merged one. */
 const HIST_BYTES = 4 * 3008 * 4 + 3008 * 4;
@@ -46,6 +46,11 @@ export interface FastCalibInput {
   readonly frame?: boolean;
   /** Scatter into an image ({@link FastCalibEngine.image}). */
   readonly image?: ScatterMap;
+  /**
+   * Encode the image scatter as one-byte step codes per pixel when the geometry needs at most 256
+   * distinct steps between neighbouring pixels' image bins (default), else (or `false`) 4-byte addresses.
+   */
+  readonly stepCodes?: boolean;
   /** Helper threads (the memory is then shared); default none. */
   readonly threading?: CalibThreading;
 }
@@ -80,6 +85,52 @@ function columnsRunAlongImageRows(r: PixelRegion, binOf: Int32Array): boolean {
   return alongCols > alongRows;
 }
 
+/** The image scatter's step codes (see fast-calib.wat `$scatterCodes`). */
+interface StepCodes {
+  /** One code per pixel in traversal order: an index into {@link steps}. */
+  readonly codes: Uint8Array;
+  /** Bytes from one pixel's store address to the next one's (256 entries). */
+  readonly steps: Int32Array;
+  /** Per region: the image bin its first pixel stores to (the spare bin `imageSize` when none lands). */
+  readonly startBins: Int32Array;
+}
+
+/**
+ * Encode each region's image bins (traversal order, −1 = lands nowhere) as one-byte codes of the steps
+ * between consecutive store addresses; null when the geometry needs more than 256 distinct steps. A pixel
+ * that lands nowhere stores to the bin of the region's next landing pixel (whose own store then
+ * overwrites it), or to the spare bin `imageSize` when none follows: every pixel stores, and no bin
+ * keeps a value that is not its winner's.
+ */
+function encodeSteps(order: Int32Array, regions: readonly PixelRegion[], imageSize: number): StepCodes | null {
+  const codes = new Uint8Array(order.length);
+  const steps = new Int32Array(256);
+  const codeOf = new Map<number, number>();
+  const startBins = new Int32Array(regions.length);
+  const target = new Int32Array(order.length);
+  let n = 0;
+  for (let g = 0; g < regions.length; g++) {
+    const end = n + regions[g].rows * regions[g].cols;
+    let next = imageSize;
+    for (let k = end - 1; k >= n; k--) target[k] = order[k] >= 0 ? (next = order[k]) : next;
+    let prev = (startBins[g] = target[n]);
+    for (let k = n; k < end; k++) {
+      const step = 4 * (target[k] - prev);
+      let code = codeOf.get(step);
+      if (code === undefined) {
+        code = codeOf.size;
+        if (code > 255) return null;
+        codeOf.set(step, code);
+        steps[code] = step;
+      }
+      codes[k] = code;
+      prev = target[k];
+    }
+    n = end;
+  }
+  return { codes, steps, startBins };
+}
+
 /** Algorithm 1's peak threshold, as the JavaScript path takes it from cmpars[3]. */
 function peakThreshold(pars: readonly number[]): number {
   return pars[3] > 0 ? Math.trunc(pars[3]) : 100;
@@ -99,6 +150,8 @@ export class FastCalibEngine {
   /** Algorithm 1's correction of each group by the last run (NaN: refused; empty without common mode). */
   readonly corrections: Float64Array;
   readonly size: number;
+  /** How the image scatter finds each pixel's bin: one-byte step codes, 4-byte addresses, or none (frames only). */
+  readonly scatter: 'steps' | 'addresses' | 'none';
   private readonly i32: Int32Array;
   private readonly nRegions: number;
   private readonly kernel: RegionsKernel;
@@ -117,6 +170,25 @@ export class FastCalibEngine {
     let at = align(TABLE_AT + 32 * regions.length);
     const corrAt = at;
     at = align(at + 8 * regions.length);
+    // image bin of each pixel (−1: it lands nowhere or another pixel wins its bin) and, in the order the
+    // scatter visits each region (rows outer, or columns outer for sensors turned by 90°), its pixels' bins
+    const pixelBin = input.image ? new Int32Array(size).fill(-1) : undefined;
+    if (input.image) for (let k = 0; k < input.image.pixels.length; k++) pixelBin![input.image.pixels[k]] = input.image.bins[k];
+    const colsOuter = pixelBin ? regions.map((r) => columnsRunAlongImageRows(r, pixelBin)) : [];
+    const order = pixelBin ? new Int32Array(size) : undefined;
+    if (pixelBin) {
+      let n = 0;
+      regions.forEach((r, g) => {
+        if (colsOuter[g]) {
+          for (let c = 0; c < r.cols; c++) for (let row = 0; row < r.rows; row++) order![n++] = pixelBin[r.start + row * r.rowStep + c];
+        } else {
+          for (let row = 0; row < r.rows; row++) for (let c = 0; c < r.cols; c++) order![n++] = pixelBin[r.start + row * r.rowStep + c];
+        }
+      });
+    }
+    const stepCodes = order && input.stepCodes !== false ? encodeSteps(order, regions, input.image!.imageSize) : null;
+    const stepsAt = at;
+    at = align(at + 4 * 256);
     const stride = align(HIST_BYTES + 4 * largest + 16);
     const scratchAt = at;
     at += stride * threads;
@@ -131,7 +203,7 @@ export class FastCalibEngine {
     const outAt = input.frame ? at : 0;
     if (input.frame) at = align(at + 4 * size);
     const binsAt = input.image ? at : 0;
-    if (input.image) at = align(at + 4 * size);
+    if (input.image) at = align(at + (stepCodes ? size + 16 : 4 * size));
     const imageAt = input.image ? at : 0;
     if (input.image) at = align(at + 4 * (input.image.imageSize + 1));
     if (at > 2 ** 31) throw new CalibmanError(`fast calibration needs ${at} bytes of WebAssembly memory (limit 2 GiB)`);
@@ -157,14 +229,13 @@ export class FastCalibEngine {
     const f64 = new Float64Array(buf);
     f64[P.MAXMEAN >> 3] = cm ? cm.pars[1] : 0;
     f64[P.MAXSIGMA >> 3] = cm ? cm.pars[2] : 0;
-    // image bin of each pixel (−1: it lands nowhere or another pixel wins its bin)
-    const pixelBin = input.image ? new Int32Array(size).fill(-1) : undefined;
-    if (input.image) for (let k = 0; k < input.image.pixels.length; k++) pixelBin![input.image.pixels[k]] = input.image.bins[k];
-    const colsOuter = pixelBin ? regions.map((r) => columnsRunAlongImageRows(r, pixelBin)) : [];
+    const spare = imageAt + 4 * (input.image?.imageSize ?? 0);
+    w(P.SCATTER, stepCodes ? 1 : 0);
+    w(P.STEPS, stepsAt);
     let first = 0;
     regions.forEach((r, k) => {
       if (r.colStep !== 1) throw new CalibmanError('fast calibration: common-mode groups must be row runs (colStep 1)');
-      i32.set([r.start, r.rows, r.cols, r.rowStep, first, colsOuter[k] ? 1 : 0], (TABLE_AT >> 2) + 8 * k);
+      i32.set([r.start, r.rows, r.cols, r.rowStep, first, colsOuter[k] ? 1 : 0, stepCodes ? imageAt + 4 * stepCodes.startBins[k] : 0], (TABLE_AT >> 2) + 8 * k);
       first += r.rows * r.cols;
     });
     if (first !== size) throw new CalibmanError(`fast calibration: the groups hold ${first} pixels, the frame ${size}`);
@@ -180,22 +251,17 @@ export class FastCalibEngine {
     this.frame = input.frame ? new Float32Array(buf, outAt, size) : undefined;
     this.corrections = new Float64Array(buf, corrAt, cm ? regions.length : 0);
     if (input.image) {
-      const imageSize = input.image.imageSize;
-      const spare = imageAt + 4 * imageSize;
-      const binOf = (p: number) => (pixelBin![p] < 0 ? spare : imageAt + 4 * pixelBin![p]);
-      // each region's pixels in the order the scatter visits them
-      const to = new Int32Array(buf, binsAt, size);
-      let n = 0;
-      regions.forEach((r, g) => {
-        if (colsOuter[g]) {
-          for (let c = 0; c < r.cols; c++) for (let row = 0; row < r.rows; row++) to[n++] = binOf(r.start + row * r.rowStep + c);
-        } else {
-          for (let row = 0; row < r.rows; row++) for (let c = 0; c < r.cols; c++) to[n++] = binOf(r.start + row * r.rowStep + c);
-        }
-      });
-      this.image = new Float32Array(buf, imageAt, imageSize);
+      if (stepCodes) {
+        new Uint8Array(buf, binsAt, size).set(stepCodes.codes);
+        new Int32Array(buf, stepsAt, 256).set(stepCodes.steps);
+      } else {
+        new Int32Array(buf, binsAt, size).set(order!.map((b) => (b < 0 ? spare : imageAt + 4 * b)));
+      }
+      this.image = new Float32Array(buf, imageAt, input.image.imageSize);
+      this.scatter = stepCodes ? 'steps' : 'addresses';
     } else {
       this.image = undefined;
+      this.scatter = 'none';
     }
     const exports = new WebAssembly.Instance(mod, { env: { memory } }).exports;
     this.kernel = exports.regions as RegionsKernel;

@@ -22,12 +22,14 @@ const SECTION_SIZE = SECTION_ROWS * SECTION_COLS;
 
 /**
  * psana's default common-mode parameters per registry name (upper case): CSPAD and CSPAD2x2 algorithm 1
- * (psana Detector `cmpars` default), pnCCD algorithm 3 on 128-pixel row groups; other types none.
+ * (psana Detector `cmpars` default), pnCCD algorithm 3 on 128-pixel row groups, Epix100a algorithm 4 per
+ * 352×96 bank (what psana's C++ `det.calib` applies: pdscalibdata `Epix100aBaseV1`); other types none.
  */
 export const COMMON_MODE_DEFAULTS: Readonly<Record<string, readonly number[]>> = {
   CSPAD: [1, 25, 25, 100, 1],
   CSPAD2X2: [1, 25, 25, 100],
   PNCCD: [3, 300, 50, 128],
+  EPIX100A: [4, 1, 20, 0],
 };
 
 /** Number of sections of a CSPAD (32 of (32,185,388)) or CSPAD2x2 (2, interleaved in (185,388,2)). */
@@ -60,5 +62,12 @@ export function asicRegions(type: string, size: number): PixelRegion[] {
 export function consecutiveGroups(size: number, length: number): PixelRegion[] {
   const out: PixelRegion[] = [];
   for (let start = 0; start < size; start += length) out.push({ start, rows: 1, cols: Math.min(length, size - start), rowStep: 0, colStep: 1 });
+  return out;
+}
+
+/** The 16 banks of an Epix100a (704, 768) frame, 352 × 96 pixels each, two rows of eight (algorithm 4). */
+export function epix100aBankRegions(): PixelRegion[] {
+  const out: PixelRegion[] = [];
+  for (let s = 0; s < 16; s++) out.push({ start: Math.floor(s / 8) * 352 * 768 + (s % 8) * 96, rows: 352, cols: 96, rowStep: 768, colStep: 1 });
   return out;
 }

@@ -18,7 +18,7 @@ import { checkCalibDirWritable, deployDarkFiles, findExistingWorkFiles } from '.
 import { parseCalibrunOptions, type CalibrunOptions, type CalibrunOptionsInput } from './options.js';
 import type { DarkProgress } from '../pipeline/progress.js';
 import { SessionLog, humanStamp } from './session-log.js';
-import { countCalibCycles, wantsEpix10kaGainModes } from './epix10ka-dark.js';
+import { countCalibCycles, refuseEpix10kaCalibrationBatch, wantsEpix10kaGainModes } from './epix10ka-dark.js';
 import { epix10kaReportOf } from './epix10ka-dark-job.js';
 
 /** Surroundings of a calibrun invocation (process-free so that tests and the facade can drive it). */
@@ -204,6 +204,10 @@ async function submitToBatch(config: CalibrunConfig, ctx: CalibrunContext, log: 
   }
   // batch tasks get the ExpNameDb file found here, not whatever $SIT_DATA their node has
   if (config.expNameDb === undefined) config.expNameDb = await findExpNameDb(ctx.env ?? {});
+  if (config.process && wantsEpix10kaGainModes(config.detectors)) {
+    const cwd = ctx.cwd ?? '.';
+    await refuseEpix10kaCalibrationBatch({ ...config, files: config.dataset.files?.map((f) => path.resolve(cwd, f)), xtcDir: xtcDirOf(config, cwd), env: ctx.env ?? {} }, ctx.signal);
+  }
   await ctx.submitBatch(config, ctx.argv ?? [], log);
 }
 

@@ -3,35 +3,31 @@
  * seven-range pedestal calibration over the calib cycles of the run (src/dark/gain-modes/) instead of the
  * single-gain dark, and writes the `(7, panels, 352, 384)` constants as work files under the usual names
  * (`<results>/<prefix><exp>-r<run>-peds-ave|rms|sta-<src>.txt`), so that `-D` deploys them as pedestals,
- * pixel_rms and pixel_status like any dark. Node side: opens the run twice (main and replay pass).
+ * pixel_rms and pixel_status like any dark. Node side: the run on disk and the work files; the calibration
+ * itself is platform-neutral (src/dark/gain-modes/epix10ka-job.ts).
  */
 import * as os from 'node:os';
 import { promises as fsp } from 'node:fs';
-import { CalibStoreError, ConfigError, DetectorNotFoundError } from '../errors.js';
-import { detectorTypeOfSource, getDetectorType } from '../detectors/registry.js';
-import { epix10kaGainModeConfigOf } from '../detectors/epix10ka.js';
-import { runEpix10kaDark, type Epix10kaCycleReport, type Epix10kaDarkRunResult, type Epix10kaEventItem } from '../dark/gain-modes/epix10ka-run.js';
-import { epix10kaGainModeOfControlBits, EPIX10KA_PANEL_PIXELS } from '../dark/gain-modes/epix10ka-modes.js';
+import { CalibStoreError, ConfigError } from '../errors.js';
+import type { Epix10kaCycleReport, Epix10kaDarkRunResult } from '../dark/gain-modes/epix10ka-run.js';
 import type { Epix10kaDarkParams } from '../dark/gain-modes/epix10ka-dark.js';
+import {
+  EPIX10KA_BATCH_REFUSAL,
+  EPIX10KA_GAIN_MODE_MENU_NAMES,
+  isEpix10kaMenuName,
+  runEpix10kaCalibrationOfRun,
+  scanRunForEpix10ka,
+  selectEpix10kaSourcesOfScan,
+  type Epix10kaCalibrationResult,
+} from '../dark/gain-modes/epix10ka-job.js';
+import type { DarkProgress } from '../pipeline/progress.js';
 import { ndarrayOf } from '../io/ndarray.js';
 import { ndarrayTextChunks } from '../io/ndarray-text.js';
 import { writeFileAtomicChunks } from '../node/atomic-chunks.js';
-import { openXtcRun, type OpenXtcRunOptions, type XtcRun } from '../node/xtc-run.js';
-import { parseDetInfo } from '../xtc/src.js';
-import type { ConfigEntry } from '../detectors/types.js';
+import { openXtcRun, type OpenXtcRunOptions } from '../node/xtc-run.js';
 import { darkWorkFile } from './dark-outputs.js';
-import { sourceMatchesMenuName } from './detector-menu.js';
 
-/** Menu names whose calibrun dark is the gain-mode calibration. */
-export const EPIX10KA_GAIN_MODE_MENU_NAMES: readonly string[] = ['EPIX10KA', 'EPIX10KAQUAD', 'EPIX10KA2M'];
-
-/** Registry names of the Epix10ka family. */
-const EPIX10KA_TYPES = new Set(['EPIX10KA', 'EPIX10KAQUAD', 'EPIX10KA2M']);
-
-/** True when `name` (a menu name, any case) selects an Epix10ka-family detector. */
-export function isEpix10kaMenuName(name: string): boolean {
-  return EPIX10KA_GAIN_MODE_MENU_NAMES.includes(name.trim().toUpperCase());
-}
+export { EPIX10KA_GAIN_MODE_MENU_NAMES, isEpix10kaMenuName, type Epix10kaCalibrationResult };
 
 /**
  * Whether a calibrun detector list asks for the gain-mode job: true when every name is an Epix10ka-family
@@ -62,24 +58,8 @@ export interface Epix10kaCalibrationRequest {
   signal?: AbortSignal;
   /** Called after each processed calib cycle of a source. */
   onCycle?: (source: string, c: Epix10kaCycleReport) => void;
-}
-
-/** The result per source. */
-export interface Epix10kaCalibrationResult {
-  /** One result per selected source. */
-  sources: Epix10kaDarkRunResult[];
-  /** xtc files read. */
-  files: string[];
-  /** Wall time, seconds. */
-  elapsedSec: number;
-}
-
-type RunWithConfigs = XtcRun & { configs: { get(phy: number, typeId: number): ConfigEntry | undefined } };
-
-async function openWithConfigs(o: OpenXtcRunOptions): Promise<RunWithConfigs> {
-  const run = await openXtcRun(o);
-  if (!('configs' in run)) throw new ConfigError('open', 'the run reader does not expose its configuration store');
-  return run as RunWithConfigs;
+  /** Called with the progress (events read, calib cycle being read). */
+  onProgress?: (p: DarkProgress) => void;
 }
 
 /**
@@ -87,80 +67,16 @@ async function openWithConfigs(o: OpenXtcRunOptions): Promise<RunWithConfigs> {
  * @throws DetectorNotFoundError when none
  */
 export async function selectEpix10kaSources(o: OpenXtcRunOptions, detectors: readonly string[], signal?: AbortSignal): Promise<string[]> {
-  const run = await openXtcRun(o);
-  try {
-    const scan = await run.scan({ signal });
-    const all = [...new Set(scan.sources.map((s) => s.source))];
-    const epix = all.filter((s) => EPIX10KA_TYPES.has(detectorTypeOfSource(s)?.name ?? ''));
-    const typeOf = (s: string) => detectorTypeOfSource(s)?.name;
-    // CalibManager's menu entry Epix10ka2M selects by data type (Epix::ArrayV): 2M and quad sources alike
-    const arrayOf2M = (d: string, s: string) => d.toUpperCase() === 'EPIX10KA2M' && typeOf(s) === 'EPIX10KAQUAD';
-    const chosen = epix.filter((s) => detectors.some((d) => d === s || getDetectorType(d)?.name === typeOf(s) || arrayOf2M(d, s) || sourceMatchesMenuName(s, d)));
-    if (!chosen.length) throw new DetectorNotFoundError(detectors.join(','), epix.length ? epix : all, 'in the run (Epix10ka-family sources)');
-    return chosen;
-  } finally {
-    await run.close();
-  }
+  return selectEpix10kaSourcesOfScan(await scanRunForEpix10ka(() => openXtcRun(o), signal), detectors);
 }
 
 /**
- * Run the gain-mode calibration for every selected Epix10ka-family source of the run.
+ * Run the gain-mode calibration for every selected Epix10ka-family source of a run on disk (the
+ * platform-neutral {@link runEpix10kaCalibrationOfRun} over Node's XTC reader).
  * @throws DetectorNotFoundError when the run has no such source; GainModeError / InsufficientDataError from the algorithm
  */
-export async function runEpix10kaCalibration(req: Epix10kaCalibrationRequest): Promise<Epix10kaCalibrationResult> {
-  const t0 = performance.now();
-  const sources = await selectEpix10kaSources(req.open, req.detectors, req.signal);
-  const results: Epix10kaDarkRunResult[] = [];
-  let files: string[] = [];
-  for (const source of sources) {
-    const type = detectorTypeOfSource(source)!;
-    const shape = type.shape ?? [];
-    const panels = shape.length === 2 ? 1 : shape[0];
-    const phy = parseDetInfo(source);
-    if (phy === undefined) throw new DetectorNotFoundError(source, sources, '(not a DetInfo source)');
-    const runs: RunWithConfigs[] = [];
-    let main: RunWithConfigs | undefined;
-    const open = (pass: 'main' | 'replay'): AsyncIterable<Epix10kaEventItem> => ({
-      async *[Symbol.asyncIterator]() {
-        const run = await openWithConfigs(req.open);
-        runs.push(run);
-        if (pass === 'main') {
-          main = run;
-          files = [...run.files];
-        }
-        for await (const ev of run.events({ signal: req.signal })) {
-          yield {
-            calibCycle: ev.calibCycle,
-            frame: () => {
-              if (ev.damage(source) !== 0) return undefined;
-              const a = ev.frame(source);
-              if (!a || a.size !== panels * EPIX10KA_PANEL_PIXELS) return undefined;
-              const d = a.data as Uint16Array;
-              return d.length === a.size && a.offset === 0 ? d : d.subarray(a.offset, a.offset + a.size);
-            },
-          };
-        }
-      },
-    });
-    try {
-      const r = await runEpix10kaDark({
-        source,
-        panels,
-        open,
-        cycleInfo: () => {
-          const g = main ? epix10kaGainModeConfigOf((t) => main!.configs.get(phy, t)) : undefined;
-          return { mode: g ? epix10kaGainModeOfControlBits(g.cbits) : undefined };
-        },
-        params: req.params,
-        signal: req.signal,
-        onCycle: (c) => req.onCycle?.(source, c),
-      });
-      results.push(r);
-    } finally {
-      for (const r of runs) await r.close();
-    }
-  }
-  return { sources: results, files, elapsedSec: (performance.now() - t0) / 1000 };
+export function runEpix10kaCalibration(req: Epix10kaCalibrationRequest): Promise<Epix10kaCalibrationResult> {
+  return runEpix10kaCalibrationOfRun({ openRun: () => openXtcRun(req.open), detectors: req.detectors, params: req.params, signal: req.signal, onCycle: req.onCycle, onProgress: req.onProgress });
 }
 
 /** Where and how to write the work files. */
@@ -238,13 +154,16 @@ export interface Epix10kaCalibrunSettings {
   dirMode: number;
 }
 
+/** Where the run is (the part of {@link Epix10kaCalibrunSettings} that opens it). */
+export type Epix10kaRunLocation = Pick<Epix10kaCalibrunSettings, 'experiment' | 'run' | 'files' | 'xtcDir' | 'expNameDb' | 'env'>;
+
 /** A line sink (calibrun's session log). */
 export interface Epix10kaLog {
   info(message: string): void;
   warning(message: string): void;
 }
 
-function openOptions(s: Epix10kaCalibrunSettings): OpenXtcRunOptions {
+function openOptions(s: Epix10kaRunLocation): OpenXtcRunOptions {
   return s.files?.length
     ? { files: [...s.files] }
     : { xtcDir: s.xtcDir, experiment: s.experiment, run: s.run, ...(s.expNameDb !== undefined ? { expNameDb: s.expNameDb } : {}), ...(s.env ? { env: s.env } : {}) };
@@ -254,13 +173,22 @@ function openOptions(s: Epix10kaCalibrunSettings): OpenXtcRunOptions {
  * Calib cycles of the run (a header scan). calibrun runs the gain-mode calibration on a run with at least two
  * (a calibration run has one per gain mode) and the ordinary single-gain dark on a run with one or none.
  */
-export async function countCalibCycles(s: Epix10kaCalibrunSettings, signal?: AbortSignal): Promise<number> {
+export async function countCalibCycles(s: Epix10kaRunLocation, signal?: AbortSignal): Promise<number> {
   const run = await openXtcRun(openOptions(s));
   try {
     return (await run.scan({ signal })).calibCycles;
   } finally {
     await run.close();
   }
+}
+
+/**
+ * `calibrun -q` for Epix10ka-family detectors, checked before anything is submitted: a calibration run (two
+ * or more calib cycles) cannot be split into batch pieces; a run with fewer is the ordinary job and can.
+ * @throws ConfigError saying what to run instead, for a calibration run
+ */
+export async function refuseEpix10kaCalibrationBatch(s: Epix10kaRunLocation, signal?: AbortSignal): Promise<void> {
+  if ((await countCalibCycles(s, signal)) >= 2) throw new ConfigError('queue', EPIX10KA_BATCH_REFUSAL);
 }
 
 /**

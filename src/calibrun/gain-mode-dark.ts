@@ -7,18 +7,33 @@
  * arrays: 2-D rows with DTYPE/NDIM/DIM metadata), so deployment (`-D`, validity `<first run>-end` unless
  * `-v`) is the usual one. Other detectors selected with JUNGFRAU go through the usual job (over all runs
  * of `-r` in order, as always). A single run is psana's calibrun: the usual single-gain job, raw-shaped
- * constants with the gain bits masked. Registered with the pipeline on import; has no Node imports.
+ * constants with the gain bits masked. Each stage is merged when its run ends ({@link JungfrauStageMerger}), so
+ * memory does not grow with the stages; progress names the stage run being read. Batch pieces split the job by
+ * stage run (piece K of N: runs K, K+N, … of `-r`), merged exactly as the single job. Registered with the
+ * pipeline on import; has no Node imports.
  */
 import { CalibmanError, ConfigError, DetectorNotFoundError, GainModeError } from '../errors.js';
 import { ndarrayOf, type NdArray } from '../io/ndarray.js';
 import { toUint64 } from '../dark/summary.js';
-import { JUNGFRAU_STAGE_NAMES, mergeJungfrauStages, type JungfrauStageResult } from '../dark/gain-modes/jungfrau.js';
-import { jungfrauGainModeLookup, runJungfrauDark, type JungfrauDarkEvent, type JungfrauRunSourceResult } from '../dark/gain-modes/jungfrau-run.js';
+import { JUNGFRAU_STAGE_NAMES, JungfrauStageMerger, jungfrauStageResultOfState, type JungfrauStageState } from '../dark/gain-modes/jungfrau.js';
+import {
+  accumulateJungfrauRun,
+  jungfrauGainModeLookup,
+  jungfrauTooFewFramesMessage,
+  runJungfrauDark,
+  type JungfrauDarkEvent,
+  type JungfrauDarkRunInput,
+  type JungfrauRunSourceResult,
+} from '../dark/gain-modes/jungfrau-run.js';
+import { jungfrauGainIndex, jungfrauGainModeName } from '../xtc/payloads/jungfrau.js';
 import type { ConfigStore } from '../xtc/configs.js';
 import { type DarkJobOutcome, type DarkJobPorts, type DarkJobSpec, type DetectorDarkJob, registerDetectorDarkJob, runDarkJob, runPedestalDarkJob } from '../pipeline/dark-job.js';
 import type { DarkRunResult, DarkSourceResult } from '../pipeline/dark-pass.js';
 import { darkParamsOf } from '../pipeline/params.js';
+import { checkPieceSpec, runDarkPiece, type DarkPieceResult, type DarkPieceSpec } from '../pipeline/pieces.js';
 import type { DarkArrays, DarkOutputFiles, RunReader } from '../pipeline/ports.js';
+import type { DarkProgressStage } from '../pipeline/progress.js';
+import { InsufficientDataError } from '../errors.js';
 import { detectorSelectsSource } from '../detectors/menu.js';
 import { readDetInfo } from '../xtc/source.js';
 import { sourceMatchesMenuName } from './detector-menu.js';
@@ -74,8 +89,8 @@ function configsOf(reader: RunReader): ConfigStore {
 }
 
 /** The merged constants of one source as the pipeline's arrays (status uint64, min/max uint16 as psana's dark files). */
-function mergedArrays(stages: readonly JungfrauStageResult[]): DarkArrays {
-  const c = mergeJungfrauStages(stages);
+function mergedArrays(merger: JungfrauStageMerger, counters: readonly number[]): DarkArrays {
+  const c = merger.finish();
   const shape = c.shape;
   const asInt = (a: NdArray<Float32Array>): Uint32Array => Uint32Array.from(a.data);
   return {
@@ -84,9 +99,288 @@ function mergedArrays(stages: readonly JungfrauStageResult[]): DarkArrays {
     pixel_status: ndarrayOf(toUint64(asInt(c.arrays.pixel_status)), shape),
     max: ndarrayOf(Uint16Array.from(c.arrays.dark_max.data), shape),
     min: ndarrayOf(Uint16Array.from(c.arrays.dark_min.data), shape),
-    counter: Math.min(...stages.map((s) => s.dark.counter)),
+    counter: Math.min(...counters),
     dtypes: { pedestals: 'float32', pixel_rms: 'float32', pixel_status: 'uint64', max: 'uint16', min: 'uint16' },
   };
+}
+
+/**
+ * What the job keeps of a source between its stage runs: the stages merged so far (each stage's result is
+ * copied into the merged constants when its run ends, then dropped) and the reports.
+ */
+interface SourceStages {
+  merger: JungfrauStageMerger;
+  reports: JungfrauRunReport[];
+  counters: number[];
+  /** Run of each stage seen (the first run when two runs give one stage). */
+  stageRuns: Map<number, number>;
+  /** Two runs of one stage, reported once every run was read. */
+  duplicate?: { stage: number; runs: [number, number] };
+  damaged: number;
+}
+
+/** Progress of the job: events over all stage runs, and the stage run being read. */
+function jungfrauProgress(pass: DarkJobSpec['pass'], runs: readonly number[]) {
+  const t0 = Date.now();
+  const interval = pass.progressIntervalSec ?? 0.2;
+  const target = pass.numEvents * runs.length;
+  let last = -Infinity;
+  return (eventsRead: number, eventsUsed: number, stage: DarkProgressStage | undefined, force: boolean, done = false) => {
+    if (!pass.onProgress) return;
+    const elapsedSec = (Date.now() - t0) / 1000;
+    if (!force && elapsedSec - last < interval) return;
+    last = elapsedSec;
+    const rate = elapsedSec > 0 ? eventsRead / elapsedSec : 0;
+    const usedRate = elapsedSec > 0 ? eventsUsed / elapsedSec : 0;
+    const etaSec = done ? 0 : usedRate > 0 && Number.isFinite(target) ? Math.max(0, target - eventsUsed) / usedRate : undefined;
+    pass.onProgress({ eventsRead, eventsUsed, eventsTarget: target, elapsedSec, rate, etaSec, ...(done ? { done } : {}), ...(stage ? { stage } : {}) });
+  };
+}
+
+/** Per-event progress of one stage run: events read and used so far in the run, its configured mode once known. */
+type StageProgress = (eventsRead: number, eventsUsed: number, mode: string | undefined, force: boolean) => void;
+
+/** How one stage run is read (the events, selection and thresholds of the job). */
+function stageRunInput(pass: DarkJobSpec['pass'], reader: RunReader, run: number, wanted: readonly string[], onProgress: StageProgress): JungfrauDarkRunInput {
+  const label = pass.open.files ? pass.open.files.join(', ') : `${pass.open.experiment ?? ''} run ${run}`.trim();
+  const gainMode = jungfrauGainModeLookup(configsOf(reader));
+  let mode: string | undefined;
+  let read = 0;
+  let used = 0;
+  return {
+    label,
+    events: reader.events({ signal: pass.signal }) as AsyncIterable<JungfrauDarkEvent>,
+    select: (s) => wanted.some((d) => detectorSelectsSource(d, s)),
+    gainMode: (s) => {
+      const m = gainMode(s);
+      if (mode === undefined && m !== undefined) {
+        const stage = jungfrauGainIndex(m);
+        mode = stage === undefined ? jungfrauGainModeName(m) : JUNGFRAU_STAGE_NAMES[stage];
+        onProgress(read, used, mode, true);
+      }
+      return m;
+    },
+    numEvents: pass.numEvents,
+    skipEvents: pass.skipEvents,
+    eventCodes: pass.eventCodes,
+    params: darkParamsOf(pass.thresholds),
+    signal: pass.signal,
+    onEvent: (r, u) => {
+      read = r;
+      used = u;
+      onProgress(r, u, mode, false);
+    },
+  };
+}
+
+/** One stage run of the job, finished: its sources' stage results. */
+async function runJungfrauStage(pass: DarkJobSpec['pass'], ports: Pick<DarkJobPorts, 'engines'>, run: number, wanted: readonly string[], onProgress: StageProgress) {
+  const reader = await ports.engines.openRun({ ...pass.open, run });
+  try {
+    const input = stageRunInput(pass, reader, run, wanted, onProgress);
+    const r = await runJungfrauDark(input);
+    if (!r.sources.length) throw new DetectorNotFoundError(wanted[0], [], `in ${input.label} (no Jungfrau frames)`);
+    return { ...r, files: [...reader.files] };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Add one source's stage run to what the job keeps of the source (the merge takes the stage now). */
+function addStage(bySource: Map<string, SourceStages>, s: JungfrauRunSourceResult, run: number): void {
+  let st = bySource.get(s.source);
+  if (!st) bySource.set(s.source, (st = { merger: new JungfrauStageMerger(), reports: [], counters: [], stageRuns: new Map(), damaged: 0 }));
+  st.reports.push({
+    run,
+    source: s.source,
+    gainModeName: s.gainModeName,
+    stage: s.stage,
+    framesAccepted: s.result.framesAccepted,
+    wrongModeFrames: s.result.wrongModeFrames,
+    badSwitchPixels: s.result.badSwitchPixels,
+    badPixels: s.result.dark.badPixels,
+    damaged: s.damaged,
+  });
+  st.damaged += s.damaged;
+  const other = st.stageRuns.get(s.stage);
+  if (other !== undefined) {
+    st.duplicate ??= { stage: s.stage, runs: [other, run] };
+    return;
+  }
+  st.stageRuns.set(s.stage, run);
+  st.counters.push(s.result.dark.counter);
+  st.merger.add(s.result);
+}
+
+/**
+ * The merged result of a source once every stage run was read.
+ * @throws GainModeError for two runs of one stage or a stage without a run
+ */
+function jungfrauSourceResult(source: string, st: SourceStages, wanted: readonly string[]): JungfrauDarkSourceResult {
+  if (st.duplicate) {
+    const { stage, runs } = st.duplicate;
+    throw new GainModeError(`${source}: runs ${runs[0]} and ${runs[1]} are both dark runs of gain stage ${stage} (${JUNGFRAU_STAGE_NAMES[stage]})`, {
+      source,
+      expected: 'one run per gain stage 0, 1, 2',
+      found: st.reports.map((x) => `run ${x.run}: ${x.gainModeName}`).join(', '),
+    });
+  }
+  const missing = [0, 1, 2].filter((g) => !st.stageRuns.has(g));
+  if (missing.length) {
+    throw new GainModeError(`${source}: no dark run for gain stage(s) ${missing.map((g) => `${g} (${JUNGFRAU_STAGE_NAMES[g]})`).join(', ')}`, {
+      source,
+      expected: 'one run per gain stage, e.g. -r 21,22,23 or -r 21-23',
+      found: st.reports.map((x) => `run ${x.run}: ${x.gainModeName} (stage ${x.stage})`).join(', '),
+    });
+  }
+  const arrays = mergedArrays(st.merger, st.counters);
+  return {
+    source,
+    detector: wanted.find((d) => d === source) ?? wanted[0],
+    frames: st.reports.reduce((n, s) => n + s.framesAccepted, 0),
+    damaged: st.damaged,
+    shape: [...(arrays.pedestals.shape as number[])],
+    arrays,
+    stages: st.reports,
+  };
+}
+
+/** What a piece carries to the merge per source: its gain-stage run, the stage's state and counts. */
+interface JungfrauPieceJob {
+  kind: 'jungfrau-gain-run';
+  /** Position of the run in `-r`, and the run. */
+  runIndex: number;
+  run: number;
+  /** The run's files and event counts (the same for every source of the run). */
+  files: string[];
+  eventsRead: number;
+  eventsUsed: number;
+  eventsRejected: number;
+  gainMode: number;
+  stage: number;
+  framesAccepted: number;
+  wrongModeFrames: number;
+  configMismatch: number;
+  badSwitchPixels: number[];
+}
+
+/** Why a Jungfrau selection that also names other detectors is not split into pieces. */
+const JUNGFRAU_MIXED_PIECES =
+  'Jungfrau gain-mode darks are split into batch pieces by gain-stage run only when Jungfrau is the only detector selected; run the other detectors in a calibrun of their own';
+
+/**
+ * One batch piece of the Jungfrau gain-mode job: piece K of N reads the stage runs K, K+N, … of `-r` (with
+ * `--pieces 3` one run each) and hands each run's stage states to the merge, which finishes and merges them
+ * exactly as the single job does. A single run is the ordinary single-gain job and its pieces.
+ */
+async function runJungfrauPiece(spec: DarkJobSpec, ports: Pick<DarkJobPorts, 'engines'>, piece: DarkPieceSpec): Promise<DarkPieceResult> {
+  const pass = spec.pass;
+  const runs = pass.open.files ? [pass.runs[0]] : pass.runs;
+  if (runs.length === 1) return runDarkPiece(pass, ports.engines, piece);
+  checkPieceSpec(piece);
+  const wanted = pass.detectors.filter(selectsJungfrau);
+  if (wanted.length < pass.detectors.length) throw new ConfigError('detectors', JUNGFRAU_MIXED_PIECES);
+  const out: DarkPieceResult = { piece, sources: [], eventsRead: 0, eventsUsed: 0, eventsRejected: 0, files: [] };
+  for (const [runIndex, run] of runs.entries()) {
+    if (runIndex % piece.count !== piece.index) continue;
+    const reader = await ports.engines.openRun({ ...pass.open, run });
+    try {
+      const input = stageRunInput(pass, reader, run, wanted, () => {});
+      const acc = await accumulateJungfrauRun(input);
+      if (!acc.sources.length) throw new DetectorNotFoundError(wanted[0], [], `in ${input.label} (no Jungfrau frames)`);
+      for (const s of acc.sources) {
+        if (s.dark.framesAccepted < 3) {
+          for (const o of acc.sources) o.dark.close();
+          throw new InsufficientDataError(jungfrauTooFewFramesMessage(input, acc, s));
+        }
+      }
+      out.eventsRead += acc.eventsRead;
+      out.eventsUsed += acc.eventsUsed;
+      out.eventsRejected += acc.eventsRejected;
+      out.files.push(...reader.files);
+      for (const s of acc.sources) {
+        const st = s.dark.state();
+        const job: JungfrauPieceJob = {
+          kind: 'jungfrau-gain-run',
+          runIndex,
+          run,
+          files: [...reader.files],
+          eventsRead: acc.eventsRead,
+          eventsUsed: acc.eventsUsed,
+          eventsRejected: acc.eventsRejected,
+          gainMode: s.gainMode,
+          stage: st.stage,
+          framesAccepted: st.framesAccepted,
+          wrongModeFrames: st.wrongModeFrames,
+          configMismatch: s.configMismatch,
+          badSwitchPixels: st.badSwitchPixels,
+        };
+        out.sources.push({ source: s.source, detector: wanted[0], damaged: s.damaged, shape: st.shape, frames: st.framesAccepted, state: st.dark, job: { ...job } });
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+  return out;
+}
+
+/**
+ * The merge of the Jungfrau pieces: every stage run's states finished and merged in the order of `-r`, as the
+ * single job does (same constants, reports and errors).
+ */
+async function mergeJungfrauPieces(spec: DarkJobSpec, ports: DarkJobPorts, runs: readonly number[], others: readonly string[]): Promise<DarkJobOutcome> {
+  if (others.length) throw new ConfigError('detectors', JUNGFRAU_MIXED_PIECES);
+  if (!ports.readPieces) throw new CalibmanError('this dark job has no port to read pieces');
+  const wanted = spec.pass.detectors.filter(selectsJungfrau);
+  const pieces = await ports.readPieces(spec.mergePieces!);
+  const byRun = new Map<number, { job: JungfrauPieceJob; source: string; damaged: number; state: JungfrauStageState }[]>();
+  for (const p of pieces) {
+    for (const s of p.sources) {
+      const job = s.job as JungfrauPieceJob | undefined;
+      if (job?.kind !== 'jungfrau-gain-run') throw new CalibmanError(`piece ${p.piece.index} of ${p.piece.count}: ${s.source} is not a Jungfrau gain-stage run state (was it written by a Jungfrau piece of runs ${runs.join(',')}?)`);
+      const state: JungfrauStageState = { stage: job.stage, shape: s.shape, dark: s.state, framesAccepted: job.framesAccepted, wrongModeFrames: job.wrongModeFrames, badSwitchPixels: job.badSwitchPixels };
+      byRun.set(job.runIndex, [...(byRun.get(job.runIndex) ?? []), { job, source: s.source, damaged: s.damaged, state }]);
+    }
+  }
+  const missing = runs.filter((_, k) => !byRun.has(k));
+  if (missing.length) throw new CalibmanError(`cannot merge the Jungfrau pieces: no piece holds run(s) ${missing.join(', ')} of -r ${runs.join(',')}`);
+  const bySource = new Map<string, SourceStages>();
+  let eventsRead = 0;
+  let eventsUsed = 0;
+  let eventsRejected = 0;
+  const files: string[] = [];
+  for (const [runIndex, run] of runs.entries()) {
+    const list = byRun.get(runIndex)!;
+    const j = list[0].job;
+    eventsRead += j.eventsRead;
+    eventsUsed += j.eventsUsed;
+    eventsRejected += j.eventsRejected;
+    files.push(...j.files);
+    for (const x of list) {
+      const result = jungfrauStageResultOfState(x.state);
+      addStage(
+        bySource,
+        {
+          source: x.source,
+          gainMode: x.job.gainMode,
+          gainModeName: jungfrauGainModeName(x.job.gainMode),
+          stage: x.job.stage,
+          result: { ...result, wrongModeFrames: result.wrongModeFrames + x.job.configMismatch },
+          damaged: x.damaged,
+          configMismatchFrames: x.job.configMismatch,
+        },
+        run,
+      );
+    }
+  }
+  const sources = [...bySource].map(([source, st]) => jungfrauSourceResult(source, st, wanted));
+  const result: DarkRunResult = { sources, eventsRead, eventsUsed, eventsRejected, elapsedSec: 0, files };
+  let workFiles = new Map<string, DarkOutputFiles>();
+  if (spec.workFiles) {
+    if (!ports.writeWorkFiles) throw new CalibmanError('this dark job has no port to write work files');
+    workFiles = await ports.writeWorkFiles(sources, { ...spec.workFiles, zeroPedsSources: [] });
+  }
+  return { pass: result, workFiles, zeroPedsSources: [] };
 }
 
 async function runJungfrauJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkJobOutcome> {
@@ -96,95 +390,28 @@ async function runJungfrauJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<D
   const runs = pass.open.files ? [pass.runs[0]] : pass.runs;
   // one run: psana's calibrun (single-gain constants of the raw shape, gain bits masked by datbits)
   if (runs.length === 1) return runPedestalDarkJob(spec, ports);
-  if (spec.mergePieces !== undefined) throw new ConfigError('mergePieces', 'Jungfrau gain-mode darks (several runs) are processed in one local job, not in batch pieces');
+  if (spec.mergePieces !== undefined) return mergeJungfrauPieces(spec, ports, runs, others);
   const t0 = Date.now();
-  const byStage = new Map<string, (JungfrauRunSourceResult & { run: number })[]>();
+  const bySource = new Map<string, SourceStages>();
   let eventsRead = 0;
   let eventsUsed = 0;
   let eventsRejected = 0;
   const files: string[] = [];
-  const damaged = new Map<string, number>();
-  for (const run of runs) {
-    const reader = await ports.engines.openRun({ ...pass.open, run });
-    files.push(...reader.files);
-    const label = pass.open.files ? pass.open.files.join(', ') : `${pass.open.experiment ?? ''} run ${run}`.trim();
-    try {
-      const base = eventsRead;
-      const r = await runJungfrauDark({
-        label,
-        events: reader.events({ signal: pass.signal }) as AsyncIterable<JungfrauDarkEvent>,
-        select: (s) => wanted.some((d) => detectorSelectsSource(d, s)),
-        gainMode: jungfrauGainModeLookup(configsOf(reader)),
-        numEvents: pass.numEvents,
-        skipEvents: pass.skipEvents,
-        eventCodes: pass.eventCodes,
-        params: darkParamsOf(pass.thresholds),
-        signal: pass.signal,
-        onEvent: (read, used) => {
-          if (read % 50 === 0) {
-            const elapsedSec = (Date.now() - t0) / 1000;
-            pass.onProgress?.({ eventsRead: base + read, eventsUsed: eventsUsed + used, eventsTarget: pass.numEvents * runs.length, elapsedSec, rate: (base + read) / Math.max(elapsedSec, 1e-9), etaSec: undefined });
-          }
-        },
-      });
-      if (!r.sources.length) throw new DetectorNotFoundError(wanted[0], [], `in ${label} (no Jungfrau frames)`);
-      eventsRead += r.eventsRead;
-      eventsUsed += r.eventsUsed;
-      eventsRejected += r.eventsRejected;
-      for (const s of r.sources) {
-        byStage.set(s.source, [...(byStage.get(s.source) ?? []), { ...s, run }]);
-        damaged.set(s.source, (damaged.get(s.source) ?? 0) + s.damaged);
-      }
-    } finally {
-      await reader.close();
-    }
+  const progress = jungfrauProgress(pass, runs);
+  for (const [index, run] of runs.entries()) {
+    const r = await runJungfrauStage(pass, ports, run, wanted, (read, used, mode, force) =>
+      progress(eventsRead + read, eventsUsed + used, { kind: 'gain-run', index, count: runs.length, run, ...(mode ? { mode } : {}) }, force),
+    );
+    files.push(...r.files);
+    eventsRead += r.eventsRead;
+    eventsUsed += r.eventsUsed;
+    eventsRejected += r.eventsRejected;
+    for (const s of r.sources) addStage(bySource, s, run);
+    const modes = [...new Set(r.sources.map((s) => JUNGFRAU_STAGE_NAMES[s.stage]))].join(',');
+    progress(eventsRead, eventsUsed, { kind: 'gain-run', index, count: runs.length, run, mode: modes, finished: true }, true);
   }
-  const sources: JungfrauDarkSourceResult[] = [];
-  for (const [source, list] of byStage) {
-    const reports: JungfrauRunReport[] = [];
-    const seen = new Map<number, number>();
-    for (const s of list) {
-      const other = seen.get(s.stage);
-      if (other !== undefined) {
-        throw new GainModeError(`${source}: runs ${other} and ${s.run} are both dark runs of gain stage ${s.stage} (${JUNGFRAU_STAGE_NAMES[s.stage]})`, {
-          source,
-          expected: 'one run per gain stage 0, 1, 2',
-          found: list.map((x) => `run ${x.run}: ${x.gainModeName}`).join(', '),
-        });
-      }
-      seen.set(s.stage, s.run);
-      reports.push({
-        run: s.run,
-        source,
-        gainModeName: s.gainModeName,
-        stage: s.stage,
-        framesAccepted: s.result.framesAccepted,
-        wrongModeFrames: s.result.wrongModeFrames,
-        badSwitchPixels: s.result.badSwitchPixels,
-        badPixels: s.result.dark.badPixels,
-        damaged: s.damaged,
-      });
-    }
-    const missing = [0, 1, 2].filter((g) => !seen.has(g));
-    if (missing.length) {
-      throw new GainModeError(`${source}: no dark run for gain stage(s) ${missing.map((g) => `${g} (${JUNGFRAU_STAGE_NAMES[g]})`).join(', ')}`, {
-        source,
-        expected: 'one run per gain stage, e.g. -r 21,22,23 or -r 21-23',
-        found: list.map((x) => `run ${x.run}: ${x.gainModeName} (stage ${x.stage})`).join(', '),
-      });
-    }
-    const stages = list.map((s) => s.result);
-    const arrays = mergedArrays(stages);
-    sources.push({
-      source,
-      detector: wanted.find((d) => d === source) ?? wanted[0],
-      frames: stages.reduce((n, s) => n + s.framesAccepted, 0),
-      damaged: damaged.get(source) ?? 0,
-      shape: [...(arrays.pedestals.shape as number[])],
-      arrays,
-      stages: reports,
-    });
-  }
+  const sources = [...bySource].map(([source, st]) => jungfrauSourceResult(source, st, wanted));
+  progress(eventsRead, eventsUsed, undefined, true, true);
   const result: DarkRunResult = { sources, eventsRead, eventsUsed, eventsRejected, elapsedSec: (Date.now() - t0) / 1000, files };
   let workFiles = new Map<string, DarkOutputFiles>();
   if (spec.workFiles) {
@@ -209,6 +436,7 @@ async function runJungfrauJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<D
 export const JUNGFRAU_DARK_JOB: DetectorDarkJob = {
   handles: (detectors) => detectors.some(selectsJungfrau),
   run: runJungfrauJob,
+  runPiece: runJungfrauPiece,
 };
 
 registerDetectorDarkJob(JUNGFRAU_DARK_JOB);

@@ -28,7 +28,7 @@ interface PieceJson {
   eventsUsed: number;
   eventsRejected: number;
   files: string[];
-  sources: { source: string; detector: string; damaged: number; shape: number[]; frames: number; state: string }[];
+  sources: { source: string; detector: string; damaged: number; shape: number[]; frames: number; state: string; job?: Record<string, unknown> }[];
 }
 
 /** Write one piece's files (states first, the JSON marker last, each atomically). */
@@ -38,7 +38,7 @@ export async function writeDarkPiece(dir: string, result: DarkPieceResult, fileM
   for (const [k, s] of result.sources.entries()) {
     const state = `piece-${index}-of-${count}.source${k}.state`;
     await writeFileAtomic(path.join(dir, state), encodeDarkState(s.state), { mode: fileMode });
-    sources.push({ source: s.source, detector: s.detector, damaged: s.damaged, shape: s.shape, frames: s.frames, state });
+    sources.push({ source: s.source, detector: s.detector, damaged: s.damaged, shape: s.shape, frames: s.frames, state, ...(s.job ? { job: s.job } : {}) });
   }
   const json: PieceJson = {
     format: 'calibman.dark-piece/1',

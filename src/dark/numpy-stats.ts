@@ -7,43 +7,77 @@
 const PW_BLOCKSIZE = 128;
 const REDUCE_BUFSIZE = 8192;
 
-/**
- * numpy's pairwise_sum of `(a[i] - c)²` when `sq`, else of `a[i]` (the squares are formed exactly as
- * `x = a - mean; x * x` in np.std, without the temporary array).
- */
-function pairwiseSum(a: ArrayLike<number>, start: number, n: number, c: number, sq: boolean): number {
-  const v = (i: number) => {
-    if (!sq) return a[i];
-    const x = a[i] - c;
-    return x * x;
-  };
+/** numpy's pairwise_sum of `a[start, start + n)`. */
+function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
   if (n < 8) {
     let res = 0;
-    for (let i = 0; i < n; i++) res += v(start + i);
+    for (let i = 0; i < n; i++) res += a[start + i];
     return res;
   }
   if (n <= PW_BLOCKSIZE) {
-    let r0 = v(start), r1 = v(start + 1), r2 = v(start + 2), r3 = v(start + 3);
-    let r4 = v(start + 4), r5 = v(start + 5), r6 = v(start + 6), r7 = v(start + 7);
+    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
+    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
     const stop = n - (n % 8);
     let i = 8;
     for (; i < stop; i += 8) {
       const j = start + i;
-      r0 += v(j); r1 += v(j + 1); r2 += v(j + 2); r3 += v(j + 3);
-      r4 += v(j + 4); r5 += v(j + 5); r6 += v(j + 6); r7 += v(j + 7);
+      r0 += a[j]; r1 += a[j + 1]; r2 += a[j + 2]; r3 += a[j + 3];
+      r4 += a[j + 4]; r5 += a[j + 5]; r6 += a[j + 6]; r7 += a[j + 7];
     }
     let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) res += v(start + i);
+    for (; i < n; i++) res += a[start + i];
     return res;
   }
   let n2 = Math.floor(n / 2);
   n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2, c, sq) + pairwiseSum(a, start + n2, n - n2, c, sq);
+  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+
+/**
+ * numpy's pairwise_sum of `(a[i] - c)²` over `a[start, start + n)` (the squares formed exactly as
+ * `x = a - mean; x * x` in np.std, without the temporary array).
+ */
+function pairwiseSquares(a: ArrayLike<number>, start: number, n: number, c: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[start + i] - c;
+      res += x * x;
+    }
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    let x0 = a[start] - c, x1 = a[start + 1] - c, x2 = a[start + 2] - c, x3 = a[start + 3] - c;
+    let x4 = a[start + 4] - c, x5 = a[start + 5] - c, x6 = a[start + 6] - c, x7 = a[start + 7] - c;
+    let r0 = x0 * x0, r1 = x1 * x1, r2 = x2 * x2, r3 = x3 * x3;
+    let r4 = x4 * x4, r5 = x5 * x5, r6 = x6 * x6, r7 = x7 * x7;
+    const stop = n - (n % 8);
+    let i = 8;
+    for (; i < stop; i += 8) {
+      const j = start + i;
+      x0 = a[j] - c; x1 = a[j + 1] - c; x2 = a[j + 2] - c; x3 = a[j + 3] - c;
+      x4 = a[j + 4] - c; x5 = a[j + 5] - c; x6 = a[j + 6] - c; x7 = a[j + 7] - c;
+      r0 += x0 * x0; r1 += x1 * x1; r2 += x2 * x2; r3 += x3 * x3;
+      r4 += x4 * x4; r5 += x5 * x5; r6 += x6 * x6; r7 += x7 * x7;
+    }
+    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+    for (; i < n; i++) {
+      const x = a[start + i] - c;
+      res += x * x;
+    }
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSquares(a, start, n2, c) + pairwiseSquares(a, start + n2, n - n2, c);
 }
 
 function chunkedSum(a: ArrayLike<number>, c: number, sq: boolean): number {
   let res = 0;
-  for (let s = 0; s < a.length; s += REDUCE_BUFSIZE) res += pairwiseSum(a, s, Math.min(REDUCE_BUFSIZE, a.length - s), c, sq);
+  for (let s = 0; s < a.length; s += REDUCE_BUFSIZE) {
+    const m = Math.min(REDUCE_BUFSIZE, a.length - s);
+    res += sq ? pairwiseSquares(a, s, m, c) : pairwiseSum(a, s, m);
+  }
   return res;
 }
 

@@ -219,4 +219,21 @@ export interface DarkSummaryBuffers {
   pedestals: Float64Array<ArrayBuffer>;
   pixel_rms: Float64Array<ArrayBuffer>;
   pixel_status: BigUint64Array<ArrayBuffer>;
+  /** Further free bytes (already touched memory) for the mask, min and status-bit arrays, as far as they fit. */
+  spare?: { buffer: ArrayBuffer; byteOffset: number; byteLength: number };
+  /** The accumulated max (raw 16-bit words) and counts may be handed out as views of their own memory. */
+  ownMemory?: boolean;
+  /** The summary's two per-pixel passes as kernels of the accumulator (arrays in its memory), when it has them. */
+  kernels?: DarkSummaryKernels;
+}
+
+/** The per-pixel passes of the summary run by the accumulator on arrays in its own memory. */
+export interface DarkSummaryKernels {
+  /** Pedestals and rms of every pixel (the summary's first pass) into `ave` and `rms`. */
+  averages(ave: Float64Array, rms: Float64Array): void;
+  /**
+   * Status bits, uint64 status words and the mask (1 where no bit is set) from the limits; false (nothing
+   * written) when an array is not in the accumulator's memory or the mask type is not 1, 2 or 4 bytes.
+   */
+  status(ave: Float64Array, rms: Float64Array, limits: { rLo: number; rHi: number; aLo: number; aHi: number; nevlm: number }, bits: Uint8Array, status: BigUint64Array, mask: ArrayBufferView): boolean;
 }

@@ -65,10 +65,39 @@ export function toUint64(values: Uint8Array | Uint32Array, into?: BigUint64Array
   return out;
 }
 
-function copyInto(dtype: DType, src: ArrayLike<number>): TypedArray {
-  const out = allocTyped(dtype, src.length) as Int32Array;
+/** Allocates a typed array of a dtype for the summary. */
+type Carve = (dtype: DType, n: number) => TypedArray;
+
+/**
+ * Allocation of the summary's arrays: from `spare` (free, already touched memory) while it lasts, else
+ * fresh. Every element of a carved array is written by the summary.
+ */
+function carver(spare: DarkSummaryBuffers['spare']): Carve {
+  let at = spare ? Math.ceil(spare.byteOffset / 8) * 8 : 0;
+  const end = spare ? spare.byteOffset + spare.byteLength : 0;
+  return (dtype, n) => {
+    const probe = allocTyped(dtype, 0);
+    const bytes = n * probe.BYTES_PER_ELEMENT;
+    if (!spare || at + bytes > end) return allocTyped(dtype, n);
+    const view = new (probe.constructor as new (b: ArrayBuffer, o: number, l: number) => TypedArray)(spare.buffer, at, n);
+    at = Math.ceil((at + bytes) / 8) * 8;
+    return view;
+  };
+}
+
+function copyInto(dtype: DType, src: ArrayLike<number>, carve: Carve): TypedArray {
+  const out = carve(dtype, src.length) as Int32Array;
   out.set(src);
   return out;
+}
+
+/** `max` in its dtype: a view of the accumulator's own 16-bit words when the bits are the same, else a copy. */
+function maxArray(dtype: DType, max: ArrayLike<number>, own: boolean, carve: Carve): TypedArray {
+  if (own && max instanceof Uint16Array) {
+    if (dtype === 'uint16') return max;
+    if (dtype === 'int16') return new Int16Array(max.buffer, max.byteOffset, max.length);
+  }
+  return copyInto(dtype, max, carve);
 }
 
 /**
@@ -114,23 +143,39 @@ export function summariseDarkSums(
 
   const ave = buffers?.pedestals ?? new Float64Array(n);
   const rms = buffers?.pixel_rms ?? new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = count[i];
-    if (c === 0) {
-      ave[i] = 0;
-      rms[i] = 0;
-    } else {
-      let s1 = sd[i];
-      let s2 = sd2[i];
-      if (base) {
+  const carve = carver(buffers?.spare);
+  const kernels = buffers?.kernels;
+  if (kernels && base) {
+    kernels.averages(ave, rms);
+  } else if (base) {
+    for (let i = 0; i < n; i++) {
+      const c = count[i];
+      if (c === 0) {
+        ave[i] = 0;
+        rms[i] = 0;
+      } else {
         const l = base[i];
-        s2 = s2 + 2 * l * s1 + c * l * l;
-        s1 = s1 + c * l;
+        const d1 = sd[i];
+        const s2 = sd2[i] + 2 * l * d1 + c * l * l;
+        const s1 = d1 + c * l;
+        const a1 = s1 / c;
+        const a2 = s2 / c;
+        ave[i] = a1;
+        rms[i] = Math.sqrt(a2 - a1 * a1);
       }
-      const a1 = s1 / c;
-      const a2 = s2 / c;
-      ave[i] = a1;
-      rms[i] = Math.sqrt(a2 - a1 * a1);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = count[i];
+      if (c === 0) {
+        ave[i] = 0;
+        rms[i] = 0;
+      } else {
+        const a1 = sd[i] / c;
+        const a2 = sd2[i] / c;
+        ave[i] = a1;
+        rms[i] = Math.sqrt(a2 - a1 * a1);
+      }
     }
   }
   // rmsHi 0 is calibman's "noise criterion off": no pixel is flagged hot because of its rms
@@ -139,38 +184,55 @@ export function summariseDarkSums(
   const aveLim = evaluateLimits(ave, params.intNLo, params.intNHi, params.intLo, params.intHi);
 
   const { cntLo, cntHi } = sums;
-  const bits = new Uint8Array(n);
-  const statusCounts: Record<number, number> = { 1: 0, 2: 0, 4: 0, 8: 0, 16: 0, 32: 0 };
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    let b = 0;
-    if (rms[i] > rmsLim.hi) b |= 1;
-    if (rms[i] < rmsLim.lo) b |= 2;
-    if (cntHi[i] > nevlm) b |= 4;
-    if (cntLo[i] > nevlm) b |= 8;
-    if (ave[i] > aveLim.hi) b |= 16;
-    if (ave[i] < aveLim.lo) b |= 32;
-    bits[i] = b;
-    if (b) {
-      bad++;
-      for (let k = 1; k <= 32; k <<= 1) if (b & k) statusCounts[k]++;
-    }
-  }
   const maxType = maxDtypeFor(dtype);
   const minType = minDtypeFor(dtype);
-  const mask = allocTyped(maxType, n) as Int32Array;
-  for (let i = 0; i < n; i++) mask[i] = bits[i] === 0 ? 1 : 0;
+  const bits = carve('uint8', n) as Uint8Array;
+  const mask = carve(maxType, n) as Int32Array;
+  const statusCounts: Record<number, number> = { 1: 0, 2: 0, 4: 0, 8: 0, 16: 0, 32: 0 };
+  let bad = 0;
+  const rHi = rmsLim.hi;
+  const rLo = rmsLim.lo;
+  const aHi = aveLim.hi;
+  const aLo = aveLim.lo;
+  const statusWords = buffers?.pixel_status;
+  const byKernel = !!kernels && !!statusWords && kernels.status(ave, rms, { rLo, rHi, aLo, aHi, nevlm }, bits, statusWords, mask);
+  for (let i = 0; i < n; i++) {
+    let b: number;
+    if (byKernel) {
+      b = bits[i];
+      if (b === 0) continue;
+    } else {
+      const r = rms[i];
+      const a = ave[i];
+      b = 0;
+      if (r > rHi) b |= 1;
+      if (r < rLo) b |= 2;
+      if (cntHi[i] > nevlm) b |= 4;
+      if (cntLo[i] > nevlm) b |= 8;
+      if (a > aHi) b |= 16;
+      if (a < aLo) b |= 32;
+      bits[i] = b;
+      mask[i] = b === 0 ? 1 : 0;
+      if (b === 0) continue;
+    }
+    bad++;
+    for (let k = 1; k <= 32; k <<= 1) if (b & k) statusCounts[k]++;
+  }
+  const max = maxArray(maxType, sums.max, buffers?.ownMemory === true, carve);
+  const min = copyInto(minType, sums.min, carve);
+  // the accumulator's own counters (a view) when it hands over its memory, else a copy
+  const counts = buffers?.ownMemory === true && count instanceof Uint32Array ? count : new Uint32Array(count);
 
   return {
     algorithm: 'psana',
     shape: [...shape],
     pedestals: ndarrayOf(ave, shape),
     pixel_rms: ndarrayOf(rms, shape),
-    pixel_status: ndarrayOf(toUint64(bits, buffers?.pixel_status), shape),
+    pixel_status: ndarrayOf(byKernel ? statusWords! : toUint64(bits, statusWords), shape),
     mask: ndarrayOf(mask, shape),
-    max: ndarrayOf(copyInto(maxType, sums.max), shape),
-    min: ndarrayOf(copyInto(minType, sums.min), shape),
-    counts: ndarrayOf(Uint32Array.from(count), shape),
+    max: ndarrayOf(max, shape),
+    min: ndarrayOf(min, shape),
+    counts: ndarrayOf(counts, shape),
     dtypes: {
       pedestals: 'float64',
       pixel_rms: 'float64',

@@ -11,6 +11,7 @@
  *
  * Platform-neutral: starting the helper threads is a port (Node: src/node/dark-threads.ts).
  */
+import { CalibmanError } from '../errors.js';
 import { helperProgram, SharedJobRunner } from '../calibration/thread-jobs.js';
 
 /** Bytes reserved for the control block at offset 0 of a threaded engine's memory. */
@@ -20,7 +21,7 @@ export const DARK_CTRL_BYTES = 256;
 export const CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP: 4, FN: 5, NCHUNK: 6, CHUNK: 7, NP: 8, NARGS: 9, ARGS: 16 });
 
 /** Kernel names by their `FN` code. */
-export const DARK_KERNELS = Object.freeze(['', 'acc', 'st1', 'prep']);
+export const DARK_KERNELS = Object.freeze(['', 'acc', 'st1', 'prep', 'fin', 'avg', 'sta']);
 
 /** Starts helper threads for a threaded engine. */
 export interface DarkThreadPort {
@@ -64,7 +65,10 @@ export class DarkJobRunner extends SharedJobRunner {
     this.kernels = DARK_KERNELS.map((k) => exports[k] as Kernel);
   }
 
-  /** Run kernel `fn` over pixels [0, np) (np a multiple of 8) with `args` after (p0, p1); returns when done. */
+  /**
+   * Run kernel `fn` over pixels [0, np) (np a multiple of 8) with `args` (32-bit integers) after (p0, p1);
+   * returns when done.
+   */
   run(fn: number, np: number, args: readonly number[]): void {
     this.start(fn, np, args);
     this.wait();
@@ -80,7 +84,11 @@ export class DarkJobRunner extends SharedJobRunner {
     const ctrl = this.ctrl;
     const chunk = Math.max(64, Math.ceil(np / (8 * (this.helpers + 1)) / 64) * 64);
     const n = Math.ceil(np / chunk);
-    for (let a = 0; a < args.length; a++) ctrl[CTRL.ARGS + a] = args[a];
+    for (let a = 0; a < args.length; a++) {
+      // the helpers read the arguments as int32 words (a float would reach them truncated)
+      if ((args[a] | 0) !== args[a]) throw new CalibmanError(`dark kernel ${DARK_KERNELS[fn]}: argument ${a} (${args[a]}) is not a 32-bit integer`);
+      ctrl[CTRL.ARGS + a] = args[a];
+    }
     ctrl[CTRL.NARGS] = args.length;
     ctrl[CTRL.FN] = fn;
     ctrl[CTRL.NCHUNK] = n;

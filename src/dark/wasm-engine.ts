@@ -13,10 +13,11 @@
  * With helper threads the memory is shared and every kernel call is split into pixel chunks
  * ({@link DarkJobRunner}).
  */
+import { CalibmanError } from '../errors.js';
 import { quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
-import type { DarkSums, DarkSummaryBuffers, DarkSumsSource, Stage2Kernel } from './stage2.js';
-import { DARK_CTRL_BYTES, DarkJobRunner, type DarkThreading } from './threads.js';
+import type { DarkSums, DarkSummaryBuffers, DarkSummaryKernels, DarkSumsSource, Stage2Kernel } from './stage2.js';
+import { DARK_CTRL_BYTES, DARK_KERNELS, DarkJobRunner, type DarkThreading } from './threads.js';
 
 /** Widest gate the SIMD stage-2 path takes (nf ≤ 16 frames keep the u16/u32 lane sums exact). */
 const MAX_FAST_WIDTH = 4095;
@@ -28,6 +29,11 @@ export const MAX_STREAM_RANK = 8;
 const FN_ACC = 1;
 const FN_ST1 = 2;
 const FN_PREP = 3;
+const FN_FIN = 4;
+const FN_AVG = 5;
+const FN_STA = 6;
+/** Bytes of the gate tables of the `fin` kernel (three i32 tables of 65536 entries). */
+const FIN_TABLE_BYTES = 3 * 65536 * 4;
 
 type Kernel = (...args: number[]) => void;
 
@@ -47,6 +53,11 @@ export interface WasmDarkEngineOptions {
   gates?: DarkGates;
   /** Helper threads (the memory must then be shared and the module the shared-memory build). */
   threading?: DarkThreading;
+  /**
+   * Keep the order statistics of a streaming stage 1 so that {@link WasmDarkEngine.gates} can give the
+   * gates afterwards (default true; 8 bytes per pixel, 18 MB for a CSPAD).
+   */
+  keepStage1Stats?: boolean;
 }
 
 /** Both stages of generation 3 in WebAssembly; frames go into batch slots, `commit` processes them. */
@@ -71,7 +82,7 @@ export class WasmDarkEngine implements Stage2Kernel {
   private owedWide: { at: number; nf: number } | undefined;
   private readonly stage1Nf: number;
   private readonly mem: WebAssembly.Memory;
-  private readonly kernels: { acc: Kernel; st1: Kernel };
+  private readonly kernels: Kernel[];
   private readonly runner: DarkJobRunner | undefined;
   private readonly off: Record<'buf' | 'lo' | 'wd' | 'am' | 'mx' | 'mn' | 'sd' | 'sd2' | 'cnt' | 'clo' | 'chi' | 'lists', number>;
   private readonly slots: Uint16Array[][];
@@ -81,6 +92,9 @@ export class WasmDarkEngine implements Stage2Kernel {
   /** Stage-1 order statistics per pixel (qlo, qhi, smallest, largest), kept to give the gates on demand. */
   private stage1Stats: Uint16Array | undefined;
   private stage1Shape: number[] = [];
+  private readonly keepStage1Stats: boolean;
+  /** True once a streaming stage 1 has ended. */
+  private stage1Ended = false;
 
   constructor(
     module: WebAssembly.Module,
@@ -91,6 +105,7 @@ export class WasmDarkEngine implements Stage2Kernel {
     const np = Math.ceil(size / 8) * 8;
     this.size = size;
     this.np = np;
+    this.keepStage1Stats = opts.keepStage1Stats ?? true;
     const slotsTotal = Math.min(MAX_ENGINE_BATCH, Math.max(1, Math.floor(opts.batchFrames)));
     const threadedOpt = !!opts.threading && opts.threading.helpers > 0;
     this.regions = threadedOpt && slotsTotal >= 2 ? 2 : 1;
@@ -129,7 +144,7 @@ export class WasmDarkEngine implements Stage2Kernel {
     const pages = Math.ceil(o / 65536) + 1;
     this.mem = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: threaded } as WebAssembly.MemoryDescriptor);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.mem } });
-    this.kernels = { acc: instance.exports.acc as Kernel, st1: instance.exports.st1 as Kernel };
+    this.kernels = DARK_KERNELS.map((k) => instance.exports[k] as Kernel);
     this.runner = threaded ? new DarkJobRunner(this.mem, module, instance.exports, opts.threading!) : undefined;
     const b = this.mem.buffer;
     this.slots = Array.from({ length: this.regions }, (_, r) =>
@@ -154,11 +169,17 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   /** True while stage 1 runs (no gates yet). */
   get inStage1(): boolean {
-    return this.gatesValue === undefined && this.stage1Stats === undefined;
+    return this.gatesValue === undefined && !this.stage1Ended;
   }
 
-  /** Gates in force (undefined during stage 1); built on first use after a streaming stage 1. */
+  /**
+   * Gates in force (undefined during stage 1); built on first use after a streaming stage 1.
+   * @throws CalibmanError after a streaming stage 1 whose statistics were not kept
+   */
   get gates(): DarkGates | undefined {
+    if (!this.gatesValue && this.stage1Ended && !this.stage1Stats) {
+      throw new CalibmanError('the stage-1 gates of this accumulator were not kept (created with keepGates: false)');
+    }
     if (!this.gatesValue && this.stage1Stats) {
       const st = this.stage1Stats;
       const n = this.size;
@@ -208,7 +229,7 @@ export class WasmDarkEngine implements Stage2Kernel {
 
   private call(fn: number, args: number[]): void {
     if (this.runner) this.runner.run(fn, this.np, args);
-    else (fn === FN_ACC ? this.kernels.acc : this.kernels.st1)(0, this.np, ...args);
+    else this.kernels[fn](0, this.np, ...args);
   }
 
   private commitStage1(nf: number): void {
@@ -331,9 +352,15 @@ export class WasmDarkEngine implements Stage2Kernel {
    */
   finishStage1(shape: readonly number[]): void {
     if (!this.inStage1) return;
+    this.settle();
     const m = this.stage1Frames;
     const p = this.params;
     const { kb, kt } = quantileRanks(m, p);
+    if (this.finishStage1Kernel(kb, kt)) {
+      this.stage1Ended = true;
+      this.stage1Shape = [...shape];
+      return;
+    }
     const n = this.size;
     const k = this.k;
     const b = this.mem.buffer;
@@ -341,34 +368,68 @@ export class WasmDarkEngine implements Stage2Kernel {
     const sd = new Float64Array(b, this.off.sd, n);
     const sd2 = new Float64Array(b, this.off.sd2, n);
     const cnt = new Uint32Array(b, this.off.cnt, n);
-    const stats = new Uint16Array(4 * n);
-    const writer = this.gateWriter();
+    const gLo = new Uint16Array(b, this.off.lo, n);
+    const gWd = new Uint16Array(b, this.off.wd, n);
+    const gAm = new Uint16Array(b, this.off.am, n);
+    const stats = this.keepStage1Stats ? new Uint16Array(4 * n) : undefined;
     const { intLo, intHi } = p;
+    // the gates depend on qlo and qhi (16-bit values) only through these tables
+    const loOf = new Float64Array(65536);
+    const g1Of = new Float64Array(65536);
+    const h1Of = new Float64Array(65536);
+    for (let q = 0; q < 65536; q++) {
+      loOf[q] = gateLo(q, intLo);
+      g1Of[q] = Math.trunc(q > intLo ? q : intLo);
+      h1Of[q] = Math.trunc(q < intHi ? q : intHi);
+    }
+    const wide: number[] = [];
+    const wideHi: number[] = [];
     const ilo = this.ilo;
     const ihi = this.ihi;
     const inLimits = this.limitsAm !== 0;
+    const offLo = 8 * (kb - 1);
+    const offHi = 8 * (k + kt - 1);
     for (let i = 0; i < n; i++) {
       const base = (i >> 3) * 16 * k + (i & 7);
-      const qlo = lists[base + 8 * (kb - 1)];
-      const qhi = lists[base + 8 * (k + kt - 1)];
-      const lo = gateLo(qlo, intLo);
-      const hi = gateHi(qlo, qhi, intLo, intHi);
-      writer.set(i, lo, hi);
-      stats[4 * i] = qlo;
-      stats[4 * i + 1] = qhi;
-      stats[4 * i + 2] = lists[base];
-      stats[4 * i + 3] = lists[base + 8 * k];
+      const qlo = lists[base + offLo];
+      const qhi = lists[base + offHi];
+      const lo = loOf[qlo];
+      // gateHi(qlo, qhi, intLo, intHi)
+      const g1 = g1Of[qlo];
+      let h1 = h1Of[qhi];
+      if (!(h1 > g1)) h1 += 1;
+      const hi = Math.floor(h1 < intHi ? h1 : intHi);
+      // lo/width/SIMD flag (wide gates to the scalar pass; an empty gate accepts nothing)
+      const h = Math.min(hi, 0xffff);
+      const empty = h < lo || lo < 0 || lo > 0xffff;
+      if (!empty) {
+        gLo[i] = lo;
+        if (h - lo <= MAX_FAST_WIDTH) {
+          gWd[i] = h - lo;
+          gAm[i] = 0xffff;
+        } else {
+          wide.push(i);
+          wideHi.push(hi);
+        }
+      }
+      if (stats !== undefined) {
+        const s4 = 4 * i;
+        stats[s4] = qlo;
+        stats[s4 + 1] = qhi;
+        stats[s4 + 2] = lists[base];
+        stats[s4 + 3] = lists[base + 8 * k];
+      }
       let c = cnt[i];
       if (c === 0) continue;
       let s1 = sd[i];
       let s2 = sd2[i];
       if (hi < lo) {
         c = 0;
-      } else {
+      } else if (inLimits) {
         // values inside the limits but outside [lo, hi]: below lo among the kb-1 smallest, above hi among the kt-1 largest
         for (let j = 0; j < kb - 1; j++) {
           const v = lists[base + 8 * j];
-          if (inLimits && v >= ilo && v <= ihi && v < lo) {
+          if (v >= ilo && v <= ihi && v < lo) {
             const x = v - ilo;
             c--;
             s1 -= x;
@@ -377,7 +438,7 @@ export class WasmDarkEngine implements Stage2Kernel {
         }
         for (let j = 0; j < kt - 1; j++) {
           const v = lists[base + 8 * (k + j)];
-          if (inLimits && v >= ilo && v <= ihi && v >= lo && v > hi) {
+          if (v >= ilo && v <= ihi && v >= lo && v > hi) {
             const x = v - ilo;
             c--;
             s1 -= x;
@@ -392,8 +453,51 @@ export class WasmDarkEngine implements Stage2Kernel {
       sd2[i] = c === 0 ? 0 : s2 + 2 * sh * s1 + c * sh * sh;
     }
     this.stage1Stats = stats;
+    this.stage1Ended = true;
     this.stage1Shape = [...shape];
-    writer.done();
+    this.wide = Int32Array.from(wide);
+    this.wideHi = Int32Array.from(wideHi);
+  }
+
+  /**
+   * The end of stage 1 as the `fin` kernel (on the helper threads too) when the statistics need not be kept,
+   * the intensity limits are within 16 bits and the free batch memory holds its tables; false otherwise.
+   */
+  private finishStage1Kernel(kb: number, kt: number): boolean {
+    const { intLo, intHi } = this.params;
+    const o = this.off;
+    const batchEnd = o.buf + this.regions * this.batchCapacity * this.np * 2;
+    const free = Math.min(o.lists, batchEnd) - o.buf;
+    const in16 = (x: number) => Number.isFinite(x) && x >= 0 && x <= 0xffff;
+    if (this.keepStage1Stats || !in16(intLo) || !in16(intHi) || free < FIN_TABLE_BYTES) return false;
+    const b = this.mem.buffer;
+    const tab = new Int32Array(b, o.buf, 3 * 65536);
+    for (let q = 0; q < 65536; q++) {
+      tab[q] = gateLo(q, intLo);
+      tab[65536 + q] = Math.trunc(q > intLo ? q : intLo);
+      tab[131072 + q] = Math.trunc(q < intHi ? q : intHi);
+    }
+    const k = this.k;
+    this.call(FN_FIN, [
+      o.lists, k, kb - 1, kt - 1, kb - 1, k + kt - 1, o.buf, Math.ceil(intHi), Math.floor(intHi),
+      this.ilo, this.ihi, this.limitsAm !== 0 ? 1 : 0, o.lo, o.wd, o.am, o.sd, o.sd2, o.cnt,
+    ]);
+    // gates wider than the SIMD path: marked wd = 0xffff, am = 0 by the kernel
+    const wd = new Uint16Array(b, o.wd, this.size);
+    const am = new Uint16Array(b, o.am, this.size);
+    const lists = new Uint16Array(b, o.lists, 2 * k * this.np);
+    const wide: number[] = [];
+    const wideHi: number[] = [];
+    for (let i = 0; i < this.size; i++) {
+      if (wd[i] !== 0xffff || am[i] !== 0) continue;
+      const base = (i >> 3) * 16 * k + (i & 7);
+      wide.push(i);
+      wideHi.push(gateHi(lists[base + 8 * (kb - 1)], lists[base + 8 * (k + kt - 1)], intLo, intHi));
+      wd[i] = 0;
+    }
+    this.wide = Int32Array.from(wide);
+    this.wideHi = Int32Array.from(wideHi);
+    return true;
   }
 
   sums(): DarkSums {
@@ -454,13 +558,41 @@ export class WasmDarkEngine implements Stage2Kernel {
     const n = this.size;
     const bytes = align(n * 8);
     this.settle();
-    if (3 * bytes > this.regions * this.batchCapacity * this.np * 2) return undefined;
+    if (3 * bytes + 64 > this.regions * this.batchCapacity * this.np * 2) return undefined;
     const b = this.mem.buffer as ArrayBuffer;
     const at = this.off.buf;
+    const end = at + this.regions * this.batchCapacity * this.np * 2;
     return {
       pedestals: new Float64Array(b, at, n),
       pixel_rms: new Float64Array(b, at + bytes, n),
       pixel_status: new BigUint64Array(b, at + 2 * bytes, n),
+      // the last 64 bytes hold the status kernel's limits
+      spare: { buffer: b, byteOffset: at + 3 * bytes, byteLength: end - 64 - (at + 3 * bytes) },
+      ownMemory: true,
+      kernels: this.summaryKernels(),
+    };
+  }
+
+  /** The summary's per-pixel passes as kernels over this engine's memory (split over the helper threads). */
+  private summaryKernels(): DarkSummaryKernels {
+    const b = this.mem.buffer;
+    const mine = (a: ArrayBufferView) => a.buffer === b;
+    const o = this.off;
+    const n = this.size;
+    return {
+      averages: (ave, rms) => {
+        if (!mine(ave) || !mine(rms) || ave.length !== n || rms.length !== n) throw new CalibmanError('summary arrays outside the engine memory');
+        this.call(FN_AVG, [n, o.cnt, o.lo, o.sd, o.sd2, ave.byteOffset, rms.byteOffset]);
+      },
+      status: (ave, rms, lim, bits, status, mask) => {
+        const mw = mask.byteLength / n;
+        if (![ave, rms, bits, status, mask].every(mine) || (mw !== 1 && mw !== 2 && mw !== 4) || bits.length !== n || status.length !== n) return false;
+        // f64 arguments cannot travel through the int32 control block: they go through memory
+        const limAt = Math.floor((o.buf + this.regions * this.batchCapacity * this.np * 2 - 64) / 8) * 8;
+        new Float64Array(b, limAt, 5).set([lim.rLo, lim.rHi, lim.aLo, lim.aHi, lim.nevlm]);
+        this.call(FN_STA, [n, ave.byteOffset, rms.byteOffset, o.clo, o.chi, limAt, bits.byteOffset, status.byteOffset, mask.byteOffset, mw]);
+        return true;
+      },
     };
   }
 

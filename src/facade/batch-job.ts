@@ -9,6 +9,7 @@ import { CalibmanError, ConfigError, JobError } from '../errors.js';
 import { cancelJob, listJobRecords, refreshJob, resolveCliCommand, submitPieces, waitForJob, type SlurmClient } from '../jobs/index.js';
 import type { JobRecord } from '../jobs/types.js';
 import { darkPieceDir, darkPieceJsonPath } from '../calibrun/piece-files.js';
+import { isEpix10kaMenuName, refuseEpix10kaCalibrationBatch } from '../calibrun/epix10ka-dark.js';
 import { darkTaskSettingArgs } from '../calibrun/task-args.js';
 import type { DarkThresholds } from '../pipeline/params.js';
 import { type DarkLogRecord, darkLogRecord } from '../pipeline/log.js';
@@ -98,6 +99,9 @@ export async function runBatchDark(
   hooks: { signal?: AbortSignal; onRecord: (rec: JobRecord) => void; log: (rec: DarkLogRecord) => void; slurm?: SlurmClient },
 ): Promise<JobRecord> {
   if (r.filePrefix !== 'clb-') throw new ConfigError('filePrefix', `batch jobs write calibrun's work files (prefix "clb-"), found "${r.filePrefix}"`);
+  if (r.detectors.length && r.detectors.every(isEpix10kaMenuName)) {
+    await refuseEpix10kaCalibrationBatch({ experiment: r.experiment, run: r.runs[0], xtcDir: r.xtcDir, expNameDb: r.expNameDb, env: {} }, hooks.signal);
+  }
   const workDir = path.resolve(r.workDir);
   const cli = resolveCliCommand({ cli: 'calibrun' });
   const args = batchDarkArgs(r);

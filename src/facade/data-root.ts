@@ -61,12 +61,27 @@ export async function listInstruments(root: string): Promise<InstrumentEntry[]> 
  * @throws RunNotFoundError when the instrument directory cannot be listed
  */
 export async function listExperimentsByYear(root: string, instrument: string): Promise<ExperimentList> {
+  const { dir, experiments } = await experimentDirs(root, instrument, 4);
+  return { instrument: instrument.toUpperCase(), dir, experiments, byYear: groupExperimentsByYear(experiments) };
+}
+
+/**
+ * Experiments of an instrument under a data root: directories `<root>/<INS>/<exp>` whose name starts with the
+ * instrument (the instrument's own name too) and that hold an `xtc` or `calib` directory, sorted.
+ * @throws RunNotFoundError when the instrument directory cannot be listed
+ */
+export async function listExperimentNames(root: string, instrument: string): Promise<string[]> {
+  return (await experimentDirs(root, instrument, 0)).experiments;
+}
+
+/** The instrument directory and its experiment directories of at least `minLength` characters, sorted. */
+async function experimentDirs(root: string, instrument: string, minLength: number): Promise<{ dir: string; experiments: string[] }> {
   const ins = instrumentCaseFor(root) === 'upper' ? instrument.toUpperCase() : instrument.toLowerCase();
   const dir = path.join(root, ins);
   const experiments: string[] = [];
   for (const n of (await readDir(dir, 'instrument directory')).sort()) {
-    if (n.slice(0, 3).toLowerCase() !== instrument.toLowerCase() || n.length < 4) continue;
+    if (n.slice(0, 3).toLowerCase() !== instrument.toLowerCase() || n.length < minLength) continue;
     if ((await isDir(path.join(dir, n, 'xtc'))) || (await isDir(path.join(dir, n, 'calib')))) experiments.push(n);
   }
-  return { instrument: instrument.toUpperCase(), dir, experiments, byYear: groupExperimentsByYear(experiments) };
+  return { dir, experiments };
 }

@@ -207,6 +207,20 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   });
 }
 
+/**
+ * The names in an experiment's xtc directory.
+ * @throws RunNotFoundError naming the directory when it cannot be listed
+ */
+export async function listXtcDir(xtcDir: string, experiment: string): Promise<string[]> {
+  try {
+    return await fsp.readdir(xtcDir);
+  } catch (err) {
+    throw new RunNotFoundError(`cannot list the xtc directory ${xtcDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      experiment,
+    });
+  }
+}
+
 /** A fingerprint of everything a GUI shows about a run, to tell changed runs. */
 function fingerprint(r: RunRecord): string {
   return JSON.stringify([
@@ -225,14 +239,7 @@ export class RunCatalog {
 
   /** Files of every run in the xtc directory, by run. */
   private async runFiles(): Promise<Map<number, RunFile[]>> {
-    let names: string[];
-    try {
-      names = await fsp.readdir(this.ctx.xtcDir);
-    } catch (err) {
-      throw new RunNotFoundError(`cannot list the xtc directory ${this.ctx.xtcDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-        experiment: this.ctx.experiment,
-      });
-    }
+    const names = await listXtcDir(this.ctx.xtcDir, this.ctx.experiment);
     const naming = await this.ctx.naming();
     const byRun = new Map<number, RunFile[]>();
     const mine = names.sort().flatMap((name) => {

@@ -13,6 +13,8 @@
  */
 import type { TypedArray } from './dtype.js';
 import { compileNumberFormat, parseNumberFormat } from './ndarray-text-format.js';
+import { encodeRowsFast } from './ndarray-text-fast.js';
+import { PAIRS, writeDigitsBackwards } from './decimal-digits.js';
 
 /** A growable byte buffer. */
 export class ByteSink {
@@ -77,40 +79,7 @@ interface Field {
   fracDigits: number;
 }
 
-/** ASCII digit pairs "00".."99". */
-const PAIRS = (() => {
-  const t = new Uint8Array(200);
-  for (let i = 0; i < 100; i++) {
-    t[2 * i] = 48 + Math.floor(i / 10);
-    t[2 * i + 1] = 48 + (i % 10);
-  }
-  return t;
-})();
 
-/** Write the decimal digits of `q` (< 2^53) ending just before `end`. */
-function writeDigitsBackwards(buf: Uint8Array, end: number, q: number): void {
-  let k = end;
-  while (q >= 2147483648) {
-    const r = q % 100;
-    q = (q - r) / 100;
-    buf[--k] = PAIRS[2 * r + 1];
-    buf[--k] = PAIRS[2 * r];
-  }
-  let x = q | 0;
-  while (x >= 100) {
-    const d = (x / 100) | 0;
-    const r = 2 * (x - d * 100);
-    buf[--k] = PAIRS[r + 1];
-    buf[--k] = PAIRS[r];
-    x = d;
-  }
-  if (x >= 10) {
-    buf[--k] = PAIRS[2 * x + 1];
-    buf[--k] = PAIRS[2 * x];
-  } else {
-    buf[--k] = 48 + x;
-  }
-}
 
 /** Write exactly `n` digits of `f` (< 2^53, zero-padded) ending just before `end`. */
 function writeFixedDigits(buf: Uint8Array, end: number, f: number, n: number): void {
@@ -265,6 +234,7 @@ function loadChunk(data: TypedArray, start: number, m: number, isBool: boolean, 
  */
 export function encodeRows(sink: ByteSink, data: TypedArray, fmt: string, ncol: number, newline: number, isBool: boolean): void {
   const spec = parseNumberFormat(fmt);
+  if (!isBool && encodeRowsFast(sink, data, spec, fmt, ncol, newline)) return;
   const slow = compileNumberFormat(fmt);
   const isInt = spec.conv === 'd' || spec.conv === 'i' || spec.conv === 'u';
   const p = spec.prec ?? 6;

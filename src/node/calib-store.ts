@@ -31,7 +31,8 @@ import { type StoreSettings, checkStoreModes, listDir, listSubdirs, resolveGroup
 
 export type { StoreSettings } from './calib-store-fs.js';
 import type { ChunkWriter } from './atomic-chunks.js';
-import { type CopyRequest, type DeployRequest, type RemoveRequest, type StoreOperationResult, StoreWriter, checkRecordText } from './calib-store-write.js';
+import { type CopyRequest, type DeployRequest, type RemoveRequest, type StoreOperationResult, StoreWriter } from './calib-store-write.js';
+import { checkRecordText } from '../deploy/record-text.js';
 
 /** Options of {@link openCalibStore}; defaults are calibrun's except the group (none unless given). */
 export interface CalibStoreOptions {

@@ -5,7 +5,7 @@
 import { promises as fsp } from 'node:fs';
 import { CalibStoreError } from '../errors.js';
 import { type CalibratedDetector, createDetector } from '../calibration/detector.js';
-import { type ConstantFile, type DetectorCalibType, DETECTOR_CALIB_TYPES } from '../calibration/constants.js';
+import { type ConstantFile, type DetectorCalibType, detectorCalibTypes } from '../calibration/constants.js';
 import { detectorTypeOfSource, normalizeSource, requireDetectorType, resolveDetectors } from '../detectors/registry.js';
 import type { DetectorType } from '../detectors/types.js';
 import { openCalibStore } from './calib-store.js';
@@ -67,7 +67,8 @@ async function resolveSource(opts: OpenDetectorOptions, run: XtcRun | undefined)
 
 /**
  * Open one source of one run: its constants are the files psana's finder chooses for `run` in each type
- * directory (pedestals, pixel_status, pixel_rms, pixel_gain, pixel_mask, common_mode, geometry); missing
+ * directory (pedestals, pixel_status, pixel_rms, pixel_gain, pixel_mask, common_mode, geometry; Jungfrau also
+ * pixel_offset); missing
  * ones fall back as psana does (see {@link CalibratedDetector.explain}).
  * @throws CalibStoreError / NdarrayFileError / GeometryFileError / DetectorNotFoundError with the file or source at fault
  */
@@ -78,7 +79,7 @@ export async function openDetector(opts: OpenDetectorOptions): Promise<OpenedDet
     const store = await openCalibStore(opts.calibDir);
     const files: Partial<Record<DetectorCalibType, ConstantFile>> = {};
     const reasons: Partial<Record<DetectorCalibType, readonly string[]>> = {};
-    for (const ct of DETECTOR_CALIB_TYPES) {
+    for (const ct of detectorCalibTypes(type.name)) {
       const found = await store.find({ source, type: ct, group: type.calibGroup, run: opts.run });
       if (found.path) files[ct] = await readConstantFile(found.path);
       const others = found.candidates.filter((c) => c.verdict !== 'chosen' && c.verdict !== 'skipped');

@@ -68,6 +68,11 @@ export interface DetectorDarkJob {
   handles(detectors: readonly string[]): boolean;
   /** Run the whole job through `ports` (reading, progress, writing) and report its outcome. */
   run(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkJobOutcome>;
+  /**
+   * One batch piece of the job (its `run` merges the pieces when `spec.mergePieces` is set); absent = the
+   * single-gain pedestal pieces. Throws a ConfigError saying what to do instead when the job cannot be split.
+   */
+  runPiece?(spec: DarkJobSpec, ports: Pick<DarkJobPorts, 'engines'>, piece: DarkPieceSpec): Promise<DarkPieceResult>;
 }
 
 const detectorJobs: DetectorDarkJob[] = [];
@@ -104,5 +109,7 @@ async function passOrMerge(spec: DarkJobSpec, ports: DarkJobPorts): Promise<Dark
 
 /** One piece of a dark job (a SLURM array task): its mergeable states, nothing written here. */
 export function runDarkJobPiece(spec: DarkJobSpec, ports: Pick<DarkJobPorts, 'engines'>, piece: DarkPieceSpec): Promise<DarkPieceResult> {
+  const special = detectorJobs.find((j) => j.handles(spec.pass.detectors));
+  if (special?.runPiece) return special.runPiece(spec, ports, piece);
   return runDarkPiece(spec.pass, ports.engines, piece);
 }

@@ -44,6 +44,8 @@ export interface DarkPieceResult {
     frames: number;
     /** The accumulation state, merged with the other pieces' states. */
     state: DarkState;
+    /** What a detector type's own job carries to its merge with the state (JSON-serialisable; e.g. Jungfrau's gain-stage run). */
+    job?: Record<string, unknown>;
   }[];
   /** Events read by this piece. */
   eventsRead: number;

@@ -2,6 +2,8 @@ import type { DarkFileKind } from '../dark/file-names.js';
 import type { DarkArrays } from '../dark/result.js';
 import type { NdArray } from '../io/ndarray.js';
 import type { DarkThresholds } from './params.js';
+import type { ConfigEntry } from '../xtc/decoding.js';
+import type { XtcScan } from '../xtc/scan.js';
 
 /**
  * The ports of the dark pipeline: the narrow interfaces it needs for reading runs (the XTC reader) and
@@ -21,6 +23,14 @@ export interface RunEvent {
   frame(source: string, into?: Uint16Array): NdArray | undefined;
   /** Damage word of a source's data (0 = intact). */
   damage(source: string): number;
+  /** Calib cycle of the event (0-based, -1 before the first BeginCalibCycle); absent when the reader does not tell. */
+  readonly calibCycle?: number;
+}
+
+/** The configuration objects of a run in force at the current event (the XTC reader's `ConfigStore`). */
+export interface RunConfigs {
+  /** The configuration of type `typeId` of the source with DetInfo physical id `phy`, if any. */
+  get(phy: number, typeId: number): ConfigEntry | undefined;
 }
 
 /** An open run. */
@@ -29,6 +39,10 @@ export interface RunReader {
   readonly files: readonly string[];
   /** The run's events in order (the signal stops the iteration). */
   events(opts?: { signal?: AbortSignal }): AsyncIterable<RunEvent>;
+  /** Configurations in force at the event being read (gain-mode jobs need them; the XTC reader gives them). */
+  readonly configs?: RunConfigs;
+  /** Header scan of the whole run: calib cycles, events, sources (gain-mode jobs need it; the XTC reader gives it). */
+  scan?(opts?: { signal?: AbortSignal }): Promise<Pick<XtcScan, 'calibCycles' | 'events' | 'sources'>>;
   /** Close the files. */
   close(): Promise<void> | void;
 }

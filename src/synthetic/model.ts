@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import type { DType } from '../io/dtype.js';
 import { GAUSS_TABLE_SIZE, gaussianTable, mixSeed } from './prng.js';
 import type { Epix10kaModesTruth, Epix10kaSyntheticSpec } from './epix-truth.js';
+import { medianBankMap } from './median-banks.js';
 import { type JungfrauSyntheticSpec, type JungfrauTruth, applyJungfrauGainBits, buildJungfrauTruth, jungfrauSyntheticShape } from './jungfrau-truth.js';
 
 /** Pixel status codes of a synthetic model. */
@@ -106,7 +107,11 @@ export interface LightSignalSpec {
     /** Photon probability per pixel and event at the ring's peak. */
     rate: number;
   };
-  /** Sigma of the offset added to all pixels of an ASIC, drawn anew per event and ASIC, ADU (CSPAD, CSPAD2x2). */
+  /**
+   * Sigma of the offset added to all pixels of an ASIC, drawn anew per event and ASIC, ADU (CSPAD, CSPAD2x2);
+   * Jungfrau and the Epix10ka family: per algorithm-7 bank; Epix100a: per 352×96 algorithm-4 bank
+   * (src/synthetic/median-banks.ts).
+   */
   commonModeSpread?: number;
 }
 
@@ -280,9 +285,13 @@ function buildLightSignal(light: LightSignalSpec, typeName: string, shape: numbe
   const spread = light.commonModeSpread ?? 0;
   let asicOf: Uint16Array | undefined;
   let asics = 0;
-  if (spread > 0) {
+  const banks = spread > 0 ? medianBankMap(typeName, shape) : undefined;
+  if (banks) {
+    asicOf = banks.bankOf;
+    asics = banks.banks;
+  } else if (spread > 0) {
     if (typeName !== 'CSPAD' && typeName !== 'CSPAD2x2') {
-      throw new ConfigError('light.commonModeSpread', `per-ASIC common-mode offsets are modelled for CSPAD and CSPAD2x2, not ${typeName}`);
+      throw new ConfigError('light.commonModeSpread', `per-ASIC common-mode offsets are modelled for CSPAD and CSPAD2x2 (per bank for Jungfrau and the Epix10ka family), not ${typeName}`);
     }
     const regions = asicRegions(typeName.toUpperCase(), n);
     asicOf = new Uint16Array(n);

@@ -1,4 +1,4 @@
-import type { FrameDecoderLookup, FrameScratch } from './decoding.js';
+import type { ConfigEntry, FrameDecoderLookup, FrameScratch } from './decoding.js';
 import type { NdArray } from '../io/ndarray.js';
 import type { ConfigStore } from './configs.js';
 import { Level, TypeId } from './enums.js';
@@ -39,6 +39,11 @@ export interface XtcEvent {
   damage(source: string): number;
   /** Name of the source's detector type (its decoder's), e.g. `CSPAD`. */
   detectorType(source: string): string | undefined;
+  /**
+   * The source's configuration object of TypeId `typeId` in force for this event (from Configure or the
+   * latest BeginCalibCycle), or undefined. Optional: events not read from a run may lack it.
+   */
+  config?(source: string, typeId: number): ConfigEntry | undefined;
 }
 
 /** A leaf Xtc of one event. */
@@ -198,5 +203,11 @@ export class EventView implements XtcEvent {
 
   detectorType(source: string): string | undefined {
     return this.ctx.decoders.decoderFor(this.resolve(source))?.name;
+  }
+
+  config(source: string, typeId: number): ConfigEntry | undefined {
+    const s = this.resolve(source);
+    const phy = this.leaves.find((l) => l.source === s)?.phy ?? this.ctx.configs.sources().find((p) => detInfoString(p) === s);
+    return phy === undefined ? undefined : this.ctx.configs.get(phy, typeId);
   }
 }

@@ -128,6 +128,82 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
     expect(Array.from(eng.corrections)).toEqual(Array.from(corrector.corrections));
   });
 
+  it('rounds values one float32 step either side of every half as the JavaScript path does (all magnitudes of the histogram)', () => {
+    // raw 0 and pedestal −v: the value after the pedestals is exactly v (float32); one value per section
+    const f = new Float32Array(1);
+    const bits = new Int32Array(f.buffer);
+    const step = (x: number, d: number) => {
+      f[0] = x;
+      bits[0] += x >= 0 ? d : -d;
+      return f[0];
+    };
+    const values: number[] = [];
+    for (const m of [0, 1, 2, 63, 999, 1998, -1, -2, -511, -1000]) {
+      const half = Math.fround(m + (m < 0 ? -0.5 : 0.5));
+      values.push(step(half, -1), half, step(half, 1));
+    }
+    values.push(Math.fround(0.5 - 2 ** -25), -Math.fround(0.5 - 2 ** -25));
+    const regions = sectionRegions('CSPAD', SIZE);
+    const raw = new Int16Array(SIZE);
+    const p = new Float32Array(SIZE);
+    regions.forEach((r, g) => p.fill(-values[g % values.length], r.start, r.start + r.rows * r.cols));
+    const pars = [1, 3000, 3000, 10];
+    const corrector = new CommonModeCorrector(pars, { detectorType: 'CSPAD', shape: SHAPE }, { engine: 'js' });
+    const ref = calibrateFrame(raw, new Float32Array(SIZE), { pedestals: p, commonMode: corrector });
+    // every value is its own bin's peak: the correction is the value rounded half away from zero (none
+    // outside the histogram's −1000 … 1999)
+    regions.forEach((_, g) => {
+      const v = values[g % values.length];
+      const bin = Math.sign(v) * Math.round(Math.abs(v)) + 0;
+      expect(corrector.corrections[g]).toBe(bin >= -1000 && bin <= 1999 ? bin : NaN);
+    });
+    const eng = engineFor({ pedestals: p, commonMode: { regions, pars }, frame: true });
+    eng.raw.set(raw);
+    eng.run('frame');
+    expect(firstDiff(eng.frame!, ref)).toBe(-1);
+    expect(Array.from(eng.corrections)).toEqual(Array.from(corrector.corrections));
+  });
+
+  it('image scatter: one-byte step codes (the CSPAD default) and 4-byte addresses give the same image, 1 and 2 threads', () => {
+    const corrector = new CommonModeCorrector(PARS, { detectorType: 'CSPAD', shape: SHAPE }, { engine: 'js' });
+    const commonMode = { regions: corrector.regions, pars: PARS };
+    const factor = maskGainFactor(mask, gain, SIZE);
+    const raw = rawFrame(0, corrector.regions);
+    const ref = calibrateFrame(raw, new Float32Array(SIZE), { pedestals: ped, commonMode: corrector, status: bad, factor });
+    const refImage = assembler.assemble(ref, new Float32Array(h * w));
+    for (const threading of [undefined, nodeCalibThreading(2)]) {
+      for (const stepCodes of [true, false]) {
+        const eng = engineFor({ pedestals: ped, bad, factor, commonMode, image: scatter, stepCodes, threading });
+        expect(eng.scatter).toBe(stepCodes ? 'steps' : 'addresses');
+        eng.raw.set(raw);
+        eng.run('image');
+        expect(firstDiff(eng.image!, refImage)).toBe(-1);
+      }
+    }
+  });
+
+  it('a geometry with more than 256 distinct steps between neighbouring bins falls back to addresses', () => {
+    // every pixel to a pseudo-random bin of an image twice the frame (some pixels collide: the later one wins)
+    const r = mulberry32(5);
+    const imageSize = 2 * SIZE;
+    const pixels = Uint32Array.from({ length: SIZE }, (_, i) => i);
+    const bins = Uint32Array.from({ length: SIZE }, () => Math.floor(r() * imageSize));
+    const winner = new Int32Array(imageSize).fill(-1);
+    for (let k = 0; k < SIZE; k++) winner[bins[k]] = k;
+    const keep = Array.from({ length: SIZE }, (_, k) => winner[bins[k]] === k);
+    const map = { pixels: pixels.filter((_, k) => keep[k]), bins: bins.filter((_, k) => keep[k]), imageSize };
+    const groups = sectionRegions('CSPAD', SIZE);
+    const raw = rawFrame(1, groups);
+    const ref = calibrateFrame(raw, new Float32Array(SIZE), { pedestals: ped, status: bad });
+    const refImage = new Float32Array(imageSize);
+    for (let k = 0; k < map.pixels.length; k++) refImage[map.bins[k]] = ref[map.pixels[k]];
+    const eng = engineFor({ pedestals: ped, bad, groups, image: map });
+    expect(eng.scatter).toBe('addresses');
+    eng.raw.set(raw);
+    eng.run('image');
+    expect(firstDiff(eng.image!, refImage)).toBe(-1);
+  });
+
   it('groups of a width that is not a multiple of 4 (CSPAD ASICs of 194 columns) take the scalar tail', () => {
     // covered by the asic cases above; here a frame whose tail pixels alone carry the signal
     const regions = asicRegions('CSPAD', SIZE);

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { calibmanMain } from '../../src/cli/calibman.js';
 import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { readNpy } from '../../src/io/npy.js';
 import { type RunFixture, SIZE, SOURCE, deploy, makeRunFixture } from '../calibration/run-fixture.js';
@@ -11,6 +12,23 @@ import { type RunFixture, SIZE, SOURCE, deploy, makeRunFixture } from '../calibr
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 function calibman(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/calibman.ts', ...args], { encoding: 'utf8', cwd: root });
+}
+
+/**
+ * `calibman` run in this process, for the tests of what the commands write (a tsx start per run costs more
+ * than the command here); the exit-status and message tests below run the CLI as a process.
+ */
+async function calibmanHere(...args: string[]): Promise<{ status: number; stderr: string }> {
+  let stderr = '';
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return { status: await calibmanMain(['node', 'calibman', ...args]), stderr };
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+    process.exitCode = undefined;
+  }
 }
 
 let dir: string;
@@ -38,9 +56,9 @@ function calibNone(e: number): Float32Array {
 }
 
 describe('calibman det', () => {
-  it('calib --cm none writes (events, 32, 185, 388) float32 equal to psana\'s definition', () => {
+  it('calib --cm none writes (events, 32, 185, 388) float32 equal to psana\'s definition', async () => {
     const out = join(dir, 'calib.npy');
-    const r = calibman('det', 'calib', ...base(), '--cm', 'none', '--npy', out);
+    const r = await calibmanHere('det', 'calib', ...base(), '--cm', 'none', '--npy', out);
     expect(r.stderr).toMatch(/3 event\(s\)/);
     expect(r.status).toBe(0);
     const a = readNpy(new Uint8Array(readFileSync(out)), out);
@@ -51,11 +69,11 @@ describe('calibman det', () => {
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
 
-  it('image --events 1:3 writes the assembled calibrated images; --average their mean; --png a picture', () => {
+  it('image --events 1:3 writes the assembled calibrated images; --average their mean; --png a picture', async () => {
     const out = join(dir, 'image.npy');
     const avg = join(dir, 'avg.npy');
     const png = join(dir, 'avg.png');
-    const r = calibman('det', 'image', ...base(), '--cm', 'none', '--events', '1:3', '--npy', out);
+    const r = await calibmanHere('det', 'image', ...base(), '--cm', 'none', '--events', '1:3', '--npy', out);
     expect(r.status, r.stderr).toBe(0);
     const geo = defaultGeometryFor('CSPAD')!;
     const a = readNpy(new Uint8Array(readFileSync(out)), out);
@@ -64,7 +82,7 @@ describe('calibman det', () => {
     const data = a.array.data as Float32Array;
     const imgs = [1, 2].map((e) => geo.image(calibNone(e)).image);
     imgs.forEach((img, k) => expect(firstDiff(data.subarray(k * rows * cols, (k + 1) * rows * cols), img)).toBe(-1));
-    const r2 = calibman('det', 'image', ...base(), '--cm', 'none', '--events', '1:3', '--average', '--npy', avg, '--png', png);
+    const r2 = await calibmanHere('det', 'image', ...base(), '--cm', 'none', '--events', '1:3', '--average', '--npy', avg, '--png', png);
     expect(r2.status, r2.stderr).toBe(0);
     const m = readNpy(new Uint8Array(readFileSync(avg)), avg);
     expect(m.array.shape).toEqual([1, rows, cols]);

@@ -16,12 +16,17 @@ function geometryFiles(dir: string): string[] {
   });
 }
 
-/** Bit patterns equal (NaN payloads and the sign of zero included). */
+/**
+ * Bit patterns equal (NaN payloads and the sign of zero included): -1, else the first differing element.
+ * Equal bytes decide at once; the element search compares the two 32-bit halves of each double (a
+ * BigUint64Array read allocates a BigInt per element: test time).
+ */
 function sameBits(a: Float64Array, b: Float64Array): number {
-  const ua = new BigUint64Array(a.buffer, a.byteOffset, a.length);
-  const ub = new BigUint64Array(b.buffer, b.byteOffset, b.length);
-  if (ua.length !== ub.length) return -2;
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
+  if (a.length !== b.length) return -2;
+  if (Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))) return -1;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, 2 * a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, 2 * b.length);
+  for (let i = 0; i < a.length; i++) if (ua[2 * i] !== ub[2 * i] || ua[2 * i + 1] !== ub[2 * i + 1]) return i;
   return -1;
 }
 

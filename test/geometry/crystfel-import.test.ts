@@ -10,7 +10,12 @@ import { referenceCentres } from './crystfel-reference.js';
 import { GEO_FIXTURES } from './golden-helpers.js';
 
 const CF = join(GEO_FIXTURES, '..', 'crystfel');
-const geo = (f: string) => GeometryAccess.fromText(readFileSync(join(GEO_FIXTURES, f), 'utf8'));
+const loaded = new Map<string, GeometryAccess>();
+/** A fixture geometry, read once per file: the tests share its (immutable, cached) coordinates (test time). */
+function geo(f: string): GeometryAccess {
+  if (!loaded.has(f)) loaded.set(f, GeometryAccess.fromText(readFileSync(join(GEO_FIXTURES, f), 'utf8')));
+  return loaded.get(f)!;
+}
 
 /** Largest pixel-to-pixel distance (um) between two geometries, psana frame. */
 function worstDistance(a: GeometryAccess, b: GeometryAccess): number {

@@ -56,6 +56,13 @@ describe('detector fast path equals the JavaScript path', () => {
             const refImage = assembler.assemble(ref, new Float32Array(h * w));
             expect(firstDiff(det.image(ev, { ...opts, out: image })!, refImage), label).toBe(-1);
             expect(firstDiff(det.image(ev, opts)!, refImage), label).toBe(-1);
+            // the engine's own output memory as `out`: filled in place, no copy
+            const ownImage = det.outputBuffer('image', opts);
+            expect(det.image(ev, { ...opts, out: ownImage }), label).toBe(ownImage);
+            expect(firstDiff(ownImage, refImage), label).toBe(-1);
+            const ownFrame = det.outputBuffer('frame', opts);
+            expect(det.calib(ev, { ...opts, out: ownFrame }), label).toBe(ownFrame);
+            expect(firstDiff(ownFrame, ref), label).toBe(-1);
           }
           // a raw frame given directly takes the same path
           const raw = Int16Array.from(det.raw(ev)!.data as Int16Array);

@@ -14,7 +14,10 @@
 ;; 32 bytes a region), 288 scratch of thread 0, 292 scratch bytes per thread,
 ;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
 ;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per region),
-;; 320 largest |correction| (f64), 328 largest sigma (f64).
+;; 320 largest |correction| (f64), 328 largest sigma (f64), 336 scatter mode (0: 276 holds i32 addresses,
+;; 1: 276 holds one step code byte per pixel), 340 step table (256 i32: bytes from one pixel's store
+;; address to the next). With codes, a region's table entry holds (offset 24) the image address its first
+;; pixel stores to.
 ;; Scratch of a thread: 4 lane histograms of 3008 i32 (bin 3000 takes what is not counted), the merged
 ;; histogram (3008 i32), then the region's pixel values (f32).
 (module
@@ -88,37 +91,45 @@
   ;; one row of pass 1: vals[k] = f32(raw[k]) − ped[k] for n pixels from flat index p, counting the good
   ;; ones in the lane histograms at $h4 when $count is set
   (func $pass1 (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32)
-    (local $k i32) (local $n4 i32) (local $o i32) (local $v v128) (local $t v128) (local $r v128)
+    (local $k i32) (local $n4 i32) (local $o i32) (local $v v128) (local $r v128)
     (local $bin v128) (local $lanes v128) (local $a i32)
     (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32) (local $flp i32)
+    (local $half v128) (local $sign v128) (local $lo v128) (local $hi v128) (local $magic v128)
+    (local $unbias v128) (local $spare v128)
     (local.set $rawp (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $p) (i32.const 1))))
     (local.set $pedp (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
     (local.set $lanes (i32x4.add (i32x4.splat (local.get $h4)) (v128.const i32x4 0 12032 24064 36096)))
+    ;; loop constants kept in registers
+    (local.set $half (f32x4.splat (f32.const 0x1.fffffep-2)))
+    (local.set $sign (i32x4.splat (i32.const 0x80000000)))
+    (local.set $lo (f32x4.splat (f32.const -1001)))
+    (local.set $hi (f32x4.splat (f32.const 2000)))
+    (local.set $magic (f32x4.splat (f32.const 12582912)))
+    (local.set $unbias (i32x4.splat (i32.const 0x4b3ffc18)))
+    (local.set $spare (i32x4.splat (i32.const 3000)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done
       (loop $quad
         (br_if $done (i32.ge_s (local.get $k) (local.get $n4)))
-        (local.set $o (i32.add (local.get $p) (local.get $k)))
         (local.set $v (f32x4.sub
           (f32x4.convert_i32x4_s (v128.load16x4_s (i32.add (local.get $rawp) (i32.shl (local.get $k) (i32.const 1)))))
           (v128.load (i32.add (local.get $pedp) (i32.shl (local.get $k) (i32.const 2))))))
         (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))
         (if (local.get $count)
           (then
-            ;; round half away from zero: trunc, then ±1 where the (exact) fraction is at least one half
-            (local.set $t (f32x4.trunc (local.get $v)))
-            (local.set $r (f32x4.add (local.get $t)
-              (v128.and (f32x4.ge (f32x4.abs (f32x4.sub (local.get $v) (local.get $t))) (f32x4.splat (f32.const 0.5)))
-                (v128.or (v128.and (local.get $v) (i32x4.splat (i32.const 0x80000000))) (f32x4.splat (f32.const 1))))))
-            ;; bin = r + 1000 as an integer, then anything outside 0 … 2999 (as unsigned: below 0, above 2999,
-            ;; saturated ±inf) or flagged (bit 0 moved to the sign bit; NaN values have it, see fast-calib.ts)
-            ;; goes to the spare bin 3000
+            ;; round half away from zero: trunc(v ± (½ − 2⁻²⁵)), exact in float32 (a fraction below ½ leaves the
+            ;; sum below the next integer by more than half its spacing, one at ½ or above reaches it)
+            (local.set $r (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half)))))
+            ;; bin = r + 1000 as an integer: r clamped to −1001 … 2000 (NaN stays NaN), then its integer read from
+            ;; the bits of r + 1.5·2²³ (exact for |r| < 2²²): 0x4b400000 + r, minus 0x4b400000 − 1000. Anything
+            ;; outside 0 … 2999 (as unsigned: below 0, 3000) or flagged (bit 0 moved to the sign bit; NaN values
+            ;; have it, see fast-calib.ts) goes to the spare bin 3000
             (local.set $bin (i32x4.min_u
               (v128.or
-                (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $r)) (i32x4.splat (i32.const 1000)))
+                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo) (local.get $r))) (local.get $magic)) (local.get $unbias))
                 (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (i32.const 31)))
-              (i32x4.splat (i32.const 3000))))
+              (local.get $spare)))
             (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
             (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
             (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
@@ -158,20 +169,23 @@
   (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64)
     (local $k i32) (local $n4 i32) (local $o i32) (local $mode i32) (local $dest i32)
     (local $v v128) (local $vc v128) (local $sv f32) (local $f f32)
-    (local $flp i32) (local $facp i32) (local $outp i32)
+    (local $flp i32) (local $facp i32) (local $outp i32) (local $zero v128) (local $one v128) (local $bit1 v128) (local $corr i32)
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
     (local.set $facp (i32.add (i32.load (i32.const 268)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $outp (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $mode (i32.load (i32.const 296)))
     (local.set $dest (i32.load (i32.const 300)))
     (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $bit1 (i32x4.splat (i32.const 2)))
+    (local.set $corr (f64.ne (local.get $c) (f64.const 0)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done
       (loop $quad
         (br_if $done (i32.ge_s (local.get $k) (local.get $n4)))
-        (local.set $o (i32.add (local.get $p) (local.get $k)))
         (local.set $v (v128.load (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2)))))
-        (if (f64.ne (local.get $c) (f64.const 0))
+        (if (local.get $corr)
           (then
             (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
               (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
@@ -180,10 +194,10 @@
                 (local.get $vc)))))))
         (if (i32.eq (local.get $mode) (i32.const 1))
           (then
-            (local.set $v (f32x4.mul (local.get $v) (v128.bitselect (f32x4.splat (f32.const 0)) (f32x4.splat (f32.const 1))
-              (i32x4.ne
-                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (i32x4.splat (i32.const 2)))
-                (i32x4.splat (i32.const 0))))))))
+            (local.set $v (f32x4.mul (local.get $v) (v128.bitselect (local.get $zero) (local.get $one)
+              (i32x4.eq
+                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (local.get $bit1))
+                (local.get $bit1)))))))
         (if (i32.eq (local.get $mode) (i32.const 2))
           (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $facp) (i32.shl (local.get $k) (i32.const 2))))))))
         (if (local.get $dest)
@@ -244,6 +258,44 @@
             (local.set $vals (i32.add (local.get $vals) (i32.const 4)))
             (br $each))))))
 
+  ;; the same scatter from step codes: each pixel's store address is the previous one's plus the step of
+  ;; its code (one byte per pixel instead of a four-byte address; a pixel that lands nowhere stores where
+  ;; the next landing pixel of the region stores after it, or to the spare slot)
+  (func $scatterCodes (param $vals i32) (param $codes i32) (param $addr i32) (param $rows i32) (param $cols i32) (param $colsOuter i32)
+    (local $row i32) (local $c i32) (local $src i32) (local $rowBytes i32) (local $steps i32)
+    (local.set $steps (i32.load (i32.const 340)))
+    (if (local.get $colsOuter)
+      (then
+        (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+        (block $cend
+          (loop $col
+            (br_if $cend (i32.ge_s (local.get $c) (local.get $cols)))
+            (local.set $src (i32.add (local.get $vals) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $row (i32.const 0))
+            (block $rend
+              (loop $down
+                (br_if $rend (i32.ge_s (local.get $row) (local.get $rows)))
+                (local.set $addr (i32.add (local.get $addr)
+                  (i32.load (i32.add (local.get $steps) (i32.shl (i32.load8_u (local.get $codes)) (i32.const 2))))))
+                (f32.store (local.get $addr) (f32.load (local.get $src)))
+                (local.set $codes (i32.add (local.get $codes) (i32.const 1)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+                (local.set $row (i32.add (local.get $row) (i32.const 1)))
+                (br $down)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $col))))
+      (else
+        (local.set $src (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $rows) (local.get $cols)) (i32.const 2))))
+        (block $tend
+          (loop $each
+            (br_if $tend (i32.ge_u (local.get $vals) (local.get $src)))
+            (local.set $addr (i32.add (local.get $addr)
+              (i32.load (i32.add (local.get $steps) (i32.shl (i32.load8_u (local.get $codes)) (i32.const 2))))))
+            (f32.store (local.get $addr) (f32.load (local.get $vals)))
+            (local.set $codes (i32.add (local.get $codes) (i32.const 1)))
+            (local.set $vals (i32.add (local.get $vals) (i32.const 4)))
+            (br $each))))))
+
   ;; regions [r0, r1) of the table by thread $tid (its own scratch): both passes and the correction
   (func (export "regions") (param $r0 i32) (param $r1 i32) (param $tid i32)
     (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
@@ -300,9 +352,14 @@
             (local.set $row (i32.add (local.get $row) (i32.const 1)))
             (br $p2)))
         (if (i32.load (i32.const 300))
-          (then (call $scatter (local.get $vals)
-            (i32.add (i32.load (i32.const 276)) (i32.shl (i32.load offset=16 (local.get $e)) (i32.const 2)))
-            (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)))))
+          (then
+            (if (i32.load (i32.const 336))
+              (then (call $scatterCodes (local.get $vals)
+                (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
+                (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e))))
+              (else (call $scatter (local.get $vals)
+                (i32.add (i32.load (i32.const 276)) (i32.shl (i32.load offset=16 (local.get $e)) (i32.const 2)))
+                (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $region))))
 )

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { parseCommonModePars } from '../../calibration/common-mode.js';
+import { multiGainKindOf, parseMultiGainCommonModePars } from '../../calibration/gain-range.js';
 import type { CalibratedDetector } from '../../calibration/detector.js';
 import { MASK_FLAGS, type MaskOptions } from '../../calibration/masks.js';
 import { openDetector } from '../../node/detector.js';
@@ -87,7 +88,7 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
   try {
     for (const w of det.warnings) process.stderr.write(`warning: ${w}\n`);
     if (o.explain) for (const e of det.explain()) process.stderr.write(`${e.type}: ${e.file ?? `(none) ${e.fallback}`}\n`);
-    const cmpars = o.cm === 'default' ? det.commonMode() : parseCommonModePars(o.cm, det.type.name, '--cm');
+    const cmpars = o.cm === 'default' ? det.commonMode() : multiGainKindOf(det.type.name) ? parseMultiGainCommonModePars(o.cm, det.type.name, '--cm') : parseCommonModePars(o.cm, det.type.name, '--cm');
     const skipped = { n: 0 };
     const [h, w] = kind === 'image' ? det.imageShape : [0, 0];
     const size = kind === 'image' ? h * w : det.size;

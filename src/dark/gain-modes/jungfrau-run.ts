@@ -120,12 +120,49 @@ function abortError(): CalibmanError {
   return err;
 }
 
+/** One source of a run read by {@link accumulateJungfrauRun}, its stage not finished yet. */
+export interface JungfrauRunSourceAccumulation {
+  /** psana source string. */
+  source: string;
+  /** Configured `gainMode` value of the run (at the source's first frame). */
+  gainMode: number;
+  /** The stage's accumulation. */
+  dark: JungfrauStageDark;
+  /** Events whose contribution of the source was damaged (not used). */
+  damaged: number;
+  /** Frames rejected because the configuration in force named another gain stage (calib cycles). */
+  configMismatch: number;
+}
+
+/** What {@link accumulateJungfrauRun} read. */
+export interface JungfrauRunAccumulation {
+  /** One accumulation per selected source, in order of first appearance. */
+  sources: JungfrauRunSourceAccumulation[];
+  /** Events read. */
+  eventsRead: number;
+  /** Events used (after skipping and selection). */
+  eventsUsed: number;
+  /** Events rejected by the event-code selection. */
+  eventsRejected: number;
+}
+
 /**
- * Reduce one dark run of every selected Jungfrau source in its configured gain stage.
- * @throws GainModeError for a source without a JungfrauConfig or with an unknown gain mode
- * @throws InsufficientDataError when a source has fewer than 3 accepted frames
+ * The message of a source's stage with too few frames (every count that explains it).
  */
-export async function runJungfrauDark(input: JungfrauDarkRunInput): Promise<JungfrauDarkRunResult> {
+export function jungfrauTooFewFramesMessage(input: Pick<JungfrauDarkRunInput, 'label' | 'skipEvents'>, acc: JungfrauRunAccumulation, s: JungfrauRunSourceAccumulation): string {
+  return (
+    `${s.source} in ${input.label} (gain mode ${jungfrauGainModeName(s.gainMode)}, stage ${s.dark.stage} ${JUNGFRAU_STAGE_NAMES[s.dark.stage]}): ` +
+    `${s.dark.framesAccepted} usable frame(s) of ${acc.eventsRead} events read (${input.skipEvents ?? 0} skipped, ${acc.eventsRejected} rejected by event codes, ` +
+    `${s.damaged} damaged, ${s.dark.wrongModeFrames} in another gain stage, ${s.configMismatch} configured for another stage); at least 3 are needed; nothing was written`
+  );
+}
+
+/**
+ * Read one dark run and accumulate every selected Jungfrau source in its configured gain stage, without
+ * finishing the stages (see {@link runJungfrauDark}); on an error every accumulation is released.
+ * @throws GainModeError for a source without a JungfrauConfig or with an unknown gain mode
+ */
+export async function accumulateJungfrauRun(input: JungfrauDarkRunInput): Promise<JungfrauRunAccumulation> {
   const states = new Map<string, SourceState>();
   const skip = input.skipEvents ?? 0;
   const numEvents = input.numEvents ?? Infinity;
@@ -183,24 +220,33 @@ export async function runJungfrauDark(input: JungfrauDarkRunInput): Promise<Jung
     for (const st of states.values()) st.dark.close();
     throw err;
   }
+  return {
+    sources: [...states].map(([source, st]) => ({ source, gainMode: st.gainMode, dark: st.dark, damaged: st.damaged, configMismatch: st.configMismatch })),
+    eventsRead,
+    eventsUsed,
+    eventsRejected: rejected,
+  };
+}
+
+/**
+ * Reduce one dark run of every selected Jungfrau source in its configured gain stage.
+ * @throws GainModeError for a source without a JungfrauConfig or with an unknown gain mode
+ * @throws InsufficientDataError when a source has fewer than 3 accepted frames
+ */
+export async function runJungfrauDark(input: JungfrauDarkRunInput): Promise<JungfrauDarkRunResult> {
+  const acc = await accumulateJungfrauRun(input);
   const sources: JungfrauRunSourceResult[] = [];
-  for (const [source, st] of states) {
+  for (const st of acc.sources) {
     let result: JungfrauStageResult;
     try {
       result = st.dark.finish();
     } catch (err) {
-      for (const other of states.values()) if (other !== st) other.dark.close();
-      if (err instanceof InsufficientDataError) {
-        throw new InsufficientDataError(
-          `${source} in ${input.label} (gain mode ${jungfrauGainModeName(st.gainMode)}, stage ${st.dark.stage} ${JUNGFRAU_STAGE_NAMES[st.dark.stage]}): ` +
-            `${st.dark.framesAccepted} usable frame(s) of ${eventsRead} events read (${skip} skipped, ${rejected} rejected by event codes, ` +
-            `${st.damaged} damaged, ${st.dark.wrongModeFrames} in another gain stage, ${st.configMismatch} configured for another stage); at least 3 are needed; nothing was written`,
-        );
-      }
+      for (const other of acc.sources) if (other !== st) other.dark.close();
+      if (err instanceof InsufficientDataError) throw new InsufficientDataError(jungfrauTooFewFramesMessage(input, acc, st));
       throw err;
     }
     sources.push({
-      source,
+      source: st.source,
       gainMode: st.gainMode,
       gainModeName: jungfrauGainModeName(st.gainMode),
       stage: st.dark.stage,
@@ -209,5 +255,5 @@ export async function runJungfrauDark(input: JungfrauDarkRunInput): Promise<Jung
       configMismatchFrames: st.configMismatch,
     });
   }
-  return { label: input.label, sources, eventsRead, eventsUsed, eventsRejected: rejected };
+  return { label: input.label, sources, eventsRead: acc.eventsRead, eventsUsed: acc.eventsUsed, eventsRejected: acc.eventsRejected };
 }

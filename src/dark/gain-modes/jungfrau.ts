@@ -11,6 +11,8 @@ import { type NdArray, ndarrayOf, toCOrder } from '../../io/ndarray.js';
 import { type DarkAccumulator, type DarkAccumulatorOptions, createDarkAccumulator } from '../accumulator.js';
 import type { DarkParams } from '../params.js';
 import type { DarkResult } from '../result.js';
+import type { DarkState } from '../state.js';
+import { summariseDark } from '../summary.js';
 
 /** Gain stages of a Jungfrau (psana `NUMBER_OF_GAIN_MODES`). */
 export const JUNGFRAU_GAIN_STAGES = 3;
@@ -143,30 +145,79 @@ export class JungfrauStageDark {
         `Jungfrau gain stage ${this.stage} (${JUNGFRAU_STAGE_NAMES[this.stage]}): ${frames} accepted frame(s) (${this.wrongFrames} rejected in another gain stage); at least 3 are needed`,
       );
     }
-    const dark = this.acc.finish();
-    const status = dark.pixel_status.data as BigUint64Array;
-    const mask = dark.mask.data as Uint16Array;
-    const bad = this.badSwitch;
-    let flagged = 0;
-    let badPixels = 0;
-    for (let i = 0; i < bad.length; i++) {
-      if (bad[i]) {
-        status[i] += 64n;
-        flagged++;
-      }
-      const good = status[i] === 0n;
-      mask[i] = good ? 1 : 0;
-      if (!good) badPixels++;
+    return stageResultOf(this.acc.finish(), this.stage, this.shape, this.badSwitch, frames, this.wrongFrames);
+  }
+
+  /**
+   * The stage's mergeable state (the dark accumulation's state, the pixels that switched gain, the counts), for a
+   * batch piece to hand to the merge; {@link jungfrauStageResultOfState} finishes it as {@link finish} would.
+   * The accumulator is released.
+   */
+  state(): JungfrauStageState {
+    try {
+      const badSwitchPixels: number[] = [];
+      for (let i = 0; i < this.badSwitch.length; i++) if (this.badSwitch[i]) badSwitchPixels.push(i);
+      return { stage: this.stage, shape: [...this.shape], dark: this.acc.state(), framesAccepted: this.acc.nFrames, wrongModeFrames: this.wrongFrames, badSwitchPixels };
+    } finally {
+      this.acc.close();
     }
-    if (flagged) dark.statusCounts[JUNGFRAU_BAD_SWITCH_STATUS] = flagged;
-    dark.badPixels = badPixels;
-    return { stage: this.stage, shape: [...this.shape], dark, framesAccepted: frames, wrongModeFrames: this.wrongFrames, badSwitchPixels: flagged };
   }
 
   /** Release the accumulator's helper threads without a result. */
   close(): void {
     this.acc.close();
   }
+}
+
+/** A gain stage's accumulation as a batch piece hands it to the merge (see {@link JungfrauStageDark.state}). */
+export interface JungfrauStageState {
+  /** Gain stage (0, 1, 2). */
+  stage: number;
+  /** Raw shape (modules, rows, columns). */
+  shape: number[];
+  /** The dark accumulation's mergeable state. */
+  dark: DarkState;
+  /** Frames accumulated. */
+  framesAccepted: number;
+  /** Frames rejected for being in another gain stage. */
+  wrongModeFrames: number;
+  /** Flat indices of the pixels whose gain bits disagreed with the stage in an accepted frame. */
+  badSwitchPixels: number[];
+}
+
+/**
+ * The stage result of a {@link JungfrauStageState}: the same arrays {@link JungfrauStageDark.finish} gives.
+ * @throws InsufficientDataError with fewer than 3 accepted frames
+ */
+export function jungfrauStageResultOfState(st: JungfrauStageState): JungfrauStageResult {
+  if (st.framesAccepted < 3) {
+    throw new InsufficientDataError(
+      `Jungfrau gain stage ${st.stage} (${JUNGFRAU_STAGE_NAMES[st.stage]}): ${st.framesAccepted} accepted frame(s) (${st.wrongModeFrames} rejected in another gain stage); at least 3 are needed`,
+    );
+  }
+  const bad = new Uint8Array(shapeSize(st.shape));
+  for (const i of st.badSwitchPixels) bad[i] = 1;
+  return stageResultOf(summariseDark(st.dark), st.stage, st.shape, bad, st.framesAccepted, st.wrongModeFrames);
+}
+
+/** psana's stage summary: bit 64 added to the status of every pixel that switched gain, the mask re-evaluated. */
+function stageResultOf(dark: DarkResult, stage: number, shape: readonly number[], bad: Uint8Array, frames: number, wrongFrames: number): JungfrauStageResult {
+  const status = dark.pixel_status.data as BigUint64Array;
+  const mask = dark.mask.data as Uint16Array;
+  let flagged = 0;
+  let badPixels = 0;
+  for (let i = 0; i < bad.length; i++) {
+    if (bad[i]) {
+      status[i] += 64n;
+      flagged++;
+    }
+    const good = status[i] === 0n;
+    mask[i] = good ? 1 : 0;
+    if (!good) badPixels++;
+  }
+  if (flagged) dark.statusCounts[JUNGFRAU_BAD_SWITCH_STATUS] = flagged;
+  dark.badPixels = badPixels;
+  return { stage, shape: [...shape], dark, framesAccepted: frames, wrongModeFrames: wrongFrames, badSwitchPixels: flagged };
 }
 
 /** The kinds of psana's merged Jungfrau constants, with the format `jungfrau_deploy_constants` writes. */
@@ -221,38 +272,41 @@ function exactRound3(x: number): number {
 }
 
 /**
- * Merge the stage results into psana's (3, modules, rows, columns) constants (`merge_jf_panel_gain_ranges`
- * + `merge_panels`): pedestals and rms as after their `%.3f` per-stage files, status with bit 64, min and
- * max of the 14-bit values. A stage without a result gets psana's defaults (pedestals 0, rms 1, status 0,
- * dark_min 0, dark_max 16383) when `allowMissing` (psana `--errskip`).
- * @throws ConfigError for results of different shapes, two results for one stage, or a missing stage
- *   without `allowMissing`
+ * psana's merge of the gain stages (`merge_jf_panel_gain_ranges` + `merge_panels`) made stage by stage: each
+ * stage result is copied into the (3, modules, rows, columns) constants when it is added, so a job need not
+ * keep the stages' full-precision arrays (nor their accumulators) until the last stage is done.
  */
-export function mergeJungfrauStages(results: readonly JungfrauStageResult[], options: { allowMissing?: boolean } = {}): JungfrauGainConstants {
-  if (!results.length) throw new ConfigError('stages', 'no Jungfrau gain stage was processed');
-  const raw = results[0].shape;
-  const byStage: (JungfrauStageResult | undefined)[] = [undefined, undefined, undefined];
-  for (const r of results) {
-    if (r.shape.join() !== raw.join()) throw new ConfigError('stages', `gain stage ${r.stage} has raw shape (${r.shape.join(',')}), stage ${results[0].stage} (${raw.join(',')})`);
-    if (byStage[r.stage]) throw new ConfigError('stages', `two results for gain stage ${r.stage} (${JUNGFRAU_STAGE_NAMES[r.stage]})`);
-    byStage[r.stage] = r;
+export class JungfrauStageMerger {
+  private raw: readonly number[] | undefined;
+  private firstStage = -1;
+  private n = 0;
+  private arrays: Record<JungfrauConstantKind, Float32Array> | undefined;
+  private readonly have = [false, false, false];
+
+  /** Stages added so far. */
+  get stages(): number[] {
+    return [0, 1, 2].filter((g) => this.have[g]);
   }
-  const missingStages = [0, 1, 2].filter((g) => !byStage[g]);
-  if (missingStages.length && !options.allowMissing) {
-    throw new ConfigError('stages', `no dark run for gain stage(s) ${missingStages.map((g) => `${g} (${JUNGFRAU_STAGE_NAMES[g]})`).join(', ')}; give one run per stage`);
-  }
-  const n = shapeSize(raw);
-  const shape: [number, number, number, number] = [3, raw[0], raw[1], raw[2]];
-  const make = (): Float32Array => new Float32Array(3 * n);
-  const arrays = { pedestals: make(), pixel_rms: make(), pixel_status: make(), dark_min: make(), dark_max: make() };
-  for (let g = 0; g < 3; g++) {
-    const r = byStage[g];
-    const at = g * n;
-    if (!r) {
-      arrays.pixel_rms.fill(1, at, at + n);
-      arrays.dark_max.fill(0x3fff, at, at + n);
-      continue;
+
+  /**
+   * Copy one stage's constants in: pedestals and rms as after their `%.3f` per-stage files, status with bit 64,
+   * min and max of the 14-bit values.
+   * @throws ConfigError for a raw shape other than the first stage's, or a second result for a stage
+   */
+  add(r: JungfrauStageResult): void {
+    if (!this.raw) {
+      this.raw = [...r.shape];
+      this.firstStage = r.stage;
+      this.n = shapeSize(r.shape);
     }
+    const raw = this.raw;
+    if (r.shape.join() !== raw.join()) throw new ConfigError('stages', `gain stage ${r.stage} has raw shape (${r.shape.join(',')}), stage ${this.firstStage} (${raw.join(',')})`);
+    if (this.have[r.stage]) throw new ConfigError('stages', `two results for gain stage ${r.stage} (${JUNGFRAU_STAGE_NAMES[r.stage]})`);
+    this.have[r.stage] = true;
+    const n = this.n;
+    const make = (): Float32Array => new Float32Array(3 * n);
+    const arrays = (this.arrays ??= { pedestals: make(), pixel_rms: make(), pixel_status: make(), dark_min: make(), dark_max: make() });
+    const at = r.stage * n;
     const d = r.dark;
     const ped = toCOrder(d.pedestals) as Float64Array;
     const rms = toCOrder(d.pixel_rms) as Float64Array;
@@ -267,10 +321,44 @@ export function mergeJungfrauStages(results: readonly JungfrauStageResult[], opt
       arrays.dark_max[at + i] = mx[i];
     }
   }
-  const nd = (a: Float32Array): NdArray<Float32Array> => ndarrayOf(a, shape);
-  return {
-    shape,
-    arrays: { pedestals: nd(arrays.pedestals), pixel_rms: nd(arrays.pixel_rms), pixel_status: nd(arrays.pixel_status), dark_min: nd(arrays.dark_min), dark_max: nd(arrays.dark_max) },
-    missingStages,
-  };
+
+  /**
+   * The merged constants. A stage without a result gets psana's defaults (pedestals 0, rms 1, status 0,
+   * dark_min 0, dark_max 16383) when `allowMissing` (psana `--errskip`).
+   * @throws ConfigError when no stage was added, or a stage is missing without `allowMissing`
+   */
+  finish(options: { allowMissing?: boolean } = {}): JungfrauGainConstants {
+    const raw = this.raw;
+    const arrays = this.arrays;
+    if (!raw || !arrays) throw new ConfigError('stages', 'no Jungfrau gain stage was processed');
+    const missingStages = [0, 1, 2].filter((g) => !this.have[g]);
+    if (missingStages.length && !options.allowMissing) {
+      throw new ConfigError('stages', `no dark run for gain stage(s) ${missingStages.map((g) => `${g} (${JUNGFRAU_STAGE_NAMES[g]})`).join(', ')}; give one run per stage`);
+    }
+    const n = this.n;
+    for (const g of missingStages) {
+      arrays.pixel_rms.fill(1, g * n, g * n + n);
+      arrays.dark_max.fill(0x3fff, g * n, g * n + n);
+    }
+    const shape: [number, number, number, number] = [3, raw[0], raw[1], raw[2]];
+    const nd = (a: Float32Array): NdArray<Float32Array> => ndarrayOf(a, shape);
+    return {
+      shape,
+      arrays: { pedestals: nd(arrays.pedestals), pixel_rms: nd(arrays.pixel_rms), pixel_status: nd(arrays.pixel_status), dark_min: nd(arrays.dark_min), dark_max: nd(arrays.dark_max) },
+      missingStages,
+    };
+  }
+}
+
+/**
+ * Merge the stage results into psana's (3, modules, rows, columns) constants (`merge_jf_panel_gain_ranges`
+ * + `merge_panels`), as {@link JungfrauStageMerger} does stage by stage.
+ * @throws ConfigError for results of different shapes, two results for one stage, or a missing stage
+ *   without `allowMissing`
+ */
+export function mergeJungfrauStages(results: readonly JungfrauStageResult[], options: { allowMissing?: boolean } = {}): JungfrauGainConstants {
+  if (!results.length) throw new ConfigError('stages', 'no Jungfrau gain stage was processed');
+  const merger = new JungfrauStageMerger();
+  for (const r of results) merger.add(r);
+  return merger.finish(options);
 }

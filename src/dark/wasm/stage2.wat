@@ -240,6 +240,168 @@
         (i32.const 0) (local.get $n2))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
+  ;; fin (end of a streaming stage 1) for pixels [p0, p1): from the kept values of the lists (k slots each
+  ;; end, per 8-pixel group), qlo = smallest number nb + 1, qhi = largest number nt + 1 (slot offsets offLo,
+  ;; offHi); the gates through the i32 tables at tab (gateLo, trunc(max(q, intLo)), trunc(min(q, intHi)),
+  ;; 65536 entries each) and the integer bounds ceilHi/floorHi of intHi; programs lo/wd/am (a gate wider than
+  ;; the SIMD path gets wd = 0xffff, am = 0 for the caller to collect; an empty gate is left unset), and turns
+  ;; the limit sums sd/sd2/cnt (d = r - ilo) into the gated sums (d = r - lo) as in wasm-engine.ts.
+  (func (export "fin")
+    (param $p0 i32) (param $p1 i32) (param $lists i32) (param $k i32) (param $nb i32) (param $nt i32)
+    (param $offLo i32) (param $offHi i32) (param $tab i32) (param $ceilHi i32) (param $floorHi i32)
+    (param $ilo i32) (param $ihi i32) (param $inl i32)
+    (param $lo i32) (param $wd i32) (param $am i32) (param $sd i32) (param $sd2 i32) (param $cnt i32)
+    (local $p i32) (local $b i32) (local $qlo i32) (local $qhi i32) (local $l i32) (local $g1 i32) (local $h1 i32)
+    (local $hi i32) (local $h i32) (local $c i32) (local $j i32) (local $v i32) (local $a i32)
+    (local $s1 f64) (local $s2 f64) (local $x f64) (local $sh f64) (local $cf f64)
+    (local.set $p (local.get $p0))
+    (block $done
+      (loop $pix
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        ;; byte address of this pixel's first kept value
+        (local.set $b (i32.add (local.get $lists)
+          (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $p) (i32.const 3)) (i32.shl (local.get $k) (i32.const 4)))
+            (i32.and (local.get $p) (i32.const 7))) (i32.const 1))))
+        (local.set $qlo (i32.load16_u (i32.add (local.get $b) (i32.shl (local.get $offLo) (i32.const 4)))))
+        (local.set $qhi (i32.load16_u (i32.add (local.get $b) (i32.shl (local.get $offHi) (i32.const 4)))))
+        (local.set $l (i32.load (i32.add (local.get $tab) (i32.shl (local.get $qlo) (i32.const 2)))))
+        (local.set $g1 (i32.load offset=262144 (i32.add (local.get $tab) (i32.shl (local.get $qlo) (i32.const 2)))))
+        (local.set $h1 (i32.load offset=524288 (i32.add (local.get $tab) (i32.shl (local.get $qhi) (i32.const 2)))))
+        (if (i32.le_s (local.get $h1) (local.get $g1)) (then (local.set $h1 (i32.add (local.get $h1) (i32.const 1)))))
+        (local.set $hi (select (local.get $h1) (local.get $floorHi) (i32.lt_s (local.get $h1) (local.get $ceilHi))))
+        (local.set $h (select (local.get $hi) (i32.const 0xffff) (i32.lt_s (local.get $hi) (i32.const 0xffff))))
+        (local.set $a (i32.shl (local.get $p) (i32.const 1)))
+        (if (i32.ge_s (local.get $h) (local.get $l))
+          (then
+            (i32.store16 (i32.add (local.get $lo) (local.get $a)) (local.get $l))
+            (if (i32.le_s (i32.sub (local.get $h) (local.get $l)) (i32.const 4095))
+              (then
+                (i32.store16 (i32.add (local.get $wd) (local.get $a)) (i32.sub (local.get $h) (local.get $l)))
+                (i32.store16 (i32.add (local.get $am) (local.get $a)) (i32.const 0xffff)))
+              (else
+                (i32.store16 (i32.add (local.get $wd) (local.get $a)) (i32.const 0xffff))))))
+        (local.set $a (i32.shl (local.get $p) (i32.const 2)))
+        (local.set $c (i32.load (i32.add (local.get $cnt) (local.get $a))))
+        (if (local.get $c)
+          (then
+            (local.set $s1 (f64.load (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $s2 (f64.load (i32.add (local.get $sd2) (i32.shl (local.get $p) (i32.const 3)))))
+            (if (i32.lt_s (local.get $hi) (local.get $l))
+              (then (local.set $c (i32.const 0)))
+              (else
+                (if (local.get $inl)
+                  (then
+                    ;; below lo: among the nb smallest; above hi: among the nt largest
+                    (local.set $j (i32.const 0))
+                    (block $bd (loop $bl
+                      (br_if $bd (i32.ge_u (local.get $j) (local.get $nb)))
+                      (local.set $v (i32.load16_u (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 4)))))
+                      (if (i32.and (i32.and (i32.ge_s (local.get $v) (local.get $ilo)) (i32.le_s (local.get $v) (local.get $ihi)))
+                            (i32.lt_s (local.get $v) (local.get $l)))
+                        (then
+                          (local.set $x (f64.convert_i32_s (i32.sub (local.get $v) (local.get $ilo))))
+                          (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                          (local.set $s1 (f64.sub (local.get $s1) (local.get $x)))
+                          (local.set $s2 (f64.sub (local.get $s2) (f64.mul (local.get $x) (local.get $x))))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br $bl)))
+                    (local.set $j (i32.const 0))
+                    (block $td (loop $tl
+                      (br_if $td (i32.ge_u (local.get $j) (local.get $nt)))
+                      (local.set $v (i32.load16_u (i32.add (local.get $b) (i32.shl (i32.add (local.get $k) (local.get $j)) (i32.const 4)))))
+                      (if (i32.and (i32.and (i32.and (i32.ge_s (local.get $v) (local.get $ilo)) (i32.le_s (local.get $v) (local.get $ihi)))
+                            (i32.ge_s (local.get $v) (local.get $l))) (i32.gt_s (local.get $v) (local.get $hi)))
+                        (then
+                          (local.set $x (f64.convert_i32_s (i32.sub (local.get $v) (local.get $ilo))))
+                          (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                          (local.set $s1 (f64.sub (local.get $s1) (local.get $x)))
+                          (local.set $s2 (f64.sub (local.get $s2) (f64.mul (local.get $x) (local.get $x))))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br $tl)))))))
+            (i32.store (i32.add (local.get $cnt) (local.get $a)) (local.get $c))
+            (local.set $sh (f64.convert_i32_s (i32.sub (local.get $ilo) (local.get $l))))
+            (local.set $cf (f64.convert_i32_u (local.get $c)))
+            (f64.store (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 3)))
+              (select (f64.const 0) (f64.add (local.get $s1) (f64.mul (local.get $cf) (local.get $sh))) (i32.eqz (local.get $c))))
+            (f64.store (i32.add (local.get $sd2) (i32.shl (local.get $p) (i32.const 3)))
+              (select (f64.const 0)
+                (f64.add (f64.add (local.get $s2) (f64.mul (f64.mul (f64.const 2) (local.get $sh)) (local.get $s1)))
+                  (f64.mul (f64.mul (local.get $cf) (local.get $sh)) (local.get $sh)))
+                (i32.eqz (local.get $c))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pix))))
+  ;; avg (summary) for pixels [p0, min(p1, n)): pedestal a1 = s1 / c and rms sqrt(s2 / c - a1²) from the
+  ;; accumulated sums of d = r - lo (s1 = sd + c·lo, s2 = sd2 + 2·lo·sd + c·lo², in this order, as summary.ts),
+  ;; 0 for pixels without counts; f64 results at ave and rms.
+  (func (export "avg")
+    (param $p0 i32) (param $p1 i32) (param $n i32) (param $cnt i32) (param $lo i32) (param $sd i32) (param $sd2 i32)
+    (param $ave i32) (param $rms i32)
+    (local $p i32) (local $o8 i32) (local $c f64) (local $l f64) (local $d1 f64) (local $s1 f64) (local $s2 f64) (local $a1 f64)
+    (local.set $p (local.get $p0))
+    (if (i32.gt_u (local.get $p1) (local.get $n)) (then (local.set $p1 (local.get $n))))
+    (block $done
+      (loop $pix
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        (local.set $o8 (i32.shl (local.get $p) (i32.const 3)))
+        (local.set $c (f64.convert_i32_u (i32.load (i32.add (local.get $cnt) (i32.shl (local.get $p) (i32.const 2))))))
+        (if (f64.eq (local.get $c) (f64.const 0))
+          (then
+            (f64.store (i32.add (local.get $ave) (local.get $o8)) (f64.const 0))
+            (f64.store (i32.add (local.get $rms) (local.get $o8)) (f64.const 0)))
+          (else
+            (local.set $l (f64.convert_i32_u (i32.load16_u (i32.add (local.get $lo) (i32.shl (local.get $p) (i32.const 1))))))
+            (local.set $d1 (f64.load (i32.add (local.get $sd) (local.get $o8))))
+            (local.set $s2 (f64.add (f64.add (f64.load (i32.add (local.get $sd2) (local.get $o8)))
+              (f64.mul (f64.mul (f64.const 2) (local.get $l)) (local.get $d1)))
+              (f64.mul (f64.mul (local.get $c) (local.get $l)) (local.get $l))))
+            (local.set $s1 (f64.add (local.get $d1) (f64.mul (local.get $c) (local.get $l))))
+            (local.set $a1 (f64.div (local.get $s1) (local.get $c)))
+            (f64.store (i32.add (local.get $ave) (local.get $o8)) (local.get $a1))
+            (f64.store (i32.add (local.get $rms) (local.get $o8))
+              (f64.sqrt (f64.sub (f64.div (local.get $s2) (local.get $c)) (f64.mul (local.get $a1) (local.get $a1)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pix))))
+  ;; sta (summary) for pixels [p0, min(p1, n)): status bits (1 rms > rHi, 2 rms < rLo, 4 above-limit count >
+  ;; nevlm, 8 below-limit count > nevlm, 16 pedestal > aHi, 32 pedestal < aLo; the five f64 at lim, in this
+  ;; order: rLo rHi aLo aHi nevlm) as u8 at bits and u64 at status,
+  ;; mask = 1 where no bit is set (mw bytes per value: 1, 2 or 4).
+  (func (export "sta")
+    (param $p0 i32) (param $p1 i32) (param $n i32) (param $ave i32) (param $rms i32) (param $clo i32) (param $chi i32)
+    (param $lim i32) (param $bits i32) (param $status i32) (param $mask i32) (param $mw i32)
+    (local $p i32) (local $o8 i32) (local $o4 i32) (local $b i32) (local $r f64) (local $a f64) (local $m i32) (local $ma i32)
+    (local $rLo f64) (local $rHi f64) (local $aLo f64) (local $aHi f64) (local $nevlm f64)
+    ;; the limits are f64 values at lim (kernel arguments travel through the int32 control block)
+    (local.set $rLo (f64.load offset=0 (local.get $lim)))
+    (local.set $rHi (f64.load offset=8 (local.get $lim)))
+    (local.set $aLo (f64.load offset=16 (local.get $lim)))
+    (local.set $aHi (f64.load offset=24 (local.get $lim)))
+    (local.set $nevlm (f64.load offset=32 (local.get $lim)))
+    (local.set $p (local.get $p0))
+    (if (i32.gt_u (local.get $p1) (local.get $n)) (then (local.set $p1 (local.get $n))))
+    (block $done
+      (loop $pix
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        (local.set $o8 (i32.shl (local.get $p) (i32.const 3)))
+        (local.set $o4 (i32.shl (local.get $p) (i32.const 2)))
+        (local.set $r (f64.load (i32.add (local.get $rms) (local.get $o8))))
+        (local.set $a (f64.load (i32.add (local.get $ave) (local.get $o8))))
+        (local.set $b (i32.or
+          (i32.or (f64.gt (local.get $r) (local.get $rHi)) (i32.shl (f64.lt (local.get $r) (local.get $rLo)) (i32.const 1)))
+          (i32.or
+            (i32.or (i32.shl (f64.gt (f64.convert_i32_u (i32.load (i32.add (local.get $chi) (local.get $o4)))) (local.get $nevlm)) (i32.const 2))
+                    (i32.shl (f64.gt (f64.convert_i32_u (i32.load (i32.add (local.get $clo) (local.get $o4)))) (local.get $nevlm)) (i32.const 3)))
+            (i32.or (i32.shl (f64.gt (local.get $a) (local.get $aHi)) (i32.const 4)) (i32.shl (f64.lt (local.get $a) (local.get $aLo)) (i32.const 5))))))
+        (i32.store8 (i32.add (local.get $bits) (local.get $p)) (local.get $b))
+        (i64.store (i32.add (local.get $status) (local.get $o8)) (i64.extend_i32_u (local.get $b)))
+        (local.set $m (i32.eqz (local.get $b)))
+        (local.set $ma (i32.add (local.get $mask) (i32.mul (local.get $p) (local.get $mw))))
+        (if (i32.eq (local.get $mw) (i32.const 2))
+          (then (i32.store16 (local.get $ma) (local.get $m)))
+          (else (if (i32.eq (local.get $mw) (i32.const 1))
+            (then (i32.store8 (local.get $ma) (local.get $m)))
+            (else (i32.store (local.get $ma) (local.get $m))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pix))))
   ;; sel: stage-1 order statistics for pixels [p0, p1) (multiples of 8) of m frames at blk (stride bytes):
   ;; keeps the kb smallest and kt largest masked values per lane in scratch memory (v128 slots at scr),
   ;; then writes the kb-th smallest (qlo), the kt-th largest (qhi), the smallest and the largest (u16).
