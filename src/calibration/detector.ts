@@ -126,6 +126,8 @@ export class CalibratedDetector {
   private readonly maskConstants: DetectorConstants;
   /** Control bits of the last Epix10ka configuration seen. */
   private lastControlBits: Uint8Array | undefined;
+  /** {@link commonMode}'s parameters, one array for all calls (multi-gain frames check them once per array). */
+  private readonly cmpars: readonly number[];
 
   constructor(input: DetectorInput) {
     this.source = input.source;
@@ -141,6 +143,7 @@ export class CalibratedDetector {
     const c = this.constants;
     this.multiGain = kind && c.pedestals ? new MultiGainCalibrator(kind, input.type.name, this.size, { pedestals: c.pedestals, offset: c.offset, gain: c.gain }) : undefined;
     this.maskConstants = kind && c.status ? { ...c, status: mergedGainRangeStatus(kind, c.status, this.size) } : c;
+    this.cmpars = c.commonMode ?? defaultParsOf(input.type);
     const warnings: string[] = [];
     this.origins = detectorCalibTypes(input.type.name).map((type) => {
       const f = input.files[type];
@@ -194,7 +197,7 @@ export class CalibratedDetector {
 
   /** The common-mode parameters calib() uses by default: deployed common_mode, else psana's type default. */
   commonMode(): readonly number[] {
-    return this.constants.commonMode ?? defaultParsOf(this.type);
+    return this.cmpars;
   }
 
   /**
@@ -345,8 +348,8 @@ export class CalibratedDetector {
     let values: ArrayLike<number>;
     const assembler = this.geometry.imageAssembler();
     const [h, w] = this.imageShape;
-    if (isEvent(evOrValues) && !opts.frame && !this.multiGainKind) {
-      const engine = this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, 'image');
+    if (isEvent(evOrValues) && !opts.frame) {
+      const engine = this.fastEngineFor(opts, 'image');
       if (engine && this.loadRaw(engine, evOrValues)) {
         engine.run('image');
         if (opts.out === engine.image) return engine.image;
@@ -375,7 +378,7 @@ export class CalibratedDetector {
    * {@link close}. Where the fast path does not apply, a new buffer of the right size.
    */
   outputBuffer(dest: 'frame' | 'image', opts: CalibOptions = {}): Float32Array {
-    const engine = this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, dest);
+    const engine = this.fastEngineFor(opts, dest);
     const own = dest === 'frame' ? engine?.frame : engine?.image;
     return own ?? new Float32Array(dest === 'frame' ? this.size : this.imageShape[0] * this.imageShape[1]);
   }
@@ -385,8 +388,16 @@ export class CalibratedDetector {
    * for these options (else the JavaScript path, same values).
    */
   usesFastPath(opts: CalibOptions = {}, dest: 'frame' | 'image' = 'frame'): boolean {
-    if (this.multiGainKind) return false;
-    return this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, dest) !== null;
+    return this.fastEngineFor(opts, dest) !== null;
+  }
+
+  /**
+   * {@link fastEngine} for the common mode of `opts`; null for Jungfrau and the Epix10ka family, whose
+   * per-gain-range constants and algorithm 7 only {@link MultiGainCalibrator} applies.
+   */
+  private fastEngineFor(opts: CalibOptions | ImageOptions, dest: 'frame' | 'image'): FastCalibEngine | null {
+    if (this.multiGainKind) return null;
+    return this.fastEngine(this.corrector(opts.cmpars ?? this.commonMode(), opts), opts, dest);
   }
 
   /**

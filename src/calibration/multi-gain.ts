@@ -56,6 +56,8 @@ export class MultiGainCalibrator {
   private readonly factorOfPixel: Float32Array;
   private readonly good: Uint8Array;
   private readonly highRange: Uint8Array;
+  /** The common-mode array last checked (a caller passing the same array each frame is checked once). */
+  private checkedCmpars: readonly number[] | undefined;
 
   constructor(
     /** Which family of gain ranges (Jungfrau stages or Epix10ka ranges). */
@@ -95,7 +97,11 @@ export class MultiGainCalibrator {
     if (raw.length !== size) throw new CalibmanError(`raw frame has ${raw.length} values, the detector ${size}`);
     if (out.length !== size) throw new CalibmanError(`calibrated frame buffer has ${out.length} elements, the frame ${size}`);
     const ranges = gainRangesOf(this.kind, raw, this.lastRanges, o.cbits);
-    const cm = o.cmpars.length > 0 && o.cmpars[0] !== 0 ? checkMultiGainCommonModePars(o.cmpars, this.typeName, 'common mode parameters') : undefined;
+    const cm = o.cmpars.length > 0 && o.cmpars[0] !== 0 ? o.cmpars : undefined;
+    if (cm && cm !== this.checkedCmpars) {
+      checkMultiGainCommonModePars(cm, this.typeName, 'common mode parameters');
+      this.checkedCmpars = cm;
+    }
     const { pedOff, factors, factorOfPixel, good, highRange } = this;
     const mask = o.mask;
     for (let i = 0; i < size; i++) {

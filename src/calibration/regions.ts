@@ -1,4 +1,5 @@
 /** The pixel groups common-mode algorithms estimate one correction for, in psana's flat frame order. */
+import { EPIX100A_CM_FRAME, EPIX100A_DEFAULT_CMPARS } from './epix100a-common-mode.js';
 
 /** A 2-D set of flat indices: `start + row·rowStep + col·colStep` for row < rows, col < cols. */
 export interface PixelRegion {
@@ -29,7 +30,7 @@ export const COMMON_MODE_DEFAULTS: Readonly<Record<string, readonly number[]>> =
   CSPAD: [1, 25, 25, 100, 1],
   CSPAD2X2: [1, 25, 25, 100],
   PNCCD: [3, 300, 50, 128],
-  EPIX100A: [4, 1, 20, 0],
+  EPIX100A: EPIX100A_DEFAULT_CMPARS,
 };
 
 /** Number of sections of a CSPAD (32 of (32,185,388)) or CSPAD2x2 (2, interleaved in (185,388,2)). */
@@ -68,6 +69,10 @@ export function consecutiveGroups(size: number, length: number): PixelRegion[] {
 /** The 16 banks of an Epix100a (704, 768) frame, 352 × 96 pixels each, two rows of eight (algorithm 4). */
 export function epix100aBankRegions(): PixelRegion[] {
   const out: PixelRegion[] = [];
-  for (let s = 0; s < 16; s++) out.push({ start: Math.floor(s / 8) * 352 * 768 + (s % 8) * 96, rows: 352, cols: 96, rowStep: 768, colStep: 1 });
+  const { cols, bankRows, bankCols, banks } = EPIX100A_CM_FRAME;
+  const perRow = cols / bankCols;
+  for (let s = 0; s < banks; s++) {
+    out.push({ start: Math.floor(s / perRow) * bankRows * cols + (s % perRow) * bankCols, rows: bankRows, cols: bankCols, rowStep: cols, colStep: 1 });
+  }
   return out;
 }

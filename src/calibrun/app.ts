@@ -18,7 +18,7 @@ import { checkCalibDirWritable, deployDarkFiles, findExistingWorkFiles } from '.
 import { parseCalibrunOptions, type CalibrunOptions, type CalibrunOptionsInput } from './options.js';
 import type { DarkProgress } from '../pipeline/progress.js';
 import { SessionLog, humanStamp } from './session-log.js';
-import { countCalibCycles, refuseEpix10kaCalibrationBatch, wantsEpix10kaGainModes } from './epix10ka-dark.js';
+import { countCalibCycles, refuseEpix10kaCalibrationBatch, wantsEpix10kaGainModes, type Epix10kaRunLocation } from './epix10ka-dark.js';
 import { epix10kaReportOf } from './epix10ka-dark-job.js';
 
 /** Surroundings of a calibrun invocation (process-free so that tests and the facade can drive it). */
@@ -205,10 +205,15 @@ async function submitToBatch(config: CalibrunConfig, ctx: CalibrunContext, log: 
   // batch tasks get the ExpNameDb file found here, not whatever $SIT_DATA their node has
   if (config.expNameDb === undefined) config.expNameDb = await findExpNameDb(ctx.env ?? {});
   if (config.process && wantsEpix10kaGainModes(config.detectors)) {
-    const cwd = ctx.cwd ?? '.';
-    await refuseEpix10kaCalibrationBatch({ ...config, files: config.dataset.files?.map((f) => path.resolve(cwd, f)), xtcDir: xtcDirOf(config, cwd), env: ctx.env ?? {} }, ctx.signal);
+    await refuseEpix10kaCalibrationBatch(runLocationOf(config, ctx), ctx.signal);
   }
   await ctx.submitBatch(config, ctx.argv ?? [], log);
+}
+
+/** Where the run is, for the Epix10ka calib-cycle checks (dataset files and xtc directory absolute). */
+function runLocationOf(config: CalibrunConfig, ctx: CalibrunContext): Epix10kaRunLocation {
+  const cwd = ctx.cwd ?? '.';
+  return { ...config, files: config.dataset.files?.map((f) => path.resolve(cwd, f)), xtcDir: xtcDirOf(config, cwd), env: ctx.env ?? {} };
 }
 
 /** The xtc directory of the run (`-x` dataset `dir=`, else the experiment's under the data root), absolute. */
@@ -277,8 +282,7 @@ async function processDark(cm: CalibManager, config: CalibrunConfig, ctx: Calibr
   if (config.dataset.smd) log.info('dataset ":smd": the full xtc files are read (no small-data index is needed)');
   if (wantsEpix10kaGainModes(config.detectors)) {
     // the facade's Epix10ka job (src/calibrun/epix10ka-dark-job.ts) makes the same choice
-    const s = { ...config, files: config.dataset.files?.map((f) => path.resolve(cwd, f)), xtcDir: xtcDirOf(config, cwd), env: ctx.env ?? {} };
-    const cycles = await countCalibCycles(s, ctx.signal);
+    const cycles = await countCalibCycles(runLocationOf(config, ctx), ctx.signal);
     if (cycles >= 2) log.info(`Epix10ka gain-mode calibration: one calib cycle per gain mode (FH, FM, FL, AHL-H, AML-M), constants (7, panels, 352, 384)`);
     else log.warning(`run ${config.run} has ${cycles} calib cycle(s), not one per gain mode: not an Epix10ka calibration run; the ordinary single-gain dark is computed`);
   }

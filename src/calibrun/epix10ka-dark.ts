@@ -174,12 +174,7 @@ function openOptions(s: Epix10kaRunLocation): OpenXtcRunOptions {
  * (a calibration run has one per gain mode) and the ordinary single-gain dark on a run with one or none.
  */
 export async function countCalibCycles(s: Epix10kaRunLocation, signal?: AbortSignal): Promise<number> {
-  const run = await openXtcRun(openOptions(s));
-  try {
-    return (await run.scan({ signal })).calibCycles;
-  } finally {
-    await run.close();
-  }
+  return (await scanRunForEpix10ka(() => openXtcRun(openOptions(s)), signal)).calibCycles;
 }
 
 /**

@@ -12,7 +12,7 @@
  * stage run (piece K of N: runs K, K+N, … of `-r`), merged exactly as the single job. Registered with the
  * pipeline on import; has no Node imports.
  */
-import { CalibmanError, ConfigError, DetectorNotFoundError, GainModeError } from '../errors.js';
+import { CalibmanError, ConfigError, DetectorNotFoundError, GainModeError, InsufficientDataError } from '../errors.js';
 import { ndarrayOf, type NdArray } from '../io/ndarray.js';
 import { toUint64 } from '../dark/summary.js';
 import { JUNGFRAU_STAGE_NAMES, JungfrauStageMerger, jungfrauStageResultOfState, type JungfrauStageState } from '../dark/gain-modes/jungfrau.js';
@@ -26,14 +26,12 @@ import {
   type JungfrauRunSourceResult,
 } from '../dark/gain-modes/jungfrau-run.js';
 import { jungfrauGainIndex, jungfrauGainModeName } from '../xtc/payloads/jungfrau.js';
-import type { ConfigStore } from '../xtc/configs.js';
-import { type DarkJobOutcome, type DarkJobPorts, type DarkJobSpec, type DetectorDarkJob, registerDetectorDarkJob, runDarkJob, runPedestalDarkJob } from '../pipeline/dark-job.js';
+import { type DarkJobOutcome, type DarkJobPorts, type DarkJobSpec, type DetectorDarkJob, registerDetectorDarkJob, runDarkJob, runPedestalDarkJob, writeJobWorkFiles } from '../pipeline/dark-job.js';
 import type { DarkRunResult, DarkSourceResult } from '../pipeline/dark-pass.js';
 import { darkParamsOf } from '../pipeline/params.js';
 import { checkPieceSpec, runDarkPiece, type DarkPieceResult, type DarkPieceSpec } from '../pipeline/pieces.js';
-import type { DarkArrays, DarkOutputFiles, RunReader } from '../pipeline/ports.js';
+import type { DarkArrays, RunConfigs, RunReader } from '../pipeline/ports.js';
 import type { DarkProgressStage } from '../pipeline/progress.js';
-import { InsufficientDataError } from '../errors.js';
 import { detectorSelectsSource } from '../detectors/menu.js';
 import { readDetInfo } from '../xtc/source.js';
 import { sourceMatchesMenuName } from './detector-menu.js';
@@ -80,9 +78,9 @@ export function jungfrauStagesOf(source: DarkSourceResult): JungfrauRunReport[] 
   return Array.isArray(stages) ? stages : undefined;
 }
 
-function configsOf(reader: RunReader): ConfigStore {
-  const configs = (reader as RunReader & { configs?: ConfigStore }).configs;
-  if (!configs || typeof configs.get !== 'function') {
+function configsOf(reader: RunReader): RunConfigs {
+  const configs = reader.configs;
+  if (!configs) {
     throw new CalibmanError('Jungfrau gain-mode darks need the run configuration (JungfrauConfig gainMode); this run reader does not give it');
   }
   return configs;
@@ -245,8 +243,8 @@ function jungfrauSourceResult(source: string, st: SourceStages, wanted: readonly
   };
 }
 
-/** What a piece carries to the merge per source: its gain-stage run, the stage's state and counts. */
-interface JungfrauPieceJob {
+/** What a piece carries to the merge per source: its gain-stage run, the stage's state and counts (a JSON record). */
+type JungfrauPieceJob = {
   kind: 'jungfrau-gain-run';
   /** Position of the run in `-r`, and the run. */
   runIndex: number;
@@ -262,7 +260,7 @@ interface JungfrauPieceJob {
   wrongModeFrames: number;
   configMismatch: number;
   badSwitchPixels: number[];
-}
+};
 
 /** Why a Jungfrau selection that also names other detectors is not split into pieces. */
 const JUNGFRAU_MIXED_PIECES =
@@ -315,7 +313,7 @@ async function runJungfrauPiece(spec: DarkJobSpec, ports: Pick<DarkJobPorts, 'en
           configMismatch: s.configMismatch,
           badSwitchPixels: st.badSwitchPixels,
         };
-        out.sources.push({ source: s.source, detector: wanted[0], damaged: s.damaged, shape: st.shape, frames: st.framesAccepted, state: st.dark, job: { ...job } });
+        out.sources.push({ source: s.source, detector: wanted[0], damaged: s.damaged, shape: st.shape, frames: st.framesAccepted, state: st.dark, job });
       }
     } finally {
       await reader.close();
@@ -375,12 +373,7 @@ async function mergeJungfrauPieces(spec: DarkJobSpec, ports: DarkJobPorts, runs:
   }
   const sources = [...bySource].map(([source, st]) => jungfrauSourceResult(source, st, wanted));
   const result: DarkRunResult = { sources, eventsRead, eventsUsed, eventsRejected, elapsedSec: 0, files };
-  let workFiles = new Map<string, DarkOutputFiles>();
-  if (spec.workFiles) {
-    if (!ports.writeWorkFiles) throw new CalibmanError('this dark job has no port to write work files');
-    workFiles = await ports.writeWorkFiles(sources, { ...spec.workFiles, zeroPedsSources: [] });
-  }
-  return { pass: result, workFiles, zeroPedsSources: [] };
+  return { pass: result, workFiles: await writeJobWorkFiles(spec, ports, sources), zeroPedsSources: [] };
 }
 
 async function runJungfrauJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkJobOutcome> {
@@ -413,11 +406,7 @@ async function runJungfrauJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<D
   const sources = [...bySource].map(([source, st]) => jungfrauSourceResult(source, st, wanted));
   progress(eventsRead, eventsUsed, undefined, true, true);
   const result: DarkRunResult = { sources, eventsRead, eventsUsed, eventsRejected, elapsedSec: (Date.now() - t0) / 1000, files };
-  let workFiles = new Map<string, DarkOutputFiles>();
-  if (spec.workFiles) {
-    if (!ports.writeWorkFiles) throw new CalibmanError('this dark job has no port to write work files');
-    workFiles = await ports.writeWorkFiles(sources, { ...spec.workFiles, zeroPedsSources: [] });
-  }
+  const workFiles = await writeJobWorkFiles(spec, ports, sources);
   if (!others.length) return { pass: result, workFiles, zeroPedsSources: [] };
   const rest = await runDarkJob({ ...spec, pass: { ...pass, detectors: others } }, ports);
   return {

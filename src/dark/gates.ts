@@ -136,6 +136,19 @@ export function gateHi(qlo: number, qhi: number, intLo: number, intHi: number): 
   return Math.floor(h1 < intHi ? h1 : intHi);
 }
 
+/**
+ * {@link gateLo} and {@link gateHi} of 16-bit quantiles as look-up tables indexed by the quantile q (65536
+ * entries each): `lo[q]` = gateLo(q, intLo), `g1[q]` = trunc(max(q, intLo)), `h1[q]` = trunc(min(q, intHi)).
+ * gateHi(qlo, qhi) is then h = h1[qhi] (plus 1 unless h > g1[qlo]), floor(min(h, intHi)).
+ */
+export function fillGateTables(intLo: number, intHi: number, lo: Float64Array | Int32Array, g1: Float64Array | Int32Array, h1: Float64Array | Int32Array): void {
+  for (let q = 0; q < 65536; q++) {
+    lo[q] = gateLo(q, intLo);
+    g1[q] = Math.trunc(q > intLo ? q : intLo);
+    h1[q] = Math.trunc(q < intHi ? q : intHi);
+  }
+}
+
 /** Gates from per-pixel order statistics of the block (qlo, qhi, smallest, largest). */
 export function gatesFromQuantiles(
   q: { qlo: ArrayLike<number>; qhi: ArrayLike<number>; bmin: ArrayLike<number>; bmax: ArrayLike<number> },

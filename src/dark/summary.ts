@@ -2,7 +2,7 @@
  * End-of-job summary of psana's dark algorithm (generation 3): pedestals, rms, limits, status bits.
  */
 import { InsufficientDataError } from '../errors.js';
-import { type DType, type TypedArray, allocTyped } from '../io/dtype.js';
+import { type DType, type TypedArray, DTYPE_SIZE, allocTyped, typedView } from '../io/dtype.js';
 import { ndarrayOf } from '../io/ndarray.js';
 import { evaluateLimits } from './numpy-stats.js';
 import type { DarkResult } from './result.js';
@@ -76,10 +76,9 @@ function carver(spare: DarkSummaryBuffers['spare']): Carve {
   let at = spare ? Math.ceil(spare.byteOffset / 8) * 8 : 0;
   const end = spare ? spare.byteOffset + spare.byteLength : 0;
   return (dtype, n) => {
-    const probe = allocTyped(dtype, 0);
-    const bytes = n * probe.BYTES_PER_ELEMENT;
+    const bytes = n * DTYPE_SIZE[dtype];
     if (!spare || at + bytes > end) return allocTyped(dtype, n);
-    const view = new (probe.constructor as new (b: ArrayBuffer, o: number, l: number) => TypedArray)(spare.buffer, at, n);
+    const view = typedView(dtype, spare.buffer, at, n);
     at = Math.ceil((at + bytes) / 8) * 8;
     return view;
   };

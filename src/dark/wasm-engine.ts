@@ -14,7 +14,7 @@
  * ({@link DarkJobRunner}).
  */
 import { CalibmanError } from '../errors.js';
-import { quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
+import { fillGateTables, quantileRanks, gateHi, gateLo, type DarkGates } from './gates.js';
 import { type DarkParams, dataBitMask } from './params.js';
 import type { DarkSums, DarkSummaryBuffers, DarkSummaryKernels, DarkSumsSource, Stage2Kernel } from './stage2.js';
 import { DARK_CTRL_BYTES, DARK_KERNELS, DarkJobRunner, type DarkThreading } from './threads.js';
@@ -377,11 +377,7 @@ export class WasmDarkEngine implements Stage2Kernel {
     const loOf = new Float64Array(65536);
     const g1Of = new Float64Array(65536);
     const h1Of = new Float64Array(65536);
-    for (let q = 0; q < 65536; q++) {
-      loOf[q] = gateLo(q, intLo);
-      g1Of[q] = Math.trunc(q > intLo ? q : intLo);
-      h1Of[q] = Math.trunc(q < intHi ? q : intHi);
-    }
+    fillGateTables(intLo, intHi, loOf, g1Of, h1Of);
     const wide: number[] = [];
     const wideHi: number[] = [];
     const ilo = this.ilo;
@@ -466,17 +462,12 @@ export class WasmDarkEngine implements Stage2Kernel {
   private finishStage1Kernel(kb: number, kt: number): boolean {
     const { intLo, intHi } = this.params;
     const o = this.off;
-    const batchEnd = o.buf + this.regions * this.batchCapacity * this.np * 2;
-    const free = Math.min(o.lists, batchEnd) - o.buf;
+    const free = Math.min(o.lists, this.batchEnd) - o.buf;
     const in16 = (x: number) => Number.isFinite(x) && x >= 0 && x <= 0xffff;
     if (this.keepStage1Stats || !in16(intLo) || !in16(intHi) || free < FIN_TABLE_BYTES) return false;
     const b = this.mem.buffer;
     const tab = new Int32Array(b, o.buf, 3 * 65536);
-    for (let q = 0; q < 65536; q++) {
-      tab[q] = gateLo(q, intLo);
-      tab[65536 + q] = Math.trunc(q > intLo ? q : intLo);
-      tab[131072 + q] = Math.trunc(q < intHi ? q : intHi);
-    }
+    fillGateTables(intLo, intHi, tab.subarray(0, 65536), tab.subarray(65536, 131072), tab.subarray(131072));
     const k = this.k;
     this.call(FN_FIN, [
       o.lists, k, kb - 1, kt - 1, kb - 1, k + kt - 1, o.buf, Math.ceil(intHi), Math.floor(intHi),
@@ -550,6 +541,16 @@ export class WasmDarkEngine implements Stage2Kernel {
     };
   }
 
+  /** End (byte offset) of the batch memory. */
+  private get batchEnd(): number {
+    return this.off.buf + this.regions * this.batchCapacity * this.np * 2;
+  }
+
+  /** Where the status kernel's five f64 limits go: the last 64 bytes of the batch memory, 8-byte aligned. */
+  private get limitsAt(): number {
+    return Math.floor((this.batchEnd - 64) / 8) * 8;
+  }
+
   /**
    * The batch region as room for the summary's float64/uint64 arrays once accumulation is over (memory
    * already touched, so the summary allocates less), or undefined when the batch is too small.
@@ -558,16 +559,14 @@ export class WasmDarkEngine implements Stage2Kernel {
     const n = this.size;
     const bytes = align(n * 8);
     this.settle();
-    if (3 * bytes + 64 > this.regions * this.batchCapacity * this.np * 2) return undefined;
-    const b = this.mem.buffer as ArrayBuffer;
     const at = this.off.buf;
-    const end = at + this.regions * this.batchCapacity * this.np * 2;
+    if (at + 3 * bytes > this.limitsAt) return undefined;
+    const b = this.mem.buffer as ArrayBuffer;
     return {
       pedestals: new Float64Array(b, at, n),
       pixel_rms: new Float64Array(b, at + bytes, n),
       pixel_status: new BigUint64Array(b, at + 2 * bytes, n),
-      // the last 64 bytes hold the status kernel's limits
-      spare: { buffer: b, byteOffset: at + 3 * bytes, byteLength: end - 64 - (at + 3 * bytes) },
+      spare: { buffer: b, byteOffset: at + 3 * bytes, byteLength: this.limitsAt - (at + 3 * bytes) },
       ownMemory: true,
       kernels: this.summaryKernels(),
     };
@@ -588,9 +587,8 @@ export class WasmDarkEngine implements Stage2Kernel {
         const mw = mask.byteLength / n;
         if (![ave, rms, bits, status, mask].every(mine) || (mw !== 1 && mw !== 2 && mw !== 4) || bits.length !== n || status.length !== n) return false;
         // f64 arguments cannot travel through the int32 control block: they go through memory
-        const limAt = Math.floor((o.buf + this.regions * this.batchCapacity * this.np * 2 - 64) / 8) * 8;
-        new Float64Array(b, limAt, 5).set([lim.rLo, lim.rHi, lim.aLo, lim.aHi, lim.nevlm]);
-        this.call(FN_STA, [n, ave.byteOffset, rms.byteOffset, o.clo, o.chi, limAt, bits.byteOffset, status.byteOffset, mask.byteOffset, mw]);
+        new Float64Array(b, this.limitsAt, 5).set([lim.rLo, lim.rHi, lim.aLo, lim.aHi, lim.nevlm]);
+        this.call(FN_STA, [n, ave.byteOffset, rms.byteOffset, o.clo, o.chi, this.limitsAt, bits.byteOffset, status.byteOffset, mask.byteOffset, mw]);
         return true;
       },
     };

@@ -104,8 +104,9 @@ export interface HistoryRecord {
   readonly comment: string | undefined;
 }
 
-const KEYS = ['file', 'copy_of', 'exp', 'run', 'comment', 'user', 'host', 'cptime', 'zone', 'cmd', 'ctype', 'cwd', 'cmt', 'app'];
-const KEY_RE = new RegExp(`(?:^|\\s)(${KEYS.join('|')}):`, 'g');
+/** The field keys of HISTORY records (calibman's and PSCalib's), as {@link parseHistoryLine} finds them. */
+export const HISTORY_FIELD_KEYS: readonly string[] = ['file', 'copy_of', 'exp', 'run', 'comment', 'user', 'host', 'cptime', 'zone', 'cmd', 'ctype', 'cwd', 'cmt', 'app'];
+const KEY_RE = new RegExp(`(?:^|\\s)(${HISTORY_FIELD_KEYS.join('|')}):`, 'g');
 
 /** Parse one HISTORY line into its `key:value` fields. */
 export function parseHistoryLine(text: string, line = 1): HistoryRecord {

@@ -1,5 +1,6 @@
 /** Text that goes into HISTORY records from a request: checks of the user's text and the comment of a forced deployment. */
 import { CalibStoreError } from '../errors.js';
+import { HISTORY_FIELD_KEYS } from './history.js';
 import { findControlChar } from './layout.js';
 import type { ValidationReport } from './validate.js';
 
@@ -16,7 +17,7 @@ export function checkRecordText(text: string | undefined, what: string): void {
 }
 
 /** A HISTORY field key after white space, as the record parser finds fields. */
-const RECORD_KEY = /\s(file|copy_of|exp|run|comment|user|host|cptime|zone|cmd|ctype|cwd|cmt|app):/;
+const RECORD_KEY = new RegExp(`\\s(${HISTORY_FIELD_KEYS.join('|')}):`);
 
 /** The HISTORY comment of a forced deployment: the given comment plus what was overridden, compactly. */
 export function forcedComment(comment: string, forced: readonly string[], validation: ValidationReport | undefined): string {

@@ -216,7 +216,7 @@ export class CalibManager extends EventTarget {
   async runDark(options: DarkJobOptionsInput, ctl: { signal?: AbortSignal; onProgress?: (p: DarkProgress) => void } = {}): Promise<DarkJob> {
     const o = parseOrThrow(DarkJobOptionsSchema, options, 'runDark');
     if (o.queue !== undefined) return runDarkBatch(this.ctx, o, ctl);
-    return runDarkHere(this.ctx, options, o, ctl);
+    return runDarkHere(this.ctx, o, ctl);
   }
 
   /**

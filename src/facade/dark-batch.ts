@@ -2,21 +2,20 @@
  * A {@link CalibManager}'s batch dark jobs: `runDark({ queue })` as the SLURM pieces + merge of
  * src/facade/batch-job.ts made from the manager's configuration, and the batch jobs recorded in its work directory.
  */
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { JobRecord } from '../jobs/types.js';
 import { BatchJobEvent, listBatchJobs, runBatchDark, type BatchDarkJob } from './batch-job.js';
 import { loadManagerJob } from './dark-run.js';
 import { parseInput } from './input-errors.js';
-import type { DarkJobOptionsSchema } from './manager-options.js';
+import { jobsSchema, type DarkJobOptions } from './manager-options.js';
 import type { ManagerContext } from './manager-context.js';
 
 /**
  * `runDark({ queue })`: the SLURM pieces + merge, followed (`batch` and `log` events) until the merge wrote
  * the work files; the job is then read back from them (`loadJob`). Aborting `signal` cancels the job.
  */
-export async function runDarkBatch(ctx: ManagerContext, o: z.output<typeof DarkJobOptionsSchema>, ctl: { signal?: AbortSignal }): Promise<BatchDarkJob> {
-  if (!ctx.config.detectors.length) throw new ConfigError('detectors', 'no detector selected; use selectDetectors([...]) or the detectors option');
+export async function runDarkBatch(ctx: ManagerContext, o: DarkJobOptions, ctl: { signal?: AbortSignal }): Promise<BatchDarkJob> {
+  const detectors = ctx.darkJobDetectors();
   for (const f of ['files', 'mergePieces', 'liveTimeoutSec'] as const) {
     if (o[f] !== undefined) throw new ConfigError(f, `not available with queue (a batch job reads the run's files in the xtc directory)`);
   }
@@ -26,7 +25,7 @@ export async function runDarkBatch(ctx: ManagerContext, o: z.output<typeof DarkJ
     {
       experiment: ctx.experiment,
       runs,
-      detectors: ctx.config.detectors,
+      detectors,
       root: ctx.root,
       xtcDir: ctx.xtcDir,
       calibDir: ctx.calibDir,
@@ -57,6 +56,6 @@ export async function runDarkBatch(ctx: ManagerContext, o: z.output<typeof DarkJ
 
 /** `jobs`: the batch jobs recorded in `<workDir>/jobs/`; `refresh: true` first asks the scheduler about the unfinished ones. */
 export async function managerJobs(ctx: ManagerContext, opts: { refresh?: boolean }): Promise<JobRecord[]> {
-  parseInput(z.object({ refresh: z.boolean().optional() }).strict(), opts, 'jobs');
+  parseInput(jobsSchema, opts, 'jobs');
   return listBatchJobs(ctx.workDir, opts);
 }

@@ -46,8 +46,7 @@ export async function checkJobQuality(ctx: ManagerContext, job: DarkJob, opts: {
 
 /** `planDeploy`: the deployment of a job for `runRange` (default `<run>-end`). */
 export function planJobDeploy(ctx: ManagerContext, job: DarkDeployInput, opts: { runRange?: string; types?: DarkTypes }): DarkDeployItem[] {
-  const runRange = opts.runRange !== undefined ? checkFacadeRunRange(opts.runRange) : `${job.run}-end`;
-  return planJobDeployment(job, ctx.calibDir, runRange, opts.types);
+  return planJobDeployment(job, ctx.calibDir, deployRunRange(job, opts.runRange), opts.types);
 }
 
 /** `deploy`: the planned files deployed (all validated first), the tentative and done steps as `log` events. */
@@ -57,7 +56,7 @@ export async function deployJob(
   opts: { runRange?: string; types?: DarkTypes; dryRun?: boolean; comment?: string },
 ): Promise<StoreOperationResult[]> {
   parseInput(deploySchema, opts, 'deploy');
-  const runRange = opts.runRange !== undefined ? checkFacadeRunRange(opts.runRange) : `${job.run}-end`;
+  const runRange = deployRunRange(job, opts.runRange);
   const items = planJobDeployment(job, ctx.calibDir, runRange, opts.types);
   ctx.emitLog(darkTentativeDeployRecord(items));
   if (!items.length) return [];
@@ -76,6 +75,11 @@ export async function deployJob(
   );
   if (!opts.dryRun) for (const r of deployRecords(items, results, ctx.config.historyFileName)) ctx.emitLog(r);
   return results;
+}
+
+/** The run range of a deployment: `runRange` checked as calibrun checks `-v` (errors name `runRange`), default `<run>-end`. */
+function deployRunRange(job: DarkDeployInput, runRange: string | undefined): string {
+  return runRange !== undefined ? checkFacadeRunRange(runRange) : `${job.run}-end`;
 }
 
 /** calibrun's run-range check, naming the facade field (`runRange`) instead of calibrun's `-v`. */

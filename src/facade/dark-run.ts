@@ -4,7 +4,6 @@
  * back from its work files.
  */
 import * as path from 'node:path';
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { runDarkJob, runDarkJobPiece, type DarkJobSpec } from '../pipeline/dark-job.js';
 import type { DarkPieceResult, DarkPieceSpec } from '../pipeline/pieces.js';
@@ -16,7 +15,7 @@ import { loadDarkJob } from './load-job.js';
 import { DarkProgressEvent } from './events.js';
 import { jobOutcomeRecords, jobParametersRecord } from './job-log.js';
 import { parseInput } from './input-errors.js';
-import { DarkJobOptionsSchema, runNumberSchema, type DarkJobOptionsInput } from './manager-options.js';
+import { DarkJobOptionsSchema, loadJobSchema, type DarkJobOptions, type DarkJobOptionsInput } from './manager-options.js';
 import type { ManagerContext } from './manager-context.js';
 
 /** Cancellation and progress of a dark job. */
@@ -27,15 +26,9 @@ export interface DarkRunControl {
   onProgress?: (p: DarkProgress) => void;
 }
 
-/** The pipeline's job of `runDark` options (the run is looked up only when it is read); `method` names the caller in errors. */
-export async function darkJobSpec(
-  ctx: ManagerContext,
-  options: DarkJobOptionsInput,
-  ctl: DarkRunControl,
-  method: string,
-): Promise<{ spec: DarkJobSpec; runs: number[] }> {
-  const o = parseInput(DarkJobOptionsSchema, options, method);
-  if (!ctx.config.detectors.length) throw new ConfigError('detectors', 'no detector selected; use selectDetectors([...]) or the detectors option');
+/** The pipeline's job of validated `runDark` options (the run is looked up only when it is read). */
+async function darkJobSpec(ctx: ManagerContext, o: DarkJobOptions, ctl: DarkRunControl): Promise<{ spec: DarkJobSpec; runs: number[] }> {
+  const detectors = ctx.darkJobDetectors();
   const runs = Array.isArray(o.run) ? o.run : [o.run];
   const live = o.liveTimeoutSec !== undefined ? { live: { timeoutMs: o.liveTimeoutSec * 1000 } } : {};
   const open = o.files
@@ -45,7 +38,7 @@ export async function darkJobSpec(
     pass: {
       open,
       runs,
-      detectors: ctx.config.detectors,
+      detectors,
       numEvents: o.numEvents,
       skipEvents: o.skipEvents,
       scanEvents: o.scanEvents,
@@ -68,14 +61,9 @@ export async function darkJobSpec(
 }
 
 /** `runDark` without a queue: the job here, its parameters and outcome as `log` events. */
-export async function runDarkHere(
-  ctx: ManagerContext,
-  options: DarkJobOptionsInput,
-  o: z.output<typeof DarkJobOptionsSchema>,
-  ctl: DarkRunControl,
-): Promise<DarkJob> {
+export async function runDarkHere(ctx: ManagerContext, o: DarkJobOptions, ctl: DarkRunControl): Promise<DarkJob> {
   if (o.pieces !== undefined) throw new ConfigError('pieces', 'pieces are the array tasks of a batch job; give queue too');
-  const { spec, runs } = await darkJobSpec(ctx, options, ctl, 'runDark');
+  const { spec, runs } = await darkJobSpec(ctx, o, ctl);
   const place = ctx.darkJobPlace(runs[0]);
   ctx.emitLog(jobParametersRecord(spec, ctx.experiment));
   const outcome = await runDarkJob(spec, nodeDarkJobPorts(ctx.engines, place));
@@ -91,7 +79,7 @@ export async function runDarkPieceHere(
   piece: DarkPieceSpec,
   ctl: DarkRunControl,
 ): Promise<{ piece: DarkPieceResult; file: string }> {
-  const { spec, runs } = await darkJobSpec(ctx, options, ctl, 'runDarkPiece');
+  const { spec, runs } = await darkJobSpec(ctx, parseInput(DarkJobOptionsSchema, options, 'runDarkPiece'), ctl);
   const result = await runDarkJobPiece(spec, { engines: ctx.engines }, piece);
   const file = await writeDarkPiece(darkPiecesDirOf(ctx.darkJobPlace(runs[0])), result, ctx.config.fileMode);
   return { piece: result, file };
@@ -99,7 +87,7 @@ export async function runDarkPieceHere(
 
 /** `loadJob`: a finished dark job of `run` rebuilt from its work files in `<workDir>/results`. */
 export async function loadManagerJob(ctx: ManagerContext, run: number): Promise<DarkJob> {
-  parseInput(z.object({ run: runNumberSchema }).strict(), { run }, 'loadJob');
+  parseInput(loadJobSchema, { run }, 'loadJob');
   const { workDir, filePrefix, detectors } = ctx.config;
   return loadDarkJob({ resultsDir: path.join(workDir, 'results'), filePrefix, experiment: ctx.experiment, run, detectors });
 }

@@ -2,6 +2,7 @@
  * The state a {@link CalibManager}'s operations share: its configuration, engines and environment, the
  * directories they give, how the run's files are recognised, the calib store, and the manager's events.
  */
+import { ConfigError } from '../errors.js';
 import { fillDarkThresholds, type DarkThresholds } from '../pipeline/params.js';
 import { dataRoot, defaultCalibDir, defaultXtcDir, instrumentOf, instrumentCaseFor } from '../calibrun/dirs.js';
 import type { DarkEngines } from '../pipeline/ports.js';
@@ -57,6 +58,15 @@ export class ManagerContext {
   /** Pixel-status thresholds with calibrun's defaults filled in. */
   get thresholds(): DarkThresholds {
     return fillDarkThresholds(this.config.thresholds);
+  }
+
+  /**
+   * The selected detectors of a dark job.
+   * @throws ConfigError when none is selected
+   */
+  darkJobDetectors(): string[] {
+    if (!this.config.detectors.length) throw new ConfigError('detectors', 'no detector selected; use selectDetectors([...]) or the detectors option');
+    return this.config.detectors;
   }
 
   /** How the run's files are recognised: the experiment's ExpNameDb number (`expNameDb` or `$SIT_DATA`), else without it. */

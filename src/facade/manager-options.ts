@@ -102,6 +102,8 @@ export const DarkJobOptionsSchema = z
 
 /** Input of {@link DarkJobOptionsSchema}. */
 export type DarkJobOptionsInput = z.input<typeof DarkJobOptionsSchema>;
+/** Validated dark-job options, defaults filled in. */
+export type DarkJobOptions = z.output<typeof DarkJobOptionsSchema>;
 
 /** Calib types of a dark job that can be checked and deployed. */
 export const calibTypesSchema = z.array(z.enum(['pedestals', 'pixel_rms', 'pixel_status'])).min(1);
@@ -111,6 +113,10 @@ export const selectDetectorsSchema = z.object({ detectors: z.array(z.string().mi
 export const listExperimentsSchema = z.object({ instrument: z.string().regex(/^[A-Za-z]{3}$/) }).strict();
 /** Arguments of `history`. */
 export const historySchema = z.object({ source: z.string().min(1), type: z.string().min(1), group: z.string().min(1).optional() }).strict();
+/** Arguments of `loadJob`. */
+export const loadJobSchema = z.object({ run: runNumberSchema }).strict();
+/** Options of `jobs`. */
+export const jobsSchema = z.object({ refresh: z.boolean().optional() }).strict();
 /** Arguments of `deployed`. */
 export const deployedSchema = z.object({ source: z.string().min(1), run: runNumberSchema.optional() }).strict();
 /** Arguments of `scanSources` and `scanRun`. */

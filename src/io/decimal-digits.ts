@@ -39,3 +39,27 @@ export function writeDigitsBackwards(buf: Uint8Array, end: number, q: number): v
   }
   digitsBackwards(buf, k, q | 0);
 }
+
+/**
+ * Write the scaled integer `x` (0 ≤ x < 2^31) as fixed-point text with `fd` (≥ 1) digits after the point
+ * (x / 10^fd: integer digits, `.`, `fd` zero-padded digits) ending just before `end`.
+ */
+export function fixedPointBackwards(buf: Uint8Array, end: number, x: number, fd: number): void {
+  let k = end;
+  let left = fd;
+  while (left >= 2) {
+    const t = (x / 100) | 0;
+    const r = (x - t * 100) << 1;
+    buf[--k] = PAIRS[r + 1];
+    buf[--k] = PAIRS[r];
+    x = t;
+    left -= 2;
+  }
+  if (left === 1) {
+    const t = (x / 10) | 0;
+    buf[--k] = 48 + x - t * 10;
+    x = t;
+  }
+  buf[--k] = 46;
+  digitsBackwards(buf, k, x);
+}

@@ -65,6 +65,11 @@ export function allocTyped(dtype: DType, length: number): TypedArray {
   return new CTORS[dtype](length);
 }
 
+/** A typed array of `dtype` viewing `length` elements of `buffer` from `byteOffset` (no copy). */
+export function typedView(dtype: DType, buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray {
+  return new CTORS[dtype](buffer, byteOffset, length);
+}
+
 /** The dtype of a typed array (Uint8Array maps to `uint8`). */
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Int8Array) return 'int8';

@@ -14,7 +14,7 @@
 import type { TypedArray } from './dtype.js';
 import { compileNumberFormat, parseNumberFormat } from './ndarray-text-format.js';
 import { encodeRowsFast } from './ndarray-text-fast.js';
-import { PAIRS, writeDigitsBackwards } from './decimal-digits.js';
+import { PAIRS, fixedPointBackwards, writeDigitsBackwards } from './decimal-digits.js';
 
 /** A growable byte buffer. */
 export class ByteSink {
@@ -78,8 +78,6 @@ interface Field {
   /** Digits after the decimal point (0: no point). */
   fracDigits: number;
 }
-
-
 
 /** Write exactly `n` digits of `f` (< 2^53, zero-padded) ending just before `end`. */
 function writeFixedDigits(buf: Uint8Array, end: number, f: number, n: number): void {
@@ -162,24 +160,7 @@ function writeFixed(buf: Uint8Array, pos: number, field: Field, neg: boolean, n:
   }
   const end = pos + ipLen + 1 + fd;
   if (n < 2147483648) {
-    let x = n | 0;
-    let k = end;
-    let left = fd;
-    while (left >= 2) {
-      const d = (x / 100) | 0;
-      const r = 2 * (x - d * 100);
-      buf[--k] = PAIRS[r + 1];
-      buf[--k] = PAIRS[r];
-      x = d;
-      left -= 2;
-    }
-    if (left === 1) {
-      const d = (x / 10) | 0;
-      buf[--k] = 48 + x - d * 10;
-      x = d;
-    }
-    buf[--k] = 46;
-    writeDigitsBackwards(buf, k, x);
+    fixedPointBackwards(buf, end, n | 0, fd);
   } else {
     const scale = POW10[fd];
     const ip = Math.floor(n / scale);

@@ -13,8 +13,7 @@
  */
 import type { TypedArray } from './dtype.js';
 import { compileNumberFormat, type NumberFormatSpec } from './ndarray-text-format.js';
-import { PAIRS, digitsBackwards } from './decimal-digits.js';
-
+import { digitsBackwards, fixedPointBackwards } from './decimal-digits.js';
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
 /** Scaled fixed-point magnitudes below this keep the digit arithmetic in int32. */
@@ -38,7 +37,6 @@ type IntArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16
 function digitCount(x: number): number {
   return x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10;
 }
-
 
 /** Append the reference formatter's text for one value. */
 function writeSlow(sink: ByteSinkLike, pos: number, text: string, reserve: number): number {
@@ -162,31 +160,14 @@ function encodeFixedRows(sink: ByteSinkLike, data: Float64Array | Float32Array, 
         const k = Math.floor(y);
         const d = y - k - 0.5;
         if ((d < 0 ? -d : d) > y * TIE_MARGIN) {
-          let x = (d > 0 ? k + 1 : k) | 0;
+          const x = (d > 0 ? k + 1 : k) | 0;
           const nd = digitCount(x);
           const ipLen = nd > fd ? nd - fd : 1;
           const len = ipLen + 1 + fd + (neg ? 1 : 0);
           for (let pad = width - len; pad > 0; pad--) buf[pos++] = 32;
           if (neg) buf[pos++] = 45;
-          const end = pos + ipLen + 1 + fd;
-          let q = end;
-          let left = fd;
-          while (left >= 2) {
-            const t = (x / 100) | 0;
-            const r = (x - t * 100) << 1;
-            buf[--q] = PAIRS[r + 1];
-            buf[--q] = PAIRS[r];
-            x = t;
-            left -= 2;
-          }
-          if (left === 1) {
-            const t = (x / 10) | 0;
-            buf[--q] = 48 + x - t * 10;
-            x = t;
-          }
-          buf[--q] = 46;
-          digitsBackwards(buf, q, x);
-          pos = end;
+          pos += ipLen + 1 + fd;
+          fixedPointBackwards(buf, pos, x, fd);
           done = true;
         }
       }

@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
 import { NdarrayFileError } from '../errors.js';
-import { type DType, type TypedArray, DTYPE_SIZE, allocTyped, dtypeOf } from './dtype.js';
+import { type DType, DTYPE_SIZE, dtypeOf, typedView } from './dtype.js';
 import { type NdArray, type TypedNdArray, toCOrder } from './ndarray.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -165,7 +165,7 @@ export function readNpy(bytes: Uint8Array, file?: string): TypedNdArray {
   const raw = new Uint8Array(h.dataBytes);
   raw.set(bytes.subarray(h.dataOffset, h.dataOffset + h.dataBytes));
   if (h.bigEndian && size > 1) swapBytes(raw, size);
-  const data = new (allocTyped(dtype, 0).constructor as new (b: ArrayBuffer) => TypedArray)(raw.buffer);
+  const data = typedView(dtype, raw.buffer, 0, h.dataBytes / size);
   if (h.fortranOrder && shape.length > 1) {
     const stride: number[] = [];
     let s = 1;

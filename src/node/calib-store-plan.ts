@@ -48,9 +48,8 @@ async function sameContent(file: string, job: WriteJob): Promise<boolean> {
 /** The name the existing `name` of `typeDir` is kept under before the write, undefined when there is none or it holds the same content. */
 export async function planBackup(typeDir: string, name: string, target: string, job: WriteJob, time: Date): Promise<string | undefined> {
   const names = await listDir(typeDir);
-  let backup: string | undefined;
-  if (names.includes(name) && !(await sameContent(target, job))) backup = backupName(name, time, (n) => names.includes(n));
-  return backup;
+  if (!names.includes(name) || (await sameContent(target, job))) return undefined;
+  return backupName(name, time, (n) => names.includes(n));
 }
 
 /** Append to `ops` the steps of a write: keep the existing file, copy, remove a moved input, HISTORY records. */

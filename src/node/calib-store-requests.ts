@@ -114,17 +114,29 @@ export interface StoreOperationResult {
 export interface WriteJob {
   /** Content given in memory; else that of `file`, read again when written and checked against `size` and `digest`. */
   readonly content?: Uint8Array;
+  /** Input file, when no `content` is given. */
   readonly file?: string;
+  /** Input size, bytes. */
   readonly size: number;
+  /** SHA-256 of the input as checked (hex); a file is checked against it again when copied. */
   readonly digest: string;
+  /** The input's name in HISTORY `copy_of:`. */
   readonly fromLabel: string;
+  /** Target calib group, e.g. `CsPad::CalibV1`. */
   readonly group: string;
+  /** Target source directory name. */
   readonly source: string;
+  /** Target calib type. */
   readonly type: string;
+  /** Validity range of the written file. */
   readonly range: RunRange;
+  /** HISTORY `comment:` (with the `forced:` note of a forced deployment). */
   readonly comment: string;
+  /** HISTORY `run:`. */
   readonly run: number | string;
+  /** HISTORY `exp:`. */
   readonly experiment: string;
+  /** Plan only; nothing is written. */
   readonly dryRun: boolean;
   /** Remove this input after writing (move). */
   readonly removeInput?: string;

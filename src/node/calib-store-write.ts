@@ -16,8 +16,10 @@ export type { CopyRequest, DeployRequest, RemoveRequest, StoreOperationResult } 
 
 /** Executes the writing operations for a {@link CalibStore}. */
 export class StoreWriter {
+  /** @param s the store's directory, modes, group, HISTORY file, lock timeout and file writer */
   constructor(private readonly s: StoreSettings) {}
 
+  /** Deploy one file or content as `<range>.data` of its type directory (validated first), with its HISTORY records. */
   deploy(req: DeployRequest): Promise<StoreOperationResult> {
     return prepareDeploy(this.s, req).then((job) => this.write(job));
   }
@@ -46,6 +48,7 @@ export class StoreWriter {
     return out;
   }
 
+  /** Copy a calib file into the store under a new run range, with its HISTORY records; `move` then removes the input (logged in its HISTORY). */
   async copy(req: CopyRequest, move: boolean): Promise<StoreOperationResult> {
     return this.write(await prepareCopy(this.s, req, move));
   }
@@ -98,6 +101,7 @@ export class StoreWriter {
     return { dryRun: false, target, backup, operations: ops, validation: job.validation, warnings, forced: job.forced };
   }
 
+  /** Delete a calib file (kept under a backup name unless `keepBackup: false`), with a `cmd:rm` HISTORY record. */
   async remove(req: RemoveRequest): Promise<StoreOperationResult> {
     const file = await prepareRemove(this.s, req);
     const typeDir = path.dirname(file);

@@ -93,12 +93,19 @@ export async function runDarkJob(spec: DarkJobSpec, ports: DarkJobPorts): Promis
 export async function runPedestalDarkJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkJobOutcome> {
   const pass = await passOrMerge(spec, ports);
   const zeroPedsSources = spec.zeroPeds ? zeroPedestalSources(pass.sources.map((s) => s.source)) : [];
-  let workFiles = new Map<string, DarkOutputFiles>();
-  if (spec.workFiles) {
-    if (!ports.writeWorkFiles) throw new CalibmanError('this dark job has no port to write work files');
-    workFiles = await ports.writeWorkFiles(pass.sources, { ...spec.workFiles, zeroPedsSources });
-  }
-  return { pass, workFiles, zeroPedsSources };
+  return { pass, workFiles: await writeJobWorkFiles(spec, ports, pass.sources, zeroPedsSources), zeroPedsSources };
+}
+
+/** The work files of a job's results through the writer port, when the job asks for them (else none). */
+export async function writeJobWorkFiles(
+  spec: DarkJobSpec,
+  ports: Pick<DarkJobPorts, 'writeWorkFiles'>,
+  results: readonly DarkSourceResult[],
+  zeroPedsSources: readonly string[] = [],
+): Promise<Map<string, DarkOutputFiles>> {
+  if (!spec.workFiles) return new Map();
+  if (!ports.writeWorkFiles) throw new CalibmanError('this dark job has no port to write work files');
+  return ports.writeWorkFiles(results, { ...spec.workFiles, zeroPedsSources });
 }
 
 async function passOrMerge(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkRunResult> {

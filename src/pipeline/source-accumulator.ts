@@ -10,7 +10,7 @@ import type { SourceAccumulator } from './ports.js';
 /** A source's accumulator with these thresholds, on helper threads when `threading` is given. */
 export function darkSourceAccumulator(thresholds: DarkThresholds, shape: readonly number[], threading?: DarkThreading): SourceAccumulator {
   // only finish() is asked of it: the stage-1 gates need not be kept (18 MB less for a CSPAD)
-  const acc = createDarkAccumulator(darkParamsOf(thresholds), shape, threading ? { threading, keepGates: false } : { keepGates: false });
+  const acc = createDarkAccumulator(darkParamsOf(thresholds), shape, { threading, keepGates: false });
   return {
     add: (frame) => void acc.add(frame),
     nextSlot: () => acc.nextSlot(),

@@ -154,6 +154,18 @@ describe('Jungfrau det.calib (1 module)', () => {
     expect(bare.gainRanges(raw)).toBeUndefined();
   });
 
+  it('outputBuffer with the default common mode (algorithm 7, no fast path): a frame- or image-sized buffer calib fills as any other', () => {
+    expect(det.usesFastPath({}, 'image')).toBe(false);
+    const own = det.outputBuffer('frame');
+    expect(own.length).toBe(JF);
+    expect(det.outputBuffer('image').length).toBe(det.imageShape[0] * det.imageShape[1]);
+    expect(det.calib(raw, { out: own })).toBe(own);
+    const fresh = det.calib(raw)!;
+    let diff = 0;
+    for (let i = 0; i < JF; i++) if (!Object.is(own[i], fresh[i])) diff++;
+    expect(diff).toBe(0);
+  });
+
   it('refuses constants of the wrong shape and other common-mode algorithms with typed errors', () => {
     const t = requireDetectorType('JUNGFRAU');
     expect(() => createDetector({ source: 's', type: t, shape: [1, 512, 1024], files: { pedestals: file('p.data', new Float32Array(JF), [1, 512, 1024]) } }))

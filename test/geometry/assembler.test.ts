@@ -11,7 +11,7 @@ import { GEO_FIXTURES } from './golden-helpers.js';
  * `values[i]` into `out` pixel by pixel would, so one scatter per input serves every image type (test time).
  */
 function scatter(rows: Uint32Array, cols: Uint32Array, values: ArrayLike<number>, [h, w]: [number, number]): Float64Array {
-  const v = values instanceof Float64Array ? values : ArrayBuffer.isView(values) ? new Float64Array(values as unknown as ArrayLike<number>) : Float64Array.from(values);
+  const v = values instanceof Float64Array ? values : new Float64Array(values);
   const truth = new Float64Array(h * w);
   for (let i = 0; i < rows.length; i++) if (rows[i] < h && cols[i] < w) truth[rows[i] * w + cols[i]] = v[i];
   return truth;

@@ -92,13 +92,18 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
     const skipped = { n: 0 };
     const [h, w] = kind === 'image' ? det.imageShape : [0, 0];
     const size = kind === 'image' ? h * w : det.size;
-    const bufs = [new Float32Array(size), new Float32Array(size)];
-    let firstImage: Float32Array | undefined;
     const sum = o.average ? new Float64Array(size) : undefined;
+    // a stack streamed to .npy needs two buffers (one is written while the next event is calibrated); else
+    // the fast path's own output memory, filled without a copy
+    const streamed = Boolean(o.npy) && !sum;
+    const bufs = streamed
+      ? [new Float32Array(size), new Float32Array(size)]
+      : [det.outputBuffer(kind === 'image' ? 'image' : 'frame', { cmpars, mask })];
+    let firstImage: Float32Array | undefined;
     let count = 0;
     async function* outputs(): AsyncGenerator<Float32Array> {
       for await (const ev of selectedEvents(run, det, range, skipped)) {
-        const out = bufs[count % 2];
+        const out = bufs[count % bufs.length];
         if (kind === 'calib') det.calib(ev, { cmpars, mask, out });
         else det.image(ev, { cmpars, mask, out });
         if (count === 0 && o.png) firstImage = out.slice();
@@ -108,8 +113,8 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
       }
     }
     const shape = kind === 'image' ? [h, w] : [...det.shape];
-    if (o.npy && !sum) {
-      await writeFrameStackNpy(o.npy, shape, outputs());
+    if (streamed) {
+      await writeFrameStackNpy(o.npy!, shape, outputs());
     } else {
       for await (const f of outputs()) void f;
     }

@@ -16,10 +16,10 @@ import { sourceMatchesMenuName } from '../../detectors/menu.js';
 import { detectorTypeOfSource, getDetectorType } from '../../detectors/registry.js';
 import { parseDetInfo } from '../../xtc/src.js';
 import { readDetInfo } from '../../xtc/source.js';
-import { registerDetectorDarkJob, runPedestalDarkJob, type DarkJobOutcome, type DarkJobPorts, type DarkJobSpec, type DetectorDarkJob } from '../../pipeline/dark-job.js';
+import { registerDetectorDarkJob, runPedestalDarkJob, writeJobWorkFiles, type DarkJobOutcome, type DarkJobPorts, type DarkJobSpec, type DetectorDarkJob } from '../../pipeline/dark-job.js';
 import type { DarkRunResult, DarkSourceResult } from '../../pipeline/dark-pass.js';
 import { runDarkPiece, type DarkPieceResult, type DarkPieceSpec } from '../../pipeline/pieces.js';
-import type { DarkArrays, DarkOutputFiles, DarkWorkFileFormat, RunReader } from '../../pipeline/ports.js';
+import type { DarkArrays, DarkWorkFileFormat, OpenRunRequest, RunReader } from '../../pipeline/ports.js';
 import type { DarkProgress, DarkProgressStage } from '../../pipeline/progress.js';
 import { EPIX10KA_DARK_CYCLE_MODES, EPIX10KA_PANEL_PIXELS, epix10kaGainModeOfControlBits } from './epix10ka-modes.js';
 import type { Epix10kaDarkParams } from './epix10ka-dark.js';
@@ -267,9 +267,14 @@ export const EPIX10KA_BATCH_REFUSAL =
   'each calib cycle is gated on its own first frames and replayed in order, so the run cannot be split by frames; run calibrun without -q ' +
   '(or submit that one command as a batch job of its own)';
 
+/** The calibration run of a job (its files, or the first run of the request). */
+function calibrationRunOf(pass: DarkJobSpec['pass']): OpenRunRequest {
+  return { ...pass.open, ...(pass.open.files ? {} : { run: pass.runs[0] }) };
+}
+
 async function runEpix10kaJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<DarkJobOutcome> {
   const pass = spec.pass;
-  const open = { ...pass.open, ...(pass.open.files ? {} : { run: pass.runs[0] }) };
+  const open = calibrationRunOf(pass);
   const openRun = () => ports.engines.openRun(open);
   const scan = await scanRunForEpix10ka(openRun, pass.signal);
   if (scan.calibCycles < 2) return runPedestalDarkJob(spec, ports);
@@ -280,12 +285,7 @@ async function runEpix10kaJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<D
   const eventsRead = r.sources.reduce((n, s) => Math.max(n, s.eventsRead), 0);
   const eventsUsed = sources.reduce((n, s) => Math.max(n, s.frames), 0);
   const result: DarkRunResult = { sources, eventsRead, eventsUsed, eventsRejected: eventsRead - eventsUsed, elapsedSec: r.elapsedSec, files: r.files };
-  let workFiles = new Map<string, DarkOutputFiles>();
-  if (spec.workFiles) {
-    if (!ports.writeWorkFiles) throw new ConfigError('workFiles', 'this dark job has no port to write work files');
-    workFiles = await ports.writeWorkFiles(sources, { ...spec.workFiles, zeroPedsSources: [] });
-  }
-  return { pass: result, workFiles, zeroPedsSources: [] };
+  return { pass: result, workFiles: await writeJobWorkFiles(spec, ports, sources), zeroPedsSources: [] };
 }
 
 /**
@@ -295,7 +295,7 @@ async function runEpix10kaJob(spec: DarkJobSpec, ports: DarkJobPorts): Promise<D
  */
 async function runEpix10kaPiece(spec: DarkJobSpec, ports: Pick<DarkJobPorts, 'engines'>, piece: DarkPieceSpec): Promise<DarkPieceResult> {
   const pass = spec.pass;
-  const open = { ...pass.open, ...(pass.open.files ? {} : { run: pass.runs[0] }) };
+  const open = calibrationRunOf(pass);
   const scan = await scanRunForEpix10ka(() => ports.engines.openRun(open), pass.signal);
   if (scan.calibCycles >= 2) throw new ConfigError('pieces', EPIX10KA_BATCH_REFUSAL);
   return runDarkPiece(pass, ports.engines, piece);

@@ -102,7 +102,7 @@ interface SourceState {
  * The configured gain mode of a Jungfrau source in a run's configuration store (decoded once per
  * configuration object; a BeginCalibCycle that reconfigures the detector is seen from then on).
  */
-export function jungfrauGainModeLookup(configs: ConfigStore): (source: string) => number | undefined {
+export function jungfrauGainModeLookup(configs: Pick<ConfigStore, 'get'>): (source: string) => number | undefined {
   const phys = new Map<string, number | undefined>();
   return (source) => {
     if (!phys.has(source)) phys.set(source, parseDetInfo(source));
