@@ -16,6 +16,9 @@ export interface StepTraffic {
   readonly written: number;
 }
 
+/** Image-map bytes per pixel of the scatter's run records: the default CSPAD geometry has 486 298 records of 12 bytes for 2 296 960 pixels. */
+const RUN_RECORD_BYTES_PER_PIXEL = (12 * 486298) / 2296960;
+
 /**
  * Bytes per event moved by calib + image of an int16 frame of `pixels` into an image of `bins` float32
  * bins, step by step (values that stay in the per-thread cache between passes are not counted):
@@ -28,7 +31,7 @@ export function imageTraffic(pixels: number, bins: number, factor: boolean, copy
     { step: 'decode into the engine (int16)', read: 2 * pixels, written: 2 * pixels },
     { step: 'pass 1: raw, pedestals (f32), flags (u8)', read: (2 + 4 + 1) * pixels, written: 0 },
     { step: 'pass 2: mask × gain (f32)', read: factor ? 4 * pixels : 0, written: 0 },
-    { step: 'scatter: step codes (u8), image stores (f32, line read for ownership)', read: pixels + 4 * bins, written: 4 * bins },
+    { step: 'scatter: run records (12 B each), image stores (f32, line read for ownership)', read: Math.round(RUN_RECORD_BYTES_PER_PIXEL * pixels) + 4 * bins, written: 4 * bins },
   ];
   if (copyOut) steps.push({ step: "copy into the caller's image", read: 2 * 4 * bins, written: 4 * bins });
   return steps;

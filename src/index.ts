@@ -600,6 +600,8 @@ export { JungfrauStageDark, JungfrauStageMerger, mergeJungfrauStages, jungfrauSt
 export type { JungfrauStageResult, JungfrauStageState, JungfrauGainConstants, JungfrauStageDarkOptions } from './dark/gain-modes/jungfrau.js';
 export { runJungfrauDark, jungfrauGainModeLookup } from './dark/gain-modes/jungfrau-run.js';
 export type { JungfrauDarkRunInput, JungfrauDarkRunResult, JungfrauRunSourceResult } from './dark/gain-modes/jungfrau-run.js';
+export { JUNGFRAU_DARK_JOB, jungfrauStagesOf } from './dark/gain-modes/jungfrau-job.js';
+export type { JungfrauRunReport, JungfrauDarkSourceResult } from './dark/gain-modes/jungfrau-job.js';
 
 // ---- Epix10ka family: seven-range pedestals from the calib cycles of a calibration run ----------
 export {

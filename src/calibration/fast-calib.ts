@@ -47,10 +47,16 @@ export interface FastCalibInput {
   /** Scatter into an image ({@link FastCalibEngine.image}). */
   readonly image?: ScatterMap;
   /**
-   * Encode the image scatter as one-byte step codes per pixel when the geometry needs at most 256
-   * distinct steps between neighbouring pixels' image bins (default), else (or `false`) 4-byte addresses.
+   * Without {@link runs}: encode the image scatter as one-byte step codes per pixel when the geometry needs
+   * at most 256 distinct steps between neighbouring pixels' image bins (default), else (or `false`) 4-byte
+   * addresses.
    */
   readonly stepCodes?: boolean;
+  /**
+   * Encode the image scatter as runs (default): pixels landing on ≥ 4 consecutive image bins, ascending or
+   * descending, are moved 4 at a time, the others one by one; `false` uses {@link stepCodes}.
+   */
+  readonly runs?: boolean;
   /** Helper threads (the memory is then shared); default none. */
   readonly threading?: CalibThreading;
 }
@@ -131,6 +137,64 @@ function encodeSteps(order: Int32Array, regions: readonly PixelRegion[], imageSi
   return { codes, steps, startBins };
 }
 
+/** The image scatter as run records (see fast-calib.wat `$scatterRuns`). */
+interface ScatterRuns {
+  /** 3 i32 per record: source byte offset in the region's values, image bin of the first pixel, signed length. */
+  readonly records: Int32Array;
+  /** Index of each region's first record (one entry more: the number of records). */
+  readonly bounds: Int32Array;
+}
+
+/** Shortest run of consecutive image bins stored 4 pixels at a time. */
+const MIN_RUN = 4;
+
+/**
+ * Encode each region's image bins (traversal order, −1 = lands nowhere) as runs: a pixel followed by at
+ * least 3 whose bins go on by +1 (or −1) starts a run (within one column for regions visited column by
+ * column, whose values are a row apart); any other landing pixel is a run of 1. Pixels that land nowhere
+ * store nothing; every map bin has one pixel, so the order of the stores does not matter.
+ */
+function encodeRuns(order: Int32Array, regions: readonly PixelRegion[], colsOuter: readonly boolean[]): ScatterRuns {
+  const bounds = new Int32Array(regions.length + 1);
+  // two passes over the same runs: count them, then write them (no growing array of 1.5 M numbers)
+  const scan = (emit: (k: number, src: number, bin: number, len: number) => void): number => {
+    let records = 0;
+    let n = 0;
+    regions.forEach((r, g) => {
+      const count = r.rows * r.cols;
+      // pixels of one source line (a column when visited column by column) and the source offset of pixel t
+      const line = colsOuter[g] ? r.rows : count;
+      const srcOf = (t: number) => 4 * (colsOuter[g] ? (t % r.rows) * r.cols + Math.floor(t / r.rows) : t);
+      let t = 0;
+      while (t < count) {
+        const b = order[n + t];
+        if (b < 0) {
+          t++;
+          continue;
+        }
+        const lineEnd = (Math.floor(t / line) + 1) * line;
+        let len = 1;
+        const next = t + 1 < lineEnd ? order[n + t + 1] : -1;
+        const dir = next >= 0 && Math.abs(next - b) === 1 ? next - b : 0;
+        if (dir) while (t + len < lineEnd && order[n + t + len] === b + dir * len) len++;
+        if (len < MIN_RUN) len = 1;
+        emit(records++, srcOf(t), b, len === 1 ? 1 : dir * len);
+        t += len;
+      }
+      n += count;
+      bounds[g + 1] = records;
+    });
+    return records;
+  };
+  const records = new Int32Array(3 * scan(() => {}));
+  scan((k, src, bin, len) => {
+    records[3 * k] = src;
+    records[3 * k + 1] = bin;
+    records[3 * k + 2] = len;
+  });
+  return { records, bounds };
+}
+
 /** Algorithm 1's peak threshold, as the JavaScript path takes it from cmpars[3]. */
 function peakThreshold(pars: readonly number[]): number {
   return pars[3] > 0 ? Math.trunc(pars[3]) : 100;
@@ -150,8 +214,8 @@ export class FastCalibEngine {
   /** Algorithm 1's correction of each group by the last run (NaN: refused; empty without common mode). */
   readonly corrections: Float64Array;
   readonly size: number;
-  /** How the image scatter finds each pixel's bin: one-byte step codes, 4-byte addresses, or none (frames only). */
-  readonly scatter: 'steps' | 'addresses' | 'none';
+  /** How the image scatter finds each pixel's bin: runs, one-byte step codes, 4-byte addresses, or none (frames only). */
+  readonly scatter: 'runs' | 'steps' | 'addresses' | 'none';
   private readonly i32: Int32Array;
   private readonly nRegions: number;
   private readonly kernel: RegionsKernel;
@@ -186,7 +250,8 @@ export class FastCalibEngine {
         }
       });
     }
-    const stepCodes = order && input.stepCodes !== false ? encodeSteps(order, regions, input.image!.imageSize) : null;
+    const runs = order && input.runs !== false ? encodeRuns(order, regions, colsOuter) : null;
+    const stepCodes = order && !runs && input.stepCodes !== false ? encodeSteps(order, regions, input.image!.imageSize) : null;
     const stepsAt = at;
     at = align(at + 4 * 256);
     const stride = align(HIST_BYTES + 4 * largest + 16);
@@ -203,7 +268,7 @@ export class FastCalibEngine {
     const outAt = input.frame ? at : 0;
     if (input.frame) at = align(at + 4 * size);
     const binsAt = input.image ? at : 0;
-    if (input.image) at = align(at + (stepCodes ? size + 16 : 4 * size));
+    if (input.image) at = align(at + (runs ? runs.records.length * 4 : stepCodes ? size + 16 : 4 * size));
     const imageAt = input.image ? at : 0;
     if (input.image) at = align(at + 4 * (input.image.imageSize + 1));
     if (at > 2 ** 31) throw new CalibmanError(`fast calibration needs ${at} bytes of WebAssembly memory (limit 2 GiB)`);
@@ -230,12 +295,14 @@ export class FastCalibEngine {
     f64[P.MAXMEAN >> 3] = cm ? cm.pars[1] : 0;
     f64[P.MAXSIGMA >> 3] = cm ? cm.pars[2] : 0;
     const spare = imageAt + 4 * (input.image?.imageSize ?? 0);
-    w(P.SCATTER, stepCodes ? 1 : 0);
+    w(P.SCATTER, runs ? 2 : stepCodes ? 1 : 0);
     w(P.STEPS, stepsAt);
     let first = 0;
     regions.forEach((r, k) => {
       if (r.colStep !== 1) throw new CalibmanError('fast calibration: common-mode groups must be row runs (colStep 1)');
-      i32.set([r.start, r.rows, r.cols, r.rowStep, first, colsOuter[k] ? 1 : 0, stepCodes ? imageAt + 4 * stepCodes.startBins[k] : 0], (TABLE_AT >> 2) + 8 * k);
+      const scatterAt = runs ? 12 * runs.bounds[k] : first;
+      const scatterArg = runs ? runs.bounds[k + 1] - runs.bounds[k] : stepCodes ? imageAt + 4 * stepCodes.startBins[k] : 0;
+      i32.set([r.start, r.rows, r.cols, r.rowStep, scatterAt, colsOuter[k] ? 1 : 0, scatterArg], (TABLE_AT >> 2) + 8 * k);
       first += r.rows * r.cols;
     });
     if (first !== size) throw new CalibmanError(`fast calibration: the groups hold ${first} pixels, the frame ${size}`);
@@ -251,14 +318,18 @@ export class FastCalibEngine {
     this.frame = input.frame ? new Float32Array(buf, outAt, size) : undefined;
     this.corrections = new Float64Array(buf, corrAt, cm ? regions.length : 0);
     if (input.image) {
-      if (stepCodes) {
+      if (runs) {
+        const rec = new Int32Array(buf, binsAt, runs.records.length);
+        rec.set(runs.records);
+        for (let j = 1; j < rec.length; j += 3) rec[j] = imageAt + 4 * rec[j];
+      } else if (stepCodes) {
         new Uint8Array(buf, binsAt, size).set(stepCodes.codes);
         new Int32Array(buf, stepsAt, 256).set(stepCodes.steps);
       } else {
         new Int32Array(buf, binsAt, size).set(order!.map((b) => (b < 0 ? spare : imageAt + 4 * b)));
       }
       this.image = new Float32Array(buf, imageAt, input.image.imageSize);
-      this.scatter = stepCodes ? 'steps' : 'addresses';
+      this.scatter = runs ? 'runs' : stepCodes ? 'steps' : 'addresses';
     } else {
       this.image = undefined;
       this.scatter = 'none';

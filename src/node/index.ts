@@ -17,7 +17,6 @@ export { openXtcRun, findRunFiles, listRuns, type XtcRun, type RunFiles, type Op
 export { findExpNameDb, readExpNameDb, resolveExperimentNumber, type ExperimentNumberLookup } from './exp-name-db.js';
 export { openXtcFile, type LiveOptions } from './xtc-file-source.js';
 export { writeSyntheticRun, type WriteSyntheticRunOptions, type WrittenSyntheticRun } from './xtc-synthetic.js';
-export { JUNGFRAU_DARK_JOB, jungfrauStagesOf, type JungfrauRunReport, type JungfrauDarkSourceResult } from '../calibrun/gain-mode-dark.js';
 export { runEpix10kaCalibration, writeEpix10kaWorkFiles, type Epix10kaCalibrationRequest, type Epix10kaCalibrationResult } from '../calibrun/epix10ka-dark.js';
 
 // ---- dark processing threads (worker_threads) ---------------------------------------------------

@@ -164,7 +164,7 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
     expect(Array.from(eng.corrections)).toEqual(Array.from(corrector.corrections));
   });
 
-  it('image scatter: one-byte step codes (the CSPAD default) and 4-byte addresses give the same image, 1 and 2 threads', () => {
+  it('image scatter: runs (the default), one-byte step codes and 4-byte addresses give the same image, 1 and 2 threads', () => {
     const corrector = new CommonModeCorrector(PARS, { detectorType: 'CSPAD', shape: SHAPE }, { engine: 'js' });
     const commonMode = { regions: corrector.regions, pars: PARS };
     const factor = maskGainFactor(mask, gain, SIZE);
@@ -172,9 +172,9 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
     const ref = calibrateFrame(raw, new Float32Array(SIZE), { pedestals: ped, commonMode: corrector, status: bad, factor });
     const refImage = assembler.assemble(ref, new Float32Array(h * w));
     for (const threading of [undefined, nodeCalibThreading(2)]) {
-      for (const stepCodes of [true, false]) {
-        const eng = engineFor({ pedestals: ped, bad, factor, commonMode, image: scatter, stepCodes, threading });
-        expect(eng.scatter).toBe(stepCodes ? 'steps' : 'addresses');
+      for (const [runs, stepCodes, kind] of [[true, true, 'runs'], [false, true, 'steps'], [false, false, 'addresses']] as const) {
+        const eng = engineFor({ pedestals: ped, bad, factor, commonMode, image: scatter, runs, stepCodes, threading });
+        expect(eng.scatter).toBe(kind);
         eng.raw.set(raw);
         eng.run('image');
         expect(firstDiff(eng.image!, refImage)).toBe(-1);
@@ -197,11 +197,55 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
     const ref = calibrateFrame(raw, new Float32Array(SIZE), { pedestals: ped, status: bad });
     const refImage = new Float32Array(imageSize);
     for (let k = 0; k < map.pixels.length; k++) refImage[map.bins[k]] = ref[map.pixels[k]];
-    const eng = engineFor({ pedestals: ped, bad, groups, image: map });
+    const eng = engineFor({ pedestals: ped, bad, groups, image: map, runs: false });
     expect(eng.scatter).toBe('addresses');
     eng.raw.set(raw);
     eng.run('image');
     expect(firstDiff(eng.image!, refImage)).toBe(-1);
+    // the same map as runs: almost all of length 1, a few where neighbours happen to land side by side
+    const asRuns = engineFor({ pedestals: ped, bad, groups, image: map });
+    expect(asRuns.scatter).toBe('runs');
+    asRuns.raw.set(raw);
+    asRuns.run('image');
+    expect(firstDiff(asRuns.image!, refImage)).toBe(-1);
+  });
+
+  it('image scatter as runs: long runs ascending and descending, along rows and (sensors turned by 90°) columns, 1 and 2 threads', () => {
+    // section s as an image block: rows along image rows (s % 4 = 0 ascending, 2 descending) or turned
+    // (columns along image rows: 1 ascending, 3 descending); image lines 3 bins longer than the sensor's,
+    // a break in each line after its 203rd pixel (runs of 203 and the rest), every 97th pixel nowhere
+    const groups = sectionRegions('CSPAD', SIZE);
+    const [rows, cols] = [185, 388];
+    const block = (cols + 3) * (rows + 3);
+    const pixels: number[] = [];
+    const bins: number[] = [];
+    groups.forEach((g, s) => {
+      for (let row = 0; row < rows; row++) {
+        for (let c = 0; c < cols; c++) {
+          const p = g.start + row * g.rowStep + c;
+          if (p % 97 === 0) continue;
+          const turned = s % 2 === 1;
+          const along = turned ? row : c;
+          const across = turned ? c : row;
+          const len = turned ? rows : cols;
+          const pos = (s % 4 >= 2 ? len - 1 - along : along) + (along >= 203 ? 1 : 0);
+          pixels.push(p);
+          bins.push(s * block + across * (len + 3) + pos);
+        }
+      }
+    });
+    const map = { pixels: Uint32Array.from(pixels), bins: Uint32Array.from(bins), imageSize: groups.length * block };
+    const raw = rawFrame(2, groups);
+    const ref = calibrateFrame(raw, new Float32Array(SIZE), { pedestals: ped, status: bad });
+    const refImage = new Float32Array(map.imageSize);
+    for (let k = 0; k < pixels.length; k++) refImage[bins[k]] = ref[pixels[k]];
+    for (const threading of [undefined, nodeCalibThreading(2)]) {
+      const eng = engineFor({ pedestals: ped, bad, groups, image: map, threading });
+      expect(eng.scatter).toBe('runs');
+      eng.raw.set(raw);
+      eng.run('image');
+      expect(firstDiff(eng.image!, refImage)).toBe(-1);
+    }
   });
 
   it('groups of a width that is not a multiple of 4 (CSPAD ASICs of 194 columns) take the scalar tail', () => {

@@ -15,9 +15,10 @@
 ;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
 ;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per region),
 ;; 320 largest |correction| (f64), 328 largest sigma (f64), 336 scatter mode (0: 276 holds i32 addresses,
-;; 1: 276 holds one step code byte per pixel), 340 step table (256 i32: bytes from one pixel's store
-;; address to the next). With codes, a region's table entry holds (offset 24) the image address its first
-;; pixel stores to.
+;; 1: 276 holds one step code byte per pixel, 2: 276 holds run records, see $scatterRuns), 340 step table
+;; (256 i32: bytes from one pixel's store address to the next). With codes, a region's table entry holds
+;; (offset 24) the image address its first pixel stores to; with runs, (offset 16) the byte offset of its
+;; first record from 276's address and (offset 24) its number of records.
 ;; Scratch of a thread: 4 lane histograms of 3008 i32 (bin 3000 takes what is not counted), the merged
 ;; histogram (3008 i32), then the region's pixel values (f32).
 (module
@@ -296,6 +297,146 @@
             (local.set $vals (i32.add (local.get $vals) (i32.const 4)))
             (br $each))))))
 
+  ;; the image scatter from runs, one 12-byte record each: the byte offset of its first pixel in the
+  ;; region's values, that pixel's store address, and a signed length: 1 one pixel; n ≥ 4 pixels storing to
+  ;; ascending consecutive bins, −n descending, moved 4 at a time (the first 4, the last 4, then those
+  ;; between: stores overlap where the length is not a multiple of 4, rewriting the same values).
+  ;; $scatterRuns: a run's pixels follow each other in the values; $scatterRunsGather: they are $stride
+  ;; bytes (a row) apart, for sensors visited column by column, and are gathered lane by lane.
+  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $stride i32)
+    (local $end i32) (local $s i32) (local $d i32) (local $m i32) (local $i i32) (local $last i32)
+    (local $p i32) (local $v v128)
+    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $rec) (local.get $end)))
+        (local.set $s (i32.add (local.get $vals) (i32.load (local.get $rec))))
+        (local.set $d (i32.load offset=4 (local.get $rec)))
+        (local.set $m (i32.load offset=8 (local.get $rec)))
+        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (if (i32.eq (local.get $m) (i32.const 1))
+          (then
+            (f32.store (local.get $d) (f32.load (local.get $s)))
+            (br $each)))
+        (if (i32.gt_s (local.get $m) (i32.const 0))
+          (then
+            (local.set $last (i32.shl (i32.sub (local.get $m) (i32.const 4)) (i32.const 2)))
+            (local.set $v (v128.load (local.get $s)))
+            (v128.store (local.get $d) (local.get $v))
+            (local.set $v (v128.load (i32.add (local.get $s) (local.get $last))))
+            (v128.store (i32.add (local.get $d) (local.get $last)) (local.get $v))
+            (local.set $i (i32.const 16))
+            (block $mend
+              (loop $mid
+                (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
+                (local.set $v (v128.load (i32.add (local.get $s) (local.get $i))))
+                (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $v))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $mid))))
+          (else
+            (local.set $last (i32.shl (i32.sub (i32.const -4) (local.get $m)) (i32.const 2)))
+            (local.set $v (v128.load (local.get $s)))
+            (v128.store (i32.sub (local.get $d) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+            (local.set $v (v128.load (i32.add (local.get $s) (local.get $last))))
+            (v128.store (i32.sub (i32.sub (local.get $d) (local.get $last)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+            (local.set $i (i32.const 16))
+            (block $mend
+              (loop $mid
+                (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
+                (local.set $v (v128.load (i32.add (local.get $s) (local.get $i))))
+                (v128.store (i32.sub (i32.sub (local.get $d) (local.get $i)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $mid)))))
+        (br $each))))
+
+  (func $scatterRunsGather (param $vals i32) (param $rec i32) (param $count i32) (param $stride i32)
+    (local $end i32) (local $s i32) (local $d i32) (local $m i32) (local $i i32) (local $last i32)
+    (local $p i32) (local $v v128)
+    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $rec) (local.get $end)))
+        (local.set $s (i32.add (local.get $vals) (i32.load (local.get $rec))))
+        (local.set $d (i32.load offset=4 (local.get $rec)))
+        (local.set $m (i32.load offset=8 (local.get $rec)))
+        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (if (i32.eq (local.get $m) (i32.const 1))
+          (then
+            (f32.store (local.get $d) (f32.load (local.get $s)))
+            (br $each)))
+        (if (i32.gt_s (local.get $m) (i32.const 0))
+          (then
+            (local.set $last (i32.shl (i32.sub (local.get $m) (i32.const 4)) (i32.const 2)))
+            (local.set $p (local.get $s))
+            (local.set $v (v128.load32_zero (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
+            (v128.store (local.get $d) (local.get $v))
+            (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $last) (i32.const 2)) (local.get $stride))))
+            (local.set $v (v128.load32_zero (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
+            (v128.store (i32.add (local.get $d) (local.get $last)) (local.get $v))
+            (local.set $i (i32.const 16))
+            (block $mend
+              (loop $mid
+                (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
+                (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $stride))))
+                (local.set $v (v128.load32_zero (local.get $p)))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
+                (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $v))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $mid))))
+          (else
+            (local.set $last (i32.shl (i32.sub (i32.const -4) (local.get $m)) (i32.const 2)))
+            (local.set $p (local.get $s))
+            (local.set $v (v128.load32_zero (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
+            (v128.store (i32.sub (local.get $d) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+            (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $last) (i32.const 2)) (local.get $stride))))
+            (local.set $v (v128.load32_zero (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
+            (v128.store (i32.sub (i32.sub (local.get $d) (local.get $last)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+            (local.set $i (i32.const 16))
+            (block $mend
+              (loop $mid
+                (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
+                (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $stride))))
+                (local.set $v (v128.load32_zero (local.get $p)))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
+                (v128.store (i32.sub (i32.sub (local.get $d) (local.get $i)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $mid)))))
+        (br $each))))
+
   ;; regions [r0, r1) of the table by thread $tid (its own scratch): both passes and the correction
   (func (export "regions") (param $r0 i32) (param $r1 i32) (param $tid i32)
     (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
@@ -353,13 +494,22 @@
             (br $p2)))
         (if (i32.load (i32.const 300))
           (then
-            (if (i32.load (i32.const 336))
+            (if (i32.eq (i32.load (i32.const 336)) (i32.const 2))
+              (then
+                (if (i32.load offset=20 (local.get $e))
+                  (then (call $scatterRunsGather (local.get $vals)
+                    (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
+                    (i32.shl (local.get $cols) (i32.const 2))))
+                  (else (call $scatterRuns (local.get $vals)
+                    (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
+                    (i32.const 4)))))
+            (else (if (i32.load (i32.const 336))
               (then (call $scatterCodes (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
                 (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e))))
               (else (call $scatter (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.shl (i32.load offset=16 (local.get $e)) (i32.const 2)))
-                (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)))))))
+                (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)))))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $region))))
 )
