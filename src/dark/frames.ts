@@ -4,6 +4,7 @@
 import { ConfigError } from '../errors.js';
 import { type DType, type TypedArray, dtypeOf } from '../io/dtype.js';
 import { type NdArray, toCOrder } from '../io/ndarray.js';
+import { copyBytes } from '../io/copy-bytes.js';
 
 /** One detector frame: typed array in C order (raw shape) or an ndarray view. */
 export type FrameInput = TypedArray | NdArray;
@@ -25,10 +26,8 @@ export function copyFrameWords(dst: Uint16Array, offset: number, data: TypedArra
   const n = data.length;
   // already there (decoded straight into the slot)
   if (data.buffer === dst.buffer && data.byteOffset === dst.byteOffset + offset * 2 && data.BYTES_PER_ELEMENT === 2) return;
-  if (data instanceof Uint16Array) {
-    dst.set(data, offset);
-  } else if (data instanceof Int16Array) {
-    dst.set(new Uint16Array(data.buffer, data.byteOffset, n), offset);
+  if (data instanceof Uint16Array || data instanceof Int16Array) {
+    copyBytes(new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength), new Uint8Array(data.buffer, data.byteOffset, 2 * n), 2 * offset);
   } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     for (let i = 0; i < n; i++) dst[offset + i] = Number(BigInt.asUintN(16, data[i]));
   } else {

@@ -1,5 +1,6 @@
 /** Camera payloads: Frame v1 (TypeId 2) and Opal1kConfig v1 (TypeId 6). */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 
 /** Header bytes of a Camera::FrameV1. */
 export const CAMERA_FRAME_HEADER = 16;
@@ -74,7 +75,7 @@ export function cameraPixels(
   if (bpp === 1) return { header, pixels: new Uint8Array(payload.buffer, start, n) };
   if (start % 2 === 0) return { header, pixels: new Uint16Array(payload.buffer, start, n) };
   const out = scratch(n);
-  new Uint8Array(out.buffer, out.byteOffset, n * 2).set(payload.subarray(CAMERA_FRAME_HEADER, CAMERA_FRAME_HEADER + n * 2));
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, n * 2), payload.subarray(CAMERA_FRAME_HEADER, CAMERA_FRAME_HEADER + n * 2));
   return { header, pixels: out };
 }
 

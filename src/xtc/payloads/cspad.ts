@@ -3,6 +3,7 @@
  * (32,185,388) int16, and encoders for the writer.
  */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 
 /** Rows (slow index) of a CSPAD section (2x1 sensor). */
 export const CSPAD_ROWS = 185;
@@ -237,7 +238,7 @@ export function assembleCspad(
     for (let s = 0; s < 8; s++) {
       if (!(mask & (1 << s))) continue;
       const sect = 8 * q + s;
-      outBytes.set(payload.subarray(src, src + CSPAD_SECTION_BYTES), sect * CSPAD_SECTION_BYTES);
+      copyBytes(outBytes, payload.subarray(src, src + CSPAD_SECTION_BYTES), sect * CSPAD_SECTION_BYTES);
       written |= 1 << sect;
       src += CSPAD_SECTION_BYTES;
     }

@@ -1,5 +1,6 @@
 /** CSPAD2x2 payloads (TypeIds 43 Cspad2x2Config v1-v2, 41 Cspad2x2Element v1): raw (185,388,2) int16. */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 import { CSPAD_COLS, CSPAD_ELEMENT_HEADER, CSPAD_ROWS, type CspadElementHeader, writeCspadElementHeader } from './cspad.js';
 
 /** psana raw shape of a CSPAD2x2 (section index fastest, as the DAQ stores it). */
@@ -108,7 +109,7 @@ export function cspad2x2Pixels(payload: Uint8Array, scratch: () => Int16Array, f
   const start = payload.byteOffset + CSPAD_ELEMENT_HEADER;
   if (start % 2 === 0) return new Int16Array(payload.buffer, start, CSPAD2X2_PIXELS);
   const out = scratch();
-  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(payload.subarray(CSPAD_ELEMENT_HEADER, CSPAD2X2_ELEMENT_SIZE));
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), payload.subarray(CSPAD_ELEMENT_HEADER, CSPAD2X2_ELEMENT_SIZE));
   return out;
 }
 

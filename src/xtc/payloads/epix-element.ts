@@ -5,6 +5,7 @@
  * temperatures), following psddldata `epix.ddl`.
  */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 import { type EpixLayoutItem, type EpixRecord, copyU16, layoutSize, readLayout, requireSize, viewOf, writeLayout } from './epix-layout.js';
 
 /** Size of the ElementV2/V3 header (eight uint32 words: lane/vc, acqCount, frameNumber, ticks, fiducials, 3 reserved), bytes. */
@@ -193,7 +194,7 @@ function checkElement(p: Uint8Array, version: number, s: EpixElementSizes, file:
 export function readEpixElementFrame(p: Uint8Array, version: number, s: EpixElementSizes, out: Uint16Array, file?: string, offset = 0, damage = 0): void {
   checkElement(p, version, s, file, offset, damage);
   const n = s.readableRows * s.columns;
-  new Uint8Array(out.buffer, out.byteOffset, 2 * n).set(p.subarray(EPIX_ELEMENT_HEADER, EPIX_ELEMENT_HEADER + 2 * n));
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, 2 * n), p.subarray(EPIX_ELEMENT_HEADER, EPIX_ELEMENT_HEADER + 2 * n));
 }
 
 /** Decode an ElementV2/V3 payload in full. */

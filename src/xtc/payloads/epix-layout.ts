@@ -3,6 +3,7 @@
  * fixed-length char strings and uint32 arrays, in the order psddldata's `epix.ddl` declares them.
  */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 
 /** One item of a record layout: a uint32 field (its ddl name), a char[n] string or a uint32[n] array. */
 export type EpixLayoutItem = string | { chars: string; length: number } | { words: string; length: number };
@@ -95,6 +96,6 @@ export function requireSize(p: Uint8Array, need: number, what: string, file: str
 /** A uint16 array of `n` elements copied from `p` at `at` (any alignment). */
 export function copyU16(p: Uint8Array, at: number, n: number): Uint16Array {
   const out = new Uint16Array(n);
-  new Uint8Array(out.buffer).set(p.subarray(at, at + 2 * n));
+  copyBytes(new Uint8Array(out.buffer), p.subarray(at, at + 2 * n));
   return out;
 }

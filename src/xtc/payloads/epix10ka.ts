@@ -6,6 +6,7 @@
  * configuration psana reads from them.
  */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 import { type EpixLayoutItem, type EpixRecord, copyU16, layoutSize, readLayout, requireSize, viewOf, writeLayout } from './epix-layout.js';
 import {
   type EpixElementConfig,
@@ -237,7 +238,7 @@ export function epix10kaArraySize(panels: number): number {
 export function readEpix10kaArrayFrames(p: Uint8Array, panels: number, out: Uint16Array, file?: string, offset = 0, damage = 0): void {
   requireSize(p, epix10kaArraySize(panels), `Epix ArrayV1 (${panels} panels)`, file, offset, damage === 0);
   const n = panels * EPIX10KA_PANEL_PIXELS;
-  new Uint8Array(out.buffer, out.byteOffset, 2 * n).set(p.subarray(4, 4 + 2 * n));
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, 2 * n), p.subarray(4, 4 + 2 * n));
 }
 
 /** An ArrayV1 decoded in full (copies). */

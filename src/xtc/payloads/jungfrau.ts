@@ -4,6 +4,7 @@
  * still in bits 14-15, and encoders for the writer.
  */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 
 /** Rows of a Jungfrau module (pdsdata `MaxRowsPerModule`). */
 export const JUNGFRAU_ROWS = 512;
@@ -295,7 +296,7 @@ export function assembleJungfrau(
   const moduleBytes = 2 * cfg.numberOfRowsPerModule * cfg.numberOfColumnsPerModule;
   const modules = Math.min(cfg.numberOfModules, Math.max(0, Math.floor((payload.length - start) / moduleBytes)));
   const bytes = modules * moduleBytes;
-  new Uint8Array(out.buffer, out.byteOffset, bytes).set(payload.subarray(start, start + bytes));
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, bytes), payload.subarray(start, start + bytes));
   if (modules < cfg.numberOfModules) out.fill(0, bytes / 2);
   return modules;
 }

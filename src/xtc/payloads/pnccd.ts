@@ -1,5 +1,6 @@
 /** pnCCD payloads (TypeIds 12 pnCCDconfig v1-v2, 11 pnCCDframe v1): raw (4,512,512) uint16. */
 import { XtcFormatError } from '../../errors.js';
+import { copyBytes } from '../../io/copy-bytes.js';
 
 /** Rows and columns of one pnCCD link (quadrant) frame. */
 export const PNCCD_ROWS = 512;
@@ -143,7 +144,7 @@ export function assemblePnccd(payload: Uint8Array, cfg: PnccdConfig, out: Uint16
   const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   for (let link = 0; link < cfg.numLinks; link++) {
     const at = link * frameSize + PNCCD_FRAME_HEADER;
-    outBytes.set(payload.subarray(at, at + frameBytes), link * frameBytes);
+    copyBytes(outBytes, payload.subarray(at, at + frameBytes), link * frameBytes);
   }
 }
 
