@@ -1,4 +1,6 @@
 import type { Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 /**
@@ -26,7 +28,7 @@ const LAZY = Object.keys(LAZY_EXPORTS);
 const BUNDLED = [...LAZY, 'zod'];
 const lazyFilter = new RegExp(`^(${LAZY.join('|')})$`);
 
-const lazyDependencies: Plugin = {
+export const lazyDependencies: Plugin = {
   name: 'lazy-dependencies',
   setup(build) {
     const cjs = build.initialOptions.format === 'cjs';
@@ -47,6 +49,52 @@ const lazyDependencies: Plugin = {
   },
 };
 
+/**
+ * zod's `locales` namespace (60 translations of its messages, ~370 KB of the ~750 KB zod adds to a bundle) cut down
+ * to English: calibman's messages are English and the bundled zod is not handed out, so no other locale can be
+ * chosen. Halves the source every process start compiles (`calibrun --help`, the CLIs, `import 'calibman'`).
+ */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.c?js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), args.path), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      resolveDir: dirname(args.path),
+      contents: `export { default as en } from './en${extname(args.path)}';`,
+    }));
+  },
+};
+
+/**
+ * CommonJS packages every CLI process loads, bundled into the CLIs: loading them through Node's CommonJS loader
+ * (package resolution, the loader's own start) costs ≈ 25–35 ms CPU per process, more than `calibman --help`
+ * itself. The library builds keep them external (deduplicated with the user's own copies).
+ */
+const CLI_BUNDLED = ['commander', 'ndarray'];
+/**
+ * commander requires `node:child_process` (with `net`, `dgram`, … ≈ 5–9 ms CPU) at load for stand-alone executable
+ * sub-commands, which calibman does not have: in the CLI bundles it gets the module on first use instead.
+ */
+export const commanderLazyChildProcess: Plugin = {
+  name: 'commander-lazy-child-process',
+  setup(build) {
+    const eager = "const childProcess = require('node:child_process');";
+    build.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      // a commander that no longer has this line fails the build here rather than loading child_process again
+      if (!text.includes(eager)) throw new Error(`commander-lazy-child-process: "${eager}" not found in ${args.path}`);
+      const lazy = "let realChildProcess;\nconst childProcess = new Proxy({}, { get: (_, key) => (realChildProcess ??= require('node:child_process'))[key] });";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+/** The `require` the bundled CommonJS packages call for Node's builtins (`node:events`, `node:fs`, …). */
+const CLI_REQUIRE = "import { createRequire as calibmanCreateRequire } from 'node:module';\nconst require = calibmanCreateRequire(import.meta.url);";
+
 // No source maps: they would embed the sources (or point at src/, which is not published); stack traces
 // name the bundled functions, and development runs the sources through tsx.
 
@@ -63,7 +111,7 @@ export default defineConfig([
     // CommonJS with shared chunks is built as ESM and converted: the stand-ins' `import.meta.url` needs the shim
     shims: true,
     noExternal: BUNDLED,
-    esbuildPlugins: [lazyDependencies],
+    esbuildPlugins: [lazyDependencies, zodEnglishOnly],
   },
   {
     // the core for bundlers that pick the `browser` condition: no Node builtins, dependencies imported as they are
@@ -83,8 +131,8 @@ export default defineConfig([
     format: ['esm'],
     target: 'node20',
     splitting: true,
-    noExternal: BUNDLED,
-    esbuildPlugins: [lazyDependencies],
-    banner: { js: '#!/usr/bin/env node' },
+    noExternal: [...BUNDLED, ...CLI_BUNDLED],
+    esbuildPlugins: [lazyDependencies, zodEnglishOnly, commanderLazyChildProcess],
+    banner: { js: `#!/usr/bin/env node\n${CLI_REQUIRE}` },
   },
 ]);

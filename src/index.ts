@@ -569,6 +569,8 @@ export type {
   MultiGainKind,
   ImageOptions as DetectorImageOptions,
   MaskOptions as DetectorMaskOptions,
+  PipelinedCalib,
+  PipelinedImage,
   PixelRegion,
 } from './calibration/index.js';
 export {

@@ -9,6 +9,7 @@ import { frameGeometry, getDefaultGeometryText } from '../geometry/defaults.js';
 import { GeometryAccess } from '../geometry/geometry-access.js';
 import type { PixelIndexes } from '../geometry/image.js';
 import type { TypedArray } from '../io/dtype.js';
+import { copyBytes } from '../io/copy-bytes.js';
 import { type NdArray, toCOrder } from '../io/ndarray.js';
 import { parseNdarrayTextBytes } from '../io/ndarray-text.js';
 import type { XtcEvent } from '../xtc/event.js';
@@ -63,6 +64,22 @@ export interface ImageOptions extends Omit<CalibOptions, 'out'> {
   readonly frame?: Float32Array;
 }
 
+/** One step of {@link CalibratedDetector.images}. */
+export interface PipelinedImage {
+  /** The event (its frames may no longer be readable: the next event has been read). */
+  readonly event: XtcEvent;
+  /** Its image, or undefined when it has no frame of the source. */
+  readonly image: Float32Array | undefined;
+}
+
+/** One step of {@link CalibratedDetector.calibs}. */
+export interface PipelinedCalib {
+  /** The event (its frames may no longer be readable: the next event has been read). */
+  readonly event: XtcEvent;
+  /** Its calibrated frame, or undefined when it has no frame of the source. */
+  readonly frame: Float32Array | undefined;
+}
+
 /** Input of {@link createDetector}. */
 export interface DetectorInput {
   /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
@@ -115,6 +132,10 @@ export class CalibratedDetector {
   private readonly factors = new Map<string, Float32Array | undefined>();
   private readonly correctors = new Map<string, CommonModeCorrector>();
   private readonly engines = new Map<string, FastCalibEngine | null>();
+  /** Engines whose input slot holds the next event of a running {@link images} / {@link calibs} iteration. */
+  private readonly heldSlots = new Map<FastCalibEngine, 0 | 1>();
+  /** Engines running a frame while their iteration awaits its next event (other calls must not use them then). */
+  private readonly busy = new Set<FastCalibEngine>();
   private readonly threading: CalibThreading | undefined;
   private rawBuffer: Int16Array | Uint16Array | undefined;
   private frameBuffer: Float32Array | undefined;
@@ -300,12 +321,13 @@ export class CalibratedDetector {
     const c = this.constants;
     const commonMode = this.corrector(opts.cmpars ?? this.commonMode(), opts);
     const engine = this.fastEngine(commonMode, opts, 'frame');
-    if (engine && this.loadRaw(engine, evOrRaw)) {
-      engine.run('frame');
+    const slot = engine ? this.freeSlot(engine) : 0;
+    if (engine && this.loadRaw(engine, evOrRaw, slot)) {
+      engine.run('frame', slot);
       if (opts.out === engine.frame) return engine.frame;
       const out = opts.out ?? new Float32Array(this.size);
       if (out.length !== this.size) throw new CalibmanError(`calibrated frame buffer has ${out.length} elements, the frame ${this.size}`);
-      out.set(engine.frame!);
+      copyFloats(out, engine.frame!);
       return out;
     }
     const status = this.badPixels();
@@ -350,12 +372,13 @@ export class CalibratedDetector {
     const [h, w] = this.imageShape;
     if (isEvent(evOrValues) && !opts.frame) {
       const engine = this.fastEngineFor(opts, 'image');
-      if (engine && this.loadRaw(engine, evOrValues)) {
-        engine.run('image');
+      const slot = engine ? this.freeSlot(engine) : 0;
+      if (engine && this.loadRaw(engine, evOrValues, slot)) {
+        engine.run('image', slot);
         if (opts.out === engine.image) return engine.image;
         const out = opts.out ?? new Float32Array(h * w);
         if (out.length !== h * w) throw new CalibmanError(`image buffer has ${out.length} elements, expected ${h * w}`);
-        out.set(engine.image!);
+        copyFloats(out, engine.image!);
         return out;
       }
     }
@@ -369,6 +392,88 @@ export class CalibratedDetector {
       values = valuesOf(evOrValues);
     }
     return assembler.assemble(values, opts.out ?? new Float32Array(h * w));
+  }
+
+  /**
+   * {@link image} of each event of `events`, pipelined: with helper threads, the next event is read and
+   * decoded on the calling thread while the helpers start on the current one (the values equal
+   * {@link image}'s bit for bit). Yields `image` undefined for an event without a frame of this source.
+   * The image is `opts.out` when given (filled by a copy), else the fast path's own output buffer (see
+   * {@link outputBuffer}; without the fast path one buffer of the iterator): each step overwrites it.
+   * The next event has been read when an image is yielded, so the yielded event's frames may no longer be
+   * readable (its index, time stamps and fiducials stay valid). {@link calib} / {@link image} may be called
+   * from the iteration's body, not from other tasks while it awaits its next event (refused then).
+   */
+  async *images(events: AsyncIterable<XtcEvent> | Iterable<XtcEvent>, opts: ImageOptions = {}): AsyncGenerator<PipelinedImage> {
+    for await (const [event, image] of this.pipelined(events, 'image', opts)) yield { event, image };
+  }
+
+  /** {@link calib} of each event of `events`, pipelined as {@link images} (same buffer and event rules). */
+  async *calibs(events: AsyncIterable<XtcEvent> | Iterable<XtcEvent>, opts: CalibOptions = {}): AsyncGenerator<PipelinedCalib> {
+    for await (const [event, frame] of this.pipelined(events, 'frame', opts)) yield { event, frame };
+  }
+
+  /** {@link images} / {@link calibs}: each event with its values. */
+  private async *pipelined(events: AsyncIterable<XtcEvent> | Iterable<XtcEvent>, dest: 'frame' | 'image', opts: CalibOptions | ImageOptions): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
+    const fast = dest === 'image' && (opts as ImageOptions).frame ? null : this.fastEngineFor(opts, dest);
+    // an engine already holding another iteration's next event: this one goes event by event
+    const engine = fast && !this.heldSlots.has(fast) && !this.busy.has(fast) ? fast : null;
+    const it: AsyncIterator<XtcEvent> | Iterator<XtcEvent> = Symbol.asyncIterator in events ? events[Symbol.asyncIterator]() : events[Symbol.iterator]();
+    try {
+      if (!engine) {
+        const out = opts.out ?? this.outputBuffer(dest, opts);
+        for (let r = await it.next(); !r.done; r = await it.next()) {
+          yield [r.value, dest === 'image' ? this.image(r.value, { ...opts, out }) : this.calib(r.value, { ...opts, out })];
+        }
+        return;
+      }
+      yield* this.overlapped(engine, it, dest, opts.out);
+    } finally {
+      await it.return?.();
+    }
+  }
+
+  /**
+   * The pipeline of {@link pipelined} on a fast engine: event n + 1 is read and decoded into the other input
+   * slot while the helpers run event n; the slot holding it is kept from {@link calib} / {@link image}
+   * while the caller has event n.
+   */
+  private async *overlapped(engine: FastCalibEngine, it: AsyncIterator<XtcEvent> | Iterator<XtcEvent>, dest: 'frame' | 'image', given: Float32Array | undefined): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
+    const own = (dest === 'image' ? engine.image : engine.frame)!;
+    const out = given ?? own;
+    if (out.length !== own.length) throw new CalibmanError(`${dest} buffer has ${out.length} elements, expected ${own.length}`);
+    let slot: 0 | 1 = 0;
+    let r = await it.next();
+    let loaded = !r.done && this.loadRaw(engine, r.value, slot);
+    try {
+      while (!r.done) {
+        const event = r.value;
+        if (loaded) engine.start(dest, slot);
+        const nextSlot: 0 | 1 = slot === 0 ? 1 : 0;
+        let next: IteratorResult<XtcEvent> | undefined;
+        let failure: { error: unknown } | undefined;
+        this.busy.add(engine);
+        try {
+          next = await it.next();
+          if (!next.done && this.loadRaw(engine, next.value, nextSlot)) this.heldSlots.set(engine, nextSlot);
+        } catch (error) {
+          failure = { error };
+        } finally {
+          this.busy.delete(engine);
+        }
+        engine.finish();
+        if (loaded && out !== own) copyFloats(out, own);
+        // the event already read still gets its values before a failure of the next one ends the iteration
+        yield [event, loaded ? out : undefined];
+        if (failure || !next) throw failure?.error;
+        r = next;
+        loaded = this.heldSlots.delete(engine);
+        slot = nextSlot;
+      }
+    } finally {
+      engine.finish();
+      this.heldSlots.delete(engine);
+    }
   }
 
   /**
@@ -438,21 +543,33 @@ export class CalibratedDetector {
     return groups.reduce((n, g) => n + g.rows * g.cols, 0) === this.size ? groups : undefined;
   }
 
-  /** Put an event's frame (decoded in place) or an int16 raw frame into the engine; false when the event has none. */
-  private loadRaw(engine: FastCalibEngine, evOrRaw: XtcEvent | ArrayLike<number> | NdArray): boolean {
+  /** The input slot of an engine that {@link calib} / {@link image} may use (not one holding an iteration's next event). */
+  private freeSlot(engine: FastCalibEngine): 0 | 1 {
+    if (this.busy.has(engine)) {
+      throw new CalibmanError(`${this.source}: an images()/calibs() iteration with these options is reading its next event; call calib/image from the iteration's body, not from other tasks meanwhile`);
+    }
+    return this.heldSlots.get(engine) === 0 ? 1 : 0;
+  }
+
+  /**
+   * Put an event's frame (decoded in place) or an int16 raw frame into the engine's input `slot`; false when
+   * the event has none.
+   */
+  private loadRaw(engine: FastCalibEngine, evOrRaw: XtcEvent | ArrayLike<number> | NdArray, slot: 0 | 1 = 0): boolean {
     let raw: ArrayLike<number>;
+    const into = engine.inputs[slot];
     if (isEvent(evOrRaw)) {
-      const f = evOrRaw.frame(this.source, engine.raw);
+      const f = evOrRaw.frame(this.source, into);
       if (!f) return false;
       // decoded into the engine, or an earlier decoding of this event (cached by the event) to copy in
-      if (f.data instanceof Int16Array && f.data.buffer === engine.raw.buffer && f.data.byteOffset === engine.raw.byteOffset) return true;
+      if (f.data instanceof Int16Array && f.data.buffer === into.buffer && f.data.byteOffset === into.byteOffset) return true;
       raw = valuesOf(f);
     } else {
       raw = valuesOf(evOrRaw);
     }
     if (!(raw instanceof Int16Array)) return false;
     if (raw.length !== this.size) throw new CalibmanError(`raw frame has ${raw.length} values, the detector ${this.size}`);
-    engine.raw.set(raw);
+    copyBytes(new Uint8Array(into.buffer, into.byteOffset, into.byteLength), new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
     return true;
   }
 
@@ -463,6 +580,14 @@ export class CalibratedDetector {
     }
     return valuesOf(evOrRaw);
   }
+}
+
+/**
+ * `out.set(from)` out of a threaded engine's shared memory at memcpy speed whatever the caller's buffer
+ * offset (V8 copies a shared buffer byte by byte when the addresses disagree modulo 8).
+ */
+function copyFloats(out: Float32Array, from: Float32Array): void {
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), new Uint8Array(from.buffer, from.byteOffset, from.byteLength));
 }
 
 function isEvent(x: unknown): x is XtcEvent {

@@ -47,9 +47,19 @@ export class CalibJobRunner extends SharedJobRunner {
 
   /** Run groups [0, n) and return when all are done. */
   run(n: number): void {
+    this.end(this.begin(n), n);
+  }
+
+  /** Hand groups [0, n) to the helpers and return at once; returns the job's number for {@link end}. */
+  begin(n: number): number {
     this.assertOpen();
     this.ctrl[CALIB_CTRL.NREG] = n;
-    const gen = this.publish();
+    return this.publish();
+  }
+
+  /** Take the groups of job `gen` (of `n`) still free on this thread, then wait until all are done. */
+  end(gen: number, n: number): void {
+    this.assertOpen();
     this.complete(gen, n, (r) => this.kernel(r, r + 1, 0));
   }
 }

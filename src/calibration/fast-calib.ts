@@ -205,8 +205,13 @@ function peakThreshold(pars: readonly number[]): number {
  * WebAssembly memory once; per event, decode into {@link raw} and call {@link run}.
  */
 export class FastCalibEngine {
-  /** Decode target of each event (int16, psana's flat order). */
+  /** Decode target of each event (int16, psana's flat order): input slot 0. */
   readonly raw: Int16Array;
+  /**
+   * The two input slots (slot 0 is {@link raw}): while {@link start} runs one slot's frame on the helper
+   * threads, the next event can be decoded into the other (see {@link start} / {@link finish}).
+   */
+  readonly inputs: readonly [Int16Array, Int16Array];
   /** The calibrated frame written by `run('frame')`; undefined when not built for frames. */
   readonly frame: Float32Array | undefined;
   /** The image written by `run('image')` (bins no pixel reaches stay 0); undefined when not built for images. */
@@ -220,6 +225,10 @@ export class FastCalibEngine {
   private readonly nRegions: number;
   private readonly kernel: RegionsKernel;
   private runner: CalibJobRunner | undefined;
+  /** Byte address of each input slot. */
+  private readonly inputAt: readonly [number, number];
+  /** The job started by {@link start} and not yet finished: its number (−1 when it ran already), or undefined. */
+  private pending: number | undefined;
 
   private constructor(mod: WebAssembly.Module, input: FastCalibInput, shared: boolean) {
     const size = input.pedestals.length;
@@ -260,6 +269,9 @@ export class FastCalibEngine {
     const pedAt = at;
     at = align(at + 4 * size);
     const rawAt = at;
+    at = align(at + 2 * size + 16);
+    // the second input slot costs address space only until it is first written
+    const raw2At = at;
     at = align(at + 2 * size + 16);
     const flagsAt = at;
     at = align(at + size + 16);
@@ -315,6 +327,8 @@ export class FastCalibEngine {
     if (factorMode === 1) for (let i = 0; i < size; i++) if (input.factor![i] === 0) flags[i] |= 2;
     if (factorMode === 2) new Float32Array(buf, factorAt, size).set(input.factor!);
     this.raw = new Int16Array(buf, rawAt, size);
+    this.inputs = [this.raw, new Int16Array(buf, raw2At, size)];
+    this.inputAt = [rawAt, raw2At];
     this.frame = input.frame ? new Float32Array(buf, outAt, size) : undefined;
     this.corrections = new Float64Array(buf, corrAt, cm ? regions.length : 0);
     if (input.image) {
@@ -361,16 +375,42 @@ export class FastCalibEngine {
     return this.runner?.helpers ?? 0;
   }
 
-  /** Calibrate {@link raw} into {@link frame} or scatter it into {@link image}. */
-  run(dest: 'frame' | 'image'): void {
+  /** Calibrate input `slot` (default {@link raw}) into {@link frame} or scatter it into {@link image}. */
+  run(dest: 'frame' | 'image', slot: 0 | 1 = 0): void {
+    this.start(dest, slot);
+    this.finish();
+  }
+
+  /**
+   * Start {@link run} of input `slot`: with helper threads they begin at once and this returns, so that the
+   * calling thread can decode the next event into the other slot before it joins the work in
+   * {@link finish}; without helpers the whole frame is done here. Neither the slot nor the output may be
+   * touched until {@link finish}.
+   */
+  start(dest: 'frame' | 'image', slot: 0 | 1 = 0): void {
     if (dest === 'frame' ? !this.frame : !this.image) throw new CalibmanError(`fast calibration engine was not built for ${dest}s`);
+    if (this.pending !== undefined) throw new CalibmanError('fast calibration engine: a frame is already started (call finish first)');
+    this.i32[P.RAW >> 2] = this.inputAt[slot];
     this.i32[P.DEST >> 2] = dest === 'image' ? 1 : 0;
-    if (this.runner) this.runner.run(this.nRegions);
-    else this.kernel(0, this.nRegions, 0);
+    if (this.runner) {
+      this.pending = this.runner.begin(this.nRegions);
+    } else {
+      this.kernel(0, this.nRegions, 0);
+      this.pending = -1;
+    }
+  }
+
+  /** Take part in the frame {@link start}ed and return when it is done (at once when none is started). */
+  finish(): void {
+    const job = this.pending;
+    if (job === undefined) return;
+    this.pending = undefined;
+    if (job >= 0 && this.runner) this.runner.end(job, this.nRegions);
   }
 
   /** Stop the helper threads (the engine then runs on the calling thread only). */
   close(): void {
+    this.pending = undefined;
     this.runner?.close();
     this.runner = undefined;
   }

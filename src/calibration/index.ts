@@ -46,4 +46,6 @@ export {
   type ConstantOrigin,
   type DetectorInput,
   type ImageOptions,
+  type PipelinedCalib,
+  type PipelinedImage,
 } from './detector.js';

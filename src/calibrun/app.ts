@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { CalibmanError, JobError, RunNotFoundError } from '../errors.js';
 import { CalibManager, type DarkJobOptionsInput } from '../facade/calib-manager.js';
 import { writeFileAtomic } from '../node/files.js';
-import { resolveGroup } from '../node/calib-store-fs.js';
 import { findExpNameDb, resolveExperimentNumber } from '../node/exp-name-db.js';
 import type { DarkRunResult, DarkSourceResult } from '../pipeline/dark-pass.js';
 import type { DarkDeployItem } from '../pipeline/deploy-plan.js';
@@ -14,12 +13,14 @@ import { resolveCalibrunConfig, configToConfpars, type CalibrunConfig } from './
 import { CONFPARS_FILE_NAME, Confpars, formatConfpars, parseConfpars } from './confpars.js';
 import { DETECTOR_MENU_NAMES } from './detector-menu.js';
 import { defaultXtcDir } from './dirs.js';
-import { checkCalibDirWritable, deployDarkFiles, findExistingWorkFiles } from './deploy-step.js';
 import { parseCalibrunOptions, type CalibrunOptions, type CalibrunOptionsInput } from './options.js';
 import type { DarkProgress } from '../pipeline/progress.js';
 import { SessionLog, humanStamp } from './session-log.js';
 import { countCalibCycles, refuseEpix10kaCalibrationBatch, wantsEpix10kaGainModes, type Epix10kaRunLocation } from './epix10ka-dark.js';
 import { epix10kaReportOf } from './epix10ka-dark-job.js';
+
+// `-D` only: the deploy step and the calib store's checks (src/deploy) load when a run is deployed
+const deployModule = () => import('./deploy-step.js');
 
 /** Surroundings of a calibrun invocation (process-free so that tests and the facade can drive it). */
 export interface CalibrunContext {
@@ -130,8 +131,8 @@ export async function runCalibrun(input: CalibrunOptionsInput, ctx: CalibrunCont
         return;
       }
       if (config.deploy) {
-        await checkCalibDirWritable(config.calibDir, config);
-        if (config.group !== undefined) await resolveGroup(config.group);
+        await (await deployModule()).checkCalibDirWritable(config.calibDir, config);
+        if (config.group !== undefined) await (await import('../node/calib-store-fs.js')).resolveGroup(config.group);
       }
       const cm = calibManagerFor(config, ctx);
       // the facade's log port: every step of the job and the deployment, in calibrun's words (its own parameter block stays)
@@ -328,6 +329,7 @@ function logEpix10kaReports(sources: readonly DarkSourceResult[], elapsedSec: nu
 
 /** `-D`: deploy the work files of this run (or of an earlier `-P`). */
 async function deployStep(cm: CalibManager, config: CalibrunConfig, outcome: CalibrunOutcome, log: SessionLog): Promise<void> {
+  const { deployDarkFiles, findExistingWorkFiles } = await deployModule();
   const work: ReadonlyMap<string, DarkOutputFiles> = config.process ? outcome.workFiles : await findExistingWorkFiles(config);
   outcome.deployed = await deployDarkFiles(cm, config, work);
   log.info(outcome.deployed.length ? 'Deployment of calibration files is completed' : 'Problem with deployment of calibration files...');

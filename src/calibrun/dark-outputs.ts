@@ -10,9 +10,9 @@ import { insertSourceBeforeExtension, runString, type DarkFileKind } from '../da
 import type { DarkSourceResult } from '../pipeline/dark-pass.js';
 import type { DarkOutputFiles } from '../pipeline/ports.js';
 import { type FormatTextJob, formatNdarrayTexts } from './format-texts.js';
-import { ndarrayTextChunks } from '../io/ndarray-text.js';
+import { TextChunkBuffers, ndarrayTextChunks } from '../io/ndarray-text-write.js';
 import { parseNumberFormat } from '../io/ndarray-text-format.js';
-import { writeFileAtomicChunks } from '../node/atomic-chunks.js';
+import { writeFilesAtomicChunks } from '../node/atomic-chunks.js';
 
 /** Kinds of per-source work files in psana's `savebw` order, with their text formats (src/dark). */
 export const DARK_FILE_KINDS = DARK_OUTPUT_KINDS;
@@ -117,25 +117,17 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
     const texts = await formatNdarrayTexts(planned.map((p) => p.job), { workers });
     for (const [k, p] of planned.entries()) await write(p, texts[k]);
   } else {
-    // each file streamed in pieces, formatted while the previous piece is being written; the next file is
-    // started while this one is synced to disk
-    const writeOne = async (p: (typeof planned)[number]) => {
-      await writeFileAtomicChunks(p.file, ndarrayTextChunks(p.job.array, p.job.options), { mode: o.fileMode });
-      if (o.npy && p.npy) await writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy), { mode: o.fileMode });
-    };
-    let previous: Promise<void> = Promise.resolve();
-    for (const p of planned) {
-      const current = writeOne(p);
-      current.catch(() => undefined); // awaited below; this only keeps a failure from being unhandled meanwhile
-      try {
-        await previous;
-      } catch (err) {
-        await current.catch(() => undefined);
-        throw err;
-      }
-      previous = current;
-    }
-    await previous;
+    // each file streamed in pieces (two buffers shared by all files), formatted while the previous piece is
+    // being written; a written file is synced and renamed into place while the next ones are formatted
+    const buffers = new TextChunkBuffers();
+    await writeFilesAtomicChunks(
+      planned.map((p) => ({
+        file: p.file,
+        pieces: () => ndarrayTextChunks(p.job.array, p.job.options, buffers),
+        after: o.npy && p.npy ? async () => writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy!), { mode: o.fileMode }) : undefined,
+      })),
+      { mode: o.fileMode },
+    );
   }
   return out;
 }

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
+import { PARSE_ONCE } from '../facade/input-errors.js';
 import { CALIBRUN_DARK_DEFAULTS } from '../dark/params.js';
 
 /**
@@ -263,7 +264,7 @@ export type CalibrunOptions = z.output<typeof CalibrunOptionsSchema>;
  * (`--num_events (-n): expected an integer >= 1, found 0`).
  */
 export function parseCalibrunOptions(input: unknown): CalibrunOptions {
-  const r = CalibrunOptionsSchema.safeParse(input);
+  const r = CalibrunOptionsSchema.safeParse(input, PARSE_ONCE);
   if (r.success) {
     if (r.data.piece && r.data.merge !== undefined) {
       throw new ConfigError(OPTION_FLAGS.piece, 'cannot be combined with --merge: a batch task either processes one piece (--piece K/N) or merges N pieces (--merge N)');

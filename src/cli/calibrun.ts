@@ -1,8 +1,10 @@
 import { reportError } from './action.js';
 import { calibrunMain } from './calibrun/main.js';
 import { installLifecycle } from './lifecycle.js';
-import { defaultEngines } from '../calibrun/engines.js';
-import { batchSubmitter } from './calibrun/batch.js';
+import type { CalibrunMainIO } from './calibrun/main.js';
+
+/** `-q`: the SLURM submitter, loaded only when a run goes to the batch system. */
+const submitBatch: NonNullable<CalibrunMainIO['submitBatch']> = async (...args) => (await import('./calibrun/batch.js')).batchSubmitter()(...args);
 
 /** Seconds a stopped calibrun may take to wind down its pass and log before it exits anyway. */
 const STOP_GRACE_MS = 3_000;
@@ -18,9 +20,10 @@ async function main(argv: string[]): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    engines: defaultEngines(),
+    engines: async () => (await import('../calibrun/engines.js')).defaultEngines(),
     signal: life.signal,
-    submitBatch: batchSubmitter(),
+    submitBatch,
+    warmEngine: true,
   });
   process.exitCode = life.exitCode ?? code;
 }

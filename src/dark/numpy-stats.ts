@@ -72,6 +72,19 @@ function pairwiseSquares(a: ArrayLike<number>, start: number, n: number, c: numb
   return pairwiseSquares(a, start, n2, c) + pairwiseSquares(a, start + n2, n - n2, c);
 }
 
+/**
+ * The total of numpy's reduction from the pairwise sums of its 8192-value buffers (computed elsewhere, e.g.
+ * by a kernel): the buffers added in order, from 0.
+ */
+export function sumOfBuffers(parts: ArrayLike<number>, from = 0, count = parts.length - from): number {
+  let res = 0;
+  for (let b = 0; b < count; b++) res += parts[from + b];
+  return res;
+}
+
+/** Values in each of numpy's reduction buffers. */
+export const NUMPY_REDUCE_BUFSIZE = REDUCE_BUFSIZE;
+
 function chunkedSum(a: ArrayLike<number>, c: number, sq: boolean): number {
   let res = 0;
   for (let s = 0; s < a.length; s += REDUCE_BUFSIZE) {
@@ -124,7 +137,11 @@ export interface Limits {
  */
 export function evaluateLimits(arr: ArrayLike<number>, nlo: number, nhi: number, limLo: number, limHi: number): Limits {
   const mean = numpyMean(arr);
-  const std = numpyStd(arr, mean);
+  return limitsFromMoments(mean, numpyStd(arr, mean), nlo, nhi, limLo, limHi);
+}
+
+/** {@link evaluateLimits} from the mean and standard deviation of the array. */
+export function limitsFromMoments(mean: number, std: number, nlo: number, nhi: number, limLo: number, limHi: number): Limits {
   let lo = nlo > 0 ? mean - nlo * std : limLo;
   let hi = nhi > 0 ? mean + nhi * std : limHi;
   lo = pyMax(lo, limLo);

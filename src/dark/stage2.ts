@@ -236,4 +236,15 @@ export interface DarkSummaryKernels {
    * written) when an array is not in the accumulator's memory or the mask type is not 1, 2 or 4 bytes.
    */
   status(ave: Float64Array, rms: Float64Array, limits: { rLo: number; rHi: number; aLo: number; aHi: number; nevlm: number }, bits: Uint8Array, status: BigUint64Array, mask: ArrayBufferView): boolean;
+  /**
+   * `np.mean` and `np.std` of the pedestals and of the rms, bit for bit as numpy-stats.ts gives them;
+   * undefined when an array is not in the accumulator's memory.
+   */
+  moments?(ave: Float64Array, rms: Float64Array): { ave: ArrayMoments; rms: ArrayMoments } | undefined;
+}
+
+/** Mean and population standard deviation of an array. */
+export interface ArrayMoments {
+  mean: number;
+  std: number;
 }

@@ -4,7 +4,7 @@
 import { InsufficientDataError } from '../errors.js';
 import { type DType, type TypedArray, DTYPE_SIZE, allocTyped, typedView } from '../io/dtype.js';
 import { ndarrayOf } from '../io/ndarray.js';
-import { evaluateLimits } from './numpy-stats.js';
+import { evaluateLimits, limitsFromMoments } from './numpy-stats.js';
 import type { DarkResult } from './result.js';
 import type { DarkParams } from './params.js';
 import type { DarkSummaryBuffers, DarkSumsSource } from './stage2.js';
@@ -179,8 +179,11 @@ export function summariseDarkSums(
   }
   // rmsHi 0 is calibman's "noise criterion off": no pixel is flagged hot because of its rms
   const hotRmsOff = params.rmsHi === 0;
-  const rmsLim = evaluateLimits(rms, params.rmsNLo, hotRmsOff ? 0 : params.rmsNHi, params.rmsLo, hotRmsOff ? Infinity : params.rmsHi);
-  const aveLim = evaluateLimits(ave, params.intNLo, params.intNHi, params.intLo, params.intHi);
+  const rmsArgs = [params.rmsNLo, hotRmsOff ? 0 : params.rmsNHi, params.rmsLo, hotRmsOff ? Infinity : params.rmsHi] as const;
+  const aveArgs = [params.intNLo, params.intNHi, params.intLo, params.intHi] as const;
+  const moments = kernels?.moments?.(ave, rms);
+  const rmsLim = moments ? limitsFromMoments(moments.rms.mean, moments.rms.std, ...rmsArgs) : evaluateLimits(rms, ...rmsArgs);
+  const aveLim = moments ? limitsFromMoments(moments.ave.mean, moments.ave.std, ...aveArgs) : evaluateLimits(ave, ...aveArgs);
 
   const { cntLo, cntHi } = sums;
   const maxType = maxDtypeFor(dtype);

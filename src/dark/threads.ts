@@ -21,7 +21,7 @@ export const DARK_CTRL_BYTES = 256;
 export const CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP: 4, FN: 5, NCHUNK: 6, CHUNK: 7, NP: 8, NARGS: 9, ARGS: 16 });
 
 /** Kernel names by their `FN` code. */
-export const DARK_KERNELS = Object.freeze(['', 'acc', 'st1', 'prep', 'fin', 'avg', 'sta']);
+export const DARK_KERNELS = Object.freeze(['', 'acc', 'st1', 'prep', 'fin', 'avg', 'sta', 'mom']);
 
 /** Starts helper threads for a threaded engine. */
 export interface DarkThreadPort {
@@ -36,6 +36,12 @@ export interface DarkThreadPort {
     /** End the helper at once. */
     terminate(): void;
   };
+  /**
+   * A shared memory of at least `pages` 64-KiB pages, all zero, whose pages a helper thread started earlier
+   * is mapping (writing them before a run is cheaper than on first use); that thread then serves the engine
+   * built on it through {@link start}. Undefined when there is none (the engine makes its own).
+   */
+  takeMemory?(pages: number): WebAssembly.Memory | undefined;
 }
 
 /** How many helper threads a dark engine may use, and how to start them. */

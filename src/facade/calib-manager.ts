@@ -16,17 +16,16 @@ import { defaultEngines } from '../calibrun/engines.js';
 import type { DarkEngines } from '../pipeline/ports.js';
 import type { DarkProgress } from '../pipeline/progress.js';
 import type { StoreOperationResult, StoreStatus } from '../node/calib-store.js';
-import { type OpenedDetector, openDetector } from '../node/detector.js';
+import type { OpenedDetector } from '../node/detector.js';
 import type { TypedArray } from '../io/dtype.js';
 import type { HistoryRecord } from '../deploy/history.js';
 import type { DarkPictureKind, DarkSpectrum, DetectorPicture } from '../report/pictures.js';
 import { RunCatalog, RunsEvent, RunsOptionsSchema, WatchRunsOptionsSchema, type RunRecord, type RunsChange, type RunsOptions, type ScannedSource, type WatchRunsOptions } from './runs.js';
 import { type ExperimentList, type InstrumentEntry, listExperimentNames, listExperimentsByYear, listInstruments } from './data-root.js';
-import {
-  type CopyFileOptions, type DeleteFileOptions, type DeployFileOptions, type DeployedTypeFiles, type FileManagerResult, type GroupCopyOptions,
-  copyFile, deleteFile, deployFile, deployedOf, groupCopy, historyOf,
+import type {
+  CopyFileOptions, DeleteFileOptions, DeployFileOptions, DeployedTypeFiles, FileManagerResult, GroupCopyOptions,
 } from './store-ops.js';
-import { type PictureConstants, type PictureJob, type PictureOptions, pictureOf, pictureSet, spectrumOf } from './pictures.js';
+import type { PictureConstants, PictureJob, PictureOptions } from './pictures.js';
 import { ConfigError } from '../errors.js';
 import type { DarkProgressEvent } from './events.js';
 import type { DarkLogEvent } from './log-event.js';
@@ -42,7 +41,6 @@ import { ManagerContext } from './manager-context.js';
 import { checkDetector } from './detector-selection.js';
 import { listRuns, managerRunCatalog, scanSources } from './run-listing.js';
 import { loadManagerJob, runDarkHere, runDarkPieceHere } from './dark-run.js';
-import { managerJobs, runDarkBatch } from './dark-batch.js';
 import { checkJobQuality, deployJob, planJobDeploy, type QualityCheck } from './dark-deploy.js';
 
 export { CalibManagerConfigSchema, DarkJobOptionsSchema } from './manager-options.js';
@@ -51,6 +49,13 @@ export type { QualityCheck } from './dark-deploy.js';
 
 /** Parse with a zod schema; the first issue becomes a ConfigError in the domain's words (src/facade/input-errors.ts). */
 const parseOrThrow = parseInput;
+
+// Operations a dark run does not need load on first use, so that `calibrun` and `import 'calibman/node'` start
+// without them: the detector object (calibration, geometry), pictures (plot), the File Manager and batch jobs.
+const detectorModule = () => import('../node/detector.js');
+const picturesModule = () => import('./pictures.js');
+const storeOpsModule = () => import('./store-ops.js');
+const batchModule = () => import('./dark-batch.js');
 
 export type { DarkConstants, DarkJob, DarkDeployInput } from './dark-job.js';
 
@@ -184,6 +189,7 @@ export class CalibManager extends EventTarget {
    * docs/calibrated-frames.md.
    */
   async detector(source: string, run: number): Promise<OpenedDetector> {
+    const { openDetector } = await detectorModule();
     return openDetector({ calibDir: this.calibDir, source, run, xtc: { xtcDir: this.xtcDir, experiment: this.experiment, run, ...(await this.ctx.runLookup()) } });
   }
 
@@ -215,7 +221,7 @@ export class CalibManager extends EventTarget {
    */
   async runDark(options: DarkJobOptionsInput, ctl: { signal?: AbortSignal; onProgress?: (p: DarkProgress) => void } = {}): Promise<DarkJob> {
     const o = parseOrThrow(DarkJobOptionsSchema, options, 'runDark');
-    if (o.queue !== undefined) return runDarkBatch(this.ctx, o, ctl);
+    if (o.queue !== undefined) return (await batchModule()).runDarkBatch(this.ctx, o, ctl);
     return runDarkHere(this.ctx, o, ctl);
   }
 
@@ -242,7 +248,7 @@ export class CalibManager extends EventTarget {
    * `refresh: true` first asks the scheduler about the unfinished ones (and updates their records).
    */
   async jobs(opts: { refresh?: boolean } = {}): Promise<JobRecord[]> {
-    return managerJobs(this.ctx, opts);
+    return (await batchModule()).managerJobs(this.ctx, opts);
   }
 
   /**
@@ -330,37 +336,44 @@ export class CalibManager extends EventTarget {
   /** HISTORY records of a source's calib type directory (CalibManager and PSCalib formats; none → empty). */
   async history(source: string, type: string, opts: { group?: string } = {}): Promise<HistoryRecord[]> {
     parseOrThrow(historySchema, { source, type, ...opts }, 'history');
+    const { historyOf } = await storeOpsModule();
     return historyOf(await this.ctx.store(), source, type, opts.group);
   }
 
   /** Every calib type directory of a source with its files' effective run ranges and, given `run`, the file psana uses. */
   async deployed(source: string, opts: { run?: number } = {}): Promise<DeployedTypeFiles[]> {
     parseOrThrow(deployedSchema, { source, ...opts }, 'deployed');
+    const { deployedOf } = await storeOpsModule();
     return deployedOf(await this.ctx.store(), source, opts.run);
   }
 
   /** File Manager copy of a calib file (this or another experiment's) to a new run range; `dryRun` plans only. */
   async copyFile(opts: CopyFileOptions): Promise<FileManagerResult> {
+    const { copyFile } = await storeOpsModule();
     return copyFile(await this.ctx.store(), opts, false);
   }
 
   /** File Manager move: as {@link CalibManager.copyFile}, then the input is removed (logged in its HISTORY). */
   async moveFile(opts: CopyFileOptions): Promise<FileManagerResult> {
+    const { copyFile } = await storeOpsModule();
     return copyFile(await this.ctx.store(), opts, true);
   }
 
   /** File Manager delete (kept as `<name>-<time>` unless `keepBackup: false`), with a `cmd:rm` HISTORY record. */
   async deleteFile(opts: DeleteFileOptions): Promise<FileManagerResult> {
+    const { deleteFile } = await storeOpsModule();
     return deleteFile(await this.ctx.store(), opts);
   }
 
   /** Deploy one constants file (e.g. a work file) as `<runRange>.data`, validated, with a HISTORY record. */
   async deployFile(opts: DeployFileOptions): Promise<FileManagerResult> {
+    const { deployFile } = await storeOpsModule();
     return deployFile(await this.ctx.store(), opts);
   }
 
   /** Group File Manager: copy files of another experiment's store (chosen, or those valid for `fromRun`) with one range. */
   async groupCopy(opts: GroupCopyOptions): Promise<FileManagerResult> {
+    const { groupCopy } = await storeOpsModule();
     return groupCopy(await this.ctx.store(), opts, (exp) => defaultCalibDir(this.root, exp));
   }
 
@@ -370,6 +383,7 @@ export class CalibManager extends EventTarget {
    * gives for the run (else the registry default) — the picture the HTML report shows.
    */
   async picture(from: PictureJob | PictureConstants, source: string, kind: DarkPictureKind | NdArray | TypedArray, opts: PictureOptions = {}): Promise<DetectorPicture> {
+    const { pictureOf, pictureSet } = await picturesModule();
     const set = await pictureSet(() => this.ctx.store(), from, source, opts, 'picture');
     return pictureOf(set, kind, { title: opts.title, unit: opts.unit });
   }
@@ -377,6 +391,7 @@ export class CalibManager extends EventTarget {
   /** Histogram of pixel_rms (default) or pedestals with the status limits of this manager's thresholds. */
   async spectrum(from: PictureJob | PictureConstants, source: string, kind: 'pedestals' | 'pixel_rms' = 'pixel_rms', opts: PictureOptions = {}): Promise<DarkSpectrum> {
     if (kind !== 'pedestals' && kind !== 'pixel_rms') throw new ConfigError('kind', `expected pedestals or pixel_rms, found ${JSON.stringify(kind)}`);
+    const { pictureSet, spectrumOf } = await picturesModule();
     const set = await pictureSet(() => this.ctx.store(), from, source, opts, 'spectrum');
     return spectrumOf(set, kind, this.thresholds, opts.bins);
   }

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { toCOrder, type NdArray } from '../io/ndarray.js';
+import { countNonZero } from './count-nonzero.js';
 import { writeDarkOutputs } from '../calibrun/dark-outputs.js';
 import { darkPieceDir, readDarkPieces } from '../calibrun/piece-files.js';
 import type { DarkJobOutcome, DarkJobPorts } from '../pipeline/dark-job.js';
@@ -96,11 +96,4 @@ export function planJobDeployment(job: DarkDeployInput, calibDir: string, runRan
   }
   const zero = new Set(job.zeroPedsSources ?? []);
   return job.sources.flatMap((s) => planDarkDeployment([[s.source, s.files]], { calibDir, runRange, types, zeroPeds: zero.has(s.source) }));
-}
-
-function countNonZero(a: NdArray): number {
-  const d = toCOrder(a) as ArrayLike<number | bigint>;
-  let n = 0;
-  for (let i = 0; i < d.length; i++) if (Number(d[i]) !== 0) n++;
-  return n;
 }

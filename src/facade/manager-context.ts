@@ -8,7 +8,7 @@ import { dataRoot, defaultCalibDir, defaultXtcDir, instrumentOf, instrumentCaseF
 import type { DarkEngines } from '../pipeline/ports.js';
 import type { DarkLogRecord } from '../pipeline/log.js';
 import { resolveExperimentNumber } from '../node/exp-name-db.js';
-import { openCalibStore, type CalibStore } from '../node/calib-store.js';
+import type { CalibStore } from '../node/calib-store.js';
 import { DarkLogEvent } from './log-event.js';
 import type { DarkJobPlace } from './dark-job.js';
 import type { CalibManagerConfig } from './manager-options.js';
@@ -75,8 +75,9 @@ export class ManagerContext {
     return r.experimentNumber !== undefined && r.dbFile ? { experimentNumber: r.experimentNumber, expNameDb: r.dbFile } : { expNameDb: false };
   }
 
-  /** The calib directory opened with the configured modes, group and HISTORY file. */
+  /** The calib directory opened with the configured modes, group and HISTORY file (the store's code loads on first use). */
   async store(): Promise<CalibStore> {
+    const { openCalibStore } = await import('../node/calib-store.js');
     return openCalibStore(this.calibDir, {
       dirMode: this.config.dirMode,
       fileMode: this.config.fileMode,

@@ -2,7 +2,7 @@
  * What a {@link CalibManager} is given: its configuration and the options of a dark job (zod schemas, so a bad
  * value is rejected with the field name), and the small schemas of its other methods' arguments.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DarkThresholdsSchema } from '../pipeline/params.js';
 import { CALIBRUN_DEFAULTS } from '../calibrun/options.js';
 

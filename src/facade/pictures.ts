@@ -3,7 +3,7 @@
  * gives for the run (else the registry default), then the platform-neutral pictures of src/report/pictures.ts.
  */
 import { promises as fsp } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { GeometryAccess } from '../geometry/geometry-access.js';
 import type { TypedArray } from '../io/dtype.js';

@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunNotFoundError } from '../errors.js';
 import { parseXtcFileName } from '../xtc/filenames.js';
 import { type RunNaming, experimentPartBelongs } from '../xtc/run-naming.js';

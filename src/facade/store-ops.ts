@@ -5,7 +5,7 @@
  * steps calibman would take (backups, HISTORY records) — on src/node/calib-store (locks, atomic writes).
  */
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CalibStoreError, ConfigError } from '../errors.js';
 import { type CalibOperation, type HistoryRecord, type RunRange, findCalibFile, sourceDirName } from '../deploy/index.js';
 import { listDir, listSubdirs } from '../node/calib-store-fs.js';

@@ -5,15 +5,17 @@
  * - `%d` / `%Nd` (no flags) of an integer typed array (`uint64`/`int64` as two 32-bit words);
  * - `%W.Pf` (no flags, 1 ≤ P ≤ 9) of a float64/float32 array.
  *
- * Both write whole rows into the sink with integer digit arithmetic. A value outside their exact range (an
+ * Both write whole rows into the sink with integer digit arithmetic, in WebAssembly SIMD where available
+ * (./wasm/text-kernels.ts, same bytes) and else in JavaScript. A value outside their exact range (an
  * integer of 10 digits or more, a fixed-point value whose scaled magnitude reaches 2^31 − 1, NaN, infinities,
  * and rounding ties or near-ties — see ./ndarray-text-encode.ts for why the margin makes the rounding
- * exact) is written by the reference formatter {@link compileNumberFormat}, so the bytes are always the
- * ones it gives.
+ * exact) is written by the reference formatter {@link compileNumberFormat} (the WebAssembly kernels round
+ * ties and near-ties themselves from the exact product), so the bytes are always the ones it gives.
  */
 import type { TypedArray } from './dtype.js';
 import { compileNumberFormat, type NumberFormatSpec } from './ndarray-text-format.js';
 import { digitsBackwards, fixedPointBackwards } from './decimal-digits.js';
+import { encodeRowsWasm } from './wasm/text-kernels.js';
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
 /** Scaled fixed-point magnitudes below this keep the digit arithmetic in int32. */
@@ -60,17 +62,19 @@ export function encodeRowsFast(sink: ByteSinkLike, data: TypedArray, spec: Numbe
   if (!plain(spec) || ncol <= 0 || data.length % ncol !== 0) return false;
   const isInt = spec.conv === 'd' || spec.conv === 'i' || spec.conv === 'u';
   if (isInt && spec.width <= 32) {
+    if (data instanceof Float64Array || data instanceof Float32Array) return false;
+    if (encodeRowsWasm(sink, data, { width: spec.width, fd: 0, fmt, tieMargin: TIE_MARGIN }, ncol, newline)) return true;
     if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
       if (!LITTLE_ENDIAN) return false;
       encodeInt64Rows(sink, data, spec.width, fmt, ncol, newline);
       return true;
     }
-    if (data instanceof Float64Array || data instanceof Float32Array) return false;
     encodeIntRows(sink, data as IntArray, spec.width, fmt, ncol, newline);
     return true;
   }
   const p = spec.prec ?? 6;
   if ((spec.conv === 'f' || spec.conv === 'F') && p >= 1 && p <= 9 && spec.width <= 32 && (data instanceof Float64Array || data instanceof Float32Array)) {
+    if (encodeRowsWasm(sink, data, { width: spec.width, fd: p, fmt, tieMargin: TIE_MARGIN }, ncol, newline)) return true;
     encodeFixedRows(sink, data, spec.width, p, fmt, ncol, newline);
     return true;
   }

@@ -132,11 +132,21 @@ function encodeNdarrayText(input: NdArray | TypedNdArray, options: FormatNdarray
 const CHUNK_VALUES = 65536;
 
 /**
- * The bytes of {@link formatNdarrayTextBytes} in pieces of whole rows (~0.5 MB), for streaming to a file
- * without one large buffer. Each piece is a view of one of two internal buffers used in turn: piece i stays
- * valid until piece i + 2 is produced.
+ * The two byte buffers of {@link ndarrayTextChunks}, to be shared by calls made one after the other (each
+ * call's pieces consumed before the next call starts): memory touched once is cheap to reuse, fresh memory
+ * is not.
  */
-export function* ndarrayTextChunks(input: NdArray | TypedNdArray, options: FormatNdarrayTextOptions = {}): Generator<Uint8Array> {
+export class TextChunkBuffers {
+  /** @internal */
+  readonly sinks: readonly [ByteSink, ByteSink] = [new ByteSink(0), new ByteSink(0)];
+}
+
+/**
+ * The bytes of {@link formatNdarrayTextBytes} in pieces of whole rows (~0.5 MB), for streaming to a file
+ * without one large buffer. Each piece is a view of one of two buffers used in turn (`buffers`, or two of
+ * its own): piece i stays valid until piece i + 2 is produced.
+ */
+export function* ndarrayTextChunks(input: NdArray | TypedNdArray, options: FormatNdarrayTextOptions = {}, buffers?: TextChunkBuffers): Generator<Uint8Array> {
   const plan = planText(input, options);
   yield new TextEncoder().encode(plan.header);
   const { data, ncol } = plan;
@@ -144,10 +154,12 @@ export function* ndarrayTextChunks(input: NdArray | TypedNdArray, options: Forma
   const rows = Math.max(1, Math.floor(CHUNK_VALUES / ncol));
   const step = rows * ncol;
   const per = estimateValueBytes(plan.fmt);
-  const sinks = [new ByteSink(Math.min(data.length, step) * per + ncol * (per + 24) + 64), new ByteSink(0)];
+  const capacity = Math.min(data.length, step) * per + ncol * (per + 24) + 64;
+  const sinks = buffers?.sinks ?? [new ByteSink(capacity), new ByteSink(0)];
   for (let start = 0, k = 0; start < data.length; start += step, k++) {
     const sink = sinks[k % 2];
     sink.pos = 0;
+    sink.ensure(capacity);
     const part = data.subarray(start, Math.min(data.length, start + step)) as TypedArray;
     encodeRows(sink, part, plan.fmt, ncol, plan.newline, plan.isBool);
     yield sink.buf.subarray(0, sink.pos);

@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import lockfile from 'proper-lockfile';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JobError } from '../errors.js';
 import { writeFileAtomic } from '../node/files.js';
 import type { JobRecord } from './types.js';

@@ -3,11 +3,18 @@
  * of src/dark/threads.ts on a shared WebAssembly memory.
  */
 import { DARK_HELPER_BODY, type DarkThreadPort, type DarkThreading } from '../dark/threads.js';
+import { takeWarmMemory, warmHelperFor } from './dark-warm.js';
 import { startHelperWorker, totalThreads } from './helper-workers.js';
 
-/** Starts helper threads with Node's worker_threads (unref'd: they never keep a process alive). */
+export { warmDarkEngine, warmDarkEngineFor } from './dark-warm.js';
+
+/**
+ * Starts helper threads with Node's worker_threads (unref'd: they never keep a process alive); an engine
+ * may take the memory warmed by {@link warmDarkEngine}, whose thread is then its first helper.
+ */
 export const nodeDarkThreadPort: DarkThreadPort = {
-  start: (memory, module) => startHelperWorker(DARK_HELPER_BODY, { memory, module }),
+  start: (memory, module) => warmHelperFor(memory, module) ?? startHelperWorker(DARK_HELPER_BODY, { memory, module }),
+  takeMemory: (pages) => takeWarmMemory(pages),
 };
 
 /**

@@ -2,7 +2,7 @@
  * The one parameter shape of a dark job, from the command line to the kernel, and the one place where psana's
  * spellings (calibrun options, confpars parameters) are translated to it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALIBRUN_DARK_DEFAULTS, type DarkParams } from '../dark/params.js';
 
 /**

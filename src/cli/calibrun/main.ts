@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { CalibmanError } from '../../errors.js';
 import { userErrorMessage } from '../action.js';
-import { runCalibrun, type CalibrunOutcome } from '../../calibrun/app.js';
+import type { runCalibrun, CalibrunOutcome } from '../../calibrun/app.js';
 import { createProgressRenderer } from '../../calibrun/progress.js';
 import { humanStamp } from '../../calibrun/session-log.js';
 import type { DarkEngines } from '../../pipeline/ports.js';
@@ -16,9 +16,12 @@ export interface CalibrunMainIO {
   stderr: { write(s: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
-  engines: DarkEngines;
+  /** The XTC reader and dark accumulator, or a loader of them called once the command line asks for a run (the CLI's, so that `--help` and command-line errors do not load the pipeline). */
+  engines: DarkEngines | (() => DarkEngines | Promise<DarkEngines>);
   signal?: AbortSignal;
   submitBatch?: Parameters<typeof runCalibrun>[1]['submitBatch'];
+  /** Map the dark engine's memory on a helper thread while the pipeline loads (the CLI's; default false; see ./warm-engine.ts). */
+  warmEngine?: boolean;
   /** Receives the outcome on success (tests). */
   onOutcome?: (o: CalibrunOutcome) => void;
 }
@@ -42,8 +45,12 @@ export async function calibrunMain(argv: string[], io: CalibrunMainIO): Promise<
     throw err;
   }
   const t0 = Date.now();
+  if (io.warmEngine) (await import('./warm-engine.js')).warmEngineForOptions(program.opts(), io.env);
   const renderer = createProgressRenderer(io.stderr);
   try {
+    // the dark pipeline and the facade load only once the command line asks for a run
+    const { runCalibrun } = await import('../../calibrun/app.js');
+    const engines = typeof io.engines === 'function' ? await io.engines() : io.engines;
     const outcome = await runCalibrun(programOptionsToInput(program.opts()), {
       env: io.env,
       cwd: io.cwd,
@@ -51,7 +58,7 @@ export async function calibrunMain(argv: string[], io: CalibrunMainIO): Promise<
       echo: (line) => io.stdout.write(line + '\n'),
       onProgress: (p) => renderer.update(p),
       signal: io.signal,
-      engines: io.engines,
+      engines,
       submitBatch: io.submitBatch,
     });
     renderer.end();

@@ -3,21 +3,23 @@
 ;; its own pixel range [p0, p1), multiples of 8, so threads never write the same bytes).
 ;; Source of src/dark/wasm/stage2-wasm.ts (regenerate: UPDATE_WASM=1 npx vitest run test/dark/wasm.test.ts).
 ;;
-;; Per pixel arrays: lo, wd (gate width), am (0xffff = gate taken by the SIMD path), mx, mn (running max/min
-;; of r = raw & mask) as u16; sd, sd2 (f64): sums of d = r - lo and d*d over accepted values; cnt (u32):
+;; Per pixel arrays: lo, wd (gate width + 1 when the SIMD path takes the gate, else 0), mx, mn (running
+;; max/min of r = raw & mask) as u16; sd (u32 when sdn = 1, else f64), sd2 (f64): sums of d = r - lo and d*d over
+;; accepted values (sd in u32 is exact while the frames are at most 65535: d <= 65535); cnt (u32):
 ;; accepted values; clo, chi (u32): values below ilo / above ihi.
 (module
   (import "env" "memory" (memory 1 65536 shared))
-  ;; acc (stage 2): nf frames at buf, `stride` bytes apart. Lane sums are u16 for d and the count and u32 for
-  ;; d*d, so nf * wd <= 65535 and nf * wd^2 < 2^32 must hold (the caller keeps nf <= 16 and wd <= 4095).
+  ;; acc (stage 2): nf frames at buf, `stride` bytes apart; a value is accepted when d = r - lo < wd (mod 2^16).
+  ;; Lane sums are u16 for d and the count and u32 for d*d, so nf * w <= 65535 and nf * w^2 < 2^32 must hold for
+  ;; the widths w = wd - 1 (the caller keeps nf <= 16 and w <= 4095).
   ;; The limit counters are only evaluated for groups whose running max/min left [ilo, ihi] (rare).
   (func (export "acc")
     (param $p0 i32) (param $p1 i32) (param $buf i32) (param $nf i32) (param $stride i32)
-    (param $lo i32) (param $wd i32) (param $am i32) (param $sd i32) (param $sd2 i32)
+    (param $lo i32) (param $wd i32) (param $sd i32) (param $sdn i32) (param $sd2 i32)
     (param $cnt i32) (param $clo i32) (param $chi i32) (param $mx i32) (param $mn i32)
     (param $ilo i32) (param $ihi i32) (param $mask i32)
     (local $p i32) (local $o2 i32) (local $o4 i32) (local $o8 i32) (local $ptr i32) (local $f i32) (local $q i32)
-    (local $vlo v128) (local $vw v128) (local $vam v128) (local $vmx v128) (local $vmn v128)
+    (local $vlo v128) (local $vw v128) (local $vmx v128) (local $vmn v128)
     (local $vmask v128) (local $vilo v128) (local $vihi v128) (local $zero v128)
     (local $v v128) (local $d v128) (local $a v128)
     (local $s1 v128) (local $s2l v128) (local $s2h v128) (local $n v128) (local $vclo v128) (local $vchi v128)
@@ -31,7 +33,6 @@
         (local.set $o2 (i32.shl (local.get $p) (i32.const 1)))
         (local.set $vlo (v128.load (i32.add (local.get $lo) (local.get $o2))))
         (local.set $vw (v128.load (i32.add (local.get $wd) (local.get $o2))))
-        (local.set $vam (v128.load (i32.add (local.get $am) (local.get $o2))))
         (local.set $vmx (v128.load (i32.add (local.get $mx) (local.get $o2))))
         (local.set $vmn (v128.load (i32.add (local.get $mn) (local.get $o2))))
         (local.set $s1 (v128.const i32x4 0 0 0 0))
@@ -45,7 +46,7 @@
           (local.set $vmx (i16x8.max_u (local.get $vmx) (local.get $v)))
           (local.set $vmn (i16x8.min_u (local.get $vmn) (local.get $v)))
           (local.set $d (i16x8.sub (local.get $v) (local.get $vlo)))
-          (local.set $a (v128.and (i16x8.eq (i16x8.sub_sat_u (local.get $d) (local.get $vw)) (local.get $zero)) (local.get $vam)))
+          (local.set $a (i16x8.lt_u (local.get $d) (local.get $vw)))
           (local.set $d (v128.and (local.get $d) (local.get $a)))
           (local.set $s1 (i16x8.add (local.get $s1) (local.get $d)))
           (local.set $s2l (i32x4.add (local.get $s2l) (i32x4.extmul_low_i16x8_u (local.get $d) (local.get $d))))
@@ -77,15 +78,21 @@
             (v128.store offset=16 (local.get $q) (i32x4.add (v128.load offset=16 (local.get $q)) (i32x4.extend_high_i16x8_u (local.get $vchi))))))
         (local.set $o4 (i32.shl (local.get $p) (i32.const 2)))
         (local.set $o8 (i32.shl (local.get $p) (i32.const 3)))
-        (local.set $q (i32.add (local.get $sd) (local.get $o8)))
-        (local.set $a (i32x4.extend_low_i16x8_u (local.get $s1)))
-        (v128.store offset=0 (local.get $q) (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
-        (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
-          (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
-        (local.set $a (i32x4.extend_high_i16x8_u (local.get $s1)))
-        (v128.store offset=32 (local.get $q) (f64x2.add (v128.load offset=32 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
-        (v128.store offset=48 (local.get $q) (f64x2.add (v128.load offset=48 (local.get $q))
-          (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
+        (if (local.get $sdn)
+          (then
+            (local.set $q (i32.add (local.get $sd) (local.get $o4)))
+            (v128.store offset=0 (local.get $q) (i32x4.add (v128.load offset=0 (local.get $q)) (i32x4.extend_low_i16x8_u (local.get $s1))))
+            (v128.store offset=16 (local.get $q) (i32x4.add (v128.load offset=16 (local.get $q)) (i32x4.extend_high_i16x8_u (local.get $s1)))))
+          (else
+            (local.set $q (i32.add (local.get $sd) (local.get $o8)))
+            (local.set $a (i32x4.extend_low_i16x8_u (local.get $s1)))
+            (v128.store offset=0 (local.get $q) (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
+            (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
+            (local.set $a (i32x4.extend_high_i16x8_u (local.get $s1)))
+            (v128.store offset=32 (local.get $q) (f64x2.add (v128.load offset=32 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
+            (v128.store offset=48 (local.get $q) (f64x2.add (v128.load offset=48 (local.get $q))
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))))
         (local.set $q (i32.add (local.get $sd2) (local.get $o8)))
         (v128.store offset=0 (local.get $q) (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $s2l))))
         (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
@@ -105,7 +112,7 @@
   (func (export "st1")
     (param $p0 i32) (param $p1 i32) (param $buf i32) (param $nf i32) (param $stride i32)
     (param $lists i32) (param $k i32) (param $glo i32) (param $gw i32) (param $gam i32)
-    (param $sd i32) (param $sd2 i32) (param $cnt i32) (param $clo i32) (param $chi i32)
+    (param $sd i32) (param $sdn i32) (param $sd2 i32) (param $cnt i32) (param $clo i32) (param $chi i32)
     (param $mx i32) (param $mn i32) (param $ilo i32) (param $ihi i32) (param $mask i32)
     (local $p i32) (local $o2 i32) (local $o4 i32) (local $o8 i32) (local $ptr i32) (local $f i32) (local $q i32)
     (local $lb i32) (local $lt i32) (local $j i32) (local $aj i32)
@@ -173,15 +180,21 @@
         (v128.store (i32.add (local.get $mn) (local.get $o2)) (local.get $vmn))
         (local.set $o4 (i32.shl (local.get $p) (i32.const 2)))
         (local.set $o8 (i32.shl (local.get $p) (i32.const 3)))
-        (local.set $q (i32.add (local.get $sd) (local.get $o8)))
-        (local.set $a (i32x4.extend_low_i16x8_u (local.get $s1)))
-        (v128.store offset=0 (local.get $q) (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
-        (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
-          (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
-        (local.set $a (i32x4.extend_high_i16x8_u (local.get $s1)))
-        (v128.store offset=32 (local.get $q) (f64x2.add (v128.load offset=32 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
-        (v128.store offset=48 (local.get $q) (f64x2.add (v128.load offset=48 (local.get $q))
-          (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
+        (if (local.get $sdn)
+          (then
+            (local.set $q (i32.add (local.get $sd) (local.get $o4)))
+            (v128.store offset=0 (local.get $q) (i32x4.add (v128.load offset=0 (local.get $q)) (i32x4.extend_low_i16x8_u (local.get $s1))))
+            (v128.store offset=16 (local.get $q) (i32x4.add (v128.load offset=16 (local.get $q)) (i32x4.extend_high_i16x8_u (local.get $s1)))))
+          (else
+            (local.set $q (i32.add (local.get $sd) (local.get $o8)))
+            (local.set $a (i32x4.extend_low_i16x8_u (local.get $s1)))
+            (v128.store offset=0 (local.get $q) (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
+            (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
+            (local.set $a (i32x4.extend_high_i16x8_u (local.get $s1)))
+            (v128.store offset=32 (local.get $q) (f64x2.add (v128.load offset=32 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $a))))
+            (v128.store offset=48 (local.get $q) (f64x2.add (v128.load offset=48 (local.get $q))
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))))
         (local.set $q (i32.add (local.get $sd2) (local.get $o8)))
         (v128.store offset=0 (local.get $q) (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.convert_low_i32x4_u (local.get $s2l))))
         (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
@@ -205,23 +218,25 @@
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
         (br $pix))))
   ;; prep: set up pixels [p0, p1) of a fresh engine memory — mn = 0xffff, the stage-1 lists (k slots of 0xffff
-  ;; then k of 0 per 8-pixel group), zeros written over the other per-pixel arrays and over `nslots` batch
-  ;; slots of the second region — so that helper threads take the first-touch cost of the memory while the
-  ;; calling thread starts reading the run.
+  ;; then k of 0 per 8-pixel group) and, with `touch`, zeros written over the other per-pixel arrays and over
+  ;; `nslots` batch slots of the second region — so that helper threads take the first-touch cost of the
+  ;; memory while the calling thread starts reading the run.
   (func (export "prep")
-    (param $p0 i32) (param $p1 i32) (param $mn i32) (param $mx i32) (param $lo i32) (param $wd i32) (param $am i32)
-    (param $sd i32) (param $sd2 i32) (param $cnt i32) (param $lists i32) (param $k i32)
-    (param $slots i32) (param $nslots i32) (param $slotBytes i32)
+    (param $p0 i32) (param $p1 i32) (param $mn i32) (param $mx i32) (param $lo i32) (param $wd i32)
+    (param $sd i32) (param $sdn i32) (param $sd2 i32) (param $cnt i32) (param $lists i32) (param $k i32)
+    (param $slots i32) (param $nslots i32) (param $slotBytes i32) (param $touch i32)
     (local $n2 i32) (local $g i32) (local $g1 i32) (local $lb i32) (local $s i32)
     (local.set $n2 (i32.shl (i32.sub (local.get $p1) (local.get $p0)) (i32.const 1)))
     (memory.fill (i32.add (local.get $mn) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0xff) (local.get $n2))
-    (memory.fill (i32.add (local.get $mx) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
-    (memory.fill (i32.add (local.get $lo) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
-    (memory.fill (i32.add (local.get $wd) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
-    (memory.fill (i32.add (local.get $am) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
-    (memory.fill (i32.add (local.get $sd) (i32.shl (local.get $p0) (i32.const 3))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 2)))
-    (memory.fill (i32.add (local.get $sd2) (i32.shl (local.get $p0) (i32.const 3))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 2)))
-    (memory.fill (i32.add (local.get $cnt) (i32.shl (local.get $p0) (i32.const 2))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 1)))
+    (if (i32.eqz (local.get $touch)) (then (local.set $nslots (i32.const 0))))
+    (if (local.get $touch) (then
+      (memory.fill (i32.add (local.get $mx) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+      (memory.fill (i32.add (local.get $lo) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+      (memory.fill (i32.add (local.get $wd) (i32.shl (local.get $p0) (i32.const 1))) (i32.const 0) (local.get $n2))
+      (memory.fill (i32.add (local.get $sd) (i32.shl (local.get $p0) (i32.sub (i32.const 3) (local.get $sdn))))
+        (i32.const 0) (i32.shl (local.get $n2) (i32.sub (i32.const 2) (local.get $sdn))))
+      (memory.fill (i32.add (local.get $sd2) (i32.shl (local.get $p0) (i32.const 3))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 2)))
+      (memory.fill (i32.add (local.get $cnt) (i32.shl (local.get $p0) (i32.const 2))) (i32.const 0) (i32.shl (local.get $n2) (i32.const 1)))))
     (if (local.get $k)
       (then
         (local.set $g (i32.shr_u (local.get $p0) (i32.const 3)))
@@ -243,14 +258,14 @@
   ;; fin (end of a streaming stage 1) for pixels [p0, p1): from the kept values of the lists (k slots each
   ;; end, per 8-pixel group), qlo = smallest number nb + 1, qhi = largest number nt + 1 (slot offsets offLo,
   ;; offHi); the gates through the i32 tables at tab (gateLo, trunc(max(q, intLo)), trunc(min(q, intHi)),
-  ;; 65536 entries each) and the integer bounds ceilHi/floorHi of intHi; programs lo/wd/am (a gate wider than
-  ;; the SIMD path gets wd = 0xffff, am = 0 for the caller to collect; an empty gate is left unset), and turns
+  ;; 65536 entries each) and the integer bounds ceilHi/floorHi of intHi; programs lo/wd (a gate wider than
+  ;; the SIMD path gets wd = 0xffff for the caller to collect; an empty gate is left unset), and turns
   ;; the limit sums sd/sd2/cnt (d = r - ilo) into the gated sums (d = r - lo) as in wasm-engine.ts.
   (func (export "fin")
     (param $p0 i32) (param $p1 i32) (param $lists i32) (param $k i32) (param $nb i32) (param $nt i32)
     (param $offLo i32) (param $offHi i32) (param $tab i32) (param $ceilHi i32) (param $floorHi i32)
     (param $ilo i32) (param $ihi i32) (param $inl i32)
-    (param $lo i32) (param $wd i32) (param $am i32) (param $sd i32) (param $sd2 i32) (param $cnt i32)
+    (param $lo i32) (param $wd i32) (param $sd i32) (param $sdn i32) (param $sd2 i32) (param $cnt i32)
     (local $p i32) (local $b i32) (local $qlo i32) (local $qhi i32) (local $l i32) (local $g1 i32) (local $h1 i32)
     (local $hi i32) (local $h i32) (local $c i32) (local $j i32) (local $v i32) (local $a i32)
     (local $s1 f64) (local $s2 f64) (local $x f64) (local $sh f64) (local $cf f64)
@@ -276,15 +291,16 @@
             (i32.store16 (i32.add (local.get $lo) (local.get $a)) (local.get $l))
             (if (i32.le_s (i32.sub (local.get $h) (local.get $l)) (i32.const 4095))
               (then
-                (i32.store16 (i32.add (local.get $wd) (local.get $a)) (i32.sub (local.get $h) (local.get $l)))
-                (i32.store16 (i32.add (local.get $am) (local.get $a)) (i32.const 0xffff)))
+                (i32.store16 (i32.add (local.get $wd) (local.get $a)) (i32.add (i32.sub (local.get $h) (local.get $l)) (i32.const 1))))
               (else
                 (i32.store16 (i32.add (local.get $wd) (local.get $a)) (i32.const 0xffff))))))
         (local.set $a (i32.shl (local.get $p) (i32.const 2)))
         (local.set $c (i32.load (i32.add (local.get $cnt) (local.get $a))))
         (if (local.get $c)
           (then
-            (local.set $s1 (f64.load (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 3)))))
+            (if (local.get $sdn)
+              (then (local.set $s1 (f64.convert_i32_u (i32.load (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 2)))))))
+              (else (local.set $s1 (f64.load (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 3)))))))
             (local.set $s2 (f64.load (i32.add (local.get $sd2) (i32.shl (local.get $p) (i32.const 3)))))
             (if (i32.lt_s (local.get $hi) (local.get $l))
               (then (local.set $c (i32.const 0)))
@@ -321,8 +337,10 @@
             (i32.store (i32.add (local.get $cnt) (local.get $a)) (local.get $c))
             (local.set $sh (f64.convert_i32_s (i32.sub (local.get $ilo) (local.get $l))))
             (local.set $cf (f64.convert_i32_u (local.get $c)))
-            (f64.store (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 3)))
-              (select (f64.const 0) (f64.add (local.get $s1) (f64.mul (local.get $cf) (local.get $sh))) (i32.eqz (local.get $c))))
+            (local.set $x (select (f64.const 0) (f64.add (local.get $s1) (f64.mul (local.get $cf) (local.get $sh))) (i32.eqz (local.get $c))))
+            (if (local.get $sdn)
+              (then (i32.store (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 2))) (i32.trunc_f64_u (local.get $x))))
+              (else (f64.store (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 3))) (local.get $x))))
             (f64.store (i32.add (local.get $sd2) (i32.shl (local.get $p) (i32.const 3)))
               (select (f64.const 0)
                 (f64.add (f64.add (local.get $s2) (f64.mul (f64.mul (f64.const 2) (local.get $sh)) (local.get $s1)))
@@ -334,7 +352,7 @@
   ;; accumulated sums of d = r - lo (s1 = sd + c·lo, s2 = sd2 + 2·lo·sd + c·lo², in this order, as summary.ts),
   ;; 0 for pixels without counts; f64 results at ave and rms.
   (func (export "avg")
-    (param $p0 i32) (param $p1 i32) (param $n i32) (param $cnt i32) (param $lo i32) (param $sd i32) (param $sd2 i32)
+    (param $p0 i32) (param $p1 i32) (param $n i32) (param $cnt i32) (param $lo i32) (param $sd i32) (param $sdn i32) (param $sd2 i32)
     (param $ave i32) (param $rms i32)
     (local $p i32) (local $o8 i32) (local $c f64) (local $l f64) (local $d1 f64) (local $s1 f64) (local $s2 f64) (local $a1 f64)
     (local.set $p (local.get $p0))
@@ -350,7 +368,9 @@
             (f64.store (i32.add (local.get $rms) (local.get $o8)) (f64.const 0)))
           (else
             (local.set $l (f64.convert_i32_u (i32.load16_u (i32.add (local.get $lo) (i32.shl (local.get $p) (i32.const 1))))))
-            (local.set $d1 (f64.load (i32.add (local.get $sd) (local.get $o8))))
+            (if (local.get $sdn)
+              (then (local.set $d1 (f64.convert_i32_u (i32.load (i32.add (local.get $sd) (i32.shl (local.get $p) (i32.const 2)))))))
+              (else (local.set $d1 (f64.load (i32.add (local.get $sd) (local.get $o8))))))
             (local.set $s2 (f64.add (f64.add (f64.load (i32.add (local.get $sd2) (local.get $o8)))
               (f64.mul (f64.mul (f64.const 2) (local.get $l)) (local.get $d1)))
               (f64.mul (f64.mul (local.get $c) (local.get $l)) (local.get $l))))
@@ -364,11 +384,15 @@
   ;; sta (summary) for pixels [p0, min(p1, n)): status bits (1 rms > rHi, 2 rms < rLo, 4 above-limit count >
   ;; nevlm, 8 below-limit count > nevlm, 16 pedestal > aHi, 32 pedestal < aLo; the five f64 at lim, in this
   ;; order: rLo rHi aLo aHi nevlm) as u8 at bits and u64 at status,
-  ;; mask = 1 where no bit is set (mw bytes per value: 1, 2 or 4).
+  ;; mask = 1 where no bit is set (mw bytes per value: 1, 2 or 4). A limit counter is read only where the
+  ;; running min (mn) is below ilo or the running max (mx) above ihi: elsewhere it is 0, and its pages,
+  ;; never written, stay unmapped.
   (func (export "sta")
     (param $p0 i32) (param $p1 i32) (param $n i32) (param $ave i32) (param $rms i32) (param $clo i32) (param $chi i32)
     (param $lim i32) (param $bits i32) (param $status i32) (param $mask i32) (param $mw i32)
+    (param $mx i32) (param $mn i32) (param $ilo i32) (param $ihi i32)
     (local $p i32) (local $o8 i32) (local $o4 i32) (local $b i32) (local $r f64) (local $a f64) (local $m i32) (local $ma i32)
+    (local $cl i32) (local $ch i32)
     (local $rLo f64) (local $rHi f64) (local $aLo f64) (local $aHi f64) (local $nevlm f64)
     ;; the limits are f64 values at lim (kernel arguments travel through the int32 control block)
     (local.set $rLo (f64.load offset=0 (local.get $lim)))
@@ -385,11 +409,17 @@
         (local.set $o4 (i32.shl (local.get $p) (i32.const 2)))
         (local.set $r (f64.load (i32.add (local.get $rms) (local.get $o8))))
         (local.set $a (f64.load (i32.add (local.get $ave) (local.get $o8))))
+        (local.set $cl (i32.const 0))
+        (local.set $ch (i32.const 0))
+        (if (i32.lt_u (i32.load16_u (i32.add (local.get $mn) (i32.shl (local.get $p) (i32.const 1)))) (local.get $ilo))
+          (then (local.set $cl (i32.load (i32.add (local.get $clo) (local.get $o4))))))
+        (if (i32.gt_u (i32.load16_u (i32.add (local.get $mx) (i32.shl (local.get $p) (i32.const 1)))) (local.get $ihi))
+          (then (local.set $ch (i32.load (i32.add (local.get $chi) (local.get $o4))))))
         (local.set $b (i32.or
           (i32.or (f64.gt (local.get $r) (local.get $rHi)) (i32.shl (f64.lt (local.get $r) (local.get $rLo)) (i32.const 1)))
           (i32.or
-            (i32.or (i32.shl (f64.gt (f64.convert_i32_u (i32.load (i32.add (local.get $chi) (local.get $o4)))) (local.get $nevlm)) (i32.const 2))
-                    (i32.shl (f64.gt (f64.convert_i32_u (i32.load (i32.add (local.get $clo) (local.get $o4)))) (local.get $nevlm)) (i32.const 3)))
+            (i32.or (i32.shl (f64.gt (f64.convert_i32_u (local.get $ch)) (local.get $nevlm)) (i32.const 2))
+                    (i32.shl (f64.gt (f64.convert_i32_u (local.get $cl)) (local.get $nevlm)) (i32.const 3)))
             (i32.or (i32.shl (f64.gt (local.get $a) (local.get $aHi)) (i32.const 4)) (i32.shl (f64.lt (local.get $a) (local.get $aLo)) (i32.const 5))))))
         (i32.store8 (i32.add (local.get $bits) (local.get $p)) (local.get $b))
         (i64.store (i32.add (local.get $status) (local.get $o8)) (i64.extend_i32_u (local.get $b)))
@@ -470,4 +500,109 @@
         (v128.store (i32.add (local.get $bmax) (local.get $o2)) (v128.load (local.get $top)))
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
         (br $pix))))
+  ;; numpy's pairwise_sum of the n f64 at a (blocks of 128 in 8 running sums, halves split at a multiple of 8);
+  ;; with sq, of (a[i] - c)² formed as x = a[i] - c; x * x (np.std). Same operations in the same order as
+  ;; pairwiseSum/pairwiseSquares of numpy-stats.ts, so bit for bit the same result.
+  (func $pw (param $a i32) (param $n i32) (param $c f64) (param $sq i32) (result f64)
+    (local $res f64) (local $x f64) (local $i i32) (local $stop i32) (local $n2 i32) (local $q i32)
+    (local $vc v128) (local $v v128) (local $r01 v128) (local $r23 v128) (local $r45 v128) (local $r67 v128)
+    (if (i32.lt_u (local.get $n) (i32.const 8))
+      (then
+        (local.set $res (f64.const 0))
+        (local.set $i (i32.const 0))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $x (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))
+          (if (local.get $sq) (then
+            (local.set $x (f64.sub (local.get $x) (local.get $c)))
+            (local.set $x (f64.mul (local.get $x) (local.get $x)))))
+          (local.set $res (f64.add (local.get $res) (local.get $x)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $sl)))
+        (return (local.get $res))))
+    (if (i32.le_u (local.get $n) (i32.const 128))
+      (then
+        (local.set $vc (f64x2.splat (local.get $c)))
+        (local.set $r01 (v128.load offset=0 (local.get $a)))
+        (local.set $r23 (v128.load offset=16 (local.get $a)))
+        (local.set $r45 (v128.load offset=32 (local.get $a)))
+        (local.set $r67 (v128.load offset=48 (local.get $a)))
+        (if (local.get $sq) (then
+          (local.set $r01 (f64x2.sub (local.get $r01) (local.get $vc)))
+          (local.set $r01 (f64x2.mul (local.get $r01) (local.get $r01)))
+          (local.set $r23 (f64x2.sub (local.get $r23) (local.get $vc)))
+          (local.set $r23 (f64x2.mul (local.get $r23) (local.get $r23)))
+          (local.set $r45 (f64x2.sub (local.get $r45) (local.get $vc)))
+          (local.set $r45 (f64x2.mul (local.get $r45) (local.get $r45)))
+          (local.set $r67 (f64x2.sub (local.get $r67) (local.get $vc)))
+          (local.set $r67 (f64x2.mul (local.get $r67) (local.get $r67)))))
+        (local.set $stop (i32.and (local.get $n) (i32.const -8)))
+        (local.set $i (i32.const 8))
+        (block $bd (loop $bl
+          (br_if $bd (i32.ge_u (local.get $i) (local.get $stop)))
+          (local.set $q (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3))))
+          (if (local.get $sq)
+            (then
+              (local.set $v (f64x2.sub (v128.load offset=0 (local.get $q)) (local.get $vc)))
+              (local.set $r01 (f64x2.add (local.get $r01) (f64x2.mul (local.get $v) (local.get $v))))
+              (local.set $v (f64x2.sub (v128.load offset=16 (local.get $q)) (local.get $vc)))
+              (local.set $r23 (f64x2.add (local.get $r23) (f64x2.mul (local.get $v) (local.get $v))))
+              (local.set $v (f64x2.sub (v128.load offset=32 (local.get $q)) (local.get $vc)))
+              (local.set $r45 (f64x2.add (local.get $r45) (f64x2.mul (local.get $v) (local.get $v))))
+              (local.set $v (f64x2.sub (v128.load offset=48 (local.get $q)) (local.get $vc)))
+              (local.set $r67 (f64x2.add (local.get $r67) (f64x2.mul (local.get $v) (local.get $v)))))
+            (else
+              (local.set $r01 (f64x2.add (local.get $r01) (v128.load offset=0 (local.get $q))))
+              (local.set $r23 (f64x2.add (local.get $r23) (v128.load offset=16 (local.get $q))))
+              (local.set $r45 (f64x2.add (local.get $r45) (v128.load offset=32 (local.get $q))))
+              (local.set $r67 (f64x2.add (local.get $r67) (v128.load offset=48 (local.get $q))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 8)))
+          (br $bl)))
+        ;; (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7))
+        (local.set $res (f64.add
+          (f64.add
+            (f64.add (f64x2.extract_lane 0 (local.get $r01)) (f64x2.extract_lane 1 (local.get $r01)))
+            (f64.add (f64x2.extract_lane 0 (local.get $r23)) (f64x2.extract_lane 1 (local.get $r23))))
+          (f64.add
+            (f64.add (f64x2.extract_lane 0 (local.get $r45)) (f64x2.extract_lane 1 (local.get $r45)))
+            (f64.add (f64x2.extract_lane 0 (local.get $r67)) (f64x2.extract_lane 1 (local.get $r67))))))
+        (block $td (loop $tl
+          (br_if $td (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $x (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))
+          (if (local.get $sq) (then
+            (local.set $x (f64.sub (local.get $x) (local.get $c)))
+            (local.set $x (f64.mul (local.get $x) (local.get $x)))))
+          (local.set $res (f64.add (local.get $res) (local.get $x)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $tl)))
+        (return (local.get $res))))
+    (local.set $n2 (i32.shr_u (local.get $n) (i32.const 1)))
+    (local.set $n2 (i32.and (local.get $n2) (i32.const -8)))
+    (f64.add
+      (call $pw (local.get $a) (local.get $n2) (local.get $c) (local.get $sq))
+      (call $pw (i32.add (local.get $a) (i32.shl (local.get $n2) (i32.const 3))) (i32.sub (local.get $n) (local.get $n2)) (local.get $c) (local.get $sq))))
+  ;; mom (summary) for the 8192-value blocks [p0 / 64, min(p1 / 64, nb)) of the two f64 arrays a1 and a2 of n
+  ;; values (np.sum and np.std reduce buffers of 8192 values, each by pairwise summation, and add the buffers in
+  ;; order): the pairwise sums of the blocks, or with sq the sums of the squares about the f64 means c1, c2 at
+  ;; cAt and cAt + 8, as f64 at out (a1's nb blocks, then a2's).
+  (func (export "mom")
+    (param $p0 i32) (param $p1 i32) (param $nb i32) (param $n i32) (param $a1 i32) (param $a2 i32)
+    (param $sq i32) (param $cAt i32) (param $out i32)
+    (local $b i32) (local $b1 i32) (local $s i32) (local $m i32) (local $c1 f64) (local $c2 f64)
+    (local.set $c1 (f64.load offset=0 (local.get $cAt)))
+    (local.set $c2 (f64.load offset=8 (local.get $cAt)))
+    (local.set $b (i32.shr_u (local.get $p0) (i32.const 6)))
+    (local.set $b1 (i32.shr_u (local.get $p1) (i32.const 6)))
+    (if (i32.gt_u (local.get $b1) (local.get $nb)) (then (local.set $b1 (local.get $nb))))
+    (block $done (loop $bl
+      (br_if $done (i32.ge_u (local.get $b) (local.get $b1)))
+      (local.set $s (i32.shl (local.get $b) (i32.const 13)))
+      (local.set $m (i32.sub (local.get $n) (local.get $s)))
+      (if (i32.gt_u (local.get $m) (i32.const 8192)) (then (local.set $m (i32.const 8192))))
+      (f64.store (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3)))
+        (call $pw (i32.add (local.get $a1) (i32.shl (local.get $s) (i32.const 3))) (local.get $m) (local.get $c1) (local.get $sq)))
+      (f64.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $b) (local.get $nb)) (i32.const 3)))
+        (call $pw (i32.add (local.get $a2) (i32.shl (local.get $s) (i32.const 3))) (local.get $m) (local.get $c2) (local.get $sq)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bl))))
 )
