@@ -57,11 +57,22 @@ export const lazyDependencies: Plugin = {
 export const zodEnglishOnly: Plugin = {
   name: 'zod-english-only',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.c?js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
-        ? { path: join(dirname(args.importer), args.path), namespace: 'zod-english-only' }
-        : undefined,
-    );
+    let zodImported = false;
+    let cut = false;
+    build.onStart(() => {
+      zodImported = cut = false;
+    });
+    build.onResolve({ filter: /^zod(\/|$)/ }, () => {
+      zodImported = true;
+      return undefined;
+    });
+    build.onResolve({ filter: /^\.\.\/locales\/index\.c?js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      cut = true;
+      return { path: join(dirname(args.importer), args.path), namespace: 'zod-english-only' };
+    });
+    // a zod that no longer imports its locales this way fails the build here rather than bundling all of them
+    build.onEnd(() => (zodImported && !cut ? { errors: [{ text: "zod-english-only: zod was bundled without importing '../locales/index.js'" }] } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
       resolveDir: dirname(args.path),
       contents: `export { default as en } from './en${extname(args.path)}';`,

@@ -107,15 +107,18 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
   } catch (err) {
     throw new CalibStoreError(`cannot create the results directory (${(err as Error).message})`, { path: o.resultsDir });
   }
-  const write = async (p: (typeof planned)[number], bytes: Uint8Array) => {
-    await writeFileAtomic(p.file, bytes, { mode: o.fileMode });
+  // the `.npy` companion of a text file in place (--npy)
+  const writeCompanion = async (p: (typeof planned)[number]) => {
     if (o.npy && p.npy) await writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy), { mode: o.fileMode });
   };
   const workers = o.formatWorkers ?? 1;
   const values = planned.reduce((n, p) => n + p.job.array.size, 0);
   if (workers > 1 && values >= FORMAT_THREADS_MIN_VALUES) {
     const texts = await formatNdarrayTexts(planned.map((p) => p.job), { workers });
-    for (const [k, p] of planned.entries()) await write(p, texts[k]);
+    for (const [k, p] of planned.entries()) {
+      await writeFileAtomic(p.file, texts[k], { mode: o.fileMode });
+      await writeCompanion(p);
+    }
   } else {
     // each file streamed in pieces (two buffers shared by all files), formatted while the previous piece is
     // being written; a written file is synced and renamed into place while the next ones are formatted
@@ -124,7 +127,7 @@ export async function writeDarkOutputs(results: readonly DarkSourceResult[], o: 
       planned.map((p) => ({
         file: p.file,
         pieces: () => ndarrayTextChunks(p.job.array, p.job.options, buffers),
-        after: o.npy && p.npy ? async () => writeFileAtomic(p.file.replace(/\.txt$/, '.npy'), writeNpy(p.npy!), { mode: o.fileMode }) : undefined,
+        after: () => writeCompanion(p),
       })),
       { mode: o.fileMode },
     );

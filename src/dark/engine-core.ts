@@ -13,15 +13,19 @@ export const MAX_FAST_WIDTH = 4095;
 
 /** The engine's memory, layout and limits, and its kernel runner. */
 export interface DarkEngineCore {
+  /** The engine's linear memory (shared with helper threads). */
   readonly mem: WebAssembly.Memory;
+  /** Where each array is in {@link mem}. */
   readonly lay: DarkEngineLayout;
   /** Pixels of a frame. */
   readonly size: number;
+  /** The dark-processing parameters (psana's `nrecs1`, intensity limits, …). */
   readonly params: DarkParams;
   /** Values kept at each end per pixel by the streaming stage 1 (0 = none). */
   readonly k: number;
   /** Integer intensity limits clamped to 16 bits (values r < ilo / r > ihi are counted). */
   readonly ilo: number;
+  /** Upper integer intensity limit, as {@link ilo}. */
   readonly ihi: number;
   /** True when some 16-bit value lies within the intensity limits. */
   readonly inLimits: boolean;
@@ -33,7 +37,9 @@ export interface DarkEngineCore {
 
 /** The sums of d of an engine: u32 at `at` (narrow), or f64 at `at`. */
 export interface SumsOfD {
+  /** Byte offset in the engine memory. */
   at: number;
+  /** True while they are u32 (false once moved to f64). */
   narrow: boolean;
 }
 
@@ -45,7 +51,9 @@ export function sumsOfDView(core: DarkEngineCore, length = core.size): Uint32Arr
 
 /** Pixels whose gate is wider than the SIMD path takes (scalar pass), with their upper gate bounds. */
 export interface WideGates {
+  /** Pixel indices. */
   pixels: Int32Array;
+  /** Upper gate bound (ADU) of each of {@link pixels}. */
   hi: Int32Array;
 }
 

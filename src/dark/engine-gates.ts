@@ -11,27 +11,37 @@ const FIN_TABLE_BYTES = 3 * 65536 * 4;
 
 const wideGates = (pixels: number[], hi: number[]): WideGates => ({ pixels: Int32Array.from(pixels), hi: Int32Array.from(hi) });
 
+/** The stage-2 gate arrays being programmed, and the wide gates found so far. */
+interface GateTables {
+  lo: Uint16Array;
+  wd: Uint16Array;
+  wide: number[];
+  wideHi: number[];
+}
+
+function gateTables(core: DarkEngineCore): GateTables {
+  const b = core.mem.buffer;
+  return { lo: new Uint16Array(b, core.lay.lo, core.size), wd: new Uint16Array(b, core.lay.wd, core.size), wide: [], wideHi: [] };
+}
+
+/** Program pixel `i`'s gate [l, hi]: lo and width + 1, or (lo kept, wd 0) listed for the scalar pass; an empty gate accepts nothing. */
+function programGate(t: GateTables, i: number, l: number, hi: number): void {
+  const h = Math.min(hi, 0xffff);
+  if (h < l || l < 0 || l > 0xffff) return;
+  t.lo[i] = l;
+  if (h - l <= MAX_FAST_WIDTH) {
+    t.wd[i] = h - l + 1;
+  } else {
+    t.wide.push(i);
+    t.wideHi.push(hi);
+  }
+}
+
 /** Program lo and width + 1 per pixel for gates [gLo, gHi]; wide gates (lo kept, wd 0) are listed for the scalar pass. */
 export function programGates(core: DarkEngineCore, gLo: ArrayLike<number>, gHi: ArrayLike<number>): WideGates {
-  const b = core.mem.buffer;
-  const lo = new Uint16Array(b, core.lay.lo, core.size);
-  const wd = new Uint16Array(b, core.lay.wd, core.size);
-  const wide: number[] = [];
-  const wideHi: number[] = [];
-  for (let i = 0; i < core.size; i++) {
-    const l = gLo[i];
-    const hi = gHi[i];
-    const h = Math.min(hi, 0xffff);
-    if (h < l || l < 0 || l > 0xffff) continue; // empty gate: nothing accepted
-    lo[i] = l;
-    if (h - l <= MAX_FAST_WIDTH) {
-      wd[i] = h - l + 1;
-    } else {
-      wide.push(i);
-      wideHi.push(hi);
-    }
-  }
-  return wideGates(wide, wideHi);
+  const t = gateTables(core);
+  for (let i = 0; i < core.size; i++) programGate(t, i, gLo[i], gHi[i]);
+  return wideGates(t.wide, t.wideHi);
 }
 
 /** Start the stage-1 lists: bottom slots at 0xffff, top slots at 0 (per 8-pixel group: k bottom then k top v128 slots). */
@@ -75,8 +85,6 @@ export function endStage1(core: DarkEngineCore, m: number, keepStats: boolean): 
   const sd = sumsOfDView(core);
   const sd2 = new Float64Array(b, o.sd2, n);
   const cnt = new Uint32Array(b, o.cnt, n);
-  const gLo = new Uint16Array(b, o.lo, n);
-  const gWd = new Uint16Array(b, o.wd, n);
   const stats = keepStats ? new Uint16Array(4 * n) : undefined;
   const { intLo, intHi } = core.params;
   // the gates depend on qlo and qhi (16-bit values) only through these tables
@@ -84,8 +92,7 @@ export function endStage1(core: DarkEngineCore, m: number, keepStats: boolean): 
   const g1Of = new Float64Array(65536);
   const h1Of = new Float64Array(65536);
   fillGateTables(intLo, intHi, loOf, g1Of, h1Of);
-  const wide: number[] = [];
-  const wideHi: number[] = [];
+  const gates = gateTables(core);
   const { ilo, ihi, inLimits } = core;
   const offLo = 8 * (kb - 1);
   const offHi = 8 * (k + kt - 1);
@@ -99,18 +106,7 @@ export function endStage1(core: DarkEngineCore, m: number, keepStats: boolean): 
     let h1 = h1Of[qhi];
     if (!(h1 > g1)) h1 += 1;
     const hi = Math.floor(h1 < intHi ? h1 : intHi);
-    // lo and width + 1 (wide gates to the scalar pass; an empty gate accepts nothing)
-    const h = Math.min(hi, 0xffff);
-    const empty = h < lo || lo < 0 || lo > 0xffff;
-    if (!empty) {
-      gLo[i] = lo;
-      if (h - lo <= MAX_FAST_WIDTH) {
-        gWd[i] = h - lo + 1;
-      } else {
-        wide.push(i);
-        wideHi.push(hi);
-      }
-    }
+    programGate(gates, i, lo, hi);
     if (stats !== undefined) {
       const s4 = 4 * i;
       stats[s4] = qlo;
@@ -151,7 +147,7 @@ export function endStage1(core: DarkEngineCore, m: number, keepStats: boolean): 
     sd[i] = c === 0 ? 0 : s1 + c * sh;
     sd2[i] = c === 0 ? 0 : s2 + 2 * sh * s1 + c * sh * sh;
   }
-  return { wide: wideGates(wide, wideHi), stats };
+  return { wide: wideGates(gates.wide, gates.wideHi), stats };
 }
 
 /**

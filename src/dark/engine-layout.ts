@@ -50,7 +50,8 @@ export interface DarkEngineLayout {
   bytes: number;
 }
 
-const align = (n: number) => Math.ceil(n / 64) * 64;
+/** `n` bytes rounded up to the engine's 64-byte alignment of its arrays. */
+export const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
 /** The k a streaming stage 1 of up to `nrecs1` frames needs (ranks never decrease with the frame count). */
 export function streamRank(params: DarkParams): number {
@@ -70,7 +71,7 @@ export function darkEngineLayout(size: number, k: number, batchFrames: number, t
   let o = threaded ? DARK_CTRL_BYTES : 0;
   const take = (bytes: number) => {
     const at = o;
-    o = align(o + bytes);
+    o = align64(o + bytes);
     return at;
   };
   const slotBytes = np * 2;

@@ -5,11 +5,9 @@
  */
 import { CalibmanError } from '../errors.js';
 import { type DarkEngineCore, FN, batchEnd, sumsOfDView } from './engine-core.js';
-import type { DarkEngineLayout } from './engine-layout.js';
+import { type DarkEngineLayout, align64 } from './engine-layout.js';
 import { NUMPY_REDUCE_BUFSIZE, sumOfBuffers } from './numpy-stats.js';
 import type { DarkSummaryBuffers, DarkSummaryKernels, DarkSums, DarkSumsSource } from './stage2.js';
-
-const align = (n: number) => Math.ceil(n / 64) * 64;
 
 /** Where the status kernel's five f64 limits go: the last 64 bytes of the batch memory, 8-byte aligned. */
 function limitsAt(lay: DarkEngineLayout): number {
@@ -71,7 +69,7 @@ export function engineSummaryInputs(core: DarkEngineCore): DarkSumsSource {
  */
 export function engineSummaryBuffers(core: DarkEngineCore): DarkSummaryBuffers | undefined {
   const n = core.size;
-  const bytes = align(n * 8);
+  const bytes = align64(n * 8);
   const at = core.lay.buf;
   const end = momentsAt(core.lay, n);
   if (at + 3 * bytes > end) return undefined;

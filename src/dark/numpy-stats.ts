@@ -5,7 +5,8 @@
  */
 
 const PW_BLOCKSIZE = 128;
-const REDUCE_BUFSIZE = 8192;
+/** Values in each of numpy's reduction buffers. */
+export const NUMPY_REDUCE_BUFSIZE = 8192;
 
 /** numpy's pairwise_sum of `a[start, start + n)`. */
 function pairwiseSum(a: ArrayLike<number>, start: number, n: number): number {
@@ -82,13 +83,10 @@ export function sumOfBuffers(parts: ArrayLike<number>, from = 0, count = parts.l
   return res;
 }
 
-/** Values in each of numpy's reduction buffers. */
-export const NUMPY_REDUCE_BUFSIZE = REDUCE_BUFSIZE;
-
 function chunkedSum(a: ArrayLike<number>, c: number, sq: boolean): number {
   let res = 0;
-  for (let s = 0; s < a.length; s += REDUCE_BUFSIZE) {
-    const m = Math.min(REDUCE_BUFSIZE, a.length - s);
+  for (let s = 0; s < a.length; s += NUMPY_REDUCE_BUFSIZE) {
+    const m = Math.min(NUMPY_REDUCE_BUFSIZE, a.length - s);
     res += sq ? pairwiseSquares(a, s, m, c) : pairwiseSum(a, s, m);
   }
   return res;

@@ -176,7 +176,7 @@ const SYNCS_IN_FLIGHT = 2;
  * removed, and the first error is thrown.
  * @throws CalibmanError naming the file that cannot be written, or a producer's CalibmanError
  */
-export async function writeFilesAtomicChunks(files: Iterable<AtomicChunkFile>, options: ChunkWriteOptions = {}): Promise<void> {
+export async function writeFilesAtomicChunks(files: readonly AtomicChunkFile[], options: ChunkWriteOptions = {}): Promise<void> {
   const tails: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
   const record = (error: unknown) => {
@@ -196,13 +196,12 @@ export async function writeFilesAtomicChunks(files: Iterable<AtomicChunkFile>, o
     const before = previous;
     const tail = (async () => {
       const staged = await written.sync();
-      const ok = await before.then(
-        () => true,
-        () => false,
-      );
-      if (!ok) {
+      try {
+        await before;
+      } catch (err) {
+        // rejected in turn, so that every file after a failed one is discarded too
         await staged.discard();
-        return;
+        throw err;
       }
       await staged.commit();
       await f.after?.();

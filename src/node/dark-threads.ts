@@ -14,7 +14,7 @@ export { warmDarkEngine, warmDarkEngineFor } from './dark-warm.js';
  */
 export const nodeDarkThreadPort: DarkThreadPort = {
   start: (memory, module) => warmHelperFor(memory, module) ?? startHelperWorker(DARK_HELPER_BODY, { memory, module }),
-  takeMemory: (pages) => takeWarmMemory(pages),
+  takeMemory: takeWarmMemory,
 };
 
 /**

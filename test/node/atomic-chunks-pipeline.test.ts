@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +73,19 @@ describe('writeFilesAtomicChunks', () => {
     };
     await expect(writeFilesAtomicChunks(names.map((file) => ({ file, pieces: () => pieces('text') })), { writer })).rejects.toThrow(/b\.txt/);
     expect(readdirSync(dir)).toEqual(['a.txt']);
+  });
+
+  it('a rename that fails behind the next file: that file and the ones after it are discarded, the old ones kept', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'calibman-chunks-'));
+    const names = ['a.txt', 'b.txt', 'c.txt', 'd.txt'].map((n) => path.join(dir, n));
+    // b.txt is a non-empty directory: renaming its temp file over it fails after c.txt has been written
+    mkdirSync(names[1]);
+    writeFileSync(path.join(names[1], 'keep'), 'x');
+    writeFileSync(names[2], 'old c');
+    await expect(writeFilesAtomicChunks(names.map((file, k) => ({ file, pieces: () => pieces(`new ${k}`) })))).rejects.toThrow(/b\.txt/);
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    expect(readFileSync(names[0], 'utf8')).toBe('new 0');
+    expect(readdirSync(names[1])).toEqual(['keep']);
+    expect(readFileSync(names[2], 'utf8')).toBe('old c');
   });
 });

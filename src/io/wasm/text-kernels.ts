@@ -12,6 +12,7 @@
 import type { TypedArray } from '../dtype.js';
 import { copyBytes } from '../copy-bytes.js';
 import { compileNumberFormat } from '../ndarray-text-format.js';
+import { embeddedModule } from '../../geometry/wasm/module.js';
 import { TEXT_DIGITS_WASM_BASE64 } from './text-digits-wasm.js';
 
 /** The byte sink written to (../ndarray-text-encode.ts's ByteSink). */
@@ -52,19 +53,13 @@ interface Kernels {
 let kernels: Kernels | null | undefined;
 let enabled = true;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function load(): Kernels | null {
+  // the kernels read the values little-endian, as WebAssembly memory is
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return null;
+  const mod = embeddedModule(TEXT_DIGITS_WASM_BASE64);
+  if (!mod) return null;
   try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = decodeBase64(TEXT_DIGITS_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return null;
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as TextKernelExports;
+    const exports = new WebAssembly.Instance(mod).exports as unknown as TextKernelExports;
     const buffer = exports.memory.buffer;
     if (buffer.byteLength < OUT + PIECE_VALUES * (TEXT_WASM_MAX_WIDTH + 1) + 64) return null;
     return { exports, input: new Uint8Array(buffer, IN, OUT - IN), output: new Uint8Array(buffer, OUT), tables: new Uint8Array(buffer, 0, TABLE_BYTES), tablesFor: '' };
@@ -162,7 +157,6 @@ export function encodeRowsWasm(sink: Sink, data: TypedArray, format: TextKernelF
   const isFloat = data instanceof Float64Array || data instanceof Float32Array;
   const int = isFloat ? undefined : intKind(data);
   if (fd > 0 ? !isFloat : int === undefined) return false;
-  if (int?.kind === 5 && new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return false;
   const k = textKernels();
   if (!k) return false;
   const { exports: x, input, output } = k;
