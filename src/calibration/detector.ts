@@ -5,19 +5,19 @@
  */
 import { CalibmanError, ConfigError, GainModeError } from '../errors.js';
 import type { DetectorType } from '../detectors/types.js';
-import { frameGeometry, getDefaultGeometryText } from '../geometry/defaults.js';
 import { GeometryAccess } from '../geometry/geometry-access.js';
 import type { PixelIndexes } from '../geometry/image.js';
 import type { TypedArray } from '../io/dtype.js';
-import { copyBytes } from '../io/copy-bytes.js';
+import { copyBytes, copyFloats } from '../io/copy-bytes.js';
 import { type NdArray, toCOrder } from '../io/ndarray.js';
 import { parseNdarrayTextBytes } from '../io/ndarray-text.js';
 import type { XtcEvent } from '../xtc/event.js';
 import { calibrateFrame, maskGainFactor } from './calibrate.js';
-import { type CommonModeOptions, CommonModeCorrector, defaultCommonModePars } from './common-mode.js';
+import { type CommonModeOptions, CommonModeCorrector } from './common-mode.js';
 import { type ConstantFile, type DetectorCalibType, type DetectorConstants, detectorCalibTypes, parseDetectorConstants } from './constants.js';
 import { epix10kaGainModeConfigOf } from '../detectors/epix10ka.js';
-import { type MultiGainKind, multiGainDefaultCommonModePars, multiGainKindOf, panelPixels } from './gain-range.js';
+import { type MultiGainKind, multiGainKindOf, panelPixels } from './gain-range.js';
+import { defaultGeometryFor, defaultGeometryName, defaultParsOf, fallbackText } from './detector-defaults.js';
 import { MultiGainCalibrator, mergedGainRangeStatus } from './multi-gain.js';
 import { maskFromStatus } from '../mask/pixel-mask.js';
 import { FastCalibEngine } from './fast-calib.js';
@@ -582,14 +582,6 @@ export class CalibratedDetector {
   }
 }
 
-/**
- * `out.set(from)` out of a threaded engine's shared memory at memcpy speed whatever the caller's buffer
- * offset (V8 copies a shared buffer byte by byte when the addresses disagree modulo 8).
- */
-function copyFloats(out: Float32Array, from: Float32Array): void {
-  copyBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), new Uint8Array(from.buffer, from.byteOffset, from.byteLength));
-}
-
 function isEvent(x: unknown): x is XtcEvent {
   return typeof (x as XtcEvent).frame === 'function';
 }
@@ -601,46 +593,6 @@ function valuesOf(x: ArrayLike<number> | NdArray): ArrayLike<number> {
     return a as ArrayLike<number>;
   }
   return x as ArrayLike<number>;
-}
-
-function fallbackText(type: DetectorCalibType, t: DetectorType): string {
-  switch (type) {
-    case 'pedestals': return 'none: calib() returns the raw frame as float32';
-    case 'common_mode': return `psana's default for ${t.name}: ${defaultParsOf(t).join(' ')}`;
-    case 'geometry': return `the ${t.name} default geometry`;
-    case 'pixel_offset': return 'none: offset 0';
-    default: return 'none: step skipped';
-  }
-}
-
-/** psana's default common-mode parameters of a type (Jungfrau / Epix10ka family: PSCalib's `cmod`). */
-function defaultParsOf(t: DetectorType): number[] {
-  const kind = multiGainKindOf(t.name);
-  return kind ? multiGainDefaultCommonModePars(kind) : defaultCommonModePars(t.name);
-}
-
-/** Default geometry of a Jungfrau by module count (psana takes the 8-module file whatever the count). */
-const JUNGFRAU_DEFAULT_GEOMETRY: Readonly<Record<number, string>> = { 1: 'jungfrau05m', 2: 'jungfrau1m', 8: 'jungfrau4m' };
-
-/** Name of the default geometry {@link defaultGeometryFor} takes (Jungfrau: by module count). */
-function defaultGeometryName(t: DetectorType, shape: readonly number[]): string {
-  if (multiGainKindOf(t.name) !== 'jungfrau') return t.name;
-  const modules = shape.reduce((a, b) => a * b, 1) / panelPixels('jungfrau');
-  return JUNGFRAU_DEFAULT_GEOMETRY[modules] ?? `JUNGFRAU (${modules} modules)`;
-}
-
-/** The registry's default geometry of a type; a frame geometry for 2-D cameras. */
-function defaultGeometryFor(t: DetectorType, shape: readonly number[]): GeometryAccess {
-  if (multiGainKindOf(t.name) === 'jungfrau') {
-    const modules = shape.reduce((a, b) => a * b, 1) / panelPixels('jungfrau');
-    const name = JUNGFRAU_DEFAULT_GEOMETRY[modules];
-    if (!name) throw new CalibmanError(`no default geometry for a Jungfrau of ${modules} modules (there are 1, 2 and 8): deploy a geometry file`);
-    return GeometryAccess.fromText(getDefaultGeometryText(name)!, { file: `default geometry ${name}` });
-  }
-  const text = getDefaultGeometryText(t.name);
-  if (text !== undefined) return GeometryAccess.fromText(text, { file: `default geometry ${t.name}` });
-  if (shape.length === 2) return frameGeometry(shape[0], shape[1]);
-  throw new CalibmanError(`no default geometry for ${t.name} with shape (${shape.join(',')}): deploy a geometry file`);
 }
 
 /** Build a detector object from constants given as bytes (browser, tests). */

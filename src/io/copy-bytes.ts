@@ -42,3 +42,11 @@ export function copyBytes(dst: Uint8Array, src: Uint8Array, at = 0): void {
     dst.set(piece, at + k);
   }
 }
+
+/**
+ * `out.set(from)` for float32 arrays at memcpy speed whatever their offsets (e.g. out of a threaded engine's
+ * shared memory into a caller's buffer).
+ */
+export function copyFloats(out: Float32Array, from: Float32Array): void {
+  copyBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), new Uint8Array(from.buffer, from.byteOffset, from.byteLength));
+}

@@ -10,7 +10,7 @@ export { warmDarkEngine, warmDarkEngineFor } from './dark-warm.js';
 
 /**
  * Starts helper threads with Node's worker_threads (unref'd: they never keep a process alive); an engine
- * may take the memory warmed by {@link warmDarkEngine}, whose thread is then its first helper.
+ * may take the memory warmed by `warmDarkEngine` (./dark-warm.ts), whose thread is then its first helper.
  */
 export const nodeDarkThreadPort: DarkThreadPort = {
   start: (memory, module) => warmHelperFor(memory, module) ?? startHelperWorker(DARK_HELPER_BODY, { memory, module }),
