@@ -12,16 +12,11 @@ import { type PixelRegion, asicRegions, sectionRegions } from '../../src/calibra
 import { defaultGeometryFor } from '../../src/detectors/geometry.js';
 import { nodeCalibThreading } from '../../src/node/detector-threads.js';
 import { mulberry32, gaussian } from '../../src/synthetic/prng.js';
+import { firstDiff } from './bit-diff.js';
 
 const SHAPE = [32, 185, 388];
 const SIZE = 32 * 185 * 388;
 const PARS = [1, 25, 25, 100, 1];
-
-/** Index of the first element differing in bits (NaN equal to NaN, −0 unequal to 0), or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
-}
 
 const rand = mulberry32(11);
 /** Pedestals near 1200 ADU, every fifth one on an exact half (values land on x.5), a few NaN and far off. */

@@ -9,6 +9,7 @@ import { CommonModeCorrector } from '../../src/calibration/common-mode.js';
 import { type PixelRegion, asicRegions, sectionRegions } from '../../src/calibration/regions.js';
 import { generateSyntheticRun } from '../../src/synthetic/generate.js';
 import { SPEC } from './run-fixture.js';
+import { firstDiff } from './bit-diff.js';
 
 /** psana's rounding of the histogram: half away from zero. */
 function roundHalfAway(v: number): number {
@@ -77,12 +78,6 @@ function referenceCalib(raw: ArrayLike<number>, ped: Float32Array, regions: read
   if (mask) for (let i = 0; i < frame.length; i++) frame[i] = Math.fround(frame[i] * mask[i]);
   if (gain) for (let i = 0; i < frame.length; i++) frame[i] = Math.fround(frame[i] * gain[i]);
   return { frame, corrections };
-}
-
-/** Index of the first element differing in bits (NaN equal to NaN, −0 unequal to 0), or -1. */
-function firstDiff(a: Float32Array, b: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
 }
 
 /**

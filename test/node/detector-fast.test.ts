@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openDetector } from '../../src/node/detector.js';
 import type { CalibOptions } from '../../src/calibration/detector.js';
 import { type RunFixture, SIZE, SOURCE, makeRunFixture } from '../calibration/run-fixture.js';
+import { firstDiff } from '../calibration/bit-diff.js';
 
 let dir: string;
 let fx: RunFixture;
@@ -19,12 +20,6 @@ beforeAll(async () => {
   fx = await makeRunFixture(dir);
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Index of the first element differing in bits (NaN equal to NaN), or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
-}
 
 const CHOICES: Array<[string, CalibOptions]> = [
   ['default common mode and mask', {}],

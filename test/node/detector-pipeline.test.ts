@@ -18,6 +18,7 @@ import { ndarrayOf } from '../../src/io/ndarray.js';
 import type { XtcEvent } from '../../src/xtc/event.js';
 import { nodeCalibThreading } from '../../src/node/detector-threads.js';
 import { type RunFixture, SHAPE, SIZE, SOURCE, makeRunFixture } from '../calibration/run-fixture.js';
+import { firstDiff } from '../calibration/bit-diff.js';
 
 let dir: string;
 let fx: RunFixture;
@@ -26,12 +27,6 @@ beforeAll(async () => {
   fx = await makeRunFixture(dir);
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Index of the first element differing in bits (NaN equal to NaN), or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
-}
 
 /** An event holding a raw frame of the fixture (or none), decoded into the caller's memory as a reader does. */
 function stubEvent(index: number, raw: Int16Array | undefined): XtcEvent {
