@@ -66,6 +66,25 @@ type RegionsKernel = (r0: number, r1: number, tid: number) => void;
 /** Pixels per group when there is no common mode (groups only split the work). */
 const PLAIN_GROUP = 1 << 15;
 
+/**
+ * Write each group's factors (mask × gain; 1 where there is none) in the order of its values, as the
+ * kernels read them: rows of its columns one after another, or columns of its rows where `byColumns`.
+ */
+function writeInValueOrder(into: Float32Array, regions: readonly PixelRegion[], byColumns: readonly boolean[], factor: Float32Array | undefined): void {
+  let n = 0;
+  regions.forEach((r, g) => {
+    if (byColumns[g]) {
+      for (let c = 0; c < r.cols; c++) for (let row = 0; row < r.rows; row++) into[n++] = factor ? factor[r.start + row * r.rowStep + c] : 1;
+      return;
+    }
+    for (let row = 0; row < r.rows; row++, n += r.cols) {
+      const p = r.start + row * r.rowStep;
+      if (factor) into.set(factor.subarray(p, p + r.cols), n);
+      else into.fill(1, n, n + r.cols);
+    }
+  });
+}
+
 /** Whether every factor is +0 or 1 (then the per-pixel flag byte carries it instead of 4 bytes). */
 function isZeroOne(f: Float32Array): boolean {
   for (let i = 0; i < f.length; i++) if (f[i] !== 1 && !Object.is(f[i], 0)) return false;
@@ -151,7 +170,7 @@ const MIN_RUN = 4;
 /**
  * Encode each region's image bins (traversal order, −1 = lands nowhere) as runs: a pixel followed by at
  * least 3 whose bins go on by +1 (or −1) starts a run (within one column for regions visited column by
- * column, whose values are a row apart); any other landing pixel is a run of 1. Pixels that land nowhere
+ * column, whose values the kernels keep column by column); any other landing pixel is a run of 1. Pixels that land nowhere
  * store nothing; every map bin has one pixel, so the order of the stores does not matter.
  */
 function encodeRuns(order: Int32Array, regions: readonly PixelRegion[], colsOuter: readonly boolean[]): ScatterRuns {
@@ -164,7 +183,8 @@ function encodeRuns(order: Int32Array, regions: readonly PixelRegion[], colsOute
       const count = r.rows * r.cols;
       // pixels of one source line (a column when visited column by column) and the source offset of pixel t
       const line = colsOuter[g] ? r.rows : count;
-      const srcOf = (t: number) => 4 * (colsOuter[g] ? (t % r.rows) * r.cols + Math.floor(t / r.rows) : t);
+      // values in traversal order: rows of columns, or (columns outer) columns of rows
+      const srcOf = (t: number) => 4 * t;
       let t = 0;
       while (t < count) {
         const b = order[n + t];
@@ -238,7 +258,9 @@ export class FastCalibEngine {
     if (!cm && !input.groups) for (let s = 0; s < size; s += PLAIN_GROUP) regions.push({ start: s, rows: 1, cols: Math.min(PLAIN_GROUP, size - s), rowStep: 0, colStep: 1 });
     const largest = regions.reduce((m, r) => Math.max(m, r.rows * r.cols), 0);
     const threads = 1 + (input.threading?.helpers ?? 0);
-    const factorMode = !input.factor ? 0 : isZeroOne(input.factor) ? 1 : 2;
+    // the image scatter from runs applies the factor itself, from an array (see fast-calib.wat $scatterRuns)
+    const runsWanted = !!input.image && input.runs !== false;
+    const factorMode = runsWanted || (input.factor && !isZeroOne(input.factor)) ? 2 : input.factor ? 1 : 0;
     const align = (v: number) => Math.ceil(v / 64) * 64;
     let at = align(TABLE_AT + 32 * regions.length);
     const corrAt = at;
@@ -247,7 +269,9 @@ export class FastCalibEngine {
     // scatter visits each region (rows outer, or columns outer for sensors turned by 90°), its pixels' bins
     const pixelBin = input.image ? new Int32Array(size).fill(-1) : undefined;
     if (input.image) for (let k = 0; k < input.image.pixels.length; k++) pixelBin![input.image.pixels[k]] = input.image.bins[k];
-    const colsOuter = pixelBin ? regions.map((r) => columnsRunAlongImageRows(r, pixelBin)) : [];
+    // with runs, such a sensor's values are kept column by column (pass 1 transposes them) so that its runs
+    // move like any other; not in an engine that also writes frames, whose pass 2 needs them row by row
+    const colsOuter = pixelBin && !(runsWanted && input.frame) ? regions.map((r) => columnsRunAlongImageRows(r, pixelBin)) : regions.map(() => false);
     const order = pixelBin ? new Int32Array(size) : undefined;
     if (pixelBin) {
       let n = 0;
@@ -314,7 +338,9 @@ export class FastCalibEngine {
       if (r.colStep !== 1) throw new CalibmanError('fast calibration: common-mode groups must be row runs (colStep 1)');
       const scatterAt = runs ? 12 * runs.bounds[k] : first;
       const scatterArg = runs ? runs.bounds[k + 1] - runs.bounds[k] : stepCodes ? imageAt + 4 * stepCodes.startBins[k] : 0;
-      i32.set([r.start, r.rows, r.cols, r.rowStep, scatterAt, colsOuter[k] ? 1 : 0, scatterArg], (TABLE_AT >> 2) + 8 * k);
+      // columns outer: 2 = values kept column by column (runs), 1 = visited column by column (codes, addresses)
+      const turned = colsOuter[k] ? (runs ? 2 : 1) : 0;
+      i32.set([r.start, r.rows, r.cols, r.rowStep, scatterAt, turned, scatterArg, first], (TABLE_AT >> 2) + 8 * k);
       first += r.rows * r.cols;
     });
     if (first !== size) throw new CalibmanError(`fast calibration: the groups hold ${first} pixels, the frame ${size}`);
@@ -325,7 +351,7 @@ export class FastCalibEngine {
     const ped = input.pedestals;
     for (let i = 0; i < size; i++) flags[i] = (input.bad && input.bad[i]) || Number.isNaN(ped[i]) ? 1 : 0;
     if (factorMode === 1) for (let i = 0; i < size; i++) if (input.factor![i] === 0) flags[i] |= 2;
-    if (factorMode === 2) new Float32Array(buf, factorAt, size).set(input.factor!);
+    if (factorMode === 2) writeInValueOrder(new Float32Array(buf, factorAt, size), regions, runs ? colsOuter : regions.map(() => false), input.factor);
     this.raw = new Int16Array(buf, rawAt, size);
     this.inputs = [this.raw, new Int16Array(buf, raw2At, size)];
     this.inputAt = [rawAt, raw2At];

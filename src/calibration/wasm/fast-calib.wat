@@ -1,17 +1,18 @@
 ;; The per-event calibration of int16 frames with 128-bit SIMD (src/calibration/fast-calib.ts): for one
 ;; pixel group (region) at a time, out = f32(raw − pedestal), common-mode algorithm 1 (integer histogram of
 ;; the good pixels' values rounded half away from zero, bins −1000 … 1999, its refined peak), then
-;; f32(f64(out) − correction) × factor, written to the calibrated frame or scattered into the image.
+;; f32(f64(out) − correction) × factor, written to the calibrated frame or scattered into the image (for
+;; regions visited row by row, the correction and factor are applied as the values are moved).
 ;; The same arithmetic as the JavaScript path (src/calibration/common-mode.ts), bit for bit.
 ;; Source of src/calibration/wasm/fast-calib-wasm.ts (regenerate: UPDATE_WASM=1 npx vitest run
 ;; test/calibration/wasm-modules.test.ts); the memory is shared when helper threads take regions.
 ;;
 ;; Parameter block at byte 256 (i32 unless noted): 256 raw (int16), 260 pedestals (f32), 264 flags (u8 per
 ;; pixel: bit 0 = left out of the common-mode estimate, set for bad pixels and NaN pedestals, bit 1 =
-;; factor 0), 268 factor (f32), 272 frame out
+;; factor 0), 268 factor (f32, each region's pixels in its value order: rows of its columns), 272 frame out
 ;; (f32), 276 bins (i32 byte address in the image of each pixel in each region's traversal order; losers
-;; point at a spare slot), 280 region table (start, rows, cols, rowStep, first bin, columns outer: i32,
-;; 32 bytes a region), 288 scratch of thread 0, 292 scratch bytes per thread,
+;; point at a spare slot), 280 region table (start, rows, cols, rowStep, first bin, columns outer, scatter
+;; count, first value index (its factors' offset): i32, 32 bytes a region), 288 scratch of thread 0, 292 scratch bytes per thread,
 ;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
 ;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per region),
 ;; 320 largest |correction| (f64), 328 largest sigma (f64), 336 scatter mode (0: 276 holds i32 addresses,
@@ -90,8 +91,9 @@
     (local.get $mean))
 
   ;; one row of pass 1: vals[k] = f32(raw[k]) − ped[k] for n pixels from flat index p, counting the good
-  ;; ones in the lane histograms at $h4 when $count is set
-  (func $pass1 (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32)
+  ;; ones in the lane histograms at $h4 when $count is set; with $colBytes ≠ 0 the row's values go to a
+  ;; column of the region's values stored column by column (value k at $vals + k × $colBytes)
+  (func $pass1 (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32) (param $colBytes i32)
     (local $k i32) (local $n4 i32) (local $o i32) (local $v v128) (local $r v128)
     (local $bin v128) (local $lanes v128) (local $a i32)
     (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32) (local $flp i32)
@@ -116,7 +118,17 @@
         (local.set $v (f32x4.sub
           (f32x4.convert_i32x4_s (v128.load16x4_s (i32.add (local.get $rawp) (i32.shl (local.get $k) (i32.const 1)))))
           (v128.load (i32.add (local.get $pedp) (i32.shl (local.get $k) (i32.const 2))))))
-        (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))
+        (if (local.get $colBytes)
+          (then
+            (local.set $a (i32.add (local.get $vals) (i32.mul (local.get $k) (local.get $colBytes))))
+            (v128.store32_lane 0 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 1 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 2 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 3 (local.get $a) (local.get $v)))
+          (else (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))))
         (if (local.get $count)
           (then
             ;; round half away from zero: trunc(v ± (½ − 2⁻²⁵)), exact in float32 (a fraction below ½ leaves the
@@ -149,7 +161,7 @@
         (local.set $sv (f32.sub
           (f32.convert_i32_s (i32.load16_s (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $o) (i32.const 1)))))
           (f32.load (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $o) (i32.const 2))))))
-        (f32.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $sv))
+        (f32.store (i32.add (local.get $vals) (i32.mul (local.get $k) (select (local.get $colBytes) (i32.const 4) (local.get $colBytes)))) (local.get $sv))
         (if (local.get $count)
           (then
             (local.set $st (f32.trunc (local.get $sv)))
@@ -165,14 +177,13 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $one))))
 
-  ;; one row of pass 2: w = f32(f64(vals[k]) − c) × factor, stored at flat index p + k of the frame, or
-  ;; back into vals for the image scatter
-  (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64)
+  ;; one row of pass 2: w = f32(f64(vals[k]) − c) × factor (the row's factors from $facp), stored at flat
+  ;; index p + k of the frame, or back into vals for the image scatter
+  (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64) (param $facp i32)
     (local $k i32) (local $n4 i32) (local $o i32) (local $mode i32) (local $dest i32)
     (local $v v128) (local $vc v128) (local $sv f32) (local $f f32)
-    (local $flp i32) (local $facp i32) (local $outp i32) (local $zero v128) (local $one v128) (local $bit1 v128) (local $corr i32)
+    (local $flp i32) (local $outp i32) (local $zero v128) (local $one v128) (local $bit1 v128) (local $corr i32)
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
-    (local.set $facp (i32.add (i32.load (i32.const 268)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $outp (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $mode (i32.load (i32.const 296)))
     (local.set $dest (i32.load (i32.const 300)))
@@ -219,7 +230,7 @@
             (if (i32.and (i32.load8_u (i32.add (i32.load (i32.const 264)) (local.get $o))) (i32.const 2)) (then (local.set $f (f32.const 0))))
             (local.set $sv (f32.mul (local.get $sv) (local.get $f)))))
         (if (i32.eq (local.get $mode) (i32.const 2))
-          (then (local.set $sv (f32.mul (local.get $sv) (f32.load (i32.add (i32.load (i32.const 268)) (i32.shl (local.get $o) (i32.const 2))))))))
+          (then (local.set $sv (f32.mul (local.get $sv) (f32.load (i32.add (local.get $facp) (i32.shl (local.get $k) (i32.const 2))))))))
         (if (local.get $dest)
           (then (f32.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $sv)))
           (else (f32.store (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $o) (i32.const 2))) (local.get $sv))))
@@ -301,11 +312,14 @@
   ;; region's values, that pixel's store address, and a signed length: 1 one pixel; n ≥ 4 pixels storing to
   ;; ascending consecutive bins, −n descending, moved 4 at a time (the first 4, the last 4, then those
   ;; between: stores overlap where the length is not a multiple of 4, rewriting the same values).
-  ;; $scatterRuns: a run's pixels follow each other in the values; $scatterRunsGather: they are $stride
-  ;; bytes (a row) apart, for sensors visited column by column, and are gathered lane by lane.
-  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $stride i32)
+  ;; A run's pixels follow each other in the values (sensors turned by 90° keep theirs column by column,
+  ;; see $pass1). Pass 2 is done as they are moved: w = f32(f64(value) − c) × factor, the factors $fd bytes
+  ;; after the values.
+  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $fd i32) (param $c f64)
     (local $end i32) (local $s i32) (local $d i32) (local $m i32) (local $i i32) (local $last i32)
-    (local $p i32) (local $v v128)
+    (local $v v128) (local $f v128) (local $vc v128) (local $corr i32) (local $sv f32)
+    (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $corr (f64.ne (local.get $c) (f64.const 0)))
     (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
     (block $done
       (loop $each
@@ -316,123 +330,85 @@
         (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
         (if (i32.eq (local.get $m) (i32.const 1))
           (then
-            (f32.store (local.get $d) (f32.load (local.get $s)))
+            (local.set $sv (f32.load (local.get $s)))
+            (if (local.get $corr) (then (local.set $sv (f32.demote_f64 (f64.sub (f64.promote_f32 (local.get $sv)) (local.get $c))))))
+            (f32.store (local.get $d) (f32.mul (local.get $sv) (f32.load (i32.add (local.get $s) (local.get $fd)))))
             (br $each)))
         (if (i32.gt_s (local.get $m) (i32.const 0))
           (then
             (local.set $last (i32.shl (i32.sub (local.get $m) (i32.const 4)) (i32.const 2)))
-            (local.set $v (v128.load (local.get $s)))
-            (v128.store (local.get $d) (local.get $v))
+            (local.set $v (v128.load (i32.add (local.get $s) (i32.const 0))))
+            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (i32.const 0)) (local.get $fd))))
+            (if (local.get $corr)
+              (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+                (f32x4.demote_f64x2_zero (f64x2.sub
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                  (local.get $vc)))))))
+            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+            (v128.store (i32.add (local.get $d) (i32.const 0)) (local.get $v))
             (local.set $v (v128.load (i32.add (local.get $s) (local.get $last))))
+            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $last)) (local.get $fd))))
+            (if (local.get $corr)
+              (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+                (f32x4.demote_f64x2_zero (f64x2.sub
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                  (local.get $vc)))))))
+            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
             (v128.store (i32.add (local.get $d) (local.get $last)) (local.get $v))
             (local.set $i (i32.const 16))
             (block $mend
               (loop $mid
                 (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
                 (local.set $v (v128.load (i32.add (local.get $s) (local.get $i))))
-                (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $v))
+                (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $i)) (local.get $fd))))
+                (if (local.get $corr)
+                  (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+                    (f32x4.demote_f64x2_zero (f64x2.sub
+                      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                      (local.get $vc)))))))
+                (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+              (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $v))
                 (local.set $i (i32.add (local.get $i) (i32.const 16)))
                 (br $mid))))
           (else
             (local.set $last (i32.shl (i32.sub (i32.const -4) (local.get $m)) (i32.const 2)))
-            (local.set $v (v128.load (local.get $s)))
-            (v128.store (i32.sub (local.get $d) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+            (local.set $v (v128.load (i32.add (local.get $s) (i32.const 0))))
+            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (i32.const 0)) (local.get $fd))))
+            (if (local.get $corr)
+              (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+                (f32x4.demote_f64x2_zero (f64x2.sub
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                  (local.get $vc)))))))
+            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+            (v128.store (i32.sub (i32.sub (local.get $d) (i32.const 0)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
             (local.set $v (v128.load (i32.add (local.get $s) (local.get $last))))
+            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $last)) (local.get $fd))))
+            (if (local.get $corr)
+              (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+                (f32x4.demote_f64x2_zero (f64x2.sub
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                  (local.get $vc)))))))
+            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
             (v128.store (i32.sub (i32.sub (local.get $d) (local.get $last)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
             (local.set $i (i32.const 16))
             (block $mend
               (loop $mid
                 (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
                 (local.set $v (v128.load (i32.add (local.get $s) (local.get $i))))
-                (v128.store (i32.sub (i32.sub (local.get $d) (local.get $i)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
-                (local.set $i (i32.add (local.get $i) (i32.const 16)))
-                (br $mid)))))
-        (br $each))))
-
-  (func $scatterRunsGather (param $vals i32) (param $rec i32) (param $count i32) (param $stride i32)
-    (local $end i32) (local $s i32) (local $d i32) (local $m i32) (local $i i32) (local $last i32)
-    (local $p i32) (local $v v128)
-    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $rec) (local.get $end)))
-        (local.set $s (i32.add (local.get $vals) (i32.load (local.get $rec))))
-        (local.set $d (i32.load offset=4 (local.get $rec)))
-        (local.set $m (i32.load offset=8 (local.get $rec)))
-        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
-        (if (i32.eq (local.get $m) (i32.const 1))
-          (then
-            (f32.store (local.get $d) (f32.load (local.get $s)))
-            (br $each)))
-        (if (i32.gt_s (local.get $m) (i32.const 0))
-          (then
-            (local.set $last (i32.shl (i32.sub (local.get $m) (i32.const 4)) (i32.const 2)))
-            (local.set $p (local.get $s))
-            (local.set $v (v128.load32_zero (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
-            (v128.store (local.get $d) (local.get $v))
-            (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $last) (i32.const 2)) (local.get $stride))))
-            (local.set $v (v128.load32_zero (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
-            (v128.store (i32.add (local.get $d) (local.get $last)) (local.get $v))
-            (local.set $i (i32.const 16))
-            (block $mend
-              (loop $mid
-                (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
-                (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $stride))))
-                (local.set $v (v128.load32_zero (local.get $p)))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
-                (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $v))
-                (local.set $i (i32.add (local.get $i) (i32.const 16)))
-                (br $mid))))
-          (else
-            (local.set $last (i32.shl (i32.sub (i32.const -4) (local.get $m)) (i32.const 2)))
-            (local.set $p (local.get $s))
-            (local.set $v (v128.load32_zero (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
-            (v128.store (i32.sub (local.get $d) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
-            (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $last) (i32.const 2)) (local.get $stride))))
-            (local.set $v (v128.load32_zero (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (local.get $stride)))
-            (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
-            (v128.store (i32.sub (i32.sub (local.get $d) (local.get $last)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
-            (local.set $i (i32.const 16))
-            (block $mend
-              (loop $mid
-                (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
-                (local.set $p (i32.add (local.get $s) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $stride))))
-                (local.set $v (v128.load32_zero (local.get $p)))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $v (v128.load32_lane 1 (local.get $p) (local.get $v)))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $v (v128.load32_lane 2 (local.get $p) (local.get $v)))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $v (v128.load32_lane 3 (local.get $p) (local.get $v)))
-                (v128.store (i32.sub (i32.sub (local.get $d) (local.get $i)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
+                (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $i)) (local.get $fd))))
+                (if (local.get $corr)
+                  (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+                    (f32x4.demote_f64x2_zero (f64x2.sub
+                      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                      (local.get $vc)))))))
+                (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+              (v128.store (i32.sub (i32.sub (local.get $d) (local.get $i)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
                 (local.set $i (i32.add (local.get $i) (i32.const 16)))
                 (br $mid)))))
         (br $each))))
@@ -441,7 +417,7 @@
   (func (export "regions") (param $r0 i32) (param $r1 i32) (param $tid i32)
     (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
     (local $row i32) (local $h4 i32) (local $h i32) (local $vals i32) (local $cm i32) (local $b i32)
-    (local $c f64) (local $z v128)
+    (local $c f64) (local $z v128) (local $fac i32) (local $fused i32) (local $turned i32)
     (local.set $h4 (i32.add (i32.load (i32.const 288)) (i32.mul (local.get $tid) (i32.load (i32.const 292)))))
     (local.set $h (i32.add (local.get $h4) (i32.const 48128)))
     (local.set $vals (i32.add (local.get $h) (i32.const 12032)))
@@ -455,12 +431,18 @@
         (local.set $rows (i32.load offset=4 (local.get $e)))
         (local.set $cols (i32.load offset=8 (local.get $e)))
         (local.set $step (i32.load offset=12 (local.get $e)))
+        ;; a sensor turned by 90° in an image from runs: its values are kept column by column
+        (local.set $turned (i32.eq (i32.load offset=20 (local.get $e)) (i32.const 2)))
         (local.set $row (i32.const 0))
         (block $p1end
           (loop $p1
             (br_if $p1end (i32.ge_s (local.get $row) (local.get $rows)))
-            (call $pass1 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
-              (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $h4) (local.get $cm))
+            (if (local.get $turned)
+              (then (call $pass1 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
+                (i32.add (local.get $vals) (i32.shl (local.get $row) (i32.const 2))) (local.get $h4) (local.get $cm)
+                (i32.shl (local.get $rows) (i32.const 2))))
+              (else (call $pass1 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
+                (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $h4) (local.get $cm) (i32.const 0))))
             (local.set $row (i32.add (local.get $row) (i32.const 1)))
             (br $p1)))
         (local.set $c (f64.const 0))
@@ -484,25 +466,24 @@
             (local.set $c (call $peak (local.get $h)))
             (f64.store (i32.add (i32.load (i32.const 312)) (i32.shl (local.get $r) (i32.const 3))) (local.get $c))
             (if (f64.ne (local.get $c) (local.get $c)) (then (local.set $c (f64.const 0))))))
+        ;; the factors of this group, in its value order
+        (local.set $fac (i32.add (i32.load (i32.const 268)) (i32.shl (i32.load offset=28 (local.get $e)) (i32.const 2))))
+        (local.set $fused (i32.and (i32.load (i32.const 300)) (i32.eq (i32.load (i32.const 336)) (i32.const 2))))
         (local.set $row (i32.const 0))
         (block $p2end
           (loop $p2
-            (br_if $p2end (i32.ge_s (local.get $row) (local.get $rows)))
+            (br_if $p2end (i32.or (local.get $fused) (i32.ge_s (local.get $row) (local.get $rows))))
             (call $pass2 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
-              (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $c))
+              (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $c)
+              (i32.add (local.get $fac) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))))
             (local.set $row (i32.add (local.get $row) (i32.const 1)))
             (br $p2)))
         (if (i32.load (i32.const 300))
           (then
             (if (i32.eq (i32.load (i32.const 336)) (i32.const 2))
-              (then
-                (if (i32.load offset=20 (local.get $e))
-                  (then (call $scatterRunsGather (local.get $vals)
-                    (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
-                    (i32.shl (local.get $cols) (i32.const 2))))
-                  (else (call $scatterRuns (local.get $vals)
-                    (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
-                    (i32.const 4)))))
+              (then (call $scatterRuns (local.get $vals)
+                (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
+                (i32.sub (local.get $fac) (local.get $vals)) (local.get $c)))
             (else (if (i32.load (i32.const 336))
               (then (call $scatterCodes (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
