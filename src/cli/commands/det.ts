@@ -10,6 +10,7 @@ import type { CalibratedDetector } from '../../calibration/detector.js';
 import { MASK_FLAGS, type MaskOptions } from '../../calibration/masks.js';
 import { openDetector } from '../../node/detector.js';
 import { writeFrameStackNpy } from '../../node/detector-npy.js';
+import { copyFloats } from '../../io/copy-bytes.js';
 import { writeFileAtomic } from '../../node/files.js';
 import type { XtcRun } from '../../node/xtc-run.js';
 import { renderImagePng } from '../../plot/png.js';
@@ -94,18 +95,22 @@ async function runDet(kind: 'calib' | 'image', o: DetOptions): Promise<void> {
     const size = kind === 'image' ? h * w : det.size;
     const sum = o.average ? new Float64Array(size) : undefined;
     // a stack streamed to .npy needs two buffers (one is written while the next event is calibrated); else
-    // the fast path's own output memory, filled without a copy
+    // the fast path's own output memory, read without a copy
     const streamed = Boolean(o.npy) && !sum;
-    const bufs = streamed
-      ? [new Float32Array(size), new Float32Array(size)]
-      : [det.outputBuffer(kind === 'image' ? 'image' : 'frame', { cmpars, mask })];
+    const bufs = streamed ? [new Float32Array(size), new Float32Array(size)] : [];
     let firstImage: Float32Array | undefined;
     let count = 0;
     async function* outputs(): AsyncGenerator<Float32Array> {
-      for await (const ev of selectedEvents(run, det, range, skipped)) {
-        const out = bufs[count % bufs.length];
-        if (kind === 'calib') det.calib(ev, { cmpars, mask, out });
-        else det.image(ev, { cmpars, mask, out });
+      // pipelined: the next event is read and decoded while the helper threads calibrate this one
+      const events = selectedEvents(run, det, range, skipped);
+      const opts = { cmpars, mask };
+      const steps = kind === 'image'
+        ? (async function* () { for await (const s of det.images(events, opts)) yield s.image; })()
+        : (async function* () { for await (const s of det.calibs(events, opts)) yield s.frame; })();
+      for await (const values of steps) {
+        if (!values) continue;
+        const out = streamed ? bufs[count % 2] : values;
+        if (streamed) copyFloats(out, values);
         if (count === 0 && o.png) firstImage = out.slice();
         if (sum) for (let i = 0; i < size; i++) sum[i] += out[i];
         count++;
