@@ -256,4 +256,49 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
     eng.run('frame');
     expect(firstDiff(eng.frame!, ref)).toBe(-1);
   });
+
+  it('groups 1 to 20 columns wide (8 at a time, then 4, then one by one), frames and images with sensors turned or not', () => {
+    // group w (1…20 columns, 6 rows) as an image block: rows along image rows, or (odd w) turned, columns along
+    // image rows; mask × gain; the reference is calibrateFrame and the map applied by hand
+    const widths = Array.from({ length: 20 }, (_, i) => i + 1);
+    const rows = 6;
+    const size = rows * widths.reduce((a, b) => a + b, 0);
+    const groups: PixelRegion[] = [];
+    let start = 0;
+    for (const w of widths) {
+      groups.push({ start, rows, cols: w, rowStep: w, colStep: 1 });
+      start += rows * w;
+    }
+    const r = mulberry32(21);
+    const p = new Float32Array(size).map(() => Math.round((1200 + 40 * gaussian(r)) * 4) / 4);
+    const raw = new Int16Array(size).map((_, i) => Math.round(p[i] + 3 * gaussian(r)));
+    const factor = maskGainFactor(new Uint8Array(size).map((_, i) => (i % 13 === 0 ? 0 : 1)), new Float32Array(size).map((_, i) => 0.5 + (i % 7) / 8), size)!;
+    const block = 24 * 24;
+    const pixels: number[] = [];
+    const bins: number[] = [];
+    groups.forEach((g, k) => {
+      for (let row = 0; row < g.rows; row++) {
+        for (let c = 0; c < g.cols; c++) {
+          const turned = g.cols % 2 === 1 && g.cols > 1;
+          pixels.push(g.start + row * g.cols + c);
+          bins.push(k * block + (turned ? c * 24 + row : row * 24 + c));
+        }
+      }
+    });
+    const map = { pixels: Uint32Array.from(pixels), bins: Uint32Array.from(bins), imageSize: groups.length * block };
+    const ref = calibrateFrame(raw, new Float32Array(size), { pedestals: p, factor });
+    const refImage = new Float32Array(map.imageSize);
+    for (let k = 0; k < pixels.length; k++) refImage[bins[k]] = ref[pixels[k]];
+    for (const threading of [undefined, nodeCalibThreading(2)]) {
+      const frames = engineFor({ pedestals: p, factor, groups, frame: true, threading });
+      frames.raw.set(raw);
+      frames.run('frame');
+      expect(firstDiff(frames.frame!, ref)).toBe(-1);
+      const images = engineFor({ pedestals: p, factor, groups, image: map, threading });
+      expect(images.scatter).toBe('runs');
+      images.raw.set(raw);
+      images.run('image');
+      expect(firstDiff(images.image!, refImage)).toBe(-1);
+    }
+  });
 });

@@ -94,11 +94,12 @@
   ;; ones in the lane histograms at $h4 when $count is set; with $colBytes ≠ 0 the row's values go to a
   ;; column of the region's values stored column by column (value k at $vals + k × $colBytes)
   (func $pass1 (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32) (param $colBytes i32)
-    (local $k i32) (local $n4 i32) (local $o i32) (local $v v128) (local $r v128)
+    (local $k i32) (local $o i32) (local $v v128)
     (local $bin v128) (local $lanes v128) (local $a i32)
     (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32) (local $flp i32)
     (local $half v128) (local $sign v128) (local $lo v128) (local $hi v128) (local $magic v128)
-    (local $unbias v128) (local $spare v128)
+    (local $unbias v128) (local $spare v128) (local $rp i32) (local $pp i32) (local $fp i32) (local $vp i32)
+    (local $vstep i32) (local $end i32)
     (local.set $rawp (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $p) (i32.const 1))))
     (local.set $pedp (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
@@ -111,16 +112,27 @@
     (local.set $magic (f32x4.splat (f32.const 12582912)))
     (local.set $unbias (i32x4.splat (i32.const 0x4b3ffc18)))
     (local.set $spare (i32x4.splat (i32.const 3000)))
-    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    ;; 8 pixels a turn through pointers (4 more after), then one at a time. Round half away from zero:
+    ;; trunc(v ± (½ − 2⁻²⁵)), exact in float32 (a fraction below ½ leaves the sum below the next integer by more
+    ;; than half its spacing, one at ½ or above reaches it). bin = r + 1000 as an integer: r clamped to
+    ;; −1001 … 2000 (NaN stays NaN), then its integer read from the bits of r + 1.5·2²³ (exact for |r| < 2²²):
+    ;; 0x4b400000 + r, minus 0x4b400000 − 1000. Anything outside 0 … 2999 (as unsigned: below 0, 3000) or
+    ;; flagged (bit 0 moved to the sign bit; NaN values have it, see fast-calib.ts) goes to the spare bin 3000
+    (local.set $rp (local.get $rawp))
+    (local.set $pp (local.get $pedp))
+    (local.set $fp (local.get $flp))
+    (local.set $vp (local.get $vals))
+    (local.set $vstep (select (i32.shl (local.get $colBytes) (i32.const 2)) (i32.const 16) (local.get $colBytes)))
+    (local.set $end (i32.add (local.get $rawp) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 1))))
     (block $done
-      (loop $quad
-        (br_if $done (i32.ge_s (local.get $k) (local.get $n4)))
+      (loop $oct
+        (br_if $done (i32.ge_u (local.get $rp) (local.get $end)))
         (local.set $v (f32x4.sub
-          (f32x4.convert_i32x4_s (v128.load16x4_s (i32.add (local.get $rawp) (i32.shl (local.get $k) (i32.const 1)))))
-          (v128.load (i32.add (local.get $pedp) (i32.shl (local.get $k) (i32.const 2))))))
+          (f32x4.convert_i32x4_s (v128.load16x4_s (local.get $rp)))
+          (v128.load (local.get $pp))))
         (if (local.get $colBytes)
           (then
-            (local.set $a (i32.add (local.get $vals) (i32.mul (local.get $k) (local.get $colBytes))))
+            (local.set $a (local.get $vp))
             (v128.store32_lane 0 (local.get $a) (local.get $v))
             (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
             (v128.store32_lane 1 (local.get $a) (local.get $v))
@@ -128,20 +140,15 @@
             (v128.store32_lane 2 (local.get $a) (local.get $v))
             (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
             (v128.store32_lane 3 (local.get $a) (local.get $v)))
-          (else (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))))
+          (else (v128.store (local.get $vp) (local.get $v))))
         (if (local.get $count)
           (then
-            ;; round half away from zero: trunc(v ± (½ − 2⁻²⁵)), exact in float32 (a fraction below ½ leaves the
-            ;; sum below the next integer by more than half its spacing, one at ½ or above reaches it)
-            (local.set $r (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half)))))
-            ;; bin = r + 1000 as an integer: r clamped to −1001 … 2000 (NaN stays NaN), then its integer read from
-            ;; the bits of r + 1.5·2²³ (exact for |r| < 2²²): 0x4b400000 + r, minus 0x4b400000 − 1000. Anything
-            ;; outside 0 … 2999 (as unsigned: below 0, 3000) or flagged (bit 0 moved to the sign bit; NaN values
-            ;; have it, see fast-calib.ts) goes to the spare bin 3000
             (local.set $bin (i32x4.min_u
               (v128.or
-                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo) (local.get $r))) (local.get $magic)) (local.get $unbias))
-                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (i32.const 31)))
+                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
+                  (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
+                  (local.get $magic)) (local.get $unbias))
+                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (local.get $fp))) (i32.const 31)))
               (local.get $spare)))
             (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
             (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
@@ -152,8 +159,79 @@
             (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
             (local.set $a (i32x4.extract_lane 3 (local.get $bin)))
             (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $quad)))
+        (local.set $v (f32x4.sub
+          (f32x4.convert_i32x4_s (v128.load16x4_s offset=8 (local.get $rp)))
+          (v128.load offset=16 (local.get $pp))))
+        (if (local.get $colBytes)
+          (then
+            (local.set $a (i32.add (local.get $vp) (local.get $vstep)))
+            (v128.store32_lane 0 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 1 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 2 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 3 (local.get $a) (local.get $v)))
+          (else (v128.store offset=16 (local.get $vp) (local.get $v))))
+        (if (local.get $count)
+          (then
+            (local.set $bin (i32x4.min_u
+              (v128.or
+                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
+                  (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
+                  (local.get $magic)) (local.get $unbias))
+                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=4 (local.get $fp))) (i32.const 31)))
+              (local.get $spare)))
+            (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
+            (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 1 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 2 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 3 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))
+        (local.set $rp (i32.add (local.get $rp) (i32.const 16)))
+        (local.set $pp (i32.add (local.get $pp) (i32.const 32)))
+        (local.set $fp (i32.add (local.get $fp) (i32.const 8)))
+        (local.set $vp (i32.add (local.get $vp) (i32.shl (local.get $vstep) (i32.const 1))))
+        (br $oct)))
+    (if (i32.and (local.get $n) (i32.const 4))
+      (then
+        (local.set $v (f32x4.sub
+          (f32x4.convert_i32x4_s (v128.load16x4_s (local.get $rp)))
+          (v128.load (local.get $pp))))
+        (if (local.get $colBytes)
+          (then
+            (local.set $a (local.get $vp))
+            (v128.store32_lane 0 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 1 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 2 (local.get $a) (local.get $v))
+            (local.set $a (i32.add (local.get $a) (local.get $colBytes)))
+            (v128.store32_lane 3 (local.get $a) (local.get $v)))
+          (else (v128.store (local.get $vp) (local.get $v))))
+        (if (local.get $count)
+          (then
+            (local.set $bin (i32x4.min_u
+              (v128.or
+                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
+                  (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
+                  (local.get $magic)) (local.get $unbias))
+                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (local.get $fp))) (i32.const 31)))
+              (local.get $spare)))
+            (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
+            (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 1 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 2 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+            (local.set $a (i32x4.extract_lane 3 (local.get $bin)))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))
+))
+    (local.set $k (i32.and (local.get $n) (i32.const -4)))
     (block $end
       (loop $one
         (br_if $end (i32.ge_s (local.get $k) (local.get $n)))
@@ -180,7 +258,8 @@
   ;; one row of pass 2: w = f32(f64(vals[k]) − c) × factor (the row's factors from $facp), stored at flat
   ;; index p + k of the frame, or back into vals for the image scatter
   (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64) (param $facp i32)
-    (local $k i32) (local $n4 i32) (local $o i32) (local $mode i32) (local $dest i32)
+    (local $k i32) (local $o i32) (local $mode i32) (local $dest i32)
+    (local $vp i32) (local $fp i32) (local $cp i32) (local $op i32) (local $end i32)
     (local $v v128) (local $vc v128) (local $sv f32) (local $f f32)
     (local $flp i32) (local $outp i32) (local $zero v128) (local $one v128) (local $bit1 v128) (local $corr i32)
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
@@ -192,11 +271,16 @@
     (local.set $one (f32x4.splat (f32.const 1)))
     (local.set $bit1 (i32x4.splat (i32.const 2)))
     (local.set $corr (f64.ne (local.get $c) (f64.const 0)))
-    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    ;; 8 values a turn through pointers (4 more after); the result back into vals (image) or to the frame
+    (local.set $vp (local.get $vals))
+    (local.set $fp (local.get $flp))
+    (local.set $cp (local.get $facp))
+    (local.set $op (select (local.get $vals) (local.get $outp) (local.get $dest)))
+    (local.set $end (i32.add (local.get $vals) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
     (block $done
-      (loop $quad
-        (br_if $done (i32.ge_s (local.get $k) (local.get $n4)))
-        (local.set $v (v128.load (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2)))))
+      (loop $oct
+        (br_if $done (i32.ge_u (local.get $vp) (local.get $end)))
+        (local.set $v (v128.load (local.get $vp)))
         (if (local.get $corr)
           (then
             (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -208,15 +292,54 @@
           (then
             (local.set $v (f32x4.mul (local.get $v) (v128.bitselect (local.get $zero) (local.get $one)
               (i32x4.eq
-                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u (i32.add (local.get $flp) (local.get $k)))) (local.get $bit1))
+                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u (local.get $fp))) (local.get $bit1))
                 (local.get $bit1)))))))
         (if (i32.eq (local.get $mode) (i32.const 2))
-          (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $facp) (i32.shl (local.get $k) (i32.const 2))))))))
-        (if (local.get $dest)
-          (then (v128.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $v)))
-          (else (v128.store (i32.add (local.get $outp) (i32.shl (local.get $k) (i32.const 2))) (local.get $v))))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $quad)))
+          (then (local.set $v (f32x4.mul (local.get $v) (v128.load (local.get $cp))))))
+        (v128.store (local.get $op) (local.get $v))
+        (local.set $v (v128.load offset=16 (local.get $vp)))
+        (if (local.get $corr)
+          (then
+            (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+              (f32x4.demote_f64x2_zero (f64x2.sub
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                (local.get $vc)))))))
+        (if (i32.eq (local.get $mode) (i32.const 1))
+          (then
+            (local.set $v (f32x4.mul (local.get $v) (v128.bitselect (local.get $zero) (local.get $one)
+              (i32x4.eq
+                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=4 (local.get $fp))) (local.get $bit1))
+                (local.get $bit1)))))))
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (local.set $v (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $cp))))))
+        (v128.store offset=16 (local.get $op) (local.get $v))
+        (local.set $vp (i32.add (local.get $vp) (i32.const 32)))
+        (local.set $fp (i32.add (local.get $fp) (i32.const 8)))
+        (local.set $cp (i32.add (local.get $cp) (i32.const 32)))
+        (local.set $op (i32.add (local.get $op) (i32.const 32)))
+        (br $oct)))
+    (if (i32.and (local.get $n) (i32.const 4))
+      (then
+        (local.set $v (v128.load (local.get $vp)))
+        (if (local.get $corr)
+          (then
+            (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
+              (f32x4.demote_f64x2_zero (f64x2.sub
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                (local.get $vc)))))))
+        (if (i32.eq (local.get $mode) (i32.const 1))
+          (then
+            (local.set $v (f32x4.mul (local.get $v) (v128.bitselect (local.get $zero) (local.get $one)
+              (i32x4.eq
+                (v128.and (i32x4.extend_low_i16x8_u (v128.load8x8_u (local.get $fp))) (local.get $bit1))
+                (local.get $bit1)))))))
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (local.set $v (f32x4.mul (local.get $v) (v128.load (local.get $cp))))))
+        (v128.store (local.get $op) (local.get $v))
+))
+    (local.set $k (i32.and (local.get $n) (i32.const -4)))
     (block $end
       (loop $one
         (br_if $end (i32.ge_s (local.get $k) (local.get $n)))
