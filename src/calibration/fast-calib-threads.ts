@@ -4,17 +4,18 @@
  * own scratch (thread id). The control block (first {@link CALIB_CTRL_BYTES} bytes, int32 words) is the only
  * channel: `GEN` job number, bumped and notified to start a frame; `NEXT` `(job << 16) | next group`, taken
  * with compare-and-exchange; `DONE` groups finished; `ERR` a kernel failed in a helper; `STOP` ends the
- * helpers; `NREG` groups of the job. Platform-neutral: starting threads is a port (Node:
- * src/node/detector-threads.ts); where the calling thread may not block (a browser's main thread) run
- * without helpers.
+ * helpers; `NREG` groups of the job; `FRONT` / `BACK` groups claimed from either end (the calling thread
+ * from the front, the helpers from the back, see JobEnds in ./thread-jobs.ts). Platform-neutral: starting
+ * threads is a port (Node: src/node/detector-threads.ts); where the calling thread may not block (a
+ * browser's main thread) run without helpers.
  */
 import { helperProgram, SharedJobRunner } from './thread-jobs.js';
 
 /** Bytes of the control block at offset 0 of the engine's memory. */
 export const CALIB_CTRL_BYTES = 256;
 
-/** Word indices of the control block (the shared words of ./thread-jobs.ts, then `NREG`). */
-export const CALIB_CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP: 4, NREG: 5 });
+/** Word indices of the control block (the shared words of ./thread-jobs.ts, then `NREG`, `FRONT`, `BACK`). */
+export const CALIB_CTRL = Object.freeze({ GEN: 0, NEXT: 1, DONE: 2, ERR: 3, STOP: 4, NREG: 5, FRONT: 6, BACK: 7 });
 
 /** Starts helper threads of a fast calibration engine. */
 export interface CalibThreadPort {
@@ -37,12 +38,15 @@ export interface CalibThreading {
   readonly port: CalibThreadPort;
 }
 
+/** The calling thread takes groups from the front of the frame, the helpers from the back. */
+const CALIB_ENDS = { front: CALIB_CTRL.FRONT, back: CALIB_CTRL.BACK };
+
 const CALIB_JOB_NAMES = { engine: 'fast calibration engine', helper: 'calibration helper thread', item: 'group' };
 
 /** Runs the groups of a frame on the calling thread (id 0) and its helpers. */
 export class CalibJobRunner extends SharedJobRunner {
   constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, private readonly kernel: (r0: number, r1: number, tid: number) => void, threading: CalibThreading) {
-    super(memory, CALIB_CTRL_BYTES, CALIB_JOB_NAMES, threading.helpers, (tid) => threading.port.start(memory, module, tid));
+    super(memory, CALIB_CTRL_BYTES, CALIB_JOB_NAMES, threading.helpers, (tid) => threading.port.start(memory, module, tid), CALIB_ENDS);
   }
 
   /** Run groups [0, n) and return when all are done. */
@@ -76,4 +80,5 @@ export const CALIB_HELPER_BODY = helperProgram({
   setup: 'const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.regions;',
   perJob: '  const n = ctrl[C.NREG];',
   work: 'kernel(i, i + 1, tid);',
+  ends: CALIB_ENDS,
 });

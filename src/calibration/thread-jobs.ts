@@ -39,8 +39,11 @@ export abstract class SharedJobRunner {
   private gen = 0;
   private closed = false;
 
-  /** `ctrlBytes`: bytes of the control block; `start(tid)` starts helper `tid` (1, 2, …), `helpers` times. */
-  protected constructor(memory: WebAssembly.Memory, ctrlBytes: number, private readonly names: JobNames, helpers: number, start: (tid: number) => HelperThread) {
+  /**
+   * `ctrlBytes`: bytes of the control block; `start(tid)` starts helper `tid` (1, 2, …), `helpers` times;
+   * `ends`: see {@link JobEnds} (default: every thread takes items in order from the front).
+   */
+  protected constructor(memory: WebAssembly.Memory, ctrlBytes: number, private readonly names: JobNames, helpers: number, start: (tid: number) => HelperThread, private readonly ends?: JobEnds) {
     this.ctrl = new Int32Array(memory.buffer, 0, ctrlBytes / 4);
     for (let t = 0; t < helpers; t++) this.threads.push(start(t + 1));
   }
@@ -60,6 +63,10 @@ export abstract class SharedJobRunner {
     const ctrl = this.ctrl;
     const gen = (this.gen = (this.gen + 1) & 0x7fff);
     Atomics.store(ctrl, JOB_CTRL.DONE, 0);
+    if (this.ends) {
+      Atomics.store(ctrl, this.ends.front, 0);
+      Atomics.store(ctrl, this.ends.back, 0);
+    }
     Atomics.store(ctrl, JOB_CTRL.NEXT, gen << 16);
     Atomics.store(ctrl, JOB_CTRL.GEN, gen);
     Atomics.notify(ctrl, JOB_CTRL.GEN);
@@ -73,7 +80,7 @@ export abstract class SharedJobRunner {
       const v = Atomics.load(ctrl, JOB_CTRL.NEXT);
       if (v >>> 16 !== gen || (v & 0xffff) >= n) break;
       if (Atomics.compareExchange(ctrl, JOB_CTRL.NEXT, v, v + 1) !== v) continue;
-      work(v & 0xffff);
+      work(this.ends ? Atomics.add(ctrl, this.ends.front, 1) : v & 0xffff);
       Atomics.add(ctrl, JOB_CTRL.DONE, 1);
     }
     let seen = Atomics.load(ctrl, JOB_CTRL.DONE);
@@ -106,6 +113,20 @@ export abstract class SharedJobRunner {
   }
 }
 
+/**
+ * Two control words that split a job's items between the two ends of their order: the calling thread takes
+ * items from the front (0, 1, …) and the helpers from the back (n − 1, n − 2, …), so that each thread keeps
+ * mostly the same items from one job to the next (their data stays in its core's caches) and items running
+ * at the same time are far apart. A claim is won on `NEXT` first (which bounds all claims at n), then
+ * numbered by an atomic add on the word of its end, so front and back numbers never meet.
+ */
+export interface JobEnds {
+  /** Word index counting the items claimed from the front. */
+  readonly front: number;
+  /** Word index counting the items claimed from the back. */
+  readonly back: number;
+}
+
 /** The engine-specific parts of a helper thread's program (plain JavaScript source). */
 export interface HelperProgramParts {
   /** All word indices of the engine's control block (bound as `C`). */
@@ -118,6 +139,8 @@ export interface HelperProgramParts {
   readonly perJob: string;
   /** Statements running item `i` of the job. */
   readonly work: string;
+  /** Helpers take items from the back (see {@link JobEnds}); default: in order from the front. */
+  readonly ends?: JobEnds;
 }
 
 /**
@@ -141,7 +164,7 @@ ${parts.perJob}
     const v = Atomics.load(ctrl, C.NEXT);
     if ((v >>> 16) !== (gen & 0x7fff) || (v & 0xffff) >= n) break;
     if (Atomics.compareExchange(ctrl, C.NEXT, v, v + 1) !== v) continue;
-    const i = v & 0xffff;
+    const i = ${parts.ends ? `n - 1 - Atomics.add(ctrl, ${parts.ends.back}, 1)` : 'v & 0xffff'};
     try { ${parts.work} } catch { Atomics.store(ctrl, C.ERR, 1); }
     if (Atomics.add(ctrl, C.DONE, 1) + 1 === n) Atomics.notify(ctrl, C.DONE);
   }
