@@ -6,9 +6,9 @@
  * threads take groups of the same frame on a shared memory (see ./fast-calib-threads.ts).
  */
 import { CalibmanError } from '../errors.js';
-import { embeddedModule } from '../geometry/wasm/module.js';
+import { embeddedModule } from '../io/wasm/embedded.js';
 import type { PixelRegion } from './regions.js';
-import { FAST_CALIB_WASM_BASE64, FAST_CALIB_WASM_SHARED_BASE64 } from './wasm/fast-calib-wasm.js';
+import { FAST_CALIB_WASM_BASE64 } from './wasm/fast-calib-wasm.js';
 import { type CalibThreading, CalibJobRunner } from './fast-calib-threads.js';
 
 /** The parameter block's byte offsets (see fast-calib.wat). */
@@ -386,7 +386,7 @@ export class FastCalibEngine {
   static create(input: FastCalibInput): FastCalibEngine | null {
     const threaded = (input.threading?.helpers ?? 0) > 0;
     if (threaded && typeof SharedArrayBuffer === 'undefined') return null;
-    const mod = embeddedModule(threaded ? FAST_CALIB_WASM_SHARED_BASE64 : FAST_CALIB_WASM_BASE64);
+    const mod = embeddedModule(FAST_CALIB_WASM_BASE64, threaded ? 'shared' : 'private');
     if (!mod) return null;
     try {
       return new FastCalibEngine(mod, input, threaded);

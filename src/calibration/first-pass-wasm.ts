@@ -3,7 +3,7 @@
  * (src/calibration/wasm/calib.wat): `raw − pedestals` in float32 and each group's histogram, with the
  * pedestals and bad-pixel flags copied once into the module's memory. Same values as the JavaScript pass.
  */
-import { embeddedModule } from '../geometry/wasm/module.js';
+import { embeddedModule } from '../io/wasm/embedded.js';
 import { CALIB_WASM_BASE64 } from './wasm/calib-wasm.js';
 
 type RowKernel = (raw: number, ped: number, out: number, st: number, hist: number, n: number, step: number) => void;

@@ -6,35 +6,15 @@ import type { DarkGates } from './gates.js';
 import { type DarkParams, dataBitMask, resolveDarkParams } from './params.js';
 import { type Stage2Kernel, Stage2Engine } from './stage2.js';
 import { WasmDarkEngine } from './wasm-engine.js';
-import { STAGE2_WASM_BASE64, STAGE2_WASM_SHARED_BASE64 } from './wasm/stage2-wasm.js';
-
-type ModuleSlot = WebAssembly.Module | null | undefined;
-const compiled: { private: ModuleSlot; shared: ModuleSlot } = { private: undefined, shared: undefined };
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+import { STAGE2_WASM_BASE64 } from './wasm/stage2-wasm.js';
+import { embeddedModule } from '../io/wasm/embedded.js';
 
 /**
  * The compiled SIMD module (importing a private memory, or with `shared` a shared one for worker
  * threads), or null where WebAssembly SIMD (or shared memory) is not available.
  */
 export function stage2WasmModule(shared = false): WebAssembly.Module | null {
-  const key = shared ? 'shared' : 'private';
-  if (compiled[key] === undefined) {
-    try {
-      const bytes = decodeBase64(shared ? STAGE2_WASM_SHARED_BASE64 : STAGE2_WASM_BASE64);
-      let ok = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes);
-      if (ok && shared) ok = typeof SharedArrayBuffer !== 'undefined';
-      compiled[key] = ok ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled[key] = null;
-    }
-  }
-  return compiled[key];
+  return embeddedModule(STAGE2_WASM_BASE64, shared ? 'shared' : 'private');
 }
 
 /** Which stage-2 implementation to use. */

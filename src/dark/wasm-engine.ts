@@ -39,7 +39,7 @@ export interface WasmDarkEngineOptions {
   batchFrames: number;
   /** Start in stage 2 with these gates (pieces of a split run); otherwise stage 1 streams first. */
   gates?: DarkGates;
-  /** Helper threads (the memory must then be shared and the module the shared-memory build). */
+  /** Helper threads (the memory must then be shared and the module its shared-memory variant, `stage2WasmModule(true)`). */
   threading?: DarkThreading;
   /**
    * Keep the order statistics of a streaming stage 1 so that {@link WasmDarkEngine.gates} can give the

@@ -7,7 +7,7 @@
 import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-limits.js';
 import { CalibmanError } from '../errors.js';
 import { ASSEMBLE_WASM_BASE64 } from './wasm/assemble-wasm.js';
-import { embeddedModule } from './wasm/module.js';
+import { embeddedModule } from '../io/wasm/embedded.js';
 import { type TypedArray, dtypeOf } from '../io/dtype.js';
 
 /** Which implementation runs the plan: WebAssembly when available (`auto`), or always JavaScript. */

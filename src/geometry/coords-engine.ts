@@ -5,7 +5,7 @@
  * small scratch memory chunk by chunk (it stays in cache) and each chunk is copied into plain arrays.
  */
 import { COORDS_WASM_BASE64 } from './wasm/coords-wasm.js';
-import { embeddedModule } from './wasm/module.js';
+import { embeddedModule } from '../io/wasm/embedded.js';
 
 /** Products of one sensor axis with the cosine and the sine of the sensor's own rotation about z. */
 export interface AxisProducts {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GeometryAccess } from '../../src/geometry/geometry-access.js';
-import { embeddedModule } from '../../src/geometry/wasm/module.js';
+import { embeddedModule } from '../../src/io/wasm/embedded.js';
 import { COORDS_WASM_BASE64 } from '../../src/geometry/wasm/coords-wasm.js';
 import { nodeCoords } from '../../src/geometry/transform.js';
 import { coordTarget } from '../../src/geometry/coords-engine.js';

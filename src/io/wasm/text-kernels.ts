@@ -12,7 +12,7 @@
 import type { TypedArray } from '../dtype.js';
 import { copyBytes } from '../copy-bytes.js';
 import { compileNumberFormat } from '../ndarray-text-format.js';
-import { embeddedModule } from '../../geometry/wasm/module.js';
+import { embeddedModule } from './embedded.js';
 import { TEXT_DIGITS_WASM_BASE64 } from './text-digits-wasm.js';
 
 /** The byte sink written to (../ndarray-text-encode.ts's ByteSink). */
