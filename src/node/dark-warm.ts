@@ -5,10 +5,11 @@
  * the engine's size while the command loads its modules and opens the run, then serves that engine as its
  * helper thread once it starts (src/node/dark-threads.ts hands both over).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { darkEngineLayout, darkEnginePages, streamRank } from '../dark/engine-layout.js';
 import { type DarkParams, resolveDarkParams } from '../dark/params.js';
 import { CTRL, DARK_HELPER_BODY } from '../dark/threads.js';
+import { evalHelperWorker } from './helper-workers.js';
 
 /** The memory being warmed and the thread warming it (at most one per process). */
 interface WarmEngine {
@@ -48,10 +49,7 @@ export function warmDarkEngine(pixels: number, params: Partial<DarkParams> = {})
   const layout = darkEngineLayout(pixels, streamRank(resolveDarkParams(params)), 16, true);
   const pages = darkEnginePages(layout);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true } as WebAssembly.MemoryDescriptor);
-  const worker = new Worker(WARM_PROGRAM, { eval: true, workerData: { memory, touchBytes: layout.touchedEnd } });
-  worker.unref();
-  // a failing helper reports through the control block; keep its error from becoming an uncaught one
-  worker.on('error', () => undefined);
+  const worker = evalHelperWorker(WARM_PROGRAM, { memory, touchBytes: layout.touchedEnd });
   warm = { memory, pages, worker, taken: false };
   return memory;
 }

@@ -11,12 +11,19 @@ import { Worker } from 'node:worker_threads';
  * `workerData` bound as constants. Unref'd: it never keeps a process alive.
  */
 export function startHelperWorker(body: string, workerData: Record<string, unknown>): { terminate(): void } {
-  const source = `const { ${Object.keys(workerData).join(', ')} } = require('node:worker_threads').workerData;\n${body}`;
+  const worker = evalHelperWorker(`const { ${Object.keys(workerData).join(', ')} } = require('node:worker_threads').workerData;\n${body}`, workerData);
+  return { terminate: () => void worker.terminate() };
+}
+
+/**
+ * A worker evaluating `source` with `workerData`, unref'd (it never keeps a process alive); a helper that
+ * fails reports through its engine's control block, so its error is kept from becoming an uncaught one.
+ */
+export function evalHelperWorker(source: string, workerData: Record<string, unknown>): Worker {
   const worker = new Worker(source, { eval: true, workerData });
   worker.unref();
-  // a failing helper reports through the control block; keep its error from becoming an uncaught one
   worker.on('error', () => undefined);
-  return { terminate: () => void worker.terminate() };
+  return worker;
 }
 
 /** Threads in all (calling thread included) set by the environment value `value` (an integer ≥ 1), else the available cores. */
