@@ -170,8 +170,8 @@ const MIN_RUN = 4;
 /**
  * Encode each region's image bins (traversal order, −1 = lands nowhere) as runs: a pixel followed by at
  * least 3 whose bins go on by +1 (or −1) starts a run (within one column for regions visited column by
- * column, whose values the kernels keep column by column); any other landing pixel is a run of 1. Pixels that land nowhere
- * store nothing; every map bin has one pixel, so the order of the stores does not matter.
+ * column, whose values the kernels keep column by column); any other landing pixel is a run of 1. Pixels
+ * that land nowhere store nothing; every map bin has one pixel, so the order of the stores does not matter.
  */
 function encodeRuns(order: Int32Array, regions: readonly PixelRegion[], colsOuter: readonly boolean[]): ScatterRuns {
   const bounds = new Int32Array(regions.length + 1);
@@ -181,10 +181,8 @@ function encodeRuns(order: Int32Array, regions: readonly PixelRegion[], colsOute
     let n = 0;
     regions.forEach((r, g) => {
       const count = r.rows * r.cols;
-      // pixels of one source line (a column when visited column by column) and the source offset of pixel t
+      // pixels of one source line (a column when visited column by column); the values are in traversal order
       const line = colsOuter[g] ? r.rows : count;
-      // values in traversal order: rows of columns, or (columns outer) columns of rows
-      const srcOf = (t: number) => 4 * t;
       let t = 0;
       while (t < count) {
         const b = order[n + t];
@@ -198,7 +196,7 @@ function encodeRuns(order: Int32Array, regions: readonly PixelRegion[], colsOute
         const dir = next >= 0 && Math.abs(next - b) === 1 ? next - b : 0;
         if (dir) while (t + len < lineEnd && order[n + t + len] === b + dir * len) len++;
         if (len < MIN_RUN) len = 1;
-        emit(records++, srcOf(t), b, len === 1 ? 1 : dir * len);
+        emit(records++, 4 * t, b, len === 1 ? 1 : dir * len);
         t += len;
       }
       n += count;

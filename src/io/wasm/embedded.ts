@@ -39,6 +39,13 @@ class LebCursor {
   skip(n: number): void {
     this.at += n;
   }
+
+  /** Skip limits: a flags byte, the minimum, and the maximum when flag bit 0 is set. */
+  limits(): void {
+    const flags = this.bytes[this.at++];
+    this.u32();
+    if (flags & 1) this.u32();
+  }
 }
 
 /**
@@ -63,19 +70,17 @@ export function withSharedMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
       c.skip(c.u32());
       c.skip(c.u32());
       const kind = out[c.at++];
-      if (kind === 0) c.u32();
-      else if (kind === 1 || kind === 2) {
-        if (kind === 1) c.skip(1);
+      if (kind === 2) {
         const flags = out[c.at];
-        if (kind === 2) {
-          if (flags === 0x03) return out;
-          if (flags !== 0x01) throw new CalibmanError(`WebAssembly module: its memory import has limits flag ${flags}, expected 1 (a maximum, not shared)`);
-          out[c.at] = 0x03;
-          return out;
-        }
+        if (flags === 0x03) return out;
+        if (flags !== 0x01) throw new CalibmanError(`WebAssembly module: its memory import has limits flag ${flags}, expected 1 (a maximum, not shared)`);
+        out[c.at] = 0x03;
+        return out;
+      }
+      if (kind === 0) c.u32();
+      else if (kind === 1) {
         c.skip(1);
-        c.u32();
-        if (flags & 1) c.u32();
+        c.limits();
       } else if (kind === 3) c.skip(2);
       else throw new CalibmanError(`WebAssembly module: import kind ${kind} not expected`);
     }
