@@ -9,10 +9,12 @@
 ;;
 ;; Parameter block at byte 256 (i32 unless noted): 256 raw (int16), 260 pedestals (f32), 264 flags (u8 per
 ;; pixel: bit 0 = left out of the common-mode estimate, set for bad pixels and NaN pedestals, bit 1 =
-;; factor 0), 268 factor (f32, each region's pixels in its value order: rows of its columns), 272 frame out
-;; (f32), 276 bins (i32 byte address in the image of each pixel in each region's traversal order; losers
-;; point at a spare slot), 280 region table (start, rows, cols, rowStep, first bin, columns outer, scatter
-;; count, first value index (its factors' offset): i32, 32 bytes a region), 288 scratch of thread 0, 292 scratch bytes per thread,
+;; factor 0), 268 factor (f32, each region's pixels in its value order: rows of its columns, or columns
+;; of its rows where the values are kept column by column), 272 frame out (f32), 276 bins (i32 byte address
+;; in the image of each pixel in each region's traversal order; losers point at a spare slot), 280 region
+;; table (i32, 32 bytes a region: start, rows, cols, rowStep, first bin or record, columns outer (1: visited
+;; column by column, 2: values kept column by column, with runs), scatter count or start address, first
+;; value index, i.e. its factors' offset), 288 scratch of thread 0, 292 scratch bytes per thread,
 ;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
 ;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per region),
 ;; 320 largest |correction| (f64), 328 largest sigma (f64), 336 scatter mode (0: 276 holds i32 addresses,
