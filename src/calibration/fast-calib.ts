@@ -68,12 +68,12 @@ const PLAIN_GROUP = 1 << 15;
 
 /**
  * Write each group's factors (mask × gain; 1 where there is none) in the order of its values, as the
- * kernels read them: rows of its columns one after another, or columns of its rows where `byColumns`.
+ * kernels read them: rows of its columns one after another, or columns of its rows where `byColumns` says so.
  */
-function writeInValueOrder(into: Float32Array, regions: readonly PixelRegion[], byColumns: readonly boolean[], factor: Float32Array | undefined): void {
+function writeInValueOrder(into: Float32Array, regions: readonly PixelRegion[], byColumns: readonly boolean[] | undefined, factor: Float32Array | undefined): void {
   let n = 0;
   regions.forEach((r, g) => {
-    if (byColumns[g]) {
+    if (byColumns?.[g]) {
       for (let c = 0; c < r.cols; c++) for (let row = 0; row < r.rows; row++) into[n++] = factor ? factor[r.start + row * r.rowStep + c] : 1;
       return;
     }
@@ -349,7 +349,7 @@ export class FastCalibEngine {
     const ped = input.pedestals;
     for (let i = 0; i < size; i++) flags[i] = (input.bad && input.bad[i]) || Number.isNaN(ped[i]) ? 1 : 0;
     if (factorMode === 1) for (let i = 0; i < size; i++) if (input.factor![i] === 0) flags[i] |= 2;
-    if (factorMode === 2) writeInValueOrder(new Float32Array(buf, factorAt, size), regions, runs ? colsOuter : regions.map(() => false), input.factor);
+    if (factorMode === 2) writeInValueOrder(new Float32Array(buf, factorAt, size), regions, runs ? colsOuter : undefined, input.factor);
     this.raw = new Int16Array(buf, rawAt, size);
     this.inputs = [this.raw, new Int16Array(buf, raw2At, size)];
     this.inputAt = [rawAt, raw2At];
