@@ -79,8 +79,8 @@ async function* selectedEvents(run: XtcRun, det: CalibratedDetector, range: [num
 }
 
 /**
- * sum[i] += values[i]. A function of its own: a loop inside an async generator runs unoptimised (V8 does not
- * replace a running generator's frame with optimised code), 5 ns per CSPAD image pixel instead of 1.
+ * sum[i] += values[i]. A function of its own: the same loop written inside the async generator runs at
+ * ≈ 2.3 ns a value instead of ≈ 1.3 (a CSPAD frame: 5.3–6.6 ms against 3.0, measured in Node 20).
  */
 function addInto(sum: Float64Array, values: Float32Array): void {
   for (let i = 0; i < sum.length; i++) sum[i] += values[i];
