@@ -12,10 +12,17 @@ import { FAST_CALIB_WASM_BASE64 } from './wasm/fast-calib-wasm.js';
 import { type CalibThreading, CalibJobRunner } from './fast-calib-threads.js';
 
 /** The parameter block's byte offsets (see fast-calib.wat). */
-const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328, SCATTER: 336, STEPS: 340 } as const;
+const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328, SCATTER: 336, STEPS: 340, RAW2: 344, DELTA: 348, NREG: 352 } as const;
 const TABLE_AT = 512;
 /** Scratch bytes of a thread before its region values: 4 lane histograms and the merged one. */
 const HIST_BYTES = 4 * 3008 * 4 + 3008 * 4;
+/**
+ * Unused bytes after each thread's scratch when several threads run. A thread's values written up to the
+ * next thread's histograms slowed both threads by 15–20 % (CSPAD images, 2 threads: 4.5 against 3.7 ms of
+ * CPU per frame, alternated in one process), most likely through hardware prefetches of the lines the
+ * other thread keeps incrementing; a gap of 64 KB or more removes it.
+ */
+const SCRATCH_GAP = 1 << 16;
 
 /** The image part of an engine: where each winning pixel goes (see ImageAssembler.pixels/bins). */
 export interface ScatterMap {
@@ -226,15 +233,20 @@ export class FastCalibEngine {
   /** Decode target of each event (int16, psana's flat order): input slot 0. */
   readonly raw: Int16Array;
   /**
-   * The two input slots (slot 0 is {@link raw}): while {@link start} runs one slot's frame on the helper
-   * threads, the next event can be decoded into the other (see {@link start} / {@link finish}).
+   * The input slots (slot 0 is {@link raw}; 2, or 4 with helper threads): while {@link start} runs one or
+   * two slots' frames on the helper threads, the next events can be decoded into the others (see
+   * {@link start} / {@link finish}).
    */
-  readonly inputs: readonly [Int16Array, Int16Array];
-  /** The calibrated frame written by `run('frame')`; undefined when not built for frames. */
+  readonly inputs: readonly Int16Array[];
+  /** The calibrated frame written by `run('frame')` (= `frames[0]`); undefined when not built for frames. */
   readonly frame: Float32Array | undefined;
-  /** The image written by `run('image')` (bins no pixel reaches stay 0); undefined when not built for images. */
+  /** The image written by `run('image')` (= `images[0]`; bins no pixel reaches stay 0); undefined when not built for images. */
   readonly image: Float32Array | undefined;
-  /** Algorithm 1's correction of each group by the last run (NaN: refused; empty without common mode). */
+  /** The frame outputs: {@link frame}, and with helper threads the second frame of a two-frame job; empty when not built for frames. */
+  readonly frames: readonly Float32Array[];
+  /** The image outputs: {@link image}, and with helper threads the second image of a two-frame job; empty when not built for images. */
+  readonly images: readonly Float32Array[];
+  /** Algorithm 1's correction of each group by the last run (its first frame; NaN: refused; empty without common mode). */
   readonly corrections: Float64Array;
   readonly size: number;
   /** How the image scatter finds each pixel's bin: runs, one-byte step codes, 4-byte addresses, or none (frames only). */
@@ -244,9 +256,11 @@ export class FastCalibEngine {
   private readonly kernel: RegionsKernel;
   private runner: CalibJobRunner | undefined;
   /** Byte address of each input slot. */
-  private readonly inputAt: readonly [number, number];
-  /** The job started by {@link start} and not yet finished: its number (−1 when it ran already), or undefined. */
-  private pending: number | undefined;
+  private readonly inputAt: readonly number[];
+  /** Bytes from the first output to the second: frames, images. */
+  private readonly outputDelta: { readonly frame: number; readonly image: number };
+  /** The job started by {@link start} and not yet finished: its number (−1 when it ran already) and work items, or undefined. */
+  private pending: { job: number; items: number } | undefined;
 
   private constructor(mod: WebAssembly.Module, input: FastCalibInput, shared: boolean) {
     const size = input.pedestals.length;
@@ -256,13 +270,15 @@ export class FastCalibEngine {
     if (!cm && !input.groups) for (let s = 0; s < size; s += PLAIN_GROUP) regions.push({ start: s, rows: 1, cols: Math.min(PLAIN_GROUP, size - s), rowStep: 0, colStep: 1 });
     const largest = regions.reduce((m, r) => Math.max(m, r.rows * r.cols), 0);
     const threads = 1 + (input.threading?.helpers ?? 0);
+    // with helpers, a job may hold two frames (see start): two more input slots and a second output
+    const pairs = threads > 1;
     // the image scatter from runs applies the factor itself, from an array (see fast-calib.wat $scatterRuns)
     const runsWanted = !!input.image && input.runs !== false;
     const factorMode = runsWanted || (input.factor && !isZeroOne(input.factor)) ? 2 : input.factor ? 1 : 0;
     const align = (v: number) => Math.ceil(v / 64) * 64;
     let at = align(TABLE_AT + 32 * regions.length);
     const corrAt = at;
-    at = align(at + 8 * regions.length);
+    at = align(at + 8 * 2 * regions.length);
     // image bin of each pixel (−1: it lands nowhere or another pixel wins its bin) and, in the order the
     // scatter visits each region (rows outer, or columns outer for sensors turned by 90°), its pixels' bins
     const pixelBin = input.image ? new Int32Array(size).fill(-1) : undefined;
@@ -285,26 +301,31 @@ export class FastCalibEngine {
     const stepCodes = order && !runs && input.stepCodes !== false ? encodeSteps(order, regions, input.image!.imageSize) : null;
     const stepsAt = at;
     at = align(at + 4 * 256);
-    const stride = align(HIST_BYTES + 4 * largest + 16);
+    const stride = align(HIST_BYTES + 4 * largest + 16) + (threads > 1 ? SCRATCH_GAP : 0);
     const scratchAt = at;
     at += stride * threads;
     const pedAt = at;
     at = align(at + 4 * size);
     const rawAt = at;
     at = align(at + 2 * size + 16);
-    // the second input slot costs address space only until it is first written
-    const raw2At = at;
-    at = align(at + 2 * size + 16);
+    // the other input slots cost address space only until they are first written
+    const inputAt = [rawAt];
+    for (let k = 1; k < (pairs ? 4 : 2); k++) {
+      inputAt.push(at);
+      at = align(at + 2 * size + 16);
+    }
     const flagsAt = at;
     at = align(at + size + 16);
     const factorAt = factorMode === 2 ? at : 0;
     if (factorMode === 2) at = align(at + 4 * size);
     const outAt = input.frame ? at : 0;
-    if (input.frame) at = align(at + 4 * size);
+    if (input.frame) at = align(at + 4 * size * (pairs ? 2 : 1));
     const binsAt = input.image ? at : 0;
     if (input.image) at = align(at + (runs ? runs.records.length * 4 : stepCodes ? size + 16 : 4 * size));
     const imageAt = input.image ? at : 0;
-    if (input.image) at = align(at + 4 * (input.image.imageSize + 1));
+    // each image with its spare bin (where the 4-byte addresses send pixels that land nowhere)
+    const imageBytes = input.image ? align(4 * (input.image.imageSize + 1)) : 0;
+    if (input.image) at += imageBytes * (pairs ? 2 : 1);
     if (at > 2 ** 31) throw new CalibmanError(`fast calibration needs ${at} bytes of WebAssembly memory (limit 2 GiB)`);
     const pages = Math.ceil(at / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
@@ -331,6 +352,9 @@ export class FastCalibEngine {
     const spare = imageAt + 4 * (input.image?.imageSize ?? 0);
     w(P.SCATTER, runs ? 2 : stepCodes ? 1 : 0);
     w(P.STEPS, stepsAt);
+    w(P.NREG, regions.length);
+    // the second output of a two-frame job lies after the first (P.DELTA is set per job, see start)
+    this.outputDelta = { frame: 4 * size, image: imageBytes };
     let first = 0;
     regions.forEach((r, k) => {
       if (r.colStep !== 1) throw new CalibmanError('fast calibration: common-mode groups must be row runs (colStep 1)');
@@ -351,9 +375,10 @@ export class FastCalibEngine {
     if (factorMode === 1) for (let i = 0; i < size; i++) if (input.factor![i] === 0) flags[i] |= 2;
     if (factorMode === 2) writeInValueOrder(new Float32Array(buf, factorAt, size), regions, runs ? colsOuter : undefined, input.factor);
     this.raw = new Int16Array(buf, rawAt, size);
-    this.inputs = [this.raw, new Int16Array(buf, raw2At, size)];
-    this.inputAt = [rawAt, raw2At];
-    this.frame = input.frame ? new Float32Array(buf, outAt, size) : undefined;
+    this.inputs = inputAt.map((a) => new Int16Array(buf, a, size));
+    this.inputAt = inputAt;
+    this.frames = input.frame ? Array.from({ length: pairs ? 2 : 1 }, (_, k) => new Float32Array(buf, outAt + 4 * size * k, size)) : [];
+    this.frame = this.frames[0];
     this.corrections = new Float64Array(buf, corrAt, cm ? regions.length : 0);
     if (input.image) {
       if (runs) {
@@ -366,9 +391,11 @@ export class FastCalibEngine {
       } else {
         new Int32Array(buf, binsAt, size).set(order!.map((b) => (b < 0 ? spare : imageAt + 4 * b)));
       }
-      this.image = new Float32Array(buf, imageAt, input.image.imageSize);
+      this.images = Array.from({ length: pairs ? 2 : 1 }, (_, k) => new Float32Array(buf, imageAt + imageBytes * k, input.image!.imageSize));
+      this.image = this.images[0];
       this.scatter = runs ? 'runs' : stepCodes ? 'steps' : 'addresses';
     } else {
+      this.images = [];
       this.image = undefined;
       this.scatter = 'none';
     }
@@ -400,36 +427,53 @@ export class FastCalibEngine {
   }
 
   /** Calibrate input `slot` (default {@link raw}) into {@link frame} or scatter it into {@link image}. */
-  run(dest: 'frame' | 'image', slot: 0 | 1 = 0): void {
+  run(dest: 'frame' | 'image', slot = 0): void {
     this.start(dest, slot);
     this.finish();
   }
 
   /**
-   * Start {@link run} of input `slot`: with helper threads they begin at once and this returns, so that the
-   * calling thread can decode the next event into the other slot before it joins the work in
-   * {@link finish}; without helpers the whole frame is done here. Neither the slot nor the output may be
-   * touched until {@link finish}.
+   * Start {@link run} of input `slot` into the first output ({@link frame} / {@link image}), and with
+   * helper threads optionally of input `second` into the second output (`frames[1]` / `images[1]`): the
+   * helpers begin at once and this returns, so that the calling thread can decode the next events into
+   * other slots before it joins the work in {@link finish}. In a two-frame job the calling thread takes
+   * the first frame's groups from the front and the helpers the second frame's from the back, so that the
+   * threads mostly work on different frames (two threads on one frame lose more to each other). Without
+   * helpers the whole frame is done here. Neither the slots nor the outputs may be touched until
+   * {@link finish}.
    */
-  start(dest: 'frame' | 'image', slot: 0 | 1 = 0): void {
-    if (dest === 'frame' ? !this.frame : !this.image) throw new CalibmanError(`fast calibration engine was not built for ${dest}s`);
+  start(dest: 'frame' | 'image', slot = 0, second?: number): void {
+    const outputs = dest === 'frame' ? this.frames : this.images;
+    if (!outputs.length) throw new CalibmanError(`fast calibration engine was not built for ${dest}s`);
     if (this.pending !== undefined) throw new CalibmanError('fast calibration engine: a frame is already started (call finish first)');
-    this.i32[P.RAW >> 2] = this.inputAt[slot];
+    const slotAt = (k: number) => {
+      const at = this.inputAt[k];
+      if (at === undefined) throw new CalibmanError(`fast calibration engine has input slots 0 to ${this.inputAt.length - 1}, not ${k}`);
+      return at;
+    };
+    this.i32[P.RAW >> 2] = slotAt(slot);
     this.i32[P.DEST >> 2] = dest === 'image' ? 1 : 0;
+    this.i32[P.DELTA >> 2] = this.outputDelta[dest];
+    let items = this.nRegions;
+    if (second !== undefined) {
+      if (outputs.length < 2) throw new CalibmanError('fast calibration engine: two-frame jobs need helper threads');
+      this.i32[P.RAW2 >> 2] = slotAt(second);
+      items *= 2;
+    }
     if (this.runner) {
-      this.pending = this.runner.begin(this.nRegions);
+      this.pending = { job: this.runner.begin(items), items };
     } else {
-      this.kernel(0, this.nRegions, 0);
-      this.pending = -1;
+      this.kernel(0, items, 0);
+      this.pending = { job: -1, items };
     }
   }
 
-  /** Take part in the frame {@link start}ed and return when it is done (at once when none is started). */
+  /** Take part in the job {@link start}ed and return when it is done (at once when none is started). */
   finish(): void {
-    const job = this.pending;
-    if (job === undefined) return;
+    const p = this.pending;
+    if (p === undefined) return;
     this.pending = undefined;
-    if (job >= 0 && this.runner) this.runner.end(job, this.nRegions);
+    if (p.job >= 0 && this.runner) this.runner.end(p.job, p.items);
   }
 
   /** Stop the helper threads (the engine then runs on the calling thread only). */

@@ -177,6 +177,56 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
     }
   });
 
+  it('a two-frame job gives each frame the values of a run of its own: frames and images, every scatter, with the helper and after it is closed', () => {
+    const corrector = new CommonModeCorrector(PARS, { detectorType: 'CSPAD', shape: SHAPE }, { engine: 'js' });
+    const commonMode = { regions: corrector.regions, pars: PARS };
+    const factor = maskGainFactor(mask, gain, SIZE);
+    const raws = [rawFrame(2, corrector.regions), rawFrame(3, corrector.regions)];
+    const refFrames = raws.map((raw) => calibrateFrame(raw, new Float32Array(SIZE), { pedestals: ped, commonMode: corrector, status: bad, factor }));
+    const refImages = refFrames.map((f) => assembler.assemble(f, new Float32Array(h * w)));
+    for (const [runs, stepCodes, kind] of [[true, true, 'runs'], [false, true, 'steps'], [false, false, 'addresses']] as const) {
+      const images = engineFor({ pedestals: ped, bad, factor, commonMode, image: scatter, runs, stepCodes, threading: nodeCalibThreading(2) });
+      expect(images.scatter).toBe(kind);
+      expect(images.images.length).toBe(2);
+      expect(images.inputs.length).toBe(4);
+      // the frames in slots 3 and 1 (the first output takes the first slot named)
+      images.inputs[3].set(raws[0]);
+      images.inputs[1].set(raws[1]);
+      images.start('image', 3, 1);
+      images.finish();
+      expect(firstDiff(images.images[0], refImages[0]), kind).toBe(-1);
+      expect(firstDiff(images.images[1], refImages[1]), kind).toBe(-1);
+      // the corrections are the first frame's, as a run of it alone finds them (the second frame's differ)
+      const paired = images.corrections.slice();
+      images.inputs[0].set(raws[1]);
+      images.run('image', 0);
+      expect(Array.from(paired)).not.toEqual(Array.from(images.corrections));
+      images.run('image', 3);
+      expect(Array.from(paired)).toEqual(Array.from(images.corrections));
+    }
+    const frames = engineFor({ pedestals: ped, bad, factor, commonMode, frame: true, threading: nodeCalibThreading(2) });
+    expect(frames.frames.length).toBe(2);
+    for (const closed of [false, true]) {
+      if (closed) frames.close();
+      frames.inputs[0].set(raws[1]);
+      frames.inputs[2].set(raws[0]);
+      frames.start('frame', 2, 0);
+      frames.finish();
+      expect(firstDiff(frames.frames[0], refFrames[0]), `helper closed: ${closed}`).toBe(-1);
+      expect(firstDiff(frames.frames[1], refFrames[1]), `helper closed: ${closed}`).toBe(-1);
+    }
+    // a single frame after a pair writes the first output only
+    const second = frames.frames[1].slice();
+    frames.run('frame', 0);
+    expect(firstDiff(frames.frame!, refFrames[1])).toBe(-1);
+    expect(firstDiff(frames.frames[1], second)).toBe(-1);
+    // without helper threads there is one output: two-frame jobs are refused, as are slots that do not exist
+    const single = engineFor({ pedestals: ped, bad, factor, commonMode, frame: true });
+    expect(single.frames.length).toBe(1);
+    expect(() => single.start('frame', 0, 1)).toThrow(/two-frame jobs/);
+    expect(() => single.start('frame', 2)).toThrow(/input slots 0 to 1, not 2/);
+  });
+
   it('a geometry with more than 256 distinct steps between neighbouring bins falls back to addresses', () => {
     // every pixel to a pseudo-random bin of an image twice the frame (some pixels collide: the later one wins)
     const r = mulberry32(5);

@@ -16,10 +16,12 @@
 ;; column by column, 2: values kept column by column, with runs), scatter count or start address, first
 ;; value index, i.e. its factors' offset), 288 scratch of thread 0, 292 scratch bytes per thread,
 ;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
-;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per region),
+;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per work item),
 ;; 320 largest |correction| (f64), 328 largest sigma (f64), 336 scatter mode (0: 276 holds i32 addresses,
 ;; 1: 276 holds one step code byte per pixel, 2: 276 holds run records, see $scatterRuns), 340 step table
-;; (256 i32: bytes from one pixel's store address to the next). With codes, a region's table entry holds
+;; (256 i32: bytes from one pixel's store address to the next), 344 raw (int16) of a job's second frame,
+;; 348 bytes from the first frame's output (frame or image) to the second frame's, 352 regions in the
+;; table (n; a job of two frames has 2n work items, see "regions"). With codes, a region's table entry holds
 ;; (offset 24) the image address its first pixel stores to; with runs, (offset 16) the byte offset of its
 ;; first record from 276's address and (offset 24) its number of records.
 ;; Scratch of a thread: 4 lane histograms of 3008 i32 (bin 3000 takes what is not counted), the merged
@@ -95,14 +97,14 @@
   ;; one row of pass 1: vals[k] = f32(raw[k]) − ped[k] for n pixels from flat index p, counting the good
   ;; ones in the lane histograms at $h4 when $count is set; with $colBytes ≠ 0 the row's values go to a
   ;; column of the region's values stored column by column (value k at $vals + k × $colBytes)
-  (func $pass1 (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32) (param $colBytes i32)
+  (func $pass1 (param $raw i32) (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32) (param $colBytes i32)
     (local $k i32) (local $o i32) (local $v v128)
     (local $bin v128) (local $lanes v128) (local $a i32)
     (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32) (local $flp i32)
     (local $half v128) (local $sign v128) (local $lo v128) (local $hi v128) (local $magic v128)
     (local $unbias v128) (local $spare v128) (local $rp i32) (local $pp i32) (local $fp i32) (local $vp i32)
     (local $vstep i32) (local $end i32)
-    (local.set $rawp (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $p) (i32.const 1))))
+    (local.set $rawp (i32.add (local.get $raw) (i32.shl (local.get $p) (i32.const 1))))
     (local.set $pedp (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
     (local.set $lanes (i32x4.add (i32x4.splat (local.get $h4)) (v128.const i32x4 0 12032 24064 36096)))
@@ -239,7 +241,7 @@
         (br_if $end (i32.ge_s (local.get $k) (local.get $n)))
         (local.set $o (i32.add (local.get $p) (local.get $k)))
         (local.set $sv (f32.sub
-          (f32.convert_i32_s (i32.load16_s (i32.add (i32.load (i32.const 256)) (i32.shl (local.get $o) (i32.const 1)))))
+          (f32.convert_i32_s (i32.load16_s (i32.add (local.get $raw) (i32.shl (local.get $o) (i32.const 1)))))
           (f32.load (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $o) (i32.const 2))))))
         (f32.store (i32.add (local.get $vals) (i32.mul (local.get $k) (select (local.get $colBytes) (i32.const 4) (local.get $colBytes)))) (local.get $sv))
         (if (local.get $count)
@@ -259,13 +261,13 @@
 
   ;; one row of pass 2: w = f32(f64(vals[k]) − c) × factor (the row's factors from $facp), stored at flat
   ;; index p + k of the frame, or back into vals for the image scatter
-  (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64) (param $facp i32)
+  (func $pass2 (param $p i32) (param $n i32) (param $vals i32) (param $c f64) (param $facp i32) (param $delta i32)
     (local $k i32) (local $o i32) (local $mode i32) (local $dest i32)
     (local $vp i32) (local $fp i32) (local $cp i32) (local $op i32) (local $end i32)
     (local $v v128) (local $vc v128) (local $sv f32) (local $f f32)
     (local $flp i32) (local $outp i32) (local $zero v128) (local $one v128) (local $bit1 v128) (local $corr i32)
     (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
-    (local.set $outp (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $p) (i32.const 2))))
+    (local.set $outp (i32.add (i32.add (i32.load (i32.const 272)) (local.get $delta)) (i32.shl (local.get $p) (i32.const 2))))
     (local.set $mode (i32.load (i32.const 296)))
     (local.set $dest (i32.load (i32.const 300)))
     (local.set $vc (f64x2.splat (local.get $c)))
@@ -358,14 +360,14 @@
           (then (local.set $sv (f32.mul (local.get $sv) (f32.load (i32.add (local.get $facp) (i32.shl (local.get $k) (i32.const 2))))))))
         (if (local.get $dest)
           (then (f32.store (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 2))) (local.get $sv)))
-          (else (f32.store (i32.add (i32.load (i32.const 272)) (i32.shl (local.get $o) (i32.const 2))) (local.get $sv))))
+          (else (f32.store (i32.add (local.get $outp) (i32.shl (local.get $k) (i32.const 2))) (local.get $sv))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $one))))
 
 ;; the image scatter of a region's final values: its pixels' image addresses are stored in traversal
   ;; order from $bins (rows outer, or columns outer for sensors whose columns run along image rows, so
   ;; that consecutive stores fall in the same image row)
-  (func $scatter (param $vals i32) (param $bins i32) (param $rows i32) (param $cols i32) (param $colsOuter i32)
+  (func $scatter (param $vals i32) (param $bins i32) (param $rows i32) (param $cols i32) (param $colsOuter i32) (param $delta i32)
     (local $row i32) (local $c i32) (local $src i32) (local $rowBytes i32)
     (if (local.get $colsOuter)
       (then
@@ -378,7 +380,7 @@
             (block $rend
               (loop $down
                 (br_if $rend (i32.ge_s (local.get $row) (local.get $rows)))
-                (f32.store (i32.load (local.get $bins)) (f32.load (local.get $src)))
+                (f32.store (i32.add (i32.load (local.get $bins)) (local.get $delta)) (f32.load (local.get $src)))
                 (local.set $bins (i32.add (local.get $bins) (i32.const 4)))
                 (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
                 (local.set $row (i32.add (local.get $row) (i32.const 1)))
@@ -390,7 +392,7 @@
         (block $end
           (loop $each
             (br_if $end (i32.ge_u (local.get $vals) (local.get $src)))
-            (f32.store (i32.load (local.get $bins)) (f32.load (local.get $vals)))
+            (f32.store (i32.add (i32.load (local.get $bins)) (local.get $delta)) (f32.load (local.get $vals)))
             (local.set $bins (i32.add (local.get $bins) (i32.const 4)))
             (local.set $vals (i32.add (local.get $vals) (i32.const 4)))
             (br $each))))))
@@ -440,7 +442,7 @@
   ;; A run's pixels follow each other in the values (sensors turned by 90° keep theirs column by column,
   ;; see $pass1). Pass 2 is done as they are moved: w = f32(f64(value) − c) × factor, the factors $fd bytes
   ;; after the values.
-  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $fd i32) (param $c f64)
+  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $fd i32) (param $c f64) (param $delta i32)
     (local $end i32) (local $s i32) (local $d i32) (local $m i32) (local $i i32) (local $last i32)
     (local $v v128) (local $f v128) (local $vc v128) (local $corr i32) (local $sv f32)
     (local.set $vc (f64x2.splat (local.get $c)))
@@ -450,7 +452,7 @@
       (loop $each
         (br_if $done (i32.ge_u (local.get $rec) (local.get $end)))
         (local.set $s (i32.add (local.get $vals) (i32.load (local.get $rec))))
-        (local.set $d (i32.load offset=4 (local.get $rec)))
+        (local.set $d (i32.add (i32.load offset=4 (local.get $rec)) (local.get $delta)))
         (local.set $m (i32.load offset=8 (local.get $rec)))
         (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
         (if (i32.eq (local.get $m) (i32.const 1))
@@ -538,20 +540,33 @@
                 (br $mid)))))
         (br $each))))
 
-  ;; regions [r0, r1) of the table by thread $tid (its own scratch): both passes and the correction
+  ;; work items [r0, r1) by thread $tid (its own scratch): both passes and the correction of a region of
+  ;; the table; items from the table's length n on are the regions of the job's second frame, last first
+  ;; (item 2n − 1 − k: region k of the raw frame at 344, written 348 bytes after the first frame's output),
+  ;; so that helpers taking items from the back go through the second frame in table order)
   (func (export "regions") (param $r0 i32) (param $r1 i32) (param $tid i32)
     (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
     (local $row i32) (local $h4 i32) (local $h i32) (local $vals i32) (local $cm i32) (local $b i32)
     (local $c f64) (local $z v128) (local $fac i32) (local $fused i32) (local $turned i32)
+    (local $n i32) (local $k i32) (local $raw i32) (local $delta i32)
     (local.set $h4 (i32.add (i32.load (i32.const 288)) (i32.mul (local.get $tid) (i32.load (i32.const 292)))))
     (local.set $h (i32.add (local.get $h4) (i32.const 48128)))
     (local.set $vals (i32.add (local.get $h) (i32.const 12032)))
     (local.set $cm (i32.load (i32.const 304)))
+    (local.set $n (i32.load (i32.const 352)))
     (local.set $r (local.get $r0))
     (block $done
       (loop $region
         (br_if $done (i32.ge_s (local.get $r) (local.get $r1)))
-        (local.set $e (i32.add (i32.load (i32.const 280)) (i32.shl (local.get $r) (i32.const 5))))
+        (local.set $k (local.get $r))
+        (local.set $raw (i32.load (i32.const 256)))
+        (local.set $delta (i32.const 0))
+        (if (i32.ge_s (local.get $r) (local.get $n))
+          (then
+            (local.set $k (i32.sub (i32.sub (i32.shl (local.get $n) (i32.const 1)) (i32.const 1)) (local.get $r)))
+            (local.set $raw (i32.load (i32.const 344)))
+            (local.set $delta (i32.load (i32.const 348)))))
+        (local.set $e (i32.add (i32.load (i32.const 280)) (i32.shl (local.get $k) (i32.const 5))))
         (local.set $start (i32.load (local.get $e)))
         (local.set $rows (i32.load offset=4 (local.get $e)))
         (local.set $cols (i32.load offset=8 (local.get $e)))
@@ -563,10 +578,10 @@
           (loop $p1
             (br_if $p1end (i32.ge_s (local.get $row) (local.get $rows)))
             (if (local.get $turned)
-              (then (call $pass1 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
+              (then (call $pass1 (local.get $raw) (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
                 (i32.add (local.get $vals) (i32.shl (local.get $row) (i32.const 2))) (local.get $h4) (local.get $cm)
                 (i32.shl (local.get $rows) (i32.const 2))))
-              (else (call $pass1 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
+              (else (call $pass1 (local.get $raw) (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
                 (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $h4) (local.get $cm) (i32.const 0))))
             (local.set $row (i32.add (local.get $row) (i32.const 1)))
             (br $p1)))
@@ -600,7 +615,7 @@
             (br_if $p2end (i32.or (local.get $fused) (i32.ge_s (local.get $row) (local.get $rows))))
             (call $pass2 (i32.add (local.get $start) (i32.mul (local.get $row) (local.get $step))) (local.get $cols)
               (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $c)
-              (i32.add (local.get $fac) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))))
+              (i32.add (local.get $fac) (i32.shl (i32.mul (local.get $row) (local.get $cols)) (i32.const 2))) (local.get $delta))
             (local.set $row (i32.add (local.get $row) (i32.const 1)))
             (br $p2)))
         (if (i32.load (i32.const 300))
@@ -608,14 +623,14 @@
             (if (i32.eq (i32.load (i32.const 336)) (i32.const 2))
               (then (call $scatterRuns (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
-                (i32.sub (local.get $fac) (local.get $vals)) (local.get $c)))
+                (i32.sub (local.get $fac) (local.get $vals)) (local.get $c) (local.get $delta)))
             (else (if (i32.load (i32.const 336))
               (then (call $scatterCodes (local.get $vals)
-                (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
+                (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.add (i32.load offset=24 (local.get $e)) (local.get $delta))
                 (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e))))
               (else (call $scatter (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.shl (i32.load offset=16 (local.get $e)) (i32.const 2)))
-                (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)))))))))
+                (local.get $rows) (local.get $cols) (i32.load offset=20 (local.get $e)) (local.get $delta))))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $region))))
 )
