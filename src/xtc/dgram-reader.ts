@@ -2,6 +2,9 @@ import { XtcFormatError } from '../errors.js';
 import type { XtcByteSource } from './byte-source.js';
 import { DGRAM_HEADER_BYTES, type DgramHeader, type XtcNode, XTC_HEADER_BYTES, readDgramHeader, walkXtc, walkXtcHeaders } from './header.js';
 
+/** Most datagrams {@link DgramReader.next} reads ahead. */
+export const MAX_READ_AHEAD = 2;
+
 /** Largest datagram accepted by default, bytes (real LCLS-I datagrams are at most a few tens of MB). */
 export const DEFAULT_MAX_DGRAM_BYTES = 1 << 30;
 
@@ -63,31 +66,42 @@ export class DgramReader {
 
   /**
    * Read the next datagram completely; null at the end of the file (or at a truncated last datagram).
-   * With `prefetch`, the datagram after it is read into a second buffer in the background (the bytes
-   * of the datagram returned stay valid until the next call).
+   * With `prefetch` (true: 1), that many datagrams after it are read in the background, one after the
+   * other, each into a buffer of its own (the bytes of the datagram returned stay valid until the next call).
    */
-  async next(prefetch = false): Promise<Dgram | null> {
-    let d: Dgram | null;
-    if (this.pending) {
-      const p = this.pending;
-      this.pending = undefined;
-      d = await p;
-    } else {
-      d = await this.readInto(this.slot);
-    }
+  async next(prefetch: boolean | number = false): Promise<Dgram | null> {
+    const depth = Math.min(MAX_READ_AHEAD, prefetch === true ? 1 : Math.max(0, Math.trunc(Number(prefetch))));
+    this.ring = Math.max(this.ring, depth + 1);
+    const pending = this.pending.shift();
+    const d = pending ? await pending : await this.readInto(this.nextSlot());
     if (d) this.position = d.offset + d.bytes.length;
-    if (d && prefetch) {
-      this.slot ^= 1;
-      const p = this.readInto(this.slot);
-      p.catch(() => undefined); // surfaced by the next call
-      this.pending = p;
+    if (d) {
+      // each read starts once the one before has found its datagram's end
+      let last: Promise<Dgram | null> | undefined = this.pending.at(-1);
+      while (this.pending.length < depth) {
+        const slot = this.nextSlot();
+        const p: Promise<Dgram | null> = last ? last.then((prev) => (prev ? this.readInto(slot) : null)) : this.readInto(slot);
+        p.catch(() => undefined); // surfaced by the call that takes it
+        this.pending.push(p);
+        last = p;
+      }
     }
     return d;
   }
 
-  private pending: Promise<Dgram | null> | undefined;
-  private slot = 0;
-  private readonly bufs: (Uint8Array<ArrayBuffer> | undefined)[] = [undefined, undefined];
+  /** Reads started ahead, in file order. */
+  private readonly pending: Promise<Dgram | null>[] = [];
+  private slot = -1;
+  /** Buffers in turn: one more than the deepest read-ahead asked for (allocated when first used). */
+  private ring = 1;
+  /** One buffer per datagram in flight: the one returned and those read ahead. */
+  private readonly bufs: (Uint8Array<ArrayBuffer> | undefined)[] = [];
+
+  /** The buffer after the last one used (the datagram returned and those read ahead never share one). */
+  private nextSlot(): number {
+    this.slot = (this.slot + 1) % this.ring;
+    return this.slot;
+  }
 
   private async readInto(slot: number): Promise<Dgram | null> {
     const offset = this.readPos;
@@ -119,7 +133,7 @@ export class DgramReader {
    * allows random access. Node offsets are absolute file positions. Returns null at the end.
    */
   async nextHeaders(visit: (node: XtcNode) => void): Promise<DgramHeader | null> {
-    if (this.pending) throw new Error('DgramReader: nextHeaders() cannot follow next(true) (a read-ahead is in flight)');
+    if (this.pending.length) throw new Error('DgramReader: nextHeaders() cannot follow next(true) (a read-ahead is in flight)');
     if (!this.source.randomAccess) {
       const d = await this.next();
       if (!d) return null;

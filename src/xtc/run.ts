@@ -2,7 +2,7 @@ import { CalibmanError } from '../errors.js';
 import { type FrameDecoderLookup, type FrameScratch, NO_FRAME_DECODERS } from './decoding.js';
 import type { XtcByteSource } from './byte-source.js';
 import { ConfigStore } from './configs.js';
-import { type Dgram, DgramReader, type DgramReaderOptions, type XtcTruncation } from './dgram-reader.js';
+import { type Dgram, DgramReader, type DgramReaderOptions, MAX_READ_AHEAD, type XtcTruncation } from './dgram-reader.js';
 import { TransitionId } from './enums.js';
 import { isControlStream } from './filenames.js';
 import { MAX_FIDUCIALS, walkXtc } from './header.js';
@@ -27,10 +27,11 @@ export interface XtcStreamInput {
 /** Options of {@link XtcRunReader}. */
 export interface XtcRunReaderOptions extends DgramReaderOptions {
   /**
-   * Read the next datagram of each stream in the background while the current event is processed
-   * (two alternating buffers per stream instead of one; default true).
+   * Read the next datagrams of each stream in the background while the current event is processed: how
+   * many (at most 2, each in a buffer of its own; true = 2, the default), or false for none. Two keep a
+   * consumer that takes events in pairs (det.images with helper threads) from waiting for the second.
    */
-  readAhead?: boolean;
+  readAhead?: boolean | number;
   /** Called when a file ends inside a datagram (also listed in `truncations`). */
   onTruncation?: (t: XtcTruncation) => void;
   /**
@@ -76,7 +77,7 @@ export class StreamCursor {
   }
 
   /** Advance to the next datagram of the stream (null at the end). */
-  async advance(readAhead = this.options.readAhead !== false): Promise<Dgram | null> {
+  async advance(readAhead: boolean | number = this.options.readAhead === false ? 0 : this.options.readAhead === true || this.options.readAhead === undefined ? MAX_READ_AHEAD : this.options.readAhead): Promise<Dgram | null> {
     for (;;) {
       if (!(await this.openNextChunkIfNeeded())) return (this.current = null);
       const d = await this.reader!.next(readAhead);

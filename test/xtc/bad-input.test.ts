@@ -8,10 +8,10 @@ const camSpec = { events: 5, detectors: [{ type: 'OPAL1000', width: 16, height: 
 const { files } = syntheticRunFiles(camSpec);
 const whole = files[0].bytes;
 
-async function collect(bytes: Uint8Array): Promise<{ n: number; trunc: DgramReader['truncation'] }> {
+async function collect(bytes: Uint8Array, readAhead: boolean | number = false): Promise<{ n: number; trunc: DgramReader['truncation'] }> {
   const r = new DgramReader(bytesSource(bytes, 'f.xtc'));
   let n = 0;
-  while (await r.next()) n++;
+  while (await r.next(readAhead)) n++;
   return { n, trunc: r.truncation };
 }
 
@@ -28,6 +28,26 @@ describe('truncated and corrupt input', () => {
       expect(r.n).toBe(full.n - 1);
       expect(r.trunc?.file).toBe('f.xtc');
       expect(r.trunc!.offset + r.trunc!.found).toBe(cut);
+    }
+  });
+
+  it('reads ahead 1 or 2 datagrams: the same datagrams, offsets and truncation; a datagram stays intact until the next call', async () => {
+    const cut = whole.subarray(0, whole.length - 30);
+    const plain = new DgramReader(bytesSource(cut, 'f.xtc'));
+    const want: Array<{ offset: number; bytes: Uint8Array }> = [];
+    for (let d = await plain.next(); d; d = await plain.next()) want.push({ offset: d.offset, bytes: d.bytes.slice() });
+    for (const depth of [1, 2, true] as const) {
+      expect(await collect(cut, depth), `read-ahead ${depth}`).toEqual({ n: want.length, trunc: plain.truncation });
+      const r = new DgramReader(bytesSource(cut, 'f.xtc'));
+      let k = 0;
+      for (let d = await r.next(depth); d; d = await r.next(depth), k++) {
+        // the reads ahead have had time to land; the datagram returned still holds its own bytes
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        expect(d.offset).toBe(want[k].offset);
+        expect(d.bytes).toEqual(want[k].bytes);
+        expect(r.position).toBe(want[k].offset + want[k].bytes.length);
+      }
+      expect(k).toBe(want.length);
     }
   });
 

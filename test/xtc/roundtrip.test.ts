@@ -23,6 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const readers: Record<string, () => Promise<XtcRunReader>> = {
   bytes: async () => xtcRunFromBytes(files),
   'bytes without read-ahead': async () => xtcRunFromBytes(files, { readAhead: false }),
+  'bytes reading one datagram ahead': async () => xtcRunFromBytes(files, { readAhead: 1 }),
   file: async () => (await openXtcRun({ files: files.map((f) => join(dir, f.name)) })) as XtcRunReader,
   stream: async () =>
     xtcRunFromSources(
