@@ -3,7 +3,8 @@
  * peak RSS is its own): `det.calib(event)` or `det.image(event)` with caller-supplied buffers for the
  * events `share` (mod `shares`) of the first `events` of the XTC file, the others read and skipped.
  * With `stages`, the same work split by stage through the engine itself (read, decode, kernels, copy out).
- * With `zeroCopy`, the output buffer is the engine's own (`detector.outputBuffer`): no copy out.
+ * With `zeroCopy`, the output buffer is the engine's own (`detector.outputBuffer`; pipelined: the buffers
+ * `det.images` / `det.calibs` yield when given none): no copy out.
  * With `pipelined`, `detector.images` / `detector.calibs` over the events (the next event read and decoded
  * while the helper threads start on the current one).
  * Argument: JSON {@link Args}; prints JSON {@link ShareResult} on its last line.
@@ -101,7 +102,7 @@ async function* shareEvents(): AsyncGenerator<XtcEvent> {
     yield ev;
   }
 }
-const opts = { cmpars: a.cmpars, out };
+const opts = a.pipelined && a.zeroCopy ? { cmpars: a.cmpars } : { cmpars: a.cmpars, out };
 // pipelined: the iterator does each event's work; else each item is an event to calibrate here
 const source: AsyncIterable<unknown> = a.pipelined ? (a.kind === 'image' ? detector.images(shareEvents(), opts) : detector.calibs(shareEvents(), opts)) : shareEvents();
 for await (const item of source) {

@@ -111,6 +111,18 @@ function shapeOf(input: DetectorInput): number[] {
   throw new ConfigError('shape', `${input.type.name} has no fixed shape and no pedestals are deployed: give the raw shape (e.g. [1024, 1024])`);
 }
 
+/** Up to two events read for {@link CalibratedDetector.images} / calibs with helper threads. */
+interface EventPair {
+  /** The events read, in order. */
+  events: XtcEvent[];
+  /** The input slot holding each event's frame (undefined: the event has no frame of the source). */
+  slots: Array<number | undefined>;
+  /** The source has no more events. */
+  ended?: boolean;
+  /** Reading or decoding the next event failed with this error. */
+  failure?: { error: unknown };
+}
+
 /** A detector of one run with its constants: psana's `Detector` for area detectors. */
 export class CalibratedDetector {
   /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
@@ -132,8 +144,8 @@ export class CalibratedDetector {
   private readonly factors = new Map<string, Float32Array | undefined>();
   private readonly correctors = new Map<string, CommonModeCorrector>();
   private readonly engines = new Map<string, FastCalibEngine | null>();
-  /** Engines whose input slot holds the next event of a running {@link images} / {@link calibs} iteration. */
-  private readonly heldSlots = new Map<FastCalibEngine, 0 | 1>();
+  /** Engines whose input slots hold the next events of a running {@link images} / {@link calibs} iteration: those slots. */
+  private readonly heldSlots = new Map<FastCalibEngine, readonly number[]>();
   /** Engines running a frame while their iteration awaits its next event (other calls must not use them then). */
   private readonly busy = new Set<FastCalibEngine>();
   private readonly threading: CalibThreading | undefined;
@@ -395,14 +407,17 @@ export class CalibratedDetector {
   }
 
   /**
-   * {@link image} of each event of `events`, pipelined: with helper threads, the next event is read and
-   * decoded on the calling thread while the helpers start on the current one (the values equal
-   * {@link image}'s bit for bit). Yields `image` undefined for an event without a frame of this source.
-   * The image is `opts.out` when given (filled by a copy), else the fast path's own output buffer (see
-   * {@link outputBuffer}; without the fast path one buffer of the iterator): each step overwrites it.
-   * The next event has been read when an image is yielded, so the yielded event's frames may no longer be
-   * readable (its index, time stamps and fiducials stay valid). {@link calib} / {@link image} may be called
-   * from the iteration's body, not from other tasks while it awaits its next event (refused then).
+   * {@link image} of each event of `events`, pipelined: with helper threads, events go two at a time, the
+   * calling thread calibrating one while a helper calibrates the other, and the next two are read and
+   * decoded on the calling thread before it joins in (the values equal {@link image}'s bit for bit).
+   * Yields `image` undefined for an event without a frame of this source. The image is `opts.out` when
+   * given (filled by a copy), else one of the fast path's own output buffers (with helper threads the two
+   * events of a pair have one each; without the fast path one buffer of the iterator): a later step
+   * overwrites it, so use or copy it before asking for the next. The next events have been read when an
+   * image is yielded, so the yielded event's frames may no longer be readable (its index, time stamps and
+   * fiducials stay valid). {@link calib} / {@link image} may be called from the iteration's body (they
+   * write the first of the engine's buffers), not from other tasks while it awaits its next events
+   * (refused then).
    */
   async *images(events: AsyncIterable<XtcEvent> | Iterable<XtcEvent>, opts: ImageOptions = {}): AsyncGenerator<PipelinedImage> {
     for await (const [event, image] of this.pipelined(events, 'image', opts)) yield { event, image };
@@ -427,7 +442,7 @@ export class CalibratedDetector {
         }
         return;
       }
-      yield* this.overlapped(engine, it, dest, opts.out);
+      yield* engine.helpers > 0 ? this.overlappedPairs(engine, it, dest, opts.out) : this.overlapped(engine, it, dest, opts.out);
     } finally {
       await it.return?.();
     }
@@ -455,7 +470,7 @@ export class CalibratedDetector {
         this.busy.add(engine);
         try {
           next = await it.next();
-          if (!next.done && this.loadRaw(engine, next.value, nextSlot)) this.heldSlots.set(engine, nextSlot);
+          if (!next.done && this.loadRaw(engine, next.value, nextSlot)) this.heldSlots.set(engine, [nextSlot]);
         } catch (error) {
           failure = { error };
         } finally {
@@ -474,6 +489,78 @@ export class CalibratedDetector {
       engine.finish();
       this.heldSlots.delete(engine);
     }
+  }
+
+  /**
+   * The pipeline of {@link pipelined} on a fast engine with helper threads: events go in pairs, the two
+   * frames of a pair in one job (the calling thread takes the first frame's groups, the helpers the
+   * second's, see FastCalibEngine.start), into the engine's two outputs. While the job runs, the next two
+   * events are read and decoded into the other two input slots, which are kept from {@link calib} /
+   * {@link image} until the pair after is started.
+   */
+  private async *overlappedPairs(engine: FastCalibEngine, it: AsyncIterator<XtcEvent> | Iterator<XtcEvent>, dest: 'frame' | 'image', given: Float32Array | undefined): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
+    const outputs = dest === 'image' ? engine.images : engine.frames;
+    if (given && given.length !== outputs[0].length) throw new CalibmanError(`${dest} buffer has ${given.length} elements, expected ${outputs[0].length}`);
+    let slots: readonly [number, number] = [0, 1];
+    this.busy.add(engine);
+    let pair: EventPair;
+    try {
+      pair = await this.readPair(engine, it, slots);
+    } finally {
+      this.busy.delete(engine);
+    }
+    try {
+      while (pair.events.length || pair.failure) {
+        const loaded = pair.slots.filter((s): s is number => s !== undefined);
+        if (loaded.length) engine.start(dest, loaded[0], loaded[1]);
+        const nextSlots: readonly [number, number] = slots[0] === 0 ? [2, 3] : [0, 1];
+        let next: EventPair = { events: [], slots: [] };
+        if (!pair.ended && !pair.failure) {
+          this.busy.add(engine);
+          try {
+            next = await this.readPair(engine, it, nextSlots);
+          } finally {
+            this.busy.delete(engine);
+          }
+          this.heldSlots.set(engine, next.slots.filter((s): s is number => s !== undefined));
+        }
+        engine.finish();
+        let k = 0;
+        for (let e = 0; e < pair.events.length; e++) {
+          const out = pair.slots[e] === undefined ? undefined : outputs[k++];
+          if (out && given) copyFloats(given, out);
+          yield [pair.events[e], out && (given ?? out)];
+        }
+        // the events read before a failure got their values first
+        if (pair.failure) throw pair.failure.error;
+        this.heldSlots.delete(engine);
+        pair = next;
+        slots = nextSlots;
+      }
+    } finally {
+      engine.finish();
+      this.heldSlots.delete(engine);
+    }
+  }
+
+  /**
+   * Read up to two events and decode their frames into `slots`; a failure of the source or of a decoding
+   * ends the pair with the events read before it (and the error).
+   */
+  private async readPair(engine: FastCalibEngine, it: AsyncIterator<XtcEvent> | Iterator<XtcEvent>, slots: readonly [number, number]): Promise<EventPair> {
+    const pair: EventPair = { events: [], slots: [] };
+    for (const slot of slots) {
+      try {
+        const r = await it.next();
+        if (r.done) return { ...pair, ended: true };
+        const loaded = this.loadRaw(engine, r.value, slot);
+        pair.events.push(r.value);
+        pair.slots.push(loaded ? slot : undefined);
+      } catch (error) {
+        return { ...pair, failure: { error } };
+      }
+    }
+    return pair;
   }
 
   /**
@@ -543,19 +630,22 @@ export class CalibratedDetector {
     return groups.reduce((n, g) => n + g.rows * g.cols, 0) === this.size ? groups : undefined;
   }
 
-  /** The input slot of an engine that {@link calib} / {@link image} may use (not one holding an iteration's next event). */
-  private freeSlot(engine: FastCalibEngine): 0 | 1 {
+  /** The input slot of an engine that {@link calib} / {@link image} may use (not one holding an iteration's next events). */
+  private freeSlot(engine: FastCalibEngine): number {
     if (this.busy.has(engine)) {
       throw new CalibmanError(`${this.source}: an images()/calibs() iteration with these options is reading its next event; call calib/image from the iteration's body, not from other tasks meanwhile`);
     }
-    return this.heldSlots.get(engine) === 0 ? 1 : 0;
+    const held = this.heldSlots.get(engine) ?? [];
+    let slot = 0;
+    while (held.includes(slot)) slot++;
+    return slot;
   }
 
   /**
    * Put an event's frame (decoded in place) or an int16 raw frame into the engine's input `slot`; false when
    * the event has none.
    */
-  private loadRaw(engine: FastCalibEngine, evOrRaw: XtcEvent | ArrayLike<number> | NdArray, slot: 0 | 1 = 0): boolean {
+  private loadRaw(engine: FastCalibEngine, evOrRaw: XtcEvent | ArrayLike<number> | NdArray, slot = 0): boolean {
     let raw: ArrayLike<number>;
     const into = engine.inputs[slot];
     if (isEvent(evOrRaw)) {

@@ -74,7 +74,10 @@ describe('pipelined images and calibrated frames equal the plain calls', () => {
           let k = 0;
           for await (const { event, image } of det.images(xtcRun!.events(), opts)) {
             expect(event.index).toBe(k);
-            expect(image, label).toBe(det.outputBuffer('image', opts));
+            // the engine's own buffer; with a helper thread, the two events of a pair have one each
+            const own = det.outputBuffer('image', opts);
+            if (threads === 1 || k % 2 === 0) expect(image, label).toBe(own);
+            else expect(image !== own && image!.buffer === own.buffer, label).toBe(true);
             expect(firstDiff(image!, refImages[k++]), label).toBe(-1);
           }
           expect(k).toBe(3);
