@@ -37,13 +37,13 @@ export interface ShareResult {
   ms: number;
   /** CPU ms of the process (all threads) over the same events. */
   cpuMs: number;
-  /** Median over those events of each one's CPU ms (all threads; read, decode, calibrate, assemble). */
+  /** Median over pairs of those events of their CPU ms per event (all threads; read, decode, calibrate, assemble). */
   cpuMedianMs: number;
   /** ms from the start of the process to the end of the first event (opening, constants, engine). */
   msFirst: number;
   /** Peak RSS of the process, bytes. */
   maxRss: number;
-  /** Median over those events of each one's wall ms (less disturbed by the other work of a shared machine than the mean). */
+  /** Median over pairs of those events of their wall ms per event (less disturbed by the other work of a shared machine than the mean). */
   wallMedianMs: number;
   /** Minor page faults per event after the first (fresh memory touched per event; ≈ 11 µs each on a VM). */
   faultsPerEvent: number;
@@ -160,8 +160,15 @@ const faults = process.resourceUsage().minorPageFault - faults1;
 await xtcRun!.close();
 engine?.close();
 detector.close();
-const sorted = perEvent.subarray(0, Math.max(1, events - 1)).sort();
-const wallSorted = wallPerEvent.subarray(0, Math.max(1, events - 1)).sort();
+/** Per pair of consecutive events, half their sum, sorted (det.images with helpers yields events in pairs). */
+const pairHalves = (perEv: Float64Array): Float64Array => {
+  const n = Math.max(1, Math.floor((events - 1) / 2));
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = (perEv[2 * k] + (2 * k + 1 < events - 1 ? perEv[2 * k + 1] : perEv[2 * k])) / 2;
+  return out.sort();
+};
+const sorted = pairHalves(perEvent);
+const wallSorted = pairHalves(wallPerEvent);
 const per = (x: number) => Number((x / Math.max(1, events - 1)).toFixed(2));
 const result: ShareResult = {
   events, ms, cpuMs: (cpu.user + cpu.system) / 1000, cpuMedianMs: sorted[sorted.length >> 1], msFirst, maxRss: process.resourceUsage().maxRSS * 1024,

@@ -2,11 +2,11 @@
  * Detector benchmark: calibrated frames and calibrated + assembled CSPAD images from an XTC file in the
  * page cache (pedestals, status, gain deployed; status mask), common mode none and algorithm 1, on 1 and 2
  * threads, target ≥ 500 events/s on 2 cores for images with algorithm 1 (psana's default CSPAD geometry, and
- * a deployed one); memory must not grow with the run; `det.images` (pipelined: the next event read and decoded while the helper threads start on the
- * current one) beside the plain calls. Each figure is one child process (bench/det-share.ts), so its peak RSS is its own; the first event
+ * a deployed one); memory must not grow with the run; `det.images` (pipelined: with helper threads events in pairs, both
+ * frames in one job, the next pair read and decoded meanwhile) beside the plain calls. Each figure is one child process (bench/det-share.ts), so its peak RSS is its own; the first event
  * (opening, constants, engine) is timed apart. CPU ms per event (all threads) is printed beside the rate:
  * on a machine shared with other work the wall-clock rate drops, the CPU cost much less (the median over
- * events is the least disturbed figure). A memcpy/memset probe
+ * pairs of events is the least disturbed figure; pairs, since det.images with helpers yields two events at a time). A memcpy/memset probe
  * and the bytes each step moves per event (bench/det-bandwidth.ts) give the rate the memory alone allows.
  */
 import { closeSync, copyFileSync, cpSync, mkdtempSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
 
     const line = (label: string, r: ShareResult, note = '') => {
       const n = r.events - 1;
-      console.log(`det: ${label}: ${(n / (r.ms / 1000)).toFixed(0).padStart(4)} events/s wall (${(1000 / r.wallMedianMs).toFixed(0)} at the median event), CPU ms/event ${(r.cpuMedianMs).toFixed(2)} median ` +
+      console.log(`det: ${label}: ${(n / (r.ms / 1000)).toFixed(0).padStart(4)} events/s wall (${(1000 / r.wallMedianMs).toFixed(0)} at the median pair of events), CPU ms/event ${(r.cpuMedianMs).toFixed(2)} median ` +
         `(${(r.cpuMs / n).toFixed(2)} mean), ${r.faultsPerEvent} page faults/event, peak RSS ${mb(r.maxRss)} MB${note}`);
     };
     for (const kind of ['calib', 'image'] as const) {
@@ -88,7 +88,7 @@ export async function run(): Promise<void> {
       line(`calib + image  cm alg 1  ${threads} thread${threads > 1 ? 's' : ' '}, into the engine's output buffer (no copy)`, r, threads === 2 ? '  (target ≥ 500 events/s)' : '');
     }
 
-    // pipelined (det.images): the next event read and decoded while the helper threads start on the current one
+    // pipelined (det.images): with helper threads events in pairs, the next pair read and decoded while a pair is calibrated
     for (const zeroCopy of [false, true]) {
       for (const threads of [1, 2]) {
         const r = await runShare({ ...base, kind: 'image', cmpars: CM1, threads, zeroCopy, pipelined: true });

@@ -66,7 +66,7 @@ export interface ImageOptions extends Omit<CalibOptions, 'out'> {
 
 /** One step of {@link CalibratedDetector.images}. */
 export interface PipelinedImage {
-  /** The event (its frames may no longer be readable: the next event has been read). */
+  /** The event (its frames may no longer be readable: the next events have been read). */
   readonly event: XtcEvent;
   /** Its image, or undefined when it has no frame of the source. */
   readonly image: Float32Array | undefined;
@@ -74,7 +74,7 @@ export interface PipelinedImage {
 
 /** One step of {@link CalibratedDetector.calibs}. */
 export interface PipelinedCalib {
-  /** The event (its frames may no longer be readable: the next event has been read). */
+  /** The event (its frames may no longer be readable: the next events have been read). */
   readonly event: XtcEvent;
   /** Its calibrated frame, or undefined when it has no frame of the source. */
   readonly frame: Float32Array | undefined;
@@ -431,7 +431,7 @@ export class CalibratedDetector {
   /** {@link images} / {@link calibs}: each event with its values. */
   private async *pipelined(events: AsyncIterable<XtcEvent> | Iterable<XtcEvent>, dest: 'frame' | 'image', opts: CalibOptions | ImageOptions): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
     const fast = dest === 'image' && (opts as ImageOptions).frame ? null : this.fastEngineFor(opts, dest);
-    // an engine already holding another iteration's next event: this one goes event by event
+    // an engine already holding another iteration's next events: this one goes event by event
     const engine = fast && !this.heldSlots.has(fast) && !this.busy.has(fast) ? fast : null;
     const it: AsyncIterator<XtcEvent> | Iterator<XtcEvent> = Symbol.asyncIterator in events ? events[Symbol.asyncIterator]() : events[Symbol.iterator]();
     try {
