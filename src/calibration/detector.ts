@@ -144,8 +144,8 @@ export class CalibratedDetector {
   private readonly factors = new Map<string, Float32Array | undefined>();
   private readonly correctors = new Map<string, CommonModeCorrector>();
   private readonly engines = new Map<string, FastCalibEngine | null>();
-  /** Engines whose input slots hold the next events of a running {@link images} / {@link calibs} iteration: those slots. */
-  private readonly heldSlots = new Map<FastCalibEngine, readonly number[]>();
+  /** Engines whose input slots hold the next events of a running {@link images} / {@link calibs} iteration: those slots (undefined entries: events without a frame). */
+  private readonly heldSlots = new Map<FastCalibEngine, ReadonlyArray<number | undefined>>();
   /** Engines running a frame while their iteration awaits its next event (other calls must not use them then). */
   private readonly busy = new Set<FastCalibEngine>();
   private readonly threading: CalibThreading | undefined;
@@ -511,8 +511,9 @@ export class CalibratedDetector {
     }
     try {
       while (pair.events.length || pair.failure) {
-        const loaded = pair.slots.filter((s): s is number => s !== undefined);
-        if (loaded.length) engine.start(dest, loaded[0], loaded[1]);
+        const [a, b] = pair.slots;
+        const first = a ?? b;
+        if (first !== undefined) engine.start(dest, first, a === undefined ? undefined : b);
         const nextSlots: readonly [number, number] = slots[0] === 0 ? [2, 3] : [0, 1];
         let next: EventPair = { events: [], slots: [] };
         if (!pair.ended && !pair.failure) {
@@ -522,7 +523,7 @@ export class CalibratedDetector {
           } finally {
             this.busy.delete(engine);
           }
-          this.heldSlots.set(engine, next.slots.filter((s): s is number => s !== undefined));
+          this.heldSlots.set(engine, next.slots);
         }
         engine.finish();
         let k = 0;

@@ -259,8 +259,10 @@ export class FastCalibEngine {
   private readonly inputAt: readonly number[];
   /** Bytes from the first output to the second: frames, images. */
   private readonly outputDelta: { readonly frame: number; readonly image: number };
-  /** The job started by {@link start} and not yet finished: its number (−1 when it ran already) and work items, or undefined. */
-  private pending: { job: number; items: number } | undefined;
+  /** The job started by {@link start} and not yet finished: its number (−1 when it ran already), or undefined. */
+  private pending: number | undefined;
+  /** Work items of that job (groups; twice as many for two frames). */
+  private pendingItems = 0;
 
   private constructor(mod: WebAssembly.Module, input: FastCalibInput, shared: boolean) {
     const size = input.pedestals.length;
@@ -437,10 +439,10 @@ export class FastCalibEngine {
    * helper threads optionally of input `second` into the second output (`frames[1]` / `images[1]`): the
    * helpers begin at once and this returns, so that the calling thread can decode the next events into
    * other slots before it joins the work in {@link finish}. In a two-frame job the calling thread takes
-   * the first frame's groups from the front and the helpers the second frame's from the back, so that the
-   * threads mostly work on different frames (two threads on one frame lose more to each other). Without
-   * helpers the whole frame is done here. Neither the slots nor the outputs may be touched until
-   * {@link finish}.
+   * the first frame's groups and the helpers the second frame's (both in table order), the one done first
+   * going on with what is left of the other frame, so that the threads mostly work on different frames
+   * (two threads on one frame lose more to each other). Without helpers the whole job is done here.
+   * Neither the slots nor the outputs may be touched until {@link finish}.
    */
   start(dest: 'frame' | 'image', slot = 0, second?: number): void {
     const outputs = dest === 'frame' ? this.frames : this.images;
@@ -451,29 +453,27 @@ export class FastCalibEngine {
       if (at === undefined) throw new CalibmanError(`fast calibration engine has input slots 0 to ${this.inputAt.length - 1}, not ${k}`);
       return at;
     };
+    if (second !== undefined && outputs.length < 2) throw new CalibmanError('fast calibration engine: two-frame jobs need helper threads');
     this.i32[P.RAW >> 2] = slotAt(slot);
+    if (second !== undefined) this.i32[P.RAW2 >> 2] = slotAt(second);
     this.i32[P.DEST >> 2] = dest === 'image' ? 1 : 0;
     this.i32[P.DELTA >> 2] = this.outputDelta[dest];
-    let items = this.nRegions;
-    if (second !== undefined) {
-      if (outputs.length < 2) throw new CalibmanError('fast calibration engine: two-frame jobs need helper threads');
-      this.i32[P.RAW2 >> 2] = slotAt(second);
-      items *= 2;
-    }
+    const items = second === undefined ? this.nRegions : 2 * this.nRegions;
+    this.pendingItems = items;
     if (this.runner) {
-      this.pending = { job: this.runner.begin(items), items };
+      this.pending = this.runner.begin(items);
     } else {
       this.kernel(0, items, 0);
-      this.pending = { job: -1, items };
+      this.pending = -1;
     }
   }
 
   /** Take part in the job {@link start}ed and return when it is done (at once when none is started). */
   finish(): void {
-    const p = this.pending;
-    if (p === undefined) return;
+    const job = this.pending;
+    if (job === undefined) return;
     this.pending = undefined;
-    if (p.job >= 0 && this.runner) this.runner.end(p.job, p.items);
+    if (job >= 0 && this.runner) this.runner.end(job, this.pendingItems);
   }
 
   /** Stop the helper threads (the engine then runs on the calling thread only). */

@@ -121,6 +121,16 @@ describe('pipelined images and calibrated frames equal the plain calls', () => {
       expect(got[1]).toBeUndefined();
       for (const k of [0, 2, 3, 4]) expect(firstDiff(got[k]!, ref[k]!), `event ${k}`).toBe(-1);
       expect(firstDiff(got[0]!, got[2]!)).not.toBe(-1);
+      // events without the source first, second and both in a pair (with a helper, events go two at a time)
+      const mixed = [undefined, raws[0], raws[1], undefined, undefined, undefined, undefined, raws[2]].map((raw, k) => stubEvent(k, raw));
+      const mixedRef = mixed.map((ev) => det.image(ev)?.slice());
+      const mixedGot: Array<Float32Array | undefined> = [];
+      for await (const { event, image } of det.images(mixed)) {
+        expect(event.index).toBe(mixedGot.length);
+        mixedGot.push(image?.slice());
+      }
+      expect(mixedGot.map((g) => g === undefined)).toEqual(mixedRef.map((r) => r === undefined));
+      for (const k of [1, 2, 7]) expect(firstDiff(mixedGot[k]!, mixedRef[k]!), `event ${k}`).toBe(-1);
     } finally {
       det.close();
     }
