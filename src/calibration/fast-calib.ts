@@ -10,10 +10,13 @@ import { embeddedModule } from '../io/wasm/embedded.js';
 import type { PixelRegion } from './regions.js';
 import { FAST_CALIB_WASM_BASE64 } from './wasm/fast-calib-wasm.js';
 import { type CalibThreading, CalibJobRunner } from './fast-calib-threads.js';
+import { leftOutValues, maskedBins } from './fast-calib-sparse.js';
 
 /** The parameter block's byte offsets (see fast-calib.wat). */
-const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328, SCATTER: 336, STEPS: 340, RAW2: 344, DELTA: 348, NREG: 352 } as const;
+const P = { RAW: 256, PED: 260, FLAGS: 264, FACTOR: 268, OUT: 272, BINS: 276, REGIONS: 280, SCRATCH: 288, STRIDE: 292, MODE: 296, DEST: 300, CM: 304, THRESH: 308, CORR: 312, MAXMEAN: 320, MAXSIGMA: 328, SCATTER: 336, STEPS: 340, RAW2: 344, DELTA: 348, NREG: 352, LEFT_OUT: 356, MASKED: 360 } as const;
 const TABLE_AT = 512;
+/** Bytes of a region's table entry (see fast-calib.wat). */
+const TABLE_ENTRY = 64;
 /** Scratch bytes of a thread before its region values: 4 lane histograms and the merged one. */
 const HIST_BYTES = 4 * 3008 * 4 + 3008 * 4;
 /**
@@ -274,11 +277,13 @@ export class FastCalibEngine {
     const threads = 1 + (input.threading?.helpers ?? 0);
     // with helpers, a job may hold two frames (see start): two more input slots and a second output
     const pairs = threads > 1;
-    // the image scatter from runs applies the factor itself, from an array (see fast-calib.wat $scatterRuns)
+    // the image scatter from runs applies the factor itself, from an array (see fast-calib.wat $scatterRuns),
+    // or, in an image-only engine whose factors are all +0 or 1 (mode 3), stores the masked pixels' bins
+    // times 0 afterwards from a list
     const runsWanted = !!input.image && input.runs !== false;
-    const factorMode = runsWanted || (input.factor && !isZeroOne(input.factor)) ? 2 : input.factor ? 1 : 0;
+    const factorMode = runsWanted && !input.frame && (!input.factor || isZeroOne(input.factor)) ? 3 : runsWanted || (input.factor && !isZeroOne(input.factor)) ? 2 : input.factor ? 1 : 0;
     const align = (v: number) => Math.ceil(v / 64) * 64;
-    let at = align(TABLE_AT + 32 * regions.length);
+    let at = align(TABLE_AT + TABLE_ENTRY * regions.length);
     const corrAt = at;
     at = align(at + 8 * 2 * regions.length);
     // image bin of each pixel (−1: it lands nowhere or another pixel wins its bin) and, in the order the
@@ -318,6 +323,13 @@ export class FastCalibEngine {
     }
     const flagsAt = at;
     at = align(at + size + 16);
+    // pass 1 counts every pixel; the left-out ones' counts are taken back from a list of their value indices
+    const leftOut = cm && input.bad ? leftOutValues(regions, runs ? colsOuter : regions.map(() => false), input.bad) : undefined;
+    const leftOutAt = leftOut ? at : 0;
+    if (leftOut) at = align(at + 4 * leftOut.values.length + 16);
+    const masked = factorMode === 3 && input.factor ? maskedBins(regions, input.factor, pixelBin!) : undefined;
+    const maskedAt = masked ? at : 0;
+    if (masked) at = align(at + 4 * masked.values.length + 16);
     const factorAt = factorMode === 2 ? at : 0;
     if (factorMode === 2) at = align(at + 4 * size);
     const outAt = input.frame ? at : 0;
@@ -355,6 +367,8 @@ export class FastCalibEngine {
     w(P.SCATTER, runs ? 2 : stepCodes ? 1 : 0);
     w(P.STEPS, stepsAt);
     w(P.NREG, regions.length);
+    w(P.LEFT_OUT, leftOutAt);
+    w(P.MASKED, maskedAt);
     // the second output of a two-frame job lies after the first (P.DELTA is set per job, see start)
     this.outputDelta = { frame: 4 * size, image: imageBytes };
     let first = 0;
@@ -364,7 +378,8 @@ export class FastCalibEngine {
       const scatterArg = runs ? runs.bounds[k + 1] - runs.bounds[k] : stepCodes ? imageAt + 4 * stepCodes.startBins[k] : 0;
       // columns outer: 2 = values kept column by column (runs), 1 = visited column by column (codes, addresses)
       const turned = colsOuter[k] ? (runs ? 2 : 1) : 0;
-      i32.set([r.start, r.rows, r.cols, r.rowStep, scatterAt, turned, scatterArg, first], (TABLE_AT >> 2) + 8 * k);
+      const lists = [leftOut?.bounds[k] ?? 0, leftOut ? leftOut.bounds[k + 1] - leftOut.bounds[k] : 0, masked?.bounds[k] ?? 0, masked ? masked.bounds[k + 1] - masked.bounds[k] : 0];
+      i32.set([r.start, r.rows, r.cols, r.rowStep, scatterAt, turned, scatterArg, first, ...lists], (TABLE_AT + TABLE_ENTRY * k) >> 2);
       first += r.rows * r.cols;
     });
     if (first !== size) throw new CalibmanError(`fast calibration: the groups hold ${first} pixels, the frame ${size}`);
@@ -376,6 +391,8 @@ export class FastCalibEngine {
     for (let i = 0; i < size; i++) flags[i] = (input.bad && input.bad[i]) || Number.isNaN(ped[i]) ? 1 : 0;
     if (factorMode === 1) for (let i = 0; i < size; i++) if (input.factor![i] === 0) flags[i] |= 2;
     if (factorMode === 2) writeInValueOrder(new Float32Array(buf, factorAt, size), regions, runs ? colsOuter : undefined, input.factor);
+    if (leftOut) new Int32Array(buf, leftOutAt, leftOut.values.length).set(leftOut.values);
+    if (masked) new Int32Array(buf, maskedAt, masked.values.length).set(masked.values.map((b) => imageAt + 4 * b));
     this.raw = new Int16Array(buf, rawAt, size);
     this.inputs = inputAt.map((a) => new Int16Array(buf, a, size));
     this.inputAt = inputAt;

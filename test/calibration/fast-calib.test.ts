@@ -81,6 +81,8 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
       const one = engineFor({ pedestals: ped, bad, factor, commonMode, groups, frame: true, image: scatter });
       const two = engineFor({ pedestals: ped, bad, factor, commonMode, groups, frame: true, image: scatter, threading: nodeCalibThreading(2) });
       expect(two.helpers).toBe(1);
+      // image-only engines: with factors all +0 or 1 the masked bins are stored times 0 after the scatter
+      const imageOnly = [engineFor({ pedestals: ped, bad, factor, commonMode, groups, image: scatter }), engineFor({ pedestals: ped, bad, factor, commonMode, groups, image: scatter, threading: nodeCalibThreading(2) })];
       const ref = new Float32Array(SIZE);
       let refused = 0;
       for (let e = 0; e < 2; e++) {
@@ -94,6 +96,12 @@ describe('fast calibration engine equals the JavaScript path bit for bit', () =>
           if (corrector) expect(Array.from(eng.corrections)).toEqual(Array.from(corrector.corrections));
           eng.run('image');
           expect(firstDiff(eng.image!, refImage)).toBe(-1);
+        }
+        for (const eng of imageOnly) {
+          eng.raw.set(raw);
+          eng.run('image');
+          expect(firstDiff(eng.image!, refImage), `image-only, ${eng.helpers} helper(s)`).toBe(-1);
+          if (corrector) expect(Array.from(eng.corrections)).toEqual(Array.from(corrector.corrections));
         }
         if (corrector) refused += corrector.corrections.filter(Number.isNaN).length;
       }

@@ -12,16 +12,20 @@
 ;; factor 0), 268 factor (f32, each region's pixels in its value order: rows of its columns, or columns
 ;; of its rows where the values are kept column by column), 272 frame out (f32), 276 bins (i32 byte address
 ;; in the image of each pixel in each region's traversal order; losers point at a spare slot), 280 region
-;; table (i32, 32 bytes a region: start, rows, cols, rowStep, first bin or record, columns outer (1: visited
+;; table (i32, 64 bytes a region: start, rows, cols, rowStep, first bin or record, columns outer (1: visited
 ;; column by column, 2: values kept column by column, with runs), scatter count or start address, first
-;; value index, i.e. its factors' offset), 288 scratch of thread 0, 292 scratch bytes per thread,
-;; 296 factor mode (0 none, 1 flags bit 1, 2 factor array), 300 destination (0 frame, 1 image),
+;; value index, i.e. its factors' offset, then its first entry and number of entries in the list at 356,
+;; and in the list at 360), 288 scratch of thread 0, 292 scratch bytes per thread, 296 factor mode (0 none,
+;; 1 flags bit 1, 2 factor array, 3 images from runs: the masked pixels' image addresses listed at 360,
+;; stored times 0 after the scatter), 300 destination (0 frame, 1 image),
 ;; 304 common mode (0 none, 1 algorithm 1), 308 peak threshold (counts), 312 corrections (f64 per work item),
 ;; 320 largest |correction| (f64), 328 largest sigma (f64), 336 scatter mode (0: 276 holds i32 addresses,
 ;; 1: 276 holds one step code byte per pixel, 2: 276 holds run records, see $scatterRuns), 340 step table
 ;; (256 i32: bytes from one pixel's store address to the next), 344 raw (int16) of a job's second frame,
 ;; 348 bytes from the first frame's output (frame or image) to the second frame's, 352 regions in the
-;; table (n; a job of two frames has 2n work items, see "regions"). With codes, a region's table entry holds
+;; table (n; a job of two frames has 2n work items, see "regions"), 356 list of the value indices (in
+;; the region's values) of the pixels left out of the estimate that pass 1 counts anyway, 360 list of
+;; image byte addresses (factor mode 3). With codes, a region's table entry holds
 ;; (offset 24) the image address its first pixel stores to; with runs, (offset 16) the byte offset of its
 ;; first record from 276's address and (offset 24) its number of records.
 ;; Scratch of a thread: 4 lane histograms of 3008 i32 (bin 3000 takes what is not counted), the merged
@@ -100,13 +104,12 @@
   (func $pass1 (param $raw i32) (param $p i32) (param $n i32) (param $vals i32) (param $h4 i32) (param $count i32) (param $colBytes i32)
     (local $k i32) (local $o i32) (local $v v128)
     (local $bin v128) (local $lanes v128) (local $a i32)
-    (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32) (local $flp i32)
+    (local $sv f32) (local $st f32) (local $sr f32) (local $rawp i32) (local $pedp i32)
     (local $half v128) (local $sign v128) (local $lo v128) (local $hi v128) (local $magic v128)
-    (local $unbias v128) (local $spare v128) (local $rp i32) (local $pp i32) (local $fp i32) (local $vp i32)
+    (local $unbias v128) (local $spare v128) (local $rp i32) (local $pp i32) (local $vp i32)
     (local $vstep i32) (local $end i32)
     (local.set $rawp (i32.add (local.get $raw) (i32.shl (local.get $p) (i32.const 1))))
     (local.set $pedp (i32.add (i32.load (i32.const 260)) (i32.shl (local.get $p) (i32.const 2))))
-    (local.set $flp (i32.add (i32.load (i32.const 264)) (local.get $p)))
     (local.set $lanes (i32x4.add (i32x4.splat (local.get $h4)) (v128.const i32x4 0 12032 24064 36096)))
     ;; loop constants kept in registers
     (local.set $half (f32x4.splat (f32.const 0x1.fffffep-2)))
@@ -119,12 +122,13 @@
     ;; 8 pixels a turn through pointers (4 more after), then one at a time. Round half away from zero:
     ;; trunc(v ± (½ − 2⁻²⁵)), exact in float32 (a fraction below ½ leaves the sum below the next integer by more
     ;; than half its spacing, one at ½ or above reaches it). bin = r + 1000 as an integer: r clamped to
-    ;; −1001 … 2000 (NaN stays NaN), then its integer read from the bits of r + 1.5·2²³ (exact for |r| < 2²²):
-    ;; 0x4b400000 + r, minus 0x4b400000 − 1000. Anything outside 0 … 2999 (as unsigned: below 0, 3000) or
-    ;; flagged (bit 0 moved to the sign bit; NaN values have it, see fast-calib.ts) goes to the spare bin 3000
+    ;; −1001 … 2000 (a NaN value becomes −1001: pmax keeps its first operand unless the second is larger),
+    ;; then its integer read from the bits of r + 1.5·2²³ (exact for |r| < 2²²): 0x4b400000 + r, minus
+    ;; 0x4b400000 − 1000. Anything outside 0 … 2999 (as unsigned: below 0, 3000) goes to the spare bin 3000.
+    ;; Pixels left out of the estimate (pixel_status ≠ 0) are counted here like the others and taken back
+    ;; after the region's rows (see "regions"); the one-at-a-time tail reads their flag instead
     (local.set $rp (local.get $rawp))
     (local.set $pp (local.get $pedp))
-    (local.set $fp (local.get $flp))
     (local.set $vp (local.get $vals))
     (local.set $vstep (select (i32.shl (local.get $colBytes) (i32.const 2)) (i32.const 16) (local.get $colBytes)))
     (local.set $end (i32.add (local.get $rawp) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 1))))
@@ -148,11 +152,9 @@
         (if (local.get $count)
           (then
             (local.set $bin (i32x4.min_u
-              (v128.or
-                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
-                  (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
-                  (local.get $magic)) (local.get $unbias))
-                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (local.get $fp))) (i32.const 31)))
+              (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
+                (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
+                (local.get $magic)) (local.get $unbias))
               (local.get $spare)))
             (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
             (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
@@ -180,11 +182,9 @@
         (if (local.get $count)
           (then
             (local.set $bin (i32x4.min_u
-              (v128.or
-                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
-                  (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
-                  (local.get $magic)) (local.get $unbias))
-                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=4 (local.get $fp))) (i32.const 31)))
+              (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
+                (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
+                (local.get $magic)) (local.get $unbias))
               (local.get $spare)))
             (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
             (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
@@ -197,7 +197,6 @@
             (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))
         (local.set $rp (i32.add (local.get $rp) (i32.const 16)))
         (local.set $pp (i32.add (local.get $pp) (i32.const 32)))
-        (local.set $fp (i32.add (local.get $fp) (i32.const 8)))
         (local.set $vp (i32.add (local.get $vp) (i32.shl (local.get $vstep) (i32.const 1))))
         (br $oct)))
     (if (i32.and (local.get $n) (i32.const 4))
@@ -219,11 +218,9 @@
         (if (local.get $count)
           (then
             (local.set $bin (i32x4.min_u
-              (v128.or
-                (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
-                  (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
-                  (local.get $magic)) (local.get $unbias))
-                (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load8x8_u (local.get $fp))) (i32.const 31)))
+              (i32x4.sub (f32x4.add (f32x4.pmin (local.get $hi) (f32x4.pmax (local.get $lo)
+                (f32x4.trunc (f32x4.add (local.get $v) (v128.or (v128.and (local.get $v) (local.get $sign)) (local.get $half))))))
+                (local.get $magic)) (local.get $unbias))
               (local.get $spare)))
             (local.set $bin (i32x4.add (i32x4.shl (local.get $bin) (i32.const 2)) (local.get $lanes)))
             (local.set $a (i32x4.extract_lane 0 (local.get $bin)))
@@ -442,9 +439,9 @@
   ;; A run's pixels follow each other in the values (sensors turned by 90° keep theirs column by column,
   ;; see $pass1). Pass 2 is done as they are moved: w = f32(f64(value) − c) × factor, the factors $fd bytes
   ;; after the values.
-  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $fd i32) (param $c f64) (param $delta i32)
+  (func $scatterRuns (param $vals i32) (param $rec i32) (param $count i32) (param $fd i32) (param $c f64) (param $delta i32) (param $mul i32)
     (local $end i32) (local $s i32) (local $d i32) (local $m i32) (local $i i32) (local $last i32)
-    (local $v v128) (local $f v128) (local $vc v128) (local $corr i32) (local $sv f32)
+    (local $v v128) (local $vc v128) (local $corr i32) (local $sv f32)
     (local.set $vc (f64x2.splat (local.get $c)))
     (local.set $corr (f64.ne (local.get $c) (f64.const 0)))
     (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
@@ -459,82 +456,77 @@
           (then
             (local.set $sv (f32.load (local.get $s)))
             (if (local.get $corr) (then (local.set $sv (f32.demote_f64 (f64.sub (f64.promote_f32 (local.get $sv)) (local.get $c))))))
-            (f32.store (local.get $d) (f32.mul (local.get $sv) (f32.load (i32.add (local.get $s) (local.get $fd)))))
+            (if (local.get $mul) (then (local.set $sv (f32.mul (local.get $sv) (f32.load (i32.add (local.get $s) (local.get $fd)))))))
+            (f32.store (local.get $d) (local.get $sv))
             (br $each)))
         (if (i32.gt_s (local.get $m) (i32.const 0))
           (then
             (local.set $last (i32.shl (i32.sub (local.get $m) (i32.const 4)) (i32.const 2)))
             (local.set $v (v128.load (i32.add (local.get $s) (i32.const 0))))
-            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (i32.const 0)) (local.get $fd))))
             (if (local.get $corr)
               (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
                 (f32x4.demote_f64x2_zero (f64x2.sub
                   (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
                   (local.get $vc)))))))
-            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+            (if (local.get $mul) (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (i32.add (local.get $s) (i32.const 0)) (local.get $fd)))))))
             (v128.store (i32.add (local.get $d) (i32.const 0)) (local.get $v))
             (local.set $v (v128.load (i32.add (local.get $s) (local.get $last))))
-            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $last)) (local.get $fd))))
             (if (local.get $corr)
               (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
                 (f32x4.demote_f64x2_zero (f64x2.sub
                   (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
                   (local.get $vc)))))))
-            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+            (if (local.get $mul) (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (i32.add (local.get $s) (local.get $last)) (local.get $fd)))))))
             (v128.store (i32.add (local.get $d) (local.get $last)) (local.get $v))
             (local.set $i (i32.const 16))
             (block $mend
               (loop $mid
                 (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
                 (local.set $v (v128.load (i32.add (local.get $s) (local.get $i))))
-                (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $i)) (local.get $fd))))
                 (if (local.get $corr)
                   (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                     (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
                     (f32x4.demote_f64x2_zero (f64x2.sub
                       (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
                       (local.get $vc)))))))
-                (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+                (if (local.get $mul) (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (i32.add (local.get $s) (local.get $i)) (local.get $fd)))))))
               (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $v))
                 (local.set $i (i32.add (local.get $i) (i32.const 16)))
                 (br $mid))))
           (else
             (local.set $last (i32.shl (i32.sub (i32.const -4) (local.get $m)) (i32.const 2)))
             (local.set $v (v128.load (i32.add (local.get $s) (i32.const 0))))
-            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (i32.const 0)) (local.get $fd))))
             (if (local.get $corr)
               (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
                 (f32x4.demote_f64x2_zero (f64x2.sub
                   (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
                   (local.get $vc)))))))
-            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+            (if (local.get $mul) (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (i32.add (local.get $s) (i32.const 0)) (local.get $fd)))))))
             (v128.store (i32.sub (i32.sub (local.get $d) (i32.const 0)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
             (local.set $v (v128.load (i32.add (local.get $s) (local.get $last))))
-            (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $last)) (local.get $fd))))
             (if (local.get $corr)
               (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
                 (f32x4.demote_f64x2_zero (f64x2.sub
                   (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
                   (local.get $vc)))))))
-            (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+            (if (local.get $mul) (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (i32.add (local.get $s) (local.get $last)) (local.get $fd)))))))
             (v128.store (i32.sub (i32.sub (local.get $d) (local.get $last)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
             (local.set $i (i32.const 16))
             (block $mend
               (loop $mid
                 (br_if $mend (i32.ge_s (local.get $i) (local.get $last)))
                 (local.set $v (v128.load (i32.add (local.get $s) (local.get $i))))
-                (local.set $f (v128.load (i32.add (i32.add (local.get $s) (local.get $i)) (local.get $fd))))
                 (if (local.get $corr)
                   (then (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
                     (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vc)))
                     (f32x4.demote_f64x2_zero (f64x2.sub
                       (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
                       (local.get $vc)))))))
-                (local.set $v (f32x4.mul (local.get $v) (local.get $f)))
+                (if (local.get $mul) (then (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (i32.add (local.get $s) (local.get $i)) (local.get $fd)))))))
               (v128.store (i32.sub (i32.sub (local.get $d) (local.get $i)) (i32.const 12)) (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $v) (local.get $v)))
                 (local.set $i (i32.add (local.get $i) (i32.const 16)))
                 (br $mid)))))
@@ -548,7 +540,8 @@
     (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
     (local $row i32) (local $h4 i32) (local $h i32) (local $vals i32) (local $cm i32) (local $b i32)
     (local $c f64) (local $z v128) (local $fac i32) (local $fused i32) (local $turned i32)
-    (local $n i32) (local $k i32) (local $raw i32) (local $delta i32)
+    (local $n i32) (local $k i32) (local $raw i32) (local $delta i32) (local $bend i32) (local $a i32)
+    (local $sv f32) (local $sr f32)
     (local.set $h4 (i32.add (i32.load (i32.const 288)) (i32.mul (local.get $tid) (i32.load (i32.const 292)))))
     (local.set $h (i32.add (local.get $h4) (i32.const 48128)))
     (local.set $vals (i32.add (local.get $h) (i32.const 12032)))
@@ -566,7 +559,7 @@
             (local.set $k (i32.sub (i32.sub (i32.shl (local.get $n) (i32.const 1)) (i32.const 1)) (local.get $r)))
             (local.set $raw (i32.load (i32.const 344)))
             (local.set $delta (i32.load (i32.const 348)))))
-        (local.set $e (i32.add (i32.load (i32.const 280)) (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $e (i32.add (i32.load (i32.const 280)) (i32.shl (local.get $k) (i32.const 6))))
         (local.set $start (i32.load (local.get $e)))
         (local.set $rows (i32.load offset=4 (local.get $e)))
         (local.set $cols (i32.load offset=8 (local.get $e)))
@@ -588,6 +581,21 @@
         (local.set $c (f64.const 0))
         (if (local.get $cm)
           (then
+            ;; take back the counts of the pixels left out of the estimate (their value indices from 356,
+            ;; entry offsets 32 and 36), each bin computed as pass 1 computes it
+            (local.set $b (i32.add (i32.load (i32.const 356)) (i32.shl (i32.load offset=32 (local.get $e)) (i32.const 2))))
+            (local.set $bend (i32.add (local.get $b) (i32.shl (i32.load offset=36 (local.get $e)) (i32.const 2))))
+            (block $tend
+              (loop $take
+                (br_if $tend (i32.ge_u (local.get $b) (local.get $bend)))
+                (local.set $sv (f32.load (i32.add (local.get $vals) (i32.shl (i32.load (local.get $b)) (i32.const 2)))))
+                (local.set $sr (f32.trunc (f32.add (local.get $sv) (f32.copysign (f32.const 0x1.fffffep-2) (local.get $sv)))))
+                (if (i32.and (f32.ge (local.get $sr) (f32.const -1000)) (f32.le (local.get $sr) (f32.const 1999)))
+                  (then
+                    (local.set $a (i32.add (local.get $h4) (i32.shl (i32.add (i32.trunc_f32_s (local.get $sr)) (i32.const 1000)) (i32.const 2))))
+                    (i32.store (local.get $a) (i32.sub (i32.load (local.get $a)) (i32.const 1)))))
+                (local.set $b (i32.add (local.get $b) (i32.const 4)))
+                (br $take)))
             ;; merge the lane histograms into the histogram, clearing them for the next region
             (local.set $z (v128.const i32x4 0 0 0 0))
             (local.set $b (i32.const 0))
@@ -623,7 +631,20 @@
             (if (i32.eq (i32.load (i32.const 336)) (i32.const 2))
               (then (call $scatterRuns (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
-                (i32.sub (local.get $fac) (local.get $vals)) (local.get $c) (local.get $delta)))
+                (i32.sub (local.get $fac) (local.get $vals)) (local.get $c) (local.get $delta) (i32.ne (i32.load (i32.const 296)) (i32.const 3)))
+              ;; factor mode 3 (every factor +0 or 1): the masked pixels' images stores times 0 (image
+              ;; addresses from 360, entry offsets 40 and 44), as the factor would have made them
+              (if (i32.eq (i32.load (i32.const 296)) (i32.const 3))
+                (then
+                  (local.set $b (i32.add (i32.load (i32.const 360)) (i32.shl (i32.load offset=40 (local.get $e)) (i32.const 2))))
+                  (local.set $bend (i32.add (local.get $b) (i32.shl (i32.load offset=44 (local.get $e)) (i32.const 2))))
+                  (block $zend
+                    (loop $zero
+                      (br_if $zend (i32.ge_u (local.get $b) (local.get $bend)))
+                      (local.set $a (i32.add (i32.load (local.get $b)) (local.get $delta)))
+                      (f32.store (local.get $a) (f32.mul (f32.load (local.get $a)) (f32.const 0)))
+                      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+                      (br $zero))))))
             (else (if (i32.load (i32.const 336))
               (then (call $scatterCodes (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.add (i32.load offset=24 (local.get $e)) (local.get $delta))
