@@ -22,15 +22,15 @@ const RUN_RECORD_BYTES_PER_PIXEL = (12 * 486298) / 2296960;
 /**
  * Bytes per event moved by calib + image of an int16 frame of `pixels` into an image of `bins` float32
  * bins, step by step (values that stay in the per-thread cache between passes are not counted):
- * `factor` whether a float32 mask × gain array is read, `copyOut` whether the image is copied into a
+ * `factor` whether a float32 mask × gain array is read (a pixel_gain other than ones), `copyOut` whether the image is copied into a
  * caller's buffer.
  */
 export function imageTraffic(pixels: number, bins: number, factor: boolean, copyOut: boolean): StepTraffic[] {
   const steps: StepTraffic[] = [
     { step: 'read(2) of the XTC payload from the page cache', read: 2 * pixels, written: 2 * pixels },
     { step: 'decode into the engine (int16)', read: 2 * pixels, written: 2 * pixels },
-    { step: 'pass 1: raw, pedestals (f32), flags (u8)', read: (2 + 4 + 1) * pixels, written: 0 },
-    { step: 'pass 2: mask × gain (f32)', read: factor ? 4 * pixels : 0, written: 0 },
+    { step: 'pass 1: raw, pedestals (f32)', read: (2 + 4) * pixels, written: 0 },
+    { step: 'pass 2: mask × gain (f32, only when not every factor is +0 or 1)', read: factor ? 4 * pixels : 0, written: 0 },
     { step: 'scatter: run records (12 B each), image stores (f32, line read for ownership)', read: Math.round(RUN_RECORD_BYTES_PER_PIXEL * pixels) + 4 * bins, written: 4 * bins },
   ];
   if (copyOut) steps.push({ step: "copy into the caller's image", read: 2 * 4 * bins, written: 4 * bins });
