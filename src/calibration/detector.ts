@@ -21,6 +21,7 @@ import { defaultGeometryFor, defaultGeometryName, defaultParsOf, fallbackText } 
 import { MultiGainCalibrator, mergedGainRangeStatus } from './multi-gain.js';
 import { maskFromStatus } from '../mask/pixel-mask.js';
 import { FastCalibEngine } from './fast-calib.js';
+import { EnginePipelines } from './engine-pipelines.js';
 import { type PixelRegion, sectionRegions } from './regions.js';
 import type { CalibThreading } from './fast-calib-threads.js';
 import { type MaskOptions, combinedMask, maskKey } from './masks.js';
@@ -111,18 +112,6 @@ function shapeOf(input: DetectorInput): number[] {
   throw new ConfigError('shape', `${input.type.name} has no fixed shape and no pedestals are deployed: give the raw shape (e.g. [1024, 1024])`);
 }
 
-/** Up to two events read for {@link CalibratedDetector.images} / calibs with helper threads. */
-interface EventPair {
-  /** The events read, in order. */
-  events: XtcEvent[];
-  /** The input slot holding each event's frame (undefined: the event has no frame of the source). */
-  slots: Array<number | undefined>;
-  /** The source has no more events. */
-  ended?: boolean;
-  /** Reading or decoding the next event failed with this error. */
-  failure?: { error: unknown };
-}
-
 /** A detector of one run with its constants: psana's `Detector` for area detectors. */
 export class CalibratedDetector {
   /** psana source string, e.g. `CxiDs1.0:Cspad.0`. */
@@ -144,10 +133,8 @@ export class CalibratedDetector {
   private readonly factors = new Map<string, Float32Array | undefined>();
   private readonly correctors = new Map<string, CommonModeCorrector>();
   private readonly engines = new Map<string, FastCalibEngine | null>();
-  /** Engines whose input slots hold the next events of a running {@link images} / {@link calibs} iteration: those slots (undefined entries: events without a frame). */
-  private readonly heldSlots = new Map<FastCalibEngine, ReadonlyArray<number | undefined>>();
-  /** Engines running a frame while their iteration awaits its next event (other calls must not use them then). */
-  private readonly busy = new Set<FastCalibEngine>();
+  /** The input slots that running {@link images} / {@link calibs} iterations hold, and their pipelines. */
+  private readonly pipelines: EnginePipelines;
   private readonly threading: CalibThreading | undefined;
   private rawBuffer: Int16Array | Uint16Array | undefined;
   private frameBuffer: Float32Array | undefined;
@@ -189,6 +176,7 @@ export class CalibratedDetector {
     if (this.geometry.size !== this.size) throw new CalibmanError(`the geometry of ${this.source} has ${this.geometry.size} pixels, the detector ${this.size}`);
     this.warnings = warnings;
     this.threading = input.threading;
+    this.pipelines = new EnginePipelines(this.source, (engine, ev, slot) => this.loadRaw(engine, ev, slot));
   }
 
   /** Stop the helper threads of the fast path (the detector stays usable, single-threaded). */
@@ -333,7 +321,7 @@ export class CalibratedDetector {
     const c = this.constants;
     const commonMode = this.corrector(opts.cmpars ?? this.commonMode(), opts);
     const engine = this.fastEngine(commonMode, opts, 'frame');
-    const slot = engine ? this.freeSlot(engine) : 0;
+    const slot = engine ? this.pipelines.freeSlot(engine) : 0;
     if (engine && this.loadRaw(engine, evOrRaw, slot)) {
       engine.run('frame', slot);
       if (opts.out === engine.frame) return engine.frame;
@@ -384,7 +372,7 @@ export class CalibratedDetector {
     const [h, w] = this.imageShape;
     if (isEvent(evOrValues) && !opts.frame) {
       const engine = this.fastEngineFor(opts, 'image');
-      const slot = engine ? this.freeSlot(engine) : 0;
+      const slot = engine ? this.pipelines.freeSlot(engine) : 0;
       if (engine && this.loadRaw(engine, evOrValues, slot)) {
         engine.run('image', slot);
         if (opts.out === engine.image) return engine.image;
@@ -432,7 +420,7 @@ export class CalibratedDetector {
   private async *pipelined(events: AsyncIterable<XtcEvent> | Iterable<XtcEvent>, dest: 'frame' | 'image', opts: CalibOptions | ImageOptions): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
     const fast = dest === 'image' && (opts as ImageOptions).frame ? null : this.fastEngineFor(opts, dest);
     // an engine already holding another iteration's next events: this one goes event by event
-    const engine = fast && !this.heldSlots.has(fast) && !this.busy.has(fast) ? fast : null;
+    const engine = fast && this.pipelines.available(fast) ? fast : null;
     const it: AsyncIterator<XtcEvent> | Iterator<XtcEvent> = Symbol.asyncIterator in events ? events[Symbol.asyncIterator]() : events[Symbol.iterator]();
     try {
       if (!engine) {
@@ -442,126 +430,10 @@ export class CalibratedDetector {
         }
         return;
       }
-      yield* engine.helpers > 0 ? this.overlappedPairs(engine, it, dest, opts.out) : this.overlapped(engine, it, dest, opts.out);
+      yield* this.pipelines.run(engine, it, dest, opts.out);
     } finally {
       await it.return?.();
     }
-  }
-
-  /**
-   * The pipeline of {@link pipelined} on a fast engine: event n + 1 is read and decoded into the other input
-   * slot while the helpers run event n; the slot holding it is kept from {@link calib} / {@link image}
-   * while the caller has event n.
-   */
-  private async *overlapped(engine: FastCalibEngine, it: AsyncIterator<XtcEvent> | Iterator<XtcEvent>, dest: 'frame' | 'image', given: Float32Array | undefined): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
-    const own = (dest === 'image' ? engine.image : engine.frame)!;
-    const out = given ?? own;
-    if (out.length !== own.length) throw new CalibmanError(`${dest} buffer has ${out.length} elements, expected ${own.length}`);
-    let slot: 0 | 1 = 0;
-    let r = await it.next();
-    let loaded = !r.done && this.loadRaw(engine, r.value, slot);
-    try {
-      while (!r.done) {
-        const event = r.value;
-        if (loaded) engine.start(dest, slot);
-        const nextSlot: 0 | 1 = slot === 0 ? 1 : 0;
-        let next: IteratorResult<XtcEvent> | undefined;
-        let failure: { error: unknown } | undefined;
-        this.busy.add(engine);
-        try {
-          next = await it.next();
-          if (!next.done && this.loadRaw(engine, next.value, nextSlot)) this.heldSlots.set(engine, [nextSlot]);
-        } catch (error) {
-          failure = { error };
-        } finally {
-          this.busy.delete(engine);
-        }
-        engine.finish();
-        if (loaded && out !== own) copyFloats(out, own);
-        // the event already read still gets its values before a failure of the next one ends the iteration
-        yield [event, loaded ? out : undefined];
-        if (failure || !next) throw failure?.error;
-        r = next;
-        loaded = this.heldSlots.delete(engine);
-        slot = nextSlot;
-      }
-    } finally {
-      engine.finish();
-      this.heldSlots.delete(engine);
-    }
-  }
-
-  /**
-   * The pipeline of {@link pipelined} on a fast engine with helper threads: events go in pairs, the two
-   * frames of a pair in one job (the calling thread takes the first frame's groups, the helpers the
-   * second's, see FastCalibEngine.start), into the engine's two outputs. While the job runs, the next two
-   * events are read and decoded into the other two input slots, which are kept from {@link calib} /
-   * {@link image} until the pair after is started.
-   */
-  private async *overlappedPairs(engine: FastCalibEngine, it: AsyncIterator<XtcEvent> | Iterator<XtcEvent>, dest: 'frame' | 'image', given: Float32Array | undefined): AsyncGenerator<[XtcEvent, Float32Array | undefined]> {
-    const outputs = dest === 'image' ? engine.images : engine.frames;
-    if (given && given.length !== outputs[0].length) throw new CalibmanError(`${dest} buffer has ${given.length} elements, expected ${outputs[0].length}`);
-    let slots: readonly [number, number] = [0, 1];
-    this.busy.add(engine);
-    let pair: EventPair;
-    try {
-      pair = await this.readPair(engine, it, slots);
-    } finally {
-      this.busy.delete(engine);
-    }
-    try {
-      while (pair.events.length || pair.failure) {
-        const [a, b] = pair.slots;
-        const first = a ?? b;
-        if (first !== undefined) engine.start(dest, first, a === undefined ? undefined : b);
-        const nextSlots: readonly [number, number] = slots[0] === 0 ? [2, 3] : [0, 1];
-        let next: EventPair = { events: [], slots: [] };
-        if (!pair.ended && !pair.failure) {
-          this.busy.add(engine);
-          try {
-            next = await this.readPair(engine, it, nextSlots);
-          } finally {
-            this.busy.delete(engine);
-          }
-          this.heldSlots.set(engine, next.slots);
-        }
-        engine.finish();
-        let k = 0;
-        for (let e = 0; e < pair.events.length; e++) {
-          const out = pair.slots[e] === undefined ? undefined : outputs[k++];
-          if (out && given) copyFloats(given, out);
-          yield [pair.events[e], out && (given ?? out)];
-        }
-        // the events read before a failure got their values first
-        if (pair.failure) throw pair.failure.error;
-        this.heldSlots.delete(engine);
-        pair = next;
-        slots = nextSlots;
-      }
-    } finally {
-      engine.finish();
-      this.heldSlots.delete(engine);
-    }
-  }
-
-  /**
-   * Read up to two events and decode their frames into `slots`; a failure of the source or of a decoding
-   * ends the pair with the events read before it (and the error).
-   */
-  private async readPair(engine: FastCalibEngine, it: AsyncIterator<XtcEvent> | Iterator<XtcEvent>, slots: readonly [number, number]): Promise<EventPair> {
-    const pair: EventPair = { events: [], slots: [] };
-    for (const slot of slots) {
-      try {
-        const r = await it.next();
-        if (r.done) return { ...pair, ended: true };
-        const loaded = this.loadRaw(engine, r.value, slot);
-        pair.events.push(r.value);
-        pair.slots.push(loaded ? slot : undefined);
-      } catch (error) {
-        return { ...pair, failure: { error } };
-      }
-    }
-    return pair;
   }
 
   /**
@@ -629,17 +501,6 @@ export class CalibratedDetector {
     const groups = sectionRegions('CSPAD', this.size);
     if (!groups.length || groups.some((g) => g.colStep !== 1)) return undefined;
     return groups.reduce((n, g) => n + g.rows * g.cols, 0) === this.size ? groups : undefined;
-  }
-
-  /** The input slot of an engine that {@link calib} / {@link image} may use (not one holding an iteration's next events). */
-  private freeSlot(engine: FastCalibEngine): number {
-    if (this.busy.has(engine)) {
-      throw new CalibmanError(`${this.source}: an images()/calibs() iteration with these options is reading its next event; call calib/image from the iteration's body, not from other tasks meanwhile`);
-    }
-    const held = this.heldSlots.get(engine) ?? [];
-    let slot = 0;
-    while (held.includes(slot)) slot++;
-    return slot;
   }
 
   /**

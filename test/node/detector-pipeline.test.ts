@@ -1,6 +1,7 @@
 /**
- * det.images / det.calibs (src/calibration/detector.ts): the pipelined path — the next event read and
- * decoded into the engine's other input slot while the helper threads start on the current one — gives
+ * det.images / det.calibs (src/calibration/detector.ts, src/calibration/engine-pipelines.ts): the pipelined
+ * path — with a helper thread events in pairs, the next pair read and decoded into the engine's other input
+ * slots while the pair is calibrated; on one thread event by event — gives
  * every event the same values as det.image / det.calib bit for bit, on a generated run with planted
  * pedestals, status, gain and mask (run-fixture.ts), on one thread and two; events without the source's
  * frame yield undefined; a failing event source ends the iteration with its error after the events read
