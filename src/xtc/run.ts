@@ -41,6 +41,12 @@ export interface XtcRunReaderOptions extends DgramReaderOptions {
   decoders?: FrameDecoderLookup;
 }
 
+/** Datagrams to read ahead for an {@link XtcRunReaderOptions.readAhead} choice. */
+function readAheadDepth(readAhead: boolean | number | undefined): number {
+  if (readAhead === false) return 0;
+  return readAhead === true || readAhead === undefined ? MAX_READ_AHEAD : readAhead;
+}
+
 /** Reads the datagrams of one stream, chaining its chunks. */
 export class StreamCursor {
   current: Dgram | null = null;
@@ -77,7 +83,7 @@ export class StreamCursor {
   }
 
   /** Advance to the next datagram of the stream (null at the end). */
-  async advance(readAhead: boolean | number = this.options.readAhead === false ? 0 : this.options.readAhead === true || this.options.readAhead === undefined ? MAX_READ_AHEAD : this.options.readAhead): Promise<Dgram | null> {
+  async advance(readAhead: number = readAheadDepth(this.options.readAhead)): Promise<Dgram | null> {
     for (;;) {
       if (!(await this.openNextChunkIfNeeded())) return (this.current = null);
       const d = await this.reader!.next(readAhead);
@@ -254,7 +260,7 @@ export class XtcRunReader {
       try {
         acc.beginStream(input.stream, hasDaq && isControlStream(input.stream));
         // the first datagram (Configure) is read in full for the aliases of its AliasConfig
-        const first = await cursor.advance(false);
+        const first = await cursor.advance(0);
         if (first) {
           walkXtc(first.view, 20, { file: cursor.file, base: first.offset }, (n) => acc.node({ ...n, offset: n.offset + first.offset }));
           if (first.header.transition === TransitionId.Configure) configs.update(first, cursor.file);
