@@ -535,7 +535,7 @@
   ;; work items [r0, r1) by thread $tid (its own scratch): both passes and the correction of a region of
   ;; the table; items from the table's length n on are the regions of the job's second frame, last first
   ;; (item 2n − 1 − k: region k of the raw frame at 344, written 348 bytes after the first frame's output),
-  ;; so that helpers taking items from the back go through the second frame in table order)
+  ;; so that helpers taking items from the back go through the second frame in table order
   (func (export "regions") (param $r0 i32) (param $r1 i32) (param $tid i32)
     (local $r i32) (local $e i32) (local $start i32) (local $rows i32) (local $cols i32) (local $step i32)
     (local $row i32) (local $h4 i32) (local $h i32) (local $vals i32) (local $cm i32) (local $b i32)
@@ -632,7 +632,7 @@
               (then (call $scatterRuns (local.get $vals)
                 (i32.add (i32.load (i32.const 276)) (i32.load offset=16 (local.get $e))) (i32.load offset=24 (local.get $e))
                 (i32.sub (local.get $fac) (local.get $vals)) (local.get $c) (local.get $delta) (i32.ne (i32.load (i32.const 296)) (i32.const 3)))
-              ;; factor mode 3 (every factor +0 or 1): the masked pixels' images stores times 0 (image
+              ;; factor mode 3 (every factor +0 or 1): the masked pixels' image bins stored times 0 (image
               ;; addresses from 360, entry offsets 40 and 44), as the factor would have made them
               (if (i32.eq (i32.load (i32.const 296)) (i32.const 3))
                 (then
